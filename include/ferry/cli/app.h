@@ -1,0 +1,8 @@
+// The command line. main() calls run_main and returns its exit code (see ExitCode).
+#pragma once
+
+namespace ferry::cli {
+
+int run_main(int argc, char** argv);
+
+}  // namespace ferry::cli

@@ -1,0 +1,107 @@
+// Pipelines plug in here: each registers its job kinds (queued date-range work) and scheduled
+// tasks (work that is due by time), plus its config keys. The runner knows nothing else about
+// them.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ferry/base/clock.h"
+#include "ferry/base/error.h"
+#include "ferry/base/time.h"
+
+namespace ferry {
+namespace config {
+class Config;
+class ConfigSchema;
+}  // namespace config
+namespace state {
+class Store;
+struct Job;
+}  // namespace state
+namespace net {
+class HttpClient;
+class ObjectStore;
+}  // namespace net
+namespace log {
+class AlertSink;
+}
+
+namespace core {
+
+// What a pipeline is given; everything with a side effect is an interface.
+struct Services {
+  const config::Config& config;
+  state::Store& store;
+  net::HttpClient& http;
+  log::AlertSink& alerts;
+  TimePoint now;  // the run's clock, read once
+  const Budget& budget;
+  int64_t run_id = 0;
+  // Opens the configured `[s3.NAME]` target. Throws UsageError for an unknown target.
+  std::function<std::unique_ptr<net::ObjectStore>(const std::string& target)> object_store;
+};
+
+enum class StepStatus { kDone, kMore, kFailed };
+
+struct StepResult {
+  StepStatus status = StepStatus::kDone;
+  Failure failure;
+  static StepResult done() { return {StepStatus::kDone, {}}; }
+  static StepResult more() { return {StepStatus::kMore, {}}; }
+  static StepResult failed(Failure f) { return {StepStatus::kFailed, std::move(f)}; }
+};
+
+class JobHandler {
+ public:
+  virtual ~JobHandler() = default;
+  // Performs the next checkpointable unit of `job` (status running; checkpoint and progress
+  // current), committing its output and checkpoint through JobStore::commit_unit. Returns
+  // kMore while units remain, kDone when the job is complete, kFailed with a one-line reason.
+  // Expected failures are returned, not thrown.
+  virtual StepResult step(state::Job& job) = 0;
+};
+
+class ScheduledTask {
+ public:
+  virtual ~ScheduledTask() = default;
+  // Whether a pass is due, given when the last pass completed (nullopt: never).
+  virtual bool due(std::optional<TimePoint> last_done) = 0;
+  // One unit of the pass; kDone when the pass is complete.
+  virtual StepResult step() = 0;
+};
+
+struct JobKind {
+  std::string name;     // `cake-clicks`
+  std::string summary;  // one line for `ferry queue --help`
+  std::function<std::unique_ptr<JobHandler>(Services&)> make;
+};
+
+struct TaskKind {
+  std::string name;  // `mindtrails`
+  std::string summary;
+  std::function<std::unique_ptr<ScheduledTask>(Services&)> make;
+};
+
+class Registry {
+ public:
+  // Throws std::logic_error for a duplicate name.
+  void add_job_kind(JobKind kind);
+  void add_task(TaskKind task);
+  const JobKind* find_job_kind(const std::string& name) const;
+  const std::vector<JobKind>& job_kinds() const { return job_kinds_; }
+  const std::vector<TaskKind>& tasks() const { return tasks_; }
+
+ private:
+  std::vector<JobKind> job_kinds_;
+  std::vector<TaskKind> tasks_;
+};
+
+// Declares the keys the core owns: [state], [log], [alerts], [run].
+void register_core_config(config::ConfigSchema& schema);
+
+}  // namespace core
+}  // namespace ferry

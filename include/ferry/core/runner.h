@@ -1,0 +1,60 @@
+// The cron tick: scheduled tasks that are due, then queued jobs oldest first, within the run's
+// time budget; then the alert outbox. The caller holds the run lock.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "ferry/core/registry.h"
+#include "ferry/state/runs.h"
+
+namespace ferry {
+namespace log {
+class AlertDispatcher;
+}
+namespace core {
+
+struct RunOptions {
+  int job_attempts = 3;        // failed tries before a job fails
+  std::string only_task;       // run just this scheduled task ("" = all due ones)
+  bool jobs = true;            // process queued jobs
+  bool force_tasks = false;    // run tasks even when not due (manual `ferry export`)
+};
+
+struct RunReport {
+  int64_t run_id = 0;
+  state::RunCounts counts;
+  bool interrupted = false;  // the budget ran out with work left
+  bool failed() const { return counts.units_failed > 0 || counts.jobs_failed > 0; }
+  std::string outcome() const;
+};
+
+class Runner {
+ public:
+  // `services.run_id` is filled in by run(). `dispatcher` may be null (no mail).
+  Runner(const Registry& registry, Services& services, log::AlertDispatcher* dispatcher,
+         RunOptions options);
+
+  // Records a runs row, recovers jobs and runs a crashed process left `running`, does the
+  // work, flushes alerts, closes the runs row. Unexpected exceptions from one task or job are
+  // caught, logged, alerted and counted; they do not stop the rest of the run.
+  RunReport run();
+
+ private:
+  void recover_orphans();
+  void run_tasks();
+  void run_task(const TaskKind& kind);
+  void run_jobs();
+  void run_job(state::Job job);
+  // Ends a try that failed: requeue (transient, tries left) or fail and alert.
+  void job_failed(const state::Job& job, const Failure& failure);
+
+  const Registry& registry_;
+  Services& services_;
+  log::AlertDispatcher* dispatcher_;
+  RunOptions options_;
+  RunReport report_;
+};
+
+}  // namespace core
+}  // namespace ferry

@@ -1,0 +1,44 @@
+// Digests for S3 and anything else that needs them: SHA-256, HMAC-SHA256 and MD5 (OpenSSL EVP),
+// of bytes in memory or of a byte range of a file streamed from disk in 1 MiB blocks.
+//
+// "Raw" digests are the binary bytes (32 for SHA-256, 16 for MD5); the *_hex forms are lower-case
+// hexadecimal. Functions never throw for in-memory input except std::bad_alloc; file functions
+// throw ferry::OperationError(kPermanent) naming the path when it cannot be read in full.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ferry::crypto {
+
+// Lower-case hex of arbitrary bytes.
+std::string hex_encode(std::string_view bytes);
+
+std::string sha256_raw(std::string_view data);
+std::string sha256_hex(std::string_view data);
+// HMAC-SHA256 of `data` keyed with `key`; 32 raw bytes.
+std::string hmac_sha256(std::string_view key, std::string_view data);
+
+std::string md5_raw(std::string_view data);
+std::string md5_hex(std::string_view data);
+// Base64 of the raw MD5, as the Content-MD5 header wants it.
+std::string md5_base64(std::string_view data);
+
+// MD5 and SHA-256 of a byte range, computed in one pass.
+struct FileDigests {
+  std::string md5;     // 16 raw bytes
+  std::string sha256;  // 32 raw bytes
+  uint64_t bytes = 0;  // bytes hashed
+};
+
+// Hashes `length` bytes of `path` from `offset` (to the end of the file when unset). Throws
+// OperationError when the file cannot be opened or ends before the range does.
+FileDigests file_digests(const std::string& path, uint64_t offset = 0,
+                         std::optional<uint64_t> length = std::nullopt);
+
+// MD5 (hex) of a whole file; throws as file_digests does.
+std::string file_md5_hex(const std::string& path);
+
+}  // namespace ferry::crypto

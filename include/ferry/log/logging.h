@@ -1,0 +1,45 @@
+// ferry's logs: console on stderr, and four files in log.dir:
+//   debug.log (everything), daily.log (info+), error.log (warning+), critical.log (critical).
+// Each file is rotated at local midnight to `<name>.YYYY-MM-DD`; rotated files older than
+// keep_days are deleted at every start. Every line passes through secret redaction.
+// Rotation follows the real clock (log lines carry real times), not FERRY_NOW.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ferry/base/time.h"
+
+namespace ferry::log {
+
+struct LogOptions {
+  std::string dir = "logs";
+  int keep_days = 366;
+  std::string console_level = "info";  // debug, info, warning, error, critical, off
+  std::vector<std::string> secrets;    // values masked as ******** in every line
+};
+
+// Console-only logging, before the config is known.
+void init_console(const std::string& level);
+
+// Console plus the four files. Creates the dir, rotates files last written before today,
+// sweeps old ones. Throws UsageError naming the dir when it cannot be created or written.
+void init_files(const LogOptions& options);
+
+// Deletes rotated files (`*.log.YYYY-MM-DD`) in `dir` dated more than `keep_days` before
+// `today`. Returns how many were deleted. Other files are left alone.
+int sweep_old_logs(const std::string& dir, const Date& today, int keep_days);
+
+// `path.YYYY-MM-DD`.
+std::string rotated_name(const std::string& path, const Date& day);
+
+// Replaces every occurrence of each secret (at least 3 characters long) with ********.
+std::string redact(std::string text, const std::vector<std::string>& secrets);
+
+// Adds values to mask from now on (e.g. keys read later).
+void add_secrets(const std::vector<std::string>& secrets);
+
+// Flushes all sinks (before exit).
+void flush();
+
+}  // namespace ferry::log

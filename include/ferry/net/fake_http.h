@@ -1,0 +1,51 @@
+// Test doubles for HttpClient: a scripted fake, and a fault injector that wraps a real client.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "ferry/net/http.h"
+
+namespace ferry::net {
+
+// Answers each request with a handler's response and records every request.
+class FakeHttpClient : public HttpClient {
+ public:
+  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+  explicit FakeHttpClient(Handler handler) : handler_(std::move(handler)) {}
+  // Answers the queued responses in order, then 404s.
+  explicit FakeHttpClient(std::deque<HttpResponse> script);
+
+  HttpResponse send(const HttpRequest& request) override;
+  const std::vector<HttpRequest>& requests() const { return requests_; }
+
+  static HttpResponse respond(int status, std::string body = "", Headers headers = {});
+  static HttpResponse fail(TransportError error, std::string message = "injected");
+
+ private:
+  Handler handler_;
+  std::deque<HttpResponse> script_;
+  std::vector<HttpRequest> requests_;
+};
+
+// Wraps a client and replaces chosen calls (1-based call numbers) with injected failures:
+// a status (429, 503, ...) or a transport error (timeout). Other calls pass through.
+class FaultInjectingHttpClient : public HttpClient {
+ public:
+  explicit FaultInjectingHttpClient(HttpClient& inner) : inner_(inner) {}
+  void fail_call(int call_number, HttpResponse injected);
+  // Fails every call whose URL contains `needle` (e.g. to make one host unreachable).
+  void fail_matching(std::string needle, HttpResponse injected);
+  HttpResponse send(const HttpRequest& request) override;
+  int calls() const { return calls_; }
+
+ private:
+  HttpClient& inner_;
+  int calls_ = 0;
+  std::vector<std::pair<int, HttpResponse>> by_number_;
+  std::vector<std::pair<std::string, HttpResponse>> by_url_;
+};
+
+}  // namespace ferry::net

@@ -1,0 +1,79 @@
+// HTTP behind a narrow interface. Pipelines and the S3 client talk to HttpClient only; the
+// libcurl implementation, the retrying decorator, the fake and the fault injector all
+// implement it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ferry::net {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// The request body: in-memory bytes, or a byte range of a file streamed from disk.
+struct RequestBody {
+  std::string data;                // sent when `file` is empty
+  std::string file;                // stream from this file when set
+  uint64_t offset = 0;             // first byte of `file` to send
+  std::optional<uint64_t> length;  // bytes of `file` to send; to the end when unset
+};
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  Headers headers;
+  RequestBody body;
+  // When set, a 2xx response body is streamed to this path (truncated first) and not kept in
+  // memory; error bodies still go to HttpResponse::body so they can be reported.
+  std::string response_file;
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds timeout{120'000};  // the whole exchange
+  // Abort when fewer than 1 byte/s moves for this long (0 = off); guards streamed transfers
+  // whose total time cannot be bounded in advance.
+  std::chrono::milliseconds stall_timeout{0};
+  // Attempts for RetryingHttpClient; 0 means its policy's default.
+  int max_attempts = 0;
+  // Called during transfers with (bytes done, bytes expected or 0); may be empty.
+  std::function<void(uint64_t, uint64_t)> progress;
+};
+
+enum class TransportError { kNone, kTimeout, kConnect, kResolve, kSendRecv, kLocal, kOther };
+
+struct HttpResponse {
+  int status = 0;  // 0 when the transport failed
+  TransportError error = TransportError::kNone;
+  std::string error_message;  // transport failure text
+  Headers headers;            // names lower-cased
+  std::string body;           // empty for a 2xx streamed to response_file
+  uint64_t body_bytes = 0;    // bytes received, streamed or not
+  int attempts = 1;           // set by RetryingHttpClient
+
+  // First header with this lower-case name.
+  std::optional<std::string> header(const std::string& lower_name) const;
+  bool ok() const { return error == TransportError::kNone && status >= 200 && status < 300; }
+  // Timeouts, connection failures, 429 and 5xx: worth trying again.
+  bool transient() const;
+  // One line for logs and job errors: `HTTP 502` or `timeout: Operation timed out ...`.
+  std::string describe() const;
+};
+
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  // Performs the exchange. Network and HTTP failures are reported in the response, never
+  // thrown. Throws OperationError(kPermanent) only for local problems (a body file that
+  // cannot be read, a response file that cannot be written).
+  virtual HttpResponse send(const HttpRequest& request) = 0;
+};
+
+// `scheme://host[:port]` of a URL, for messages; the URL as given if it has no scheme.
+std::string url_origin(const std::string& url);
+// Percent-encodes for a query value (RFC 3986 unreserved characters kept).
+std::string url_encode(const std::string& s);
+
+}  // namespace ferry::net

@@ -1,0 +1,52 @@
+// S3 targets from configuration: the `[s3.NAME]` tables and the factory that turns one into an
+// ObjectStore.
+//
+//   [s3.reports]
+//   endpoint = "https://s3.us-east-1.amazonaws.com"   # default: from the region
+//   region = "us-east-1"          # default: AWS_REGION, else us-east-1
+//   bucket = "my-reports"
+//   prefix = ""                   # a folder inside the bucket
+//   path_style = false            # true for MinIO, Ceph, s3rver and loopback endpoints
+//   access_key_id = ""            # credentials: see credentials.h for the order of sources
+//   secret_access_key = ""
+//   session_token = ""
+//   profile = ""
+//   multipart_threshold = 16777216
+//   part_size = 8388608
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "ferry/net/http.h"
+#include "ferry/net/object_store.h"
+#include "ferry/s3/client.h"
+
+namespace ferry::config {
+class ConfigSchema;
+class Config;
+class Section;
+}  // namespace ferry::config
+
+namespace ferry::s3 {
+
+// Declares the `s3` named tables and their keys.
+void register_s3_config(config::ConfigSchema& schema);
+
+// The client options for one `[s3.NAME]` table, credentials and region resolved.
+// Throws UsageError naming `[s3.NAME]` when the table is missing, has no bucket, or no
+// credentials can be found.
+S3Options s3_options(const config::Config& config, const std::string& target,
+                     const std::map<std::string, std::string>& env);
+
+std::unique_ptr<S3Client> make_s3_client(const config::Config& config, const std::string& target,
+                                         net::HttpClient& http,
+                                         const std::map<std::string, std::string>& env);
+
+// As make_s3_client, behind the ObjectStore interface (what pipelines use).
+std::unique_ptr<net::ObjectStore> make_s3_store(const config::Config& config,
+                                                const std::string& target, net::HttpClient& http,
+                                                const std::map<std::string, std::string>& env);
+
+}  // namespace ferry::s3

@@ -1,0 +1,100 @@
+// The job queue table and its outputs. Status changes follow job_transition_allowed().
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ferry/base/time.h"
+#include "ferry/state/store.h"
+
+namespace ferry::state {
+
+enum class JobStatus { kQueued, kRunning, kSucceeded, kFailed, kCancelled };
+
+const char* status_word(JobStatus s);
+// nullopt for an unknown word.
+std::optional<JobStatus> parse_status(const std::string& word);
+// The lifecycle: queued→running|cancelled; running→queued (paused, or its run died),
+// succeeded, failed, cancelled; failed|cancelled→queued (retry). Nothing leaves succeeded.
+bool job_transition_allowed(JobStatus from, JobStatus to);
+
+struct JobOutput {
+  std::string name;
+  std::string path;
+  std::string s3_target;
+  std::string s3_key;
+  int64_t size = 0;
+  std::string sha256;
+  int64_t rows = 0;
+  std::string link;
+  std::string link_expires_at;
+  std::string created_at;
+};
+
+struct Job {
+  int64_t id = 0;
+  std::string kind;
+  JobStatus status = JobStatus::kQueued;
+  std::string from_date;  // yyyy-mm-dd
+  std::string to_date;
+  std::string params = "{}";
+  int attempts = 0;  // runs that started work on it
+  int failures = 0;  // tries that ended in a transient failure or a crash
+  int64_t progress_done = 0;
+  int64_t progress_total = 0;
+  std::string checkpoint;
+  std::string error;
+  std::string created_at, started_at, finished_at, updated_at;
+  std::vector<JobOutput> outputs;
+};
+
+struct JobCounts {
+  int64_t queued = 0, running = 0, succeeded = 0, failed = 0, cancelled = 0;
+};
+
+class JobStore {
+ public:
+  explicit JobStore(Store& store) : store_(store) {}
+
+  int64_t enqueue(const std::string& kind, const std::string& from, const std::string& to,
+                  const std::string& params, TimePoint now);
+  std::optional<Job> get(int64_t id);
+  // Newest first. all=false: unfinished jobs and jobs finished in the 7 days before `now`.
+  std::vector<Job> list(bool all, TimePoint now, int limit = 1000);
+  // The oldest queued job with an id above `after_id`, if any.
+  std::optional<Job> next_queued(int64_t after_id = 0);
+  // Jobs left `running`: their process is gone if the caller holds the run lock.
+  std::vector<Job> running();
+  JobCounts counts();
+
+  // queued → running; attempts + 1. Returns false when the job is no longer queued.
+  bool start(int64_t id, int64_t run_id, TimePoint now);
+  // Records a finished unit: checkpoint, progress and new outputs, in one transaction with
+  // whatever `also` writes (so a pipeline's own marks move with it).
+  void commit_unit(int64_t id, const std::string& checkpoint, int64_t done, int64_t total,
+                   const std::vector<JobOutput>& outputs, TimePoint now,
+                   const std::function<void()>& also = {});
+  // Sets the progress total (before the first unit).
+  void set_total(int64_t id, int64_t total, TimePoint now);
+  // running → succeeded|failed|cancelled|queued, with a one-line error (may be empty).
+  // Returns false (and changes nothing) when the transition is not allowed.
+  bool finish(int64_t id, JobStatus to, const std::string& error, TimePoint now);
+  // Counts a failed try; returns the new failure count.
+  int add_failure(int64_t id, const std::string& error, TimePoint now);
+  // Operator actions. Return false, with `why`, when the job's status does not allow them.
+  bool cancel(int64_t id, TimePoint now, std::string* why);
+  bool retry(int64_t id, TimePoint now, std::string* why);
+  // Replaces the stored link of an output.
+  void set_link(int64_t id, const std::string& name, const std::string& link,
+                const std::string& expires_at);
+
+ private:
+  bool move(int64_t id, JobStatus to, const std::string& error, TimePoint now);
+  std::vector<JobOutput> outputs_of(int64_t id);
+  Store& store_;
+};
+
+}  // namespace ferry::state

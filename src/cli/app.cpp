@@ -1,0 +1,75 @@
+#include "ferry/cli/app.h"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/app_context.h"
+#include "ferry/base/error.h"
+#include "ferry/log/logging.h"
+#include "ferry/net/curl_http.h"
+#include "ferry/s3/commands.h"
+
+#ifndef FERRY_VERSION
+#define FERRY_VERSION "0.1.0"
+#endif
+
+namespace ferry::cli {
+namespace {
+
+void add_globals(CLI::App& app, GlobalOptions& g) {
+  app.add_option("--config", g.config_path, "config file (TOML); env FERRY_CONFIG")
+      ->envname("FERRY_CONFIG")
+      ->each([&g](const std::string&) { g.config_given = true; });
+  app.add_option("--state", g.state_dir, "state folder (overrides state.dir)");
+  app.add_flag_function("-v,--verbose", [&g](int64_t) { g.verbosity = 1; }, "debug output");
+  app.add_flag_function("-q,--quiet", [&g](int64_t) { g.verbosity = -1; }, "warnings only");
+  app.set_version_flag("--version", "ferry " FERRY_VERSION);
+}
+
+}  // namespace
+
+int run_main(int argc, char** argv) {
+  net::init_curl_global();
+  log::init_console("info");
+  GlobalOptions globals;
+  CLI::App app{"ferry: scheduled exports from web APIs to files, S3 and analytics"};
+  app.footer(
+      "Cron runs `ferry run` every five minutes; operators queue and inspect work by hand.\n"
+      "Exit codes: 0 ok, 1 some work failed, 2 bad usage or config.");
+  app.require_subcommand(1);
+  add_globals(app, globals);
+  int exit_code = kExitOk;
+  try {
+    AppContext ctx(globals);
+    add_run_commands(app, ctx, exit_code);
+    add_job_commands(app, ctx, exit_code);
+    add_config_commands(app, ctx, exit_code);
+    s3::add_s3_commands(app, ctx, exit_code);
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      if (e.get_exit_code() == 0) return app.exit(e);
+      std::cerr << "ferry: " << e.what() << "\n(see ferry --help)\n";
+      return kExitUsage;
+    }
+  } catch (const UsageError& e) {
+    spdlog::error("{}", e.what());
+    log::flush();
+    return kExitUsage;
+  } catch (const OperationError& e) {
+    spdlog::error("{}", e.what());
+    log::flush();
+    return kExitWorkFailed;
+  } catch (const std::exception& e) {
+    spdlog::critical("unexpected error: {}", e.what());
+    log::flush();
+    return kExitWorkFailed;
+  }
+  log::flush();
+  return exit_code;
+}
+
+}  // namespace ferry::cli

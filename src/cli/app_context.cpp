@@ -1,0 +1,93 @@
+#include "cli/app_context.h"
+
+#include <unistd.h>
+
+#include "ferry/base/error.h"
+#include "ferry/io/files.h"
+#include "ferry/log/logging.h"
+#include "ferry/net/curl_http.h"
+#include "ferry/net/object_store.h"
+#include "ferry/net/retry.h"
+
+namespace ferry::cli {
+
+AppContext::AppContext(GlobalOptions& options)
+    : options_(options), env_(config::process_environment()) {
+  register_pipelines(registry_, schema_, env_);
+}
+
+AppContext::~AppContext() = default;
+
+std::string AppContext::console_level() const {
+  if (options_.verbosity > 0) return "debug";
+  if (options_.verbosity < 0) return "warning";
+  if (config_) return config_->table("log").str("level");
+  return "info";
+}
+
+const config::Config& AppContext::config() {
+  if (config_) return *config_;
+  config::LoadOptions lo;
+  lo.file = options_.config_path;
+  lo.file_required = options_.config_given;
+  lo.environment = env_;
+  if (!options_.state_dir.empty()) lo.flags.push_back({"state.dir", options_.state_dir, "--state"});
+  config_ = config::load(schema_, lo);
+  log::init_console(console_level());
+  log::add_secrets(config_->secret_values());
+  return *config_;
+}
+
+TimePoint AppContext::now() {
+  if (now_) return *now_;
+  auto it = env_.find("FERRY_NOW");
+  if (it != env_.end() && !it->second.empty()) {
+    auto t = parse_iso8601(it->second);
+    if (!t)
+      throw UsageError("FERRY_NOW='" + it->second +
+                       "' is not an ISO-8601 time (e.g. 2016-01-11T00:05:00Z)");
+    now_ = *t;
+  } else {
+    now_ = SystemClock().now();
+  }
+  return *now_;
+}
+
+net::HttpClient& AppContext::http() {
+  if (http_) return *http_;
+  const auto& h = config().table("http");
+  net::RetryPolicy policy;
+  policy.max_attempts = static_cast<int>(h.integer("max_attempts"));
+  policy.max_delay = h.duration("max_backoff");
+  policy.retry_after_cap = h.duration("retry_after_cap");
+  curl_ = net::make_curl_http_client();
+  http_ = std::make_unique<net::RetryingHttpClient>(*curl_, policy, timer_, default_random(), now());
+  return *http_;
+}
+
+state::Store& AppContext::store() {
+  if (!store_) store_ = std::make_unique<state::Store>(config().table("state").str("dir"));
+  return *store_;
+}
+
+bool AppContext::interactive() const { return ::isatty(2) == 1; }
+
+std::string AppContext::lock_path() {
+  const std::string& dir = config().table("state").str("dir");
+  io::make_dirs(dir);
+  return dir + "/ferry.lock";
+}
+
+void AppContext::start_file_logging() {
+  if (file_logging_) return;
+  const auto& l = config().table("log");
+  log::LogOptions lo;
+  lo.dir = l.str("dir");
+  lo.keep_days = static_cast<int>(l.integer("keep_days"));
+  lo.console_level = console_level();
+  lo.secrets = config().secret_values();
+  log::init_files(lo);
+  file_logging_ = true;
+}
+
+}  // namespace ferry::cli

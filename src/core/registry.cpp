@@ -1,0 +1,57 @@
+#include "ferry/core/registry.h"
+
+#include <stdexcept>
+
+#include "ferry/config/config.h"
+
+namespace ferry::core {
+
+void Registry::add_job_kind(JobKind kind) {
+  if (find_job_kind(kind.name)) throw std::logic_error("job kind registered twice: " + kind.name);
+  job_kinds_.push_back(std::move(kind));
+}
+
+void Registry::add_task(TaskKind task) {
+  for (const auto& t : tasks_)
+    if (t.name == task.name) throw std::logic_error("task registered twice: " + task.name);
+  tasks_.push_back(std::move(task));
+}
+
+const JobKind* Registry::find_job_kind(const std::string& name) const {
+  for (const auto& k : job_kinds_)
+    if (k.name == name) return &k;
+  return nullptr;
+}
+
+void register_core_config(config::ConfigSchema& schema) {
+  using std::chrono::seconds;
+  schema.section("state").add_string("dir", "state", "folder of ferry.db and ferry.lock");
+  schema.section("log")
+      .add_string("dir", "logs", "folder of debug.log, daily.log, error.log, critical.log")
+      .add_int("keep_days", 366, "rotated log files older than this are deleted", 1, 100000)
+      .add_string("level", "info", "console level (-v: debug, -q: warning)",
+                  {"debug", "info", "warning", "error", "critical", "off"});
+  schema.section("alerts")
+      .add_string("smtp_url", "smtp://127.0.0.1:25", "smtp:// (STARTTLS when offered) or smtps://")
+      .add_string("starttls", "auto", "auto: use STARTTLS when offered; required: refuse without",
+                  {"auto", "required"})
+      .add_string("from", "ferry@localhost", "sender address")
+      .add_list("to", {"ops@example.org"}, "recipients; empty disables mail")
+      .add_string("username", "", "SMTP login (empty: none)")
+      .add_string("password", "", "SMTP password")
+      .add_duration("min_interval", seconds(3600), "at most one mail per problem per interval")
+      .add_string("subject_prefix", "[ferry]", "put before every subject")
+      .add_duration("timeout", seconds(30), "SMTP exchange timeout");
+  schema.section("run")
+      .add_duration("max_time", seconds(270), "no new unit of work starts after this")
+      .add_int("job_attempts", 3, "failed tries (transient failures, crashes) before a job fails",
+               1, 100);
+  schema.section("http")
+      .add_duration("connect_timeout", seconds(10), "TCP/TLS connect timeout")
+      .add_duration("timeout", seconds(120), "whole-request timeout")
+      .add_int("max_attempts", 5, "tries per request for timeouts, 429 and 5xx", 1, 20)
+      .add_duration("max_backoff", seconds(30), "longest back-off between tries")
+      .add_duration("retry_after_cap", seconds(120), "longest Retry-After honoured");
+}
+
+}  // namespace ferry::core

@@ -1,0 +1,191 @@
+#include "ferry/core/runner.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "ferry/log/alerts.h"
+#include "ferry/state/jobs.h"
+
+namespace ferry::core {
+
+std::string RunReport::outcome() const {
+  if (failed()) return "failed";
+  return interrupted ? "interrupted" : "ok";
+}
+
+Runner::Runner(const Registry& registry, Services& services, log::AlertDispatcher* dispatcher,
+               RunOptions options)
+    : registry_(registry), services_(services), dispatcher_(dispatcher), options_(options) {}
+
+RunReport Runner::run() {
+  state::RunStore runs(services_.store);
+  report_.run_id = runs.begin(services_.now, ::getpid());
+  services_.run_id = report_.run_id;
+  spdlog::info("run {} started (clock {})", report_.run_id, format_iso8601(services_.now));
+  recover_orphans();
+  run_tasks();
+  if (options_.jobs) run_jobs();
+  if (dispatcher_) {
+    auto flushed = dispatcher_->flush(services_.now);
+    report_.counts.alerts_sent = flushed.mails_sent;
+  }
+  std::string note = report_.interrupted ? "time budget spent; the rest continues next run" : "";
+  runs.end(report_.run_id, services_.now, report_.outcome(), report_.counts, note);
+  spdlog::info("run {} {}: {} units done, {} failed; {} jobs finished, {} failed; {} mails",
+               report_.run_id, report_.outcome(), report_.counts.units_done,
+               report_.counts.units_failed, report_.counts.jobs_finished,
+               report_.counts.jobs_failed, report_.counts.alerts_sent);
+  return report_;
+}
+
+void Runner::recover_orphans() {
+  state::RunStore runs(services_.store);
+  if (int n = runs.mark_crashed(report_.run_id))
+    spdlog::warn("{} earlier run(s) ended without finishing; marked crashed", n);
+  state::JobStore jobs(services_.store);
+  for (const auto& job : jobs.running()) {
+    std::string why = "its run ended while it was running";
+    int failures = jobs.add_failure(job.id, why, services_.now);
+    if (failures >= options_.job_attempts) {
+      jobs.finish(job.id, state::JobStatus::kFailed,
+                  "gave up: " + why + " " + std::to_string(failures) + " times", services_.now);
+      ++report_.counts.jobs_failed;
+      services_.alerts.raise(job.kind + ":job:" + std::to_string(job.id),
+                             "job " + std::to_string(job.id) + " (" + job.kind + ") failed",
+                             "gave up: " + why + " " + std::to_string(failures) + " times");
+      continue;
+    }
+    jobs.finish(job.id, state::JobStatus::kQueued, why + "; resuming from its checkpoint",
+                services_.now);
+    spdlog::warn("job {} ({}) was left running by a run that ended; resuming from its checkpoint",
+                 job.id, job.kind);
+  }
+}
+
+void Runner::run_tasks() {
+  for (const auto& kind : registry_.tasks()) {
+    if (!options_.only_task.empty() && kind.name != options_.only_task) continue;
+    if (!services_.budget.can_start_unit()) {
+      report_.interrupted = true;
+      return;
+    }
+    try {
+      run_task(kind);
+    } catch (const std::exception& e) {
+      ++report_.counts.units_failed;
+      spdlog::error("{}: {}", kind.name, e.what());
+      services_.alerts.raise(kind.name + ":crash", kind.name + " stopped on an unexpected error",
+                             e.what());
+    }
+  }
+}
+
+void Runner::run_task(const TaskKind& kind) {
+  state::ScheduleStore schedule(services_.store);
+  auto task = kind.make(services_);
+  if (!options_.force_tasks && !task->due(schedule.last_done(kind.name))) {
+    spdlog::debug("{}: not due", kind.name);
+    return;
+  }
+  while (true) {
+    if (!services_.budget.can_start_unit()) {
+      report_.interrupted = true;
+      spdlog::info("{}: time budget spent; continuing next run", kind.name);
+      return;
+    }
+    StepResult r = task->step();
+    if (r.status == StepStatus::kFailed) {
+      ++report_.counts.units_failed;
+      spdlog::error("{}: {}", kind.name, r.failure.message);
+      return;
+    }
+    ++report_.counts.units_done;
+    if (r.status == StepStatus::kDone) {
+      schedule.set_done(kind.name, services_.now, report_.run_id);
+      return;
+    }
+  }
+}
+
+void Runner::run_jobs() {
+  state::JobStore jobs(services_.store);
+  int64_t last = 0;
+  while (auto job = jobs.next_queued(last)) {
+    if (!services_.budget.can_start_unit()) {
+      report_.interrupted = true;
+      spdlog::info("time budget spent; queued jobs continue next run");
+      return;
+    }
+    last = job->id;
+    try {
+      run_job(std::move(*job));
+    } catch (const std::exception& e) {
+      job_failed(*jobs.get(last), Failure::permanent(std::string("unexpected error: ") + e.what()));
+    }
+  }
+}
+
+void Runner::run_job(state::Job job) {
+  state::JobStore jobs(services_.store);
+  const JobKind* kind = registry_.find_job_kind(job.kind);
+  if (!kind) {
+    jobs.start(job.id, report_.run_id, services_.now);
+    job_failed(job, Failure::permanent("no pipeline in this build handles kind '" + job.kind + "'"));
+    return;
+  }
+  if (!jobs.start(job.id, report_.run_id, services_.now)) return;
+  job = *jobs.get(job.id);
+  spdlog::info("job {} ({} {}..{}) started at {}/{}", job.id, job.kind, job.from_date,
+               job.to_date, job.progress_done, job.progress_total);
+  auto handler = kind->make(services_);
+  while (true) {
+    if (!services_.budget.can_start_unit()) {
+      jobs.finish(job.id, state::JobStatus::kQueued, "", services_.now);
+      report_.interrupted = true;
+      spdlog::info("job {}: time budget spent at {}/{}; continuing next run", job.id,
+                   job.progress_done, job.progress_total);
+      return;
+    }
+    StepResult r = handler->step(job);
+    auto current = jobs.get(job.id);
+    if (r.status == StepStatus::kFailed) {
+      ++report_.counts.units_failed;
+      job_failed(*current, r.failure);
+      return;
+    }
+    ++report_.counts.units_done;
+    if (current->status == state::JobStatus::kCancelled) {
+      spdlog::info("job {} was cancelled; stopping", job.id);
+      return;
+    }
+    job = std::move(*current);
+    if (r.status == StepStatus::kDone) {
+      jobs.finish(job.id, state::JobStatus::kSucceeded, "", services_.now);
+      ++report_.counts.jobs_finished;
+      spdlog::info("job {} ({}) succeeded", job.id, job.kind);
+      return;
+    }
+  }
+}
+
+void Runner::job_failed(const state::Job& job, const Failure& failure) {
+  state::JobStore jobs(services_.store);
+  if (failure.is_transient()) {
+    int failures = jobs.add_failure(job.id, failure.message, services_.now);
+    if (failures < options_.job_attempts) {
+      jobs.finish(job.id, state::JobStatus::kQueued, failure.message, services_.now);
+      spdlog::warn("job {} ({}): {} (try {} of {}; retried next run)", job.id, job.kind,
+                   failure.message, failures, options_.job_attempts);
+      return;
+    }
+  }
+  jobs.finish(job.id, state::JobStatus::kFailed, failure.message, services_.now);
+  ++report_.counts.jobs_failed;
+  spdlog::error("job {} ({}) failed: {}", job.id, job.kind, failure.message);
+  services_.alerts.raise(job.kind + ":job:" + std::to_string(job.id),
+                         "job " + std::to_string(job.id) + " (" + job.kind + ") failed",
+                         failure.message + "\n\nFinished work is kept; `ferry retry " +
+                             std::to_string(job.id) + "` continues from the checkpoint.");
+}
+
+}  // namespace ferry::core

@@ -1,0 +1,113 @@
+#include "ferry/log/logging.h"
+
+#include <dirent.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "ferry/base/error.h"
+#include "ferry/io/files.h"
+#include "log/sinks.h"
+
+namespace ferry::log {
+namespace {
+
+const char* kPattern = "%Y-%m-%d %H:%M:%S.%e %z [%P] %l: %v";
+std::shared_ptr<RedactingSink> g_redactor;
+
+spdlog::level::level_enum parse_level(const std::string& s) {
+  if (s == "warning") return spdlog::level::warn;
+  auto l = spdlog::level::from_str(s);
+  return l;
+}
+
+void install(std::vector<spdlog::sink_ptr> children, const std::vector<std::string>& secrets) {
+  g_redactor = std::make_shared<RedactingSink>(std::move(children));
+  g_redactor->add_secrets(secrets);
+  auto logger = std::make_shared<spdlog::logger>("ferry", g_redactor);
+  logger->set_level(spdlog::level::debug);
+  logger->flush_on(spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+}
+
+spdlog::sink_ptr console(const std::string& level) {
+  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  sink->set_pattern("%^%l%$: %v");
+  sink->set_level(parse_level(level));
+  return sink;
+}
+
+}  // namespace
+
+std::string rotated_name(const std::string& path, const Date& day) {
+  return path + "." + format_date(day);
+}
+
+std::string redact(std::string text, const std::vector<std::string>& secrets) {
+  for (const auto& s : secrets) {
+    if (s.size() < 3) continue;
+    for (size_t pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + 8))
+      text.replace(pos, s.size(), "********");
+  }
+  return text;
+}
+
+void init_console(const std::string& level) { install({console(level)}, {}); }
+
+void init_files(const LogOptions& options) {
+  try {
+    io::make_dirs(options.dir);
+  } catch (const OperationError& e) {
+    throw UsageError(std::string("log.dir: ") + e.what());
+  }
+  if (::access(options.dir.c_str(), W_OK) != 0)
+    throw UsageError("log.dir: cannot write to " + options.dir);
+  std::vector<spdlog::sink_ptr> sinks{console(options.console_level)};
+  const std::pair<const char*, spdlog::level::level_enum> files[] = {
+      {"debug.log", spdlog::level::debug},
+      {"daily.log", spdlog::level::info},
+      {"error.log", spdlog::level::warn},
+      {"critical.log", spdlog::level::critical}};
+  for (const auto& [name, level] : files) {
+    auto sink = std::make_shared<DatedFileSink>(options.dir + "/" + name);
+    sink->set_level(level);
+    sink->set_pattern(kPattern);
+    sinks.push_back(sink);
+  }
+  install(std::move(sinks), options.secrets);
+  int removed = sweep_old_logs(options.dir, local_date(std::chrono::system_clock::now()),
+                               options.keep_days);
+  if (removed > 0) spdlog::debug("log: removed {} files older than {} days", removed, options.keep_days);
+}
+
+int sweep_old_logs(const std::string& dir, const Date& today, int keep_days) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) return 0;
+  int removed = 0;
+  int64_t oldest_kept = days_from_civil(today) - keep_days;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    auto pos = name.find(".log.");
+    if (pos == std::string::npos || name.size() < pos + 15) continue;
+    auto day = parse_date(name.substr(pos + 5, 10));
+    if (!day || name.substr(pos + 5, 10)[4] != '-') continue;
+    std::string tail = name.substr(pos + 15);
+    if (!tail.empty() && tail[0] != '.') continue;
+    if (days_from_civil(*day) < oldest_kept && std::remove((dir + "/" + name).c_str()) == 0)
+      ++removed;
+  }
+  closedir(d);
+  return removed;
+}
+
+void add_secrets(const std::vector<std::string>& secrets) {
+  if (g_redactor) g_redactor->add_secrets(secrets);
+}
+
+void flush() {
+  if (auto l = spdlog::default_logger()) l->flush();
+}
+
+}  // namespace ferry::log

@@ -1,0 +1,77 @@
+#include "log/sinks.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "ferry/base/error.h"
+#include "ferry/log/logging.h"
+
+namespace ferry::log {
+
+DatedFileSink::DatedFileSink(std::string path) : path_(std::move(path)) {
+  Date today = local_date(std::chrono::system_clock::now());
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0 && st.st_size > 0) {
+    Date file_day = local_date(std::chrono::system_clock::from_time_t(st.st_mtime));
+    if (file_day < today) rotate(file_day);
+  }
+  day_ = today;
+  open();
+}
+
+DatedFileSink::~DatedFileSink() {
+  if (file_) std::fclose(file_);
+}
+
+void DatedFileSink::open() {
+  file_ = std::fopen(path_.c_str(), "a");
+  if (!file_) throw UsageError("log: cannot write " + path_ + ": " + std::strerror(errno));
+}
+
+void DatedFileSink::rotate(const Date& file_day) {
+  std::string target = rotated_name(path_, file_day);
+  for (int n = 1; ::access(target.c_str(), F_OK) == 0; ++n)
+    target = rotated_name(path_, file_day) + "." + std::to_string(n);
+  std::rename(path_.c_str(), target.c_str());
+}
+
+void DatedFileSink::sink_it_(const spdlog::details::log_msg& msg) {
+  Date msg_day = local_date(msg.time);
+  if (day_ < msg_day) {
+    std::fclose(file_);
+    file_ = nullptr;
+    rotate(day_);
+    day_ = msg_day;
+    open();
+  }
+  spdlog::memory_buf_t formatted;
+  formatter_->format(msg, formatted);
+  std::fwrite(formatted.data(), 1, formatted.size(), file_);
+}
+
+void DatedFileSink::flush_() {
+  if (file_) std::fflush(file_);
+}
+
+void RedactingSink::add_secrets(const std::vector<std::string>& secrets) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  secrets_.insert(secrets_.end(), secrets.begin(), secrets.end());
+}
+
+void RedactingSink::sink_it_(const spdlog::details::log_msg& msg) {
+  std::string text(msg.payload.data(), msg.payload.size());
+  std::string clean = redact(text, secrets_);
+  spdlog::details::log_msg copy = msg;
+  copy.payload = spdlog::string_view_t(clean.data(), clean.size());
+  for (auto& child : children_)
+    if (child->should_log(copy.level)) child->log(copy);
+}
+
+void RedactingSink::flush_() {
+  for (auto& child : children_) child->flush();
+}
+
+}  // namespace ferry::log

@@ -1,0 +1,233 @@
+#include "ferry/net/curl_http.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "ferry/base/error.h"
+#include "ferry/net/redact.h"
+
+namespace ferry::net {
+namespace {
+
+struct Exchange {
+  const HttpRequest* req = nullptr;
+  HttpResponse* resp = nullptr;
+  CURL* curl = nullptr;
+  // body source
+  FILE* in = nullptr;
+  uint64_t in_left = 0;
+  size_t data_pos = 0;
+  // streamed response
+  FILE* out = nullptr;
+  bool out_failed = false;
+};
+
+size_t read_cb(char* buf, size_t size, size_t n, void* ud) {
+  auto* x = static_cast<Exchange*>(ud);
+  size_t want = size * n;
+  if (x->in) {
+    want = static_cast<size_t>(std::min<uint64_t>(want, x->in_left));
+    size_t got = want ? std::fread(buf, 1, want, x->in) : 0;
+    if (got < want && std::ferror(x->in)) return CURL_READFUNC_ABORT;
+    x->in_left -= got;
+    return got;
+  }
+  const std::string& d = x->req->body.data;
+  size_t got = std::min(want, d.size() - x->data_pos);
+  std::memcpy(buf, d.data() + x->data_pos, got);
+  x->data_pos += got;
+  return got;
+}
+
+size_t write_cb(char* ptr, size_t size, size_t n, void* ud) {
+  auto* x = static_cast<Exchange*>(ud);
+  size_t len = size * n;
+  long code = 0;
+  curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &code);
+  x->resp->body_bytes += len;
+  if (x->out && code >= 200 && code < 300) {
+    if (std::fwrite(ptr, 1, len, x->out) != len) {
+      x->out_failed = true;
+      return 0;
+    }
+    return len;
+  }
+  x->resp->body.append(ptr, len);
+  return len;
+}
+
+size_t header_cb(char* ptr, size_t size, size_t n, void* ud) {
+  auto* x = static_cast<Exchange*>(ud);
+  std::string line(ptr, size * n);
+  if (line.rfind("HTTP/", 0) == 0) {
+    x->resp->headers.clear();  // a new response (after 100 Continue or a redirect)
+    return size * n;
+  }
+  auto colon = line.find(':');
+  if (colon == std::string::npos) return size * n;
+  std::string name = line.substr(0, colon);
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string value = line.substr(colon + 1);
+  auto b = value.find_first_not_of(" \t");
+  auto e = value.find_last_not_of(" \t\r\n");
+  value = b == std::string::npos ? "" : value.substr(b, e - b + 1);
+  x->resp->headers.emplace_back(std::move(name), std::move(value));
+  return size * n;
+}
+
+int progress_cb(void* ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                curl_off_t ulnow) {
+  auto* x = static_cast<Exchange*>(ud);
+  if (ultotal > 0)
+    x->req->progress(static_cast<uint64_t>(ulnow), static_cast<uint64_t>(ultotal));
+  else
+    x->req->progress(static_cast<uint64_t>(dlnow), static_cast<uint64_t>(dltotal));
+  return 0;
+}
+
+TransportError classify(CURLcode rc) {
+  switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT: return TransportError::kTimeout;
+    case CURLE_COULDNT_CONNECT: return TransportError::kConnect;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return TransportError::kResolve;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM: return TransportError::kSendRecv;
+    default: return TransportError::kOther;
+  }
+}
+
+class CurlHttpClient : public HttpClient {
+ public:
+  explicit CurlHttpClient(CurlOptions options) : options_(std::move(options)) {
+    curl_ = curl_easy_init();
+    if (!curl_) throw OperationError(FailureKind::kPermanent, "http: curl_easy_init failed");
+  }
+  ~CurlHttpClient() override { curl_easy_cleanup(curl_); }
+
+  HttpResponse send(const HttpRequest& request) override;
+
+ private:
+  void open_body(const HttpRequest& req, Exchange& x);
+  curl_slist* set_request(const HttpRequest& req, Exchange& x, char* errbuf);
+  CurlOptions options_;
+  CURL* curl_;
+};
+
+void CurlHttpClient::open_body(const HttpRequest& req, Exchange& x) {
+  if (req.body.file.empty()) return;
+  x.in = std::fopen(req.body.file.c_str(), "rb");
+  if (!x.in)
+    throw OperationError(FailureKind::kPermanent, "http: cannot read " + req.body.file + ": " +
+                                                      std::strerror(errno));
+  std::fseek(x.in, 0, SEEK_END);
+  auto size = static_cast<uint64_t>(std::ftell(x.in));
+  if (req.body.offset > size)
+    throw OperationError(FailureKind::kPermanent, "http: offset beyond end of " + req.body.file);
+  std::fseek(x.in, static_cast<long>(req.body.offset), SEEK_SET);
+  x.in_left = req.body.length ? std::min(*req.body.length, size - req.body.offset)
+                              : size - req.body.offset;
+}
+
+curl_slist* CurlHttpClient::set_request(const HttpRequest& req, Exchange& x, char* errbuf) {
+  CURL* c = curl_;
+  curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(c, CURLOPT_VERBOSE, options_.verbose ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.connect_timeout.count()));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
+  if (req.stall_timeout.count() > 0) {
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
+                     std::max(1L, static_cast<long>(req.stall_timeout.count() / 1000)));
+  }
+  curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 512L * 1024);
+  curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
+  if (req.progress) {
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress_cb);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x);
+  }
+  bool has_body = !req.body.file.empty() || !req.body.data.empty();
+  uint64_t body_size = req.body.file.empty() ? req.body.data.size() : x.in_left;
+  if (req.method == "HEAD") {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else if (req.method == "POST") {
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+    curl_easy_setopt(c, CURLOPT_READDATA, &x);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_size));
+  } else if (req.method == "PUT" || has_body) {
+    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+    curl_easy_setopt(c, CURLOPT_READDATA, &x);
+    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body_size));
+    if (req.method != "PUT") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+  } else if (req.method != "GET") {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+  }
+  curl_slist* list = curl_slist_append(nullptr, "Expect:");
+  for (const auto& [k, v] : req.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+  return list;
+}
+
+HttpResponse CurlHttpClient::send(const HttpRequest& req) {
+  HttpResponse resp;
+  Exchange x;
+  x.req = &req;
+  x.resp = &resp;
+  x.curl = curl_;
+  curl_easy_reset(curl_);
+  open_body(req, x);
+  if (!req.response_file.empty()) {
+    x.out = std::fopen(req.response_file.c_str(), "wb");
+    if (!x.out) {
+      if (x.in) std::fclose(x.in);
+      throw OperationError(FailureKind::kPermanent, "http: cannot write " + req.response_file +
+                                                        ": " + std::strerror(errno));
+    }
+  }
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  curl_slist* headers = set_request(req, x, errbuf);
+  CURLcode rc = curl_easy_perform(curl_);
+  curl_slist_free_all(headers);
+  if (x.in) std::fclose(x.in);
+  bool close_failed = x.out && std::fclose(x.out) != 0;
+  if (x.out_failed || close_failed)
+    throw OperationError(FailureKind::kPermanent, "http: cannot write " + req.response_file);
+  long code = 0;
+  curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
+  resp.status = static_cast<int>(code);
+  if (rc != CURLE_OK) {
+    resp.error = classify(rc);
+    resp.error_message = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    resp.error_message += " (" + redact_url(req.url) + ")";
+    resp.status = 0;
+  }
+  return resp;
+}
+
+}  // namespace
+
+std::unique_ptr<HttpClient> make_curl_http_client(const CurlOptions& options) {
+  return std::make_unique<CurlHttpClient>(options);
+}
+
+void init_curl_global() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+}  // namespace ferry::net

@@ -1,0 +1,124 @@
+#include "ferry/net/mailer.h"
+
+#include <curl/curl.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <ctime>
+
+#include "ferry/base/error.h"
+
+namespace ferry::net {
+namespace {
+
+struct Source {
+  std::string text;
+  size_t pos = 0;
+};
+
+size_t read_mail(char* buf, size_t size, size_t n, void* ud) {
+  auto* s = static_cast<Source*>(ud);
+  size_t len = std::min(size * n, s->text.size() - s->pos);
+  std::memcpy(buf, s->text.data() + s->pos, len);
+  s->pos += len;
+  return len;
+}
+
+std::string crlf(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out.push_back('\r');
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+// Subject with non-ASCII text as an RFC 2047 encoded word.
+std::string encode_subject(const std::string& s) {
+  bool ascii = true;
+  for (unsigned char c : s) ascii = ascii && c < 128 && c != '\r' && c != '\n';
+  if (ascii) return s;
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out = "=?UTF-8?Q?";
+  for (unsigned char c : s) {
+    if (std::isalnum(c)) {
+      out.push_back(static_cast<char>(c));
+    } else if (c == ' ') {
+      out.push_back('_');
+    } else {
+      out.push_back('=');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out + "?=";
+}
+
+}  // namespace
+
+std::string format_message(const Mail& mail, TimePoint now) {
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char date[64];
+  std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+  char host[128] = "localhost";
+  gethostname(host, sizeof host - 1);
+  std::string to;
+  for (const auto& r : mail.to) to += (to.empty() ? "" : ", ") + r;
+  std::string msg;
+  msg += "Date: " + std::string(date) + "\r\n";
+  msg += "From: " + mail.from + "\r\n";
+  msg += "To: " + to + "\r\n";
+  msg += "Subject: " + encode_subject(mail.subject) + "\r\n";
+  msg += "Message-ID: <" + std::to_string(t) + "." + std::to_string(getpid()) + "." +
+         std::to_string(std::hash<std::string>{}(mail.subject + mail.body)) + "@" + host +
+         ">\r\n";
+  msg += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n";
+  msg += "Content-Transfer-Encoding: 8bit\r\n\r\n";
+  msg += crlf(mail.body);
+  if (msg.size() < 2 || msg.substr(msg.size() - 2) != "\r\n") msg += "\r\n";
+  return msg;
+}
+
+void CurlMailer::send(const Mail& mail, TimePoint now) {
+  CURL* c = curl_easy_init();
+  if (!c) throw OperationError(FailureKind::kTransient, "smtp: curl_easy_init failed");
+  Source src{format_message(mail, now)};
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  curl_slist* rcpt = nullptr;
+  for (const auto& r : mail.to) rcpt = curl_slist_append(rcpt, ("<" + r + ">").c_str());
+  curl_easy_setopt(c, CURLOPT_URL, settings_.url.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_MAIL_FROM, ("<" + mail.from + ">").c_str());
+  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+  curl_easy_setopt(c, CURLOPT_READFUNCTION, read_mail);
+  curl_easy_setopt(c, CURLOPT_READDATA, &src);
+  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(c, CURLOPT_USE_SSL, settings_.starttls_required ? CURLUSESSL_ALL : CURLUSESSL_TRY);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.connect_timeout.count()));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout.count()));
+  if (!settings_.username.empty()) {
+    curl_easy_setopt(c, CURLOPT_USERNAME, settings_.username.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, settings_.password.c_str());
+  }
+  CURLcode rc = curl_easy_perform(c);
+  long code = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+  curl_slist_free_all(rcpt);
+  curl_easy_cleanup(c);
+  if (rc == CURLE_OK) return;
+  std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+  bool permanent = rc == CURLE_LOGIN_DENIED || code >= 500 || rc == CURLE_USE_SSL_FAILED;
+  throw OperationError(permanent ? FailureKind::kPermanent : FailureKind::kTransient,
+                       "smtp " + settings_.url + ": " + why +
+                           (code ? " (server said " + std::to_string(code) + ")" : ""));
+}
+
+void FakeMailer::send(const Mail& mail, TimePoint) {
+  if (!fail_with.empty()) throw OperationError(FailureKind::kTransient, fail_with);
+  sent.push_back(mail);
+}
+
+}  // namespace ferry::net

@@ -1,0 +1,60 @@
+#include "ferry/net/retry.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+
+#include "ferry/net/redact.h"
+
+namespace ferry::net {
+
+std::chrono::milliseconds backoff_delay(const RetryPolicy& p, int attempt, double unit) {
+  double cap = static_cast<double>(p.base_delay.count()) * std::pow(2.0, std::max(0, attempt - 1));
+  cap = std::min(cap, static_cast<double>(p.max_delay.count()));
+  unit = std::clamp(unit, 0.0, 1.0);
+  return std::chrono::milliseconds(static_cast<int64_t>(cap * unit));
+}
+
+std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value,
+                                                           TimePoint now) {
+  if (!value.empty() && std::all_of(value.begin(), value.end(), ::isdigit)) {
+    if (value.size() > 9) return std::chrono::milliseconds(INT32_MAX);
+    return std::chrono::seconds(std::stoll(value));
+  }
+  std::tm tm{};
+  const char* end = strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (!end || *end != '\0') return std::nullopt;
+  TimePoint at = std::chrono::system_clock::from_time_t(timegm(&tm));
+  auto d = std::chrono::duration_cast<std::chrono::milliseconds>(at - now);
+  return std::max(d, std::chrono::milliseconds(0));
+}
+
+RetryingHttpClient::RetryingHttpClient(HttpClient& inner, RetryPolicy policy, Timer& timer,
+                                       RandomUnit random, TimePoint wall_now)
+    : inner_(inner),
+      policy_(policy),
+      timer_(timer),
+      random_(std::move(random)),
+      wall_now_(wall_now) {}
+
+HttpResponse RetryingHttpClient::send(const HttpRequest& request) {
+  int max = request.max_attempts > 0 ? request.max_attempts : policy_.max_attempts;
+  HttpResponse r;
+  for (int attempt = 1;; ++attempt) {
+    r = inner_.send(request);
+    r.attempts = attempt;
+    if (!r.transient() || attempt >= max) return r;
+    auto wait = backoff_delay(policy_, attempt, random_());
+    if (auto ra = r.header("retry-after")) {
+      if (auto parsed = parse_retry_after(*ra, wall_now_))
+        wait = std::min(*parsed, policy_.retry_after_cap);
+    }
+    spdlog::debug("{} {}: {} (try {}/{}), retrying in {} ms", request.method,
+                  redact_url(request.url), r.describe(), attempt, max, wait.count());
+    timer_.sleep_for(wait);
+  }
+}
+
+}  // namespace ferry::net

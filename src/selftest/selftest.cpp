@@ -1,0 +1,69 @@
+#include "ferry/selftest/selftest.h"
+
+#include <thread>
+
+#include "ferry/core/registry.h"
+#include "ferry/log/alerts.h"
+#include "ferry/state/jobs.h"
+
+namespace ferry::selftest {
+namespace {
+
+std::string env_or(const std::map<std::string, std::string>& env, const std::string& key,
+                   const std::string& def) {
+  auto it = env.find(key);
+  return it == env.end() || it->second.empty() ? def : it->second;
+}
+
+class SelftestJob : public core::JobHandler {
+ public:
+  SelftestJob(core::Services& s, int units, int sleep_ms, std::string fail)
+      : s_(s), units_(units), sleep_ms_(sleep_ms), fail_(std::move(fail)) {}
+
+  core::StepResult step(state::Job& job) override {
+    if (fail_ == "transient") return core::StepResult::failed(Failure::transient("selftest: simulated transient failure"));
+    if (fail_ == "permanent") return core::StepResult::failed(Failure::permanent("selftest: simulated permanent failure"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms_));
+    int64_t done = job.progress_done + 1;
+    state::JobStore(s_.store).commit_unit(job.id, "unit " + std::to_string(done), done, units_, {},
+                                          s_.now);
+    return done >= units_ ? core::StepResult::done() : core::StepResult::more();
+  }
+
+ private:
+  core::Services& s_;
+  int units_, sleep_ms_;
+  std::string fail_;
+};
+
+class AlarmTask : public core::ScheduledTask {
+ public:
+  AlarmTask(core::Services& s, bool critical) : s_(s), critical_(critical) {}
+  bool due(std::optional<TimePoint>) override { return critical_; }
+  core::StepResult step() override {
+    s_.alerts.raise("selftest:alarm", "selftest alarm", "a simulated critical event");
+    return core::StepResult::done();
+  }
+
+ private:
+  core::Services& s_;
+  bool critical_;
+};
+
+}  // namespace
+
+void register_selftest(core::Registry& registry, const std::map<std::string, std::string>& env) {
+  if (env_or(env, "FERRY_SELFTEST", "") != "1") return;
+  int units = std::stoi(env_or(env, "FERRY_SELFTEST_UNITS", "3"));
+  int sleep_ms = std::stoi(env_or(env, "FERRY_SELFTEST_SLEEP_MS", "0"));
+  std::string fail = env_or(env, "FERRY_SELFTEST_FAIL", "");
+  bool critical = env_or(env, "FERRY_SELFTEST_CRITICAL", "") == "1";
+  registry.add_job_kind({"selftest", "test-only job of N units",
+                         [=](core::Services& s) {
+                           return std::make_unique<SelftestJob>(s, units, sleep_ms, fail);
+                         }});
+  registry.add_task({"selftest-alarm", "test-only task that raises an alert",
+                     [=](core::Services& s) { return std::make_unique<AlarmTask>(s, critical); }});
+}
+
+}  // namespace ferry::selftest

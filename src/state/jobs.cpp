@@ -1,0 +1,292 @@
+#include "ferry/state/jobs.h"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <cstring>
+
+namespace ferry::state {
+namespace {
+
+const char* kWords[] = {"queued", "running", "succeeded", "failed", "cancelled"};
+
+const char* kJobColumns =
+    "id, kind, status, coalesce(from_date,''), coalesce(to_date,''), params, attempts, "
+    "failures, progress_done, progress_total, checkpoint, error, created_at, coalesce(started_at,''), "
+    "coalesce(finished_at,''), updated_at";
+
+Job read_job(SQLite::Statement& q) {
+  Job j;
+  j.id = q.getColumn(0).getInt64();
+  j.kind = q.getColumn(1).getString();
+  j.status = parse_status(q.getColumn(2).getString()).value_or(JobStatus::kFailed);
+  j.from_date = q.getColumn(3).getString();
+  j.to_date = q.getColumn(4).getString();
+  j.params = q.getColumn(5).getString();
+  j.attempts = q.getColumn(6).getInt();
+  j.failures = q.getColumn(7).getInt();
+  j.progress_done = q.getColumn(8).getInt64();
+  j.progress_total = q.getColumn(9).getInt64();
+  j.checkpoint = q.getColumn(10).getString();
+  j.error = q.getColumn(11).getString();
+  j.created_at = q.getColumn(12).getString();
+  j.started_at = q.getColumn(13).getString();
+  j.finished_at = q.getColumn(14).getString();
+  j.updated_at = q.getColumn(15).getString();
+  return j;
+}
+
+}  // namespace
+
+const char* status_word(JobStatus s) { return kWords[static_cast<int>(s)]; }
+
+std::optional<JobStatus> parse_status(const std::string& word) {
+  for (int i = 0; i < 5; ++i)
+    if (word == kWords[i]) return static_cast<JobStatus>(i);
+  return std::nullopt;
+}
+
+bool job_transition_allowed(JobStatus from, JobStatus to) {
+  using S = JobStatus;
+  switch (from) {
+    case S::kQueued: return to == S::kRunning || to == S::kCancelled;
+    case S::kRunning:
+      return to == S::kQueued || to == S::kSucceeded || to == S::kFailed || to == S::kCancelled;
+    case S::kFailed:
+    case S::kCancelled: return to == S::kQueued;
+    case S::kSucceeded: return false;
+  }
+  return false;
+}
+
+int64_t JobStore::enqueue(const std::string& kind, const std::string& from, const std::string& to,
+                          const std::string& params, TimePoint now) {
+  SQLite::Statement q(store_.db(),
+                      "INSERT INTO jobs(kind, status, from_date, to_date, params, created_at, "
+                      "updated_at) VALUES (?, 'queued', nullif(?, ''), nullif(?, ''), ?, ?, ?)");
+  std::string t = format_iso8601(now);
+  q.bind(1, kind);
+  q.bind(2, from);
+  q.bind(3, to);
+  q.bind(4, params);
+  q.bind(5, t);
+  q.bind(6, t);
+  q.exec();
+  return store_.db().getLastInsertRowid();
+}
+
+std::vector<JobOutput> JobStore::outputs_of(int64_t id) {
+  SQLite::Statement q(store_.db(),
+                      "SELECT name, path, s3_target, s3_key, size, sha256, rows, link, "
+                      "coalesce(link_expires_at,''), created_at FROM job_outputs "
+                      "WHERE job_id = ? ORDER BY id");
+  q.bind(1, id);
+  std::vector<JobOutput> out;
+  while (q.executeStep()) {
+    JobOutput o;
+    o.name = q.getColumn(0).getString();
+    o.path = q.getColumn(1).getString();
+    o.s3_target = q.getColumn(2).getString();
+    o.s3_key = q.getColumn(3).getString();
+    o.size = q.getColumn(4).getInt64();
+    o.sha256 = q.getColumn(5).getString();
+    o.rows = q.getColumn(6).getInt64();
+    o.link = q.getColumn(7).getString();
+    o.link_expires_at = q.getColumn(8).getString();
+    o.created_at = q.getColumn(9).getString();
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+std::optional<Job> JobStore::get(int64_t id) {
+  SQLite::Statement q(store_.db(), std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?");
+  q.bind(1, id);
+  if (!q.executeStep()) return std::nullopt;
+  Job j = read_job(q);
+  j.outputs = outputs_of(id);
+  return j;
+}
+
+std::vector<Job> JobStore::list(bool all, TimePoint now, int limit) {
+  std::string sql = std::string("SELECT ") + kJobColumns + " FROM jobs";
+  if (!all) sql += " WHERE status IN ('queued','running','failed') OR finished_at >= ?";
+  sql += " ORDER BY id DESC LIMIT ?";
+  SQLite::Statement q(store_.db(), sql);
+  int n = 1;
+  if (!all) q.bind(n++, format_iso8601(now - std::chrono::hours(24 * 7)));
+  q.bind(n, limit);
+  std::vector<Job> out;
+  while (q.executeStep()) out.push_back(read_job(q));
+  for (auto& j : out) j.outputs = outputs_of(j.id);
+  return out;
+}
+
+std::optional<Job> JobStore::next_queued(int64_t after_id) {
+  SQLite::Statement q(store_.db(),
+                      std::string("SELECT ") + kJobColumns +
+                          " FROM jobs WHERE status = 'queued' AND id > ? ORDER BY id LIMIT 1");
+  q.bind(1, after_id);
+  if (!q.executeStep()) return std::nullopt;
+  Job j = read_job(q);
+  j.outputs = outputs_of(j.id);
+  return j;
+}
+
+std::vector<Job> JobStore::running() {
+  SQLite::Statement q(store_.db(), std::string("SELECT ") + kJobColumns +
+                                       " FROM jobs WHERE status = 'running' ORDER BY id");
+  std::vector<Job> out;
+  while (q.executeStep()) out.push_back(read_job(q));
+  return out;
+}
+
+JobCounts JobStore::counts() {
+  SQLite::Statement q(store_.db(), "SELECT status, count(*) FROM jobs GROUP BY status");
+  JobCounts c;
+  while (q.executeStep()) {
+    auto s = parse_status(q.getColumn(0).getString());
+    int64_t n = q.getColumn(1).getInt64();
+    if (!s) continue;
+    switch (*s) {
+      case JobStatus::kQueued: c.queued = n; break;
+      case JobStatus::kRunning: c.running = n; break;
+      case JobStatus::kSucceeded: c.succeeded = n; break;
+      case JobStatus::kFailed: c.failed = n; break;
+      case JobStatus::kCancelled: c.cancelled = n; break;
+    }
+  }
+  return c;
+}
+
+bool JobStore::start(int64_t id, int64_t run_id, TimePoint now) {
+  SQLite::Statement q(store_.db(),
+                      "UPDATE jobs SET status = 'running', attempts = attempts + 1, run_id = ?, "
+                      "started_at = coalesce(started_at, ?), updated_at = ?, finished_at = NULL "
+                      "WHERE id = ? AND status = 'queued'");
+  std::string t = format_iso8601(now);
+  q.bind(1, run_id);
+  q.bind(2, t);
+  q.bind(3, t);
+  q.bind(4, id);
+  return q.exec() == 1;
+}
+
+void JobStore::commit_unit(int64_t id, const std::string& checkpoint, int64_t done, int64_t total,
+                           const std::vector<JobOutput>& outputs, TimePoint now,
+                           const std::function<void()>& also) {
+  std::string t = format_iso8601(now);
+  store_.transaction([&] {
+    SQLite::Statement q(store_.db(),
+                        "UPDATE jobs SET checkpoint = ?, progress_done = ?, progress_total = ?, "
+                        "updated_at = ? WHERE id = ?");
+    q.bind(1, checkpoint);
+    q.bind(2, done);
+    q.bind(3, total);
+    q.bind(4, t);
+    q.bind(5, id);
+    q.exec();
+    for (const auto& o : outputs) {
+      SQLite::Statement ins(
+          store_.db(),
+          "INSERT INTO job_outputs(job_id, name, path, s3_target, s3_key, size, sha256, rows, "
+          "link, link_expires_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,nullif(?,''),?) "
+          "ON CONFLICT(job_id, name) DO UPDATE SET path=excluded.path, "
+          "s3_target=excluded.s3_target, s3_key=excluded.s3_key, size=excluded.size, "
+          "sha256=excluded.sha256, rows=excluded.rows, link=excluded.link, "
+          "link_expires_at=excluded.link_expires_at");
+      ins.bind(1, id);
+      ins.bind(2, o.name);
+      ins.bind(3, o.path);
+      ins.bind(4, o.s3_target);
+      ins.bind(5, o.s3_key);
+      ins.bind(6, o.size);
+      ins.bind(7, o.sha256);
+      ins.bind(8, o.rows);
+      ins.bind(9, o.link);
+      ins.bind(10, o.link_expires_at);
+      ins.bind(11, t);
+      ins.exec();
+    }
+    if (also) also();
+  });
+}
+
+void JobStore::set_total(int64_t id, int64_t total, TimePoint now) {
+  SQLite::Statement q(store_.db(),
+                      "UPDATE jobs SET progress_total = ?, updated_at = ? WHERE id = ?");
+  q.bind(1, total);
+  q.bind(2, format_iso8601(now));
+  q.bind(3, id);
+  q.exec();
+}
+
+bool JobStore::move(int64_t id, JobStatus to, const std::string& error, TimePoint now) {
+  auto job = get(id);
+  if (!job || !job_transition_allowed(job->status, to)) return false;
+  bool final = to == JobStatus::kSucceeded || to == JobStatus::kFailed ||
+               to == JobStatus::kCancelled;
+  SQLite::Statement q(store_.db(),
+                      "UPDATE jobs SET status = ?, error = ?, updated_at = ?, "
+                      "finished_at = CASE WHEN ? THEN ? ELSE NULL END WHERE id = ? AND status = ?");
+  std::string t = format_iso8601(now);
+  q.bind(1, status_word(to));
+  q.bind(2, error);
+  q.bind(3, t);
+  q.bind(4, final ? 1 : 0);
+  q.bind(5, t);
+  q.bind(6, id);
+  q.bind(7, status_word(job->status));
+  return q.exec() == 1;
+}
+
+bool JobStore::finish(int64_t id, JobStatus to, const std::string& error, TimePoint now) {
+  return move(id, to, error, now);
+}
+
+bool JobStore::cancel(int64_t id, TimePoint now, std::string* why) {
+  auto job = get(id);
+  if (!job) return *why = "no job " + std::to_string(id), false;
+  if (!job_transition_allowed(job->status, JobStatus::kCancelled))
+    return *why = "job " + std::to_string(id) + " is " + status_word(job->status), false;
+  return move(id, JobStatus::kCancelled, "cancelled by operator", now);
+}
+
+bool JobStore::retry(int64_t id, TimePoint now, std::string* why) {
+  auto job = get(id);
+  if (!job) return *why = "no job " + std::to_string(id), false;
+  if (job->status != JobStatus::kFailed && job->status != JobStatus::kCancelled)
+    return *why = "job " + std::to_string(id) + " is " + status_word(job->status) +
+                  "; only failed or cancelled jobs can be retried",
+           false;
+  SQLite::Statement q(store_.db(), "UPDATE jobs SET failures = 0 WHERE id = ?");
+  q.bind(1, id);
+  q.exec();
+  return move(id, JobStatus::kQueued, "", now);
+}
+
+int JobStore::add_failure(int64_t id, const std::string& error, TimePoint now) {
+  SQLite::Statement q(store_.db(),
+                      "UPDATE jobs SET failures = failures + 1, error = ?, updated_at = ? "
+                      "WHERE id = ?");
+  q.bind(1, error);
+  q.bind(2, format_iso8601(now));
+  q.bind(3, id);
+  q.exec();
+  SQLite::Statement r(store_.db(), "SELECT failures FROM jobs WHERE id = ?");
+  r.bind(1, id);
+  return r.executeStep() ? r.getColumn(0).getInt() : 0;
+}
+
+void JobStore::set_link(int64_t id, const std::string& name, const std::string& link,
+                        const std::string& expires_at) {
+  SQLite::Statement q(store_.db(),
+                      "UPDATE job_outputs SET link = ?, link_expires_at = ? "
+                      "WHERE job_id = ? AND name = ?");
+  q.bind(1, link);
+  q.bind(2, expires_at);
+  q.bind(3, id);
+  q.bind(4, name);
+  q.exec();
+}
+
+}  // namespace ferry::state

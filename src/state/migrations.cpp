@@ -1,0 +1,121 @@
+// Forward migrations of state/ferry.db. Never edit a released migration: append a new one.
+#include "ferry/state/store.h"
+
+namespace ferry::state {
+
+namespace {
+
+const char* kCore = R"sql(
+CREATE TABLE runs (
+  id            INTEGER PRIMARY KEY,
+  started_at    TEXT NOT NULL,             -- ISO-8601 UTC, the run's pinned clock
+  finished_at   TEXT,
+  outcome       TEXT NOT NULL DEFAULT 'running'
+                CHECK (outcome IN ('running','ok','failed','interrupted','crashed')),
+  pid           INTEGER NOT NULL,
+  units_done    INTEGER NOT NULL DEFAULT 0,
+  units_failed  INTEGER NOT NULL DEFAULT 0,
+  jobs_finished INTEGER NOT NULL DEFAULT 0,
+  jobs_failed   INTEGER NOT NULL DEFAULT 0,
+  alerts_sent   INTEGER NOT NULL DEFAULT 0,
+  note          TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE jobs (
+  id             INTEGER PRIMARY KEY,
+  kind           TEXT NOT NULL,
+  status         TEXT NOT NULL DEFAULT 'queued'
+                 CHECK (status IN ('queued','running','succeeded','failed','cancelled')),
+  from_date      TEXT,                     -- yyyy-mm-dd, inclusive
+  to_date        TEXT,                     -- yyyy-mm-dd, inclusive
+  params         TEXT NOT NULL DEFAULT '{}',  -- JSON
+  attempts       INTEGER NOT NULL DEFAULT 0,  -- runs that started work on it
+  failures       INTEGER NOT NULL DEFAULT 0,  -- tries that ended in a transient failure or a crash
+  progress_done  INTEGER NOT NULL DEFAULT 0,
+  progress_total INTEGER NOT NULL DEFAULT 0,
+  checkpoint     TEXT NOT NULL DEFAULT '',  -- the handler's resume point
+  error          TEXT NOT NULL DEFAULT '',  -- last error, one line
+  run_id         INTEGER REFERENCES runs(id),
+  created_at     TEXT NOT NULL,
+  started_at     TEXT,
+  finished_at    TEXT,
+  updated_at     TEXT NOT NULL
+);
+CREATE INDEX jobs_by_status ON jobs(status, id);
+
+CREATE TABLE job_outputs (
+  id              INTEGER PRIMARY KEY,
+  job_id          INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  name            TEXT NOT NULL,            -- file name
+  path            TEXT NOT NULL DEFAULT '', -- local copy, if kept
+  s3_target       TEXT NOT NULL DEFAULT '',
+  s3_key          TEXT NOT NULL DEFAULT '',
+  size            INTEGER NOT NULL DEFAULT 0,
+  sha256          TEXT NOT NULL DEFAULT '',
+  rows            INTEGER NOT NULL DEFAULT 0,
+  link            TEXT NOT NULL DEFAULT '',
+  link_expires_at TEXT,
+  created_at      TEXT NOT NULL,
+  UNIQUE (job_id, name)
+);
+
+CREATE TABLE marks (
+  source     TEXT NOT NULL,                 -- e.g. 'mindtrails:prod'
+  stream     TEXT NOT NULL,                 -- e.g. a table name
+  value      TEXT NOT NULL,                 -- the high-water mark
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (source, stream)
+);
+
+CREATE TABLE schedule (
+  task       TEXT PRIMARY KEY,              -- a scheduled pipeline's name
+  last_done  TEXT NOT NULL,                 -- ISO-8601 UTC of the last completed pass
+  last_run   INTEGER REFERENCES runs(id)
+);
+
+CREATE TABLE alerts (
+  id          INTEGER PRIMARY KEY,
+  key         TEXT NOT NULL,                -- what failed, where: one key per distinct problem
+  subject     TEXT NOT NULL,
+  body        TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  status      TEXT NOT NULL DEFAULT 'pending'
+              CHECK (status IN ('pending','sent','suppressed')),
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  last_error  TEXT NOT NULL DEFAULT '',
+  sent_at     TEXT
+);
+CREATE INDEX alerts_by_status ON alerts(status, key);
+
+CREATE TABLE alert_keys (
+  key          TEXT PRIMARY KEY,
+  last_sent_at TEXT NOT NULL,
+  suppressed   INTEGER NOT NULL DEFAULT 0   -- repeats not mailed since last_sent_at
+);
+
+CREATE VIEW queue_depth AS
+  SELECT kind, status, count(*) AS jobs FROM jobs
+  WHERE status IN ('queued','running') GROUP BY kind, status;
+
+CREATE VIEW failed_jobs AS
+  SELECT id, kind, from_date, to_date, attempts, error, finished_at FROM jobs
+  WHERE status = 'failed' ORDER BY id DESC;
+
+CREATE VIEW recent_runs AS
+  SELECT id, started_at, finished_at, outcome, units_done, units_failed, jobs_finished,
+         jobs_failed, alerts_sent, note FROM runs ORDER BY id DESC LIMIT 50;
+
+CREATE VIEW pending_alerts AS
+  SELECT id, key, subject, created_at, attempts, last_error FROM alerts WHERE status = 'pending';
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kAll = {
+      {1, "core: runs, jobs, outputs, marks, schedule, alert outbox", kCore},
+  };
+  return kAll;
+}
+
+}  // namespace ferry::state

@@ -1,0 +1,118 @@
+#include "ferry/state/runs.h"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace ferry::state {
+namespace {
+
+RunRecord read_run(SQLite::Statement& q) {
+  RunRecord r;
+  r.id = q.getColumn(0).getInt64();
+  r.started_at = q.getColumn(1).getString();
+  r.finished_at = q.getColumn(2).getString();
+  r.outcome = q.getColumn(3).getString();
+  r.pid = q.getColumn(4).getInt64();
+  r.counts.units_done = q.getColumn(5).getInt64();
+  r.counts.units_failed = q.getColumn(6).getInt64();
+  r.counts.jobs_finished = q.getColumn(7).getInt64();
+  r.counts.jobs_failed = q.getColumn(8).getInt64();
+  r.counts.alerts_sent = q.getColumn(9).getInt64();
+  r.note = q.getColumn(10).getString();
+  return r;
+}
+
+const char* kRunColumns =
+    "SELECT id, started_at, coalesce(finished_at,''), outcome, pid, units_done, units_failed, "
+    "jobs_finished, jobs_failed, alerts_sent, note FROM runs ";
+
+}  // namespace
+
+int64_t RunStore::begin(TimePoint now, int64_t pid) {
+  SQLite::Statement q(store_.db(), "INSERT INTO runs(started_at, pid) VALUES (?, ?)");
+  q.bind(1, format_iso8601(now));
+  q.bind(2, pid);
+  q.exec();
+  return store_.db().getLastInsertRowid();
+}
+
+void RunStore::end(int64_t id, TimePoint now, const std::string& outcome, const RunCounts& c,
+                   const std::string& note) {
+  SQLite::Statement q(store_.db(),
+                      "UPDATE runs SET finished_at = ?, outcome = ?, units_done = ?, "
+                      "units_failed = ?, jobs_finished = ?, jobs_failed = ?, alerts_sent = ?, "
+                      "note = ? WHERE id = ?");
+  q.bind(1, format_iso8601(now));
+  q.bind(2, outcome);
+  q.bind(3, c.units_done);
+  q.bind(4, c.units_failed);
+  q.bind(5, c.jobs_finished);
+  q.bind(6, c.jobs_failed);
+  q.bind(7, c.alerts_sent);
+  q.bind(8, note);
+  q.bind(9, id);
+  q.exec();
+}
+
+int RunStore::mark_crashed(int64_t except_id) {
+  SQLite::Statement q(store_.db(),
+                      "UPDATE runs SET outcome = 'crashed', note = 'process ended without "
+                      "finishing its run' WHERE outcome = 'running' AND id != ?");
+  q.bind(1, except_id);
+  return q.exec();
+}
+
+std::vector<RunRecord> RunStore::recent(int limit) {
+  SQLite::Statement q(store_.db(), std::string(kRunColumns) + "ORDER BY id DESC LIMIT ?");
+  q.bind(1, limit);
+  std::vector<RunRecord> out;
+  while (q.executeStep()) out.push_back(read_run(q));
+  return out;
+}
+
+std::optional<RunRecord> RunStore::last_finished() {
+  SQLite::Statement q(store_.db(), std::string(kRunColumns) +
+                                       "WHERE outcome != 'running' ORDER BY id DESC LIMIT 1");
+  if (!q.executeStep()) return std::nullopt;
+  return read_run(q);
+}
+
+std::optional<std::string> MarkStore::get(const std::string& source, const std::string& stream) {
+  SQLite::Statement q(store_.db(), "SELECT value FROM marks WHERE source = ? AND stream = ?");
+  q.bind(1, source);
+  q.bind(2, stream);
+  if (!q.executeStep()) return std::nullopt;
+  return q.getColumn(0).getString();
+}
+
+void MarkStore::set(const std::string& source, const std::string& stream,
+                    const std::string& value, TimePoint now) {
+  SQLite::Statement q(store_.db(),
+                      "INSERT INTO marks(source, stream, value, updated_at) VALUES (?,?,?,?) "
+                      "ON CONFLICT(source, stream) DO UPDATE SET value = excluded.value, "
+                      "updated_at = excluded.updated_at");
+  q.bind(1, source);
+  q.bind(2, stream);
+  q.bind(3, value);
+  q.bind(4, format_iso8601(now));
+  q.exec();
+}
+
+std::optional<TimePoint> ScheduleStore::last_done(const std::string& task) {
+  SQLite::Statement q(store_.db(), "SELECT last_done FROM schedule WHERE task = ?");
+  q.bind(1, task);
+  if (!q.executeStep()) return std::nullopt;
+  return parse_iso8601(q.getColumn(0).getString());
+}
+
+void ScheduleStore::set_done(const std::string& task, TimePoint at, int64_t run_id) {
+  SQLite::Statement q(store_.db(),
+                      "INSERT INTO schedule(task, last_done, last_run) VALUES (?,?,?) "
+                      "ON CONFLICT(task) DO UPDATE SET last_done = excluded.last_done, "
+                      "last_run = excluded.last_run");
+  q.bind(1, task);
+  q.bind(2, format_iso8601(at));
+  q.bind(3, run_id);
+  q.exec();
+}
+
+}  // namespace ferry::state

@@ -1,0 +1,11 @@
+// Benchmarks run by bin/ferry_bench: one entry point per subcommand.
+#pragma once
+
+namespace ferry::bench {
+
+// `ferry_bench rsa [--rows N] [--threads N] [--key PEM] [--openssl-rate OPS]`: decryptions per
+// second of N PKCS#1 v1.5 cells, single-threaded and on N threads. argv[0] is "rsa".
+// Returns the process exit code.
+int rsa_bench_main(int argc, char** argv);
+
+}  // namespace ferry::bench

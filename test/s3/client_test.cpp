@@ -1,0 +1,455 @@
+// S3Client against a scripted HTTP fake: request shapes, multipart flow, retries, aborts,
+// pagination and error messages.
+#include "ferry/s3/client.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "ferry/base/error.h"
+#include "ferry/crypto/hash.h"
+#include "ferry/net/fake_http.h"
+#include "support/process.h"
+
+namespace ferry::s3 {
+namespace {
+
+using net::FakeHttpClient;
+using net::HttpRequest;
+using net::HttpResponse;
+namespace t = ferry::testing;
+
+S3Options loopback_options() {
+  S3Options o;
+  o.endpoint = "http://127.0.0.1:9000";
+  o.bucket = "bucket";
+  o.prefix = "pre";
+  o.path_style = true;
+  o.credentials = {"AKID", "SECRET", ""};
+  o.multipart_threshold = 10;
+  o.part_size = 4;
+  return o;
+}
+
+std::string header(const HttpRequest& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers)
+    if (k == name) return v;
+  return "";
+}
+
+// The query parameters of a request URL, still encoded.
+std::map<std::string, std::string> query_of(const std::string& url) {
+  std::map<std::string, std::string> out;
+  size_t q = url.find('?');
+  if (q == std::string::npos) return out;
+  std::string rest = url.substr(q + 1);
+  size_t pos = 0;
+  while (pos <= rest.size()) {
+    size_t amp = rest.find('&', pos);
+    std::string kv = rest.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+    size_t eq = kv.find('=');
+    out[kv.substr(0, eq)] = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    if (amp == std::string::npos) break;
+    pos = amp + 1;
+  }
+  return out;
+}
+
+std::string body_of(const HttpRequest& r) {
+  if (r.body.file.empty()) return r.body.data;
+  std::string all = t::read_file(r.body.file);
+  return all.substr(r.body.offset, r.body.length ? *r.body.length : std::string::npos);
+}
+
+std::string error_xml(const std::string& code, const std::string& message) {
+  return "<?xml version=\"1.0\"?><Error><Code>" + code + "</Code><Message>" + message +
+         "</Message></Error>";
+}
+
+// A multipart-capable handler: part `fail_part` answers with `failure` while `failures` > 0.
+struct MultipartServer {
+  int fail_part = 0;
+  int failures = 0;
+  HttpResponse failure;
+  uint64_t head_size = 11;
+  std::vector<std::string> log;  // "METHOD query-kind"
+
+  HttpResponse operator()(const HttpRequest& r) {
+    auto q = query_of(r.url);
+    if (r.method == "POST" && q.count("uploads")) {
+      log.push_back("initiate");
+      return FakeHttpClient::respond(200,
+                                     "<InitiateMultipartUploadResult><UploadId>up/1</UploadId>"
+                                     "</InitiateMultipartUploadResult>");
+    }
+    if (r.method == "PUT" && q.count("partNumber")) {
+      log.push_back("part " + q["partNumber"]);
+      if (std::stoi(q["partNumber"]) == fail_part && failures > 0) {
+        --failures;
+        return failure;
+      }
+      return FakeHttpClient::respond(200, "",
+                                     {{"etag", "\"" + crypto::md5_hex(body_of(r)) + "\""}});
+    }
+    if (r.method == "POST" && q.count("uploadId")) {
+      log.push_back("complete");
+      return FakeHttpClient::respond(200, "<CompleteMultipartUploadResult/>");
+    }
+    if (r.method == "DELETE" && q.count("uploadId")) {
+      log.push_back("abort " + q["uploadId"]);
+      return FakeHttpClient::respond(204);
+    }
+    if (r.method == "HEAD") {
+      log.push_back("head");
+      return FakeHttpClient::respond(200, "", {{"content-length", std::to_string(head_size)}});
+    }
+    if (r.method == "DELETE") {
+      log.push_back("delete");
+      return FakeHttpClient::respond(204);
+    }
+    return FakeHttpClient::respond(400, error_xml("Unexpected", r.method + " " + r.url));
+  }
+};
+
+TEST(S3Client, SinglePutSignsAndSendsDigestsOfTheStreamedFile) {
+  t::TempDir dir;
+  t::write_file(dir / "f.csv", "hello");
+  FakeHttpClient http([](const HttpRequest&) {
+    return FakeHttpClient::respond(200, "", {{"etag", "\"5d41402abc4b2a76b9719d911017c592\""}});
+  });
+  S3Client client(http, loopback_options());
+  client.put_file("dir/a b+c.csv", dir / "f.csv");
+
+  ASSERT_EQ(http.requests().size(), 1u);
+  const HttpRequest& r = http.requests()[0];
+  EXPECT_EQ(r.method, "PUT");
+  EXPECT_EQ(r.url, "http://127.0.0.1:9000/bucket/pre/dir/a%20b%2Bc.csv");
+  EXPECT_EQ(header(r, "Host"), "127.0.0.1:9000");
+  EXPECT_EQ(header(r, "Content-MD5"), "XUFAKrxLKna5cZ2REBfFkg==");
+  EXPECT_EQ(header(r, "x-amz-content-sha256"), crypto::sha256_hex("hello"));
+  EXPECT_EQ(header(r, "Authorization").rfind("AWS4-HMAC-SHA256 Credential=AKID/", 0), 0u);
+  EXPECT_EQ(r.body.file, dir / "f.csv");
+  EXPECT_TRUE(r.body.data.empty());
+  EXPECT_EQ(r.body.length.value_or(0), 5u);
+  EXPECT_GT(r.stall_timeout.count(), 0);
+}
+
+TEST(S3Client, SinglePutWithWrongEtagFails) {
+  t::TempDir dir;
+  t::write_file(dir / "f", "hello");
+  FakeHttpClient http([](const HttpRequest&) {
+    return FakeHttpClient::respond(200, "", {{"etag", "\"00000000000000000000000000000000\""}});
+  });
+  S3Client client(http, loopback_options());
+  try {
+    client.put_file("k", dir / "f");
+    FAIL() << "expected an error";
+  } catch (const OperationError& e) {
+    EXPECT_NE(std::string(e.what()).find("s3 PUT s3://bucket/pre/k: the ETag"), std::string::npos);
+  }
+}
+
+TEST(S3Client, MultipartUploadsPartsCompletesInOrderAndChecksSize) {
+  t::TempDir dir;
+  t::write_file(dir / "f", "0123456789A");  // 11 bytes: parts of 4, 4, 3
+  MultipartServer server;
+  FakeHttpClient http([&](const HttpRequest& r) { return server(r); });
+  S3Client client(http, loopback_options());
+  std::vector<uint64_t> progress;
+  client.set_progress([&](uint64_t done, uint64_t total) {
+    EXPECT_EQ(total, 11u);
+    progress.push_back(done);
+  });
+  client.put_file("big", dir / "f");
+
+  EXPECT_EQ(server.log, (std::vector<std::string>{"initiate", "part 1", "part 2", "part 3",
+                                                  "complete", "head"}));
+  const auto& reqs = http.requests();
+  EXPECT_EQ(query_of(reqs[1].url)["uploadId"], "up%2F1");
+  EXPECT_EQ(body_of(reqs[2]), "4567");
+  EXPECT_EQ(header(reqs[3], "Content-MD5"), crypto::md5_base64("89A"));
+  EXPECT_EQ(header(reqs[3], "x-amz-content-sha256"), crypto::sha256_hex("89A"));
+  EXPECT_EQ(
+      reqs[4].body.data,
+      "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>\"" +
+          crypto::md5_hex("0123") + "\"</ETag></Part><Part><PartNumber>2</PartNumber><ETag>\"" +
+          crypto::md5_hex("4567") + "\"</ETag></Part><Part><PartNumber>3</PartNumber><ETag>\"" +
+          crypto::md5_hex("89A") + "\"</ETag></Part></CompleteMultipartUpload>");
+  EXPECT_EQ(header(reqs[4], "x-amz-content-sha256"), crypto::sha256_hex(reqs[4].body.data));
+  EXPECT_TRUE(progress.empty());  // the fake never calls the request's progress callback
+}
+
+TEST(S3Client, FailedPartAbortsTheUploadWithAMessageNamingBucketKeyAndPart) {
+  t::TempDir dir;
+  t::write_file(dir / "f", "0123456789A");
+  MultipartServer server;
+  server.fail_part = 2;
+  server.failures = 1;
+  server.failure = FakeHttpClient::respond(403, error_xml("AccessDenied", "Access Denied"));
+  FakeHttpClient http([&](const HttpRequest& r) { return server(r); });
+  S3Client client(http, loopback_options());
+  try {
+    client.put_file("big", dir / "f");
+    FAIL() << "expected an error";
+  } catch (const OperationError& e) {
+    EXPECT_FALSE(e.is_transient());
+    EXPECT_STREQ(
+        e.what(),
+        "s3 PUT s3://bucket/pre/big (part 2 of 3, try 1): HTTP 403 AccessDenied: Access Denied");
+  }
+  EXPECT_EQ(server.log, (std::vector<std::string>{"initiate", "part 1", "part 2", "abort up%2F1"}));
+}
+
+TEST(S3Client, TransientPartFailureRetriesOnlyThatPart) {
+  t::TempDir dir;
+  t::write_file(dir / "f", "0123456789A");
+  MultipartServer server;
+  server.fail_part = 2;
+  server.failures = 2;
+  server.failure = FakeHttpClient::respond(500, error_xml("InternalError", "try again"));
+  FakeHttpClient http([&](const HttpRequest& r) { return server(r); });
+  S3Client client(http, loopback_options());
+  client.put_file("big", dir / "f");
+  EXPECT_EQ(server.log, (std::vector<std::string>{"initiate", "part 1", "part 2", "part 2",
+                                                  "part 2", "part 3", "complete", "head"}));
+}
+
+TEST(S3Client, PartRetriesRunOutThenAbortAsTransient) {
+  t::TempDir dir;
+  t::write_file(dir / "f", "0123456789A");
+  MultipartServer server;
+  server.fail_part = 3;
+  server.failures = 99;
+  server.failure =
+      FakeHttpClient::respond(503, error_xml("SlowDown", "Please reduce your request rate."));
+  FakeHttpClient http([&](const HttpRequest& r) { return server(r); });
+  S3Client client(http, loopback_options());
+  try {
+    client.put_file("big", dir / "f");
+    FAIL() << "expected an error";
+  } catch (const OperationError& e) {
+    EXPECT_TRUE(e.is_transient());
+    EXPECT_NE(std::string(e.what()).find("(part 3 of 3, try 3): HTTP 503 SlowDown"),
+              std::string::npos);
+  }
+  EXPECT_EQ(server.log.back(), "abort up%2F1");
+  EXPECT_EQ(std::count(server.log.begin(), server.log.end(), "part 3"), 3);
+}
+
+TEST(S3Client, SizeMismatchAfterCompleteRemovesTheObject) {
+  t::TempDir dir;
+  t::write_file(dir / "f", "0123456789A");
+  MultipartServer server;
+  server.head_size = 8;
+  FakeHttpClient http([&](const HttpRequest& r) { return server(r); });
+  S3Client client(http, loopback_options());
+  EXPECT_THROW(client.put_file("big", dir / "f"), OperationError);
+  EXPECT_EQ(server.log.back(), "delete");
+}
+
+TEST(S3Client, PartSizeGrowsToStayWithinTenThousandParts) {
+  FakeHttpClient http([](const HttpRequest&) { return FakeHttpClient::respond(200); });
+  S3Options o = loopback_options();
+  o.part_size = 8 * kMiB;
+  S3Client client(http, o);
+  EXPECT_EQ(client.part_size_for(40 * kMiB), 8 * kMiB);
+  uint64_t huge = 200ull * 1024 * kMiB;  // 200 GiB
+  uint64_t part = client.part_size_for(huge);
+  EXPECT_LE((huge + part - 1) / part, kMaxParts);
+  EXPECT_EQ(part % kMiB, 0u);
+}
+
+TEST(S3Client, ListFollowsContinuationTokensAndDecodesKeys) {
+  int calls = 0;
+  FakeHttpClient http([&](const HttpRequest&) {
+    ++calls;
+    if (calls == 1)
+      return FakeHttpClient::respond(
+          200,
+          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult "
+          "xmlns=\"http://s3.amazonaws."
+          "com/doc/2006-03-01/\"><Name>bucket</Name><Prefix>pre/d/</Prefix><KeyCount>2</KeyCount>"
+          "<IsTruncated>true</IsTruncated><NextContinuationToken>tok+/=</NextContinuationToken>"
+          "<Contents><Key>pre/d/a&amp;b &lt;1&gt;.csv</Key><LastModified>2016-01-10T00:00:00.000Z"
+          "</LastModified><ETag>&quot;abc&quot;</ETag><Size>12</Size></Contents>"
+          "<Contents><Key>pre/d/caf&#xE9;</Key><Size>0</Size></Contents></ListBucketResult>");
+    return FakeHttpClient::respond(
+        200,
+        "<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>pre/d/z</Key>"
+        "<Size>3</Size></Contents></ListBucketResult>");
+  });
+  S3Client client(http, loopback_options());
+  auto objects = client.list("d/", "d/0");
+  ASSERT_EQ(objects.size(), 3u);
+  EXPECT_EQ(objects[0].key, "d/a&b <1>.csv");
+  EXPECT_EQ(objects[0].size, 12u);
+  EXPECT_EQ(objects[0].etag, "abc");
+  EXPECT_EQ(objects[0].last_modified, "2016-01-10T00:00:00.000Z");
+  EXPECT_EQ(objects[1].key, "d/caf\xc3\xa9");
+  EXPECT_EQ(objects[2].key, "d/z");
+
+  ASSERT_EQ(http.requests().size(), 2u);
+  auto first = query_of(http.requests()[0].url);
+  EXPECT_EQ(http.requests()[0].url.substr(0, http.requests()[0].url.find('?')),
+            "http://127.0.0.1:9000/bucket");
+  EXPECT_EQ(first["list-type"], "2");
+  EXPECT_EQ(first["prefix"], "pre%2Fd%2F");
+  EXPECT_EQ(first["start-after"], "pre%2Fd%2F0");
+  EXPECT_EQ(first.count("continuation-token"), 0u);
+  EXPECT_EQ(query_of(http.requests()[1].url)["continuation-token"], "tok%2B%2F%3D");
+}
+
+TEST(S3Client, ListRefusesATruncatedPageWithoutToken) {
+  FakeHttpClient http([](const HttpRequest&) {
+    return FakeHttpClient::respond(
+        200, "<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>");
+  });
+  S3Client client(http, loopback_options());
+  EXPECT_THROW(client.list(""), OperationError);
+}
+
+TEST(S3Client, ErrorsNameBucketAndKeyAndSayWhetherToRetry) {
+  FakeHttpClient http([](const HttpRequest& r) {
+    if (r.method == "GET" && r.url.find("missing") != std::string::npos)
+      return FakeHttpClient::respond(404,
+                                     error_xml("NoSuchKey", "The specified key does not exist."));
+    if (r.method == "GET")
+      return FakeHttpClient::respond(503, error_xml("SlowDown", "Reduce your rate."));
+    if (r.method == "HEAD" && r.url.find("secret") != std::string::npos)
+      return FakeHttpClient::respond(403);
+    if (r.method == "HEAD") return FakeHttpClient::respond(404);
+    if (r.method == "DELETE") return FakeHttpClient::respond(404);
+    return FakeHttpClient::fail(net::TransportError::kTimeout, "Operation timed out");
+  });
+  S3Client client(http, loopback_options());
+  t::TempDir dir;
+  try {
+    client.get_file("missing.csv", dir / "out.csv");
+    FAIL();
+  } catch (const OperationError& e) {
+    EXPECT_FALSE(e.is_transient());
+    EXPECT_STREQ(e.what(),
+                 "s3 GET s3://bucket/pre/missing.csv: HTTP 404 NoSuchKey: The specified key does "
+                 "not exist.");
+  }
+  try {
+    client.get_file("busy.csv", dir / "out.csv");
+    FAIL();
+  } catch (const OperationError& e) {
+    EXPECT_TRUE(e.is_transient());
+    EXPECT_STREQ(e.what(), "s3 GET s3://bucket/pre/busy.csv: HTTP 503 SlowDown: Reduce your rate.");
+  }
+  try {
+    client.head("secret");
+    FAIL();
+  } catch (const OperationError& e) {
+    EXPECT_FALSE(e.is_transient());
+    EXPECT_STREQ(e.what(), "s3 HEAD s3://bucket/pre/secret: HTTP 403");
+  }
+  EXPECT_FALSE(client.head("nothing").has_value());
+  EXPECT_NO_THROW(client.remove("gone"));
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));  // no temp files left behind
+  for (const auto& r : http.requests())
+    EXPECT_EQ(header(r, "Authorization").find("SECRET"), std::string::npos);
+}
+
+TEST(S3Client, RetriedResponsesSayHowManyTries) {
+  HttpResponse r =
+      FakeHttpClient::respond(500, error_xml("InternalError", "We encountered an internal error."));
+  r.attempts = 5;
+  EXPECT_EQ(describe_failure(r),
+            "HTTP 500 InternalError: We encountered an internal error. after 5 tries");
+  EXPECT_TRUE(is_transient_failure(r));
+  EXPECT_TRUE(is_transient_failure(FakeHttpClient::respond(400, error_xml("RequestTimeout", "x"))));
+  EXPECT_FALSE(
+      is_transient_failure(FakeHttpClient::respond(400, error_xml("InvalidArgument", "x"))));
+}
+
+HttpResponse serve_body(const HttpRequest& r, const std::string& data, const std::string& etag) {
+  t::write_file(r.response_file, data);
+  return FakeHttpClient::respond(200, "",
+                                 {{"content-length", std::to_string(data.size())}, {"etag", etag}});
+}
+
+TEST(S3Client, GetVerifiesMd5AndSizeThenRenames) {
+  std::string data = "a,b\n1,2\n";
+  std::string etag = "\"" + crypto::md5_hex(data) + "\"";
+  FakeHttpClient http([&](const HttpRequest& r) { return serve_body(r, data, etag); });
+  S3Client client(http, loopback_options());
+  t::TempDir dir;
+  client.get_file("x.csv", dir / "x.csv");
+  EXPECT_EQ(t::read_file(dir / "x.csv"), data);
+  EXPECT_EQ(http.requests()[0].url, "http://127.0.0.1:9000/bucket/pre/x.csv");
+  EXPECT_NE(http.requests()[0].response_file.find(dir.path() + "/.x.csv.ferry-"),
+            std::string::npos);
+
+  etag = "\"" + crypto::md5_hex("something else") + "\"";
+  t::write_file(dir / "y.csv", "old");
+  EXPECT_THROW(client.get_file("y.csv", dir / "y.csv"), OperationError);
+  EXPECT_EQ(t::read_file(dir / "y.csv"), "old");  // untouched on failure
+
+  etag = "\"" + crypto::md5_hex("x") + "-2\"";  // multipart-style: size check only
+  client.get_file("z.csv", dir / "z.csv");
+  EXPECT_EQ(t::read_file(dir / "z.csv"), data);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
+                          std::filesystem::directory_iterator()),
+            3);
+}
+
+TEST(S3Client, PresignedLinksLastAtMostSevenDays) {
+  FakeHttpClient http([](const HttpRequest&) { return FakeHttpClient::respond(200); });
+  S3Client client(http, loopback_options());
+  TimePoint now = *parse_iso8601("2016-01-10T00:00:00Z");
+  std::string url = client.presign_get("r/a b.csv", std::chrono::hours(24), now);
+  EXPECT_EQ(
+      url.rfind("http://127.0.0.1:9000/bucket/pre/r/a%20b.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                "&X-Amz-Credential=AKID%2F20160110%2Fus-east-1%2Fs3%2Faws4_request"
+                "&X-Amz-Date=20160110T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
+                "&X-Amz-Signature=",
+                0),
+      0u);
+  EXPECT_EQ(url.find("SECRET"), std::string::npos);
+  EXPECT_NO_THROW(client.presign_get("k", std::chrono::hours(24 * 7), now));
+  try {
+    client.presign_get("k", std::chrono::hours(24 * 7) + std::chrono::seconds(1), now);
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("at most 7 days"), std::string::npos);
+  }
+  EXPECT_TRUE(http.requests().empty());
+}
+
+TEST(S3Client, VirtualHostedAddressingAndDefaultEndpoint) {
+  FakeHttpClient http([](const HttpRequest&) { return FakeHttpClient::respond(404); });
+  S3Options o;
+  o.region = "eu-west-1";
+  o.bucket = "my-reports";
+  o.credentials = {"AKID", "SECRET", "TOKEN"};
+  S3Client client(http, o);
+  EXPECT_EQ(client.describe(), "s3://my-reports");
+  client.head("2016/a.csv");
+  const HttpRequest& r = http.requests()[0];
+  EXPECT_EQ(r.url, "https://my-reports.s3.eu-west-1.amazonaws.com/2016/a.csv");
+  EXPECT_EQ(header(r, "Host"), "my-reports.s3.eu-west-1.amazonaws.com");
+  EXPECT_EQ(header(r, "x-amz-security-token"), "TOKEN");
+  EXPECT_NE(header(r, "Authorization").find("/eu-west-1/s3/aws4_request"), std::string::npos);
+}
+
+TEST(S3Client, EndpointsAreValidated) {
+  Endpoint e = parse_endpoint("HTTPS://Minio.Local:443/base/");
+  EXPECT_EQ(e.scheme, "https");
+  EXPECT_EQ(e.host, "minio.local");
+  EXPECT_EQ(e.base_path, "/base");
+  EXPECT_EQ(parse_endpoint("http://127.0.0.1:4568").host, "127.0.0.1:4568");
+  EXPECT_THROW(parse_endpoint("s3.amazonaws.com"), UsageError);
+  EXPECT_THROW(parse_endpoint("ftp://x"), UsageError);
+  EXPECT_THROW(parse_endpoint("https://user:pw@x"), UsageError);
+  FakeHttpClient http([](const HttpRequest&) { return FakeHttpClient::respond(200); });
+  S3Options o = loopback_options();
+  o.bucket = "";
+  EXPECT_THROW(S3Client(http, o), UsageError);
+}
+
+}  // namespace
+}  // namespace ferry::s3

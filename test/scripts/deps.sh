@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ferry builds and tests with. Idempotent: quick when all are present.
+set -euo pipefail
+pkgs=(g++ make libsqlitecpp-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev curl nlohmann-json3-dev
+      libssl-dev openssl libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libzip-dev
+      zlib1g-dev libgtest-dev libgmock-dev python3 python3-aiosmtpd python3-cryptography nodejs npm)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# The S3 stand-in used by tests and the demo (npm, pinned in test/package.json).
+if [ -f test/package.json ] && [ ! -x test/node_modules/.bin/s3rver ]; then
+  echo "deps: installing npm packages in test/"
+  (cd test && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+fi
