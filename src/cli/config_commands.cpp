@@ -1,12 +1,15 @@
 // `ferry config check|show` and `ferry alert test`.
 #include <CLI/CLI.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include <iostream>
 
 #include "cli/app_context.h"
 #include "ferry/base/error.h"
 #include "ferry/log/alerts.h"
 #include "ferry/net/mailer.h"
+#include "ferry/net/redact.h"
 
 namespace ferry::cli {
 
@@ -46,11 +49,11 @@ int alert_test(AppContext& ctx) {
   try {
     mailer.send(mail, ctx.now());
   } catch (const OperationError& e) {
-    std::cerr << "alert test: not sent: " << e.what() << "\n";
+    spdlog::error("alert test: not sent: {}", e.what());
     return kExitWorkFailed;
   }
   std::cout << "alert test: sent to " << settings.to.size() << " recipient(s) through "
-            << config.table("alerts").str("smtp_url") << "\n";
+            << net::redact_url(config.table("alerts").str("smtp_url")) << "\n";
   return kExitOk;
 }
 

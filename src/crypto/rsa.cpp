@@ -1,7 +1,6 @@
 #include "ferry/crypto/rsa.h"
 
 #include <openssl/bio.h>
-#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "ferry/base/error.h"
+#include "ferry/net/redact.h"
 
 namespace ferry::net {
 namespace {
@@ -112,7 +113,7 @@ void CurlMailer::send(const Mail& mail, TimePoint now) {
   std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
   bool permanent = rc == CURLE_LOGIN_DENIED || code >= 500 || rc == CURLE_USE_SSL_FAILED;
   throw OperationError(permanent ? FailureKind::kPermanent : FailureKind::kTransient,
-                       "smtp " + settings_.url + ": " + why +
+                       "smtp " + redact_url(settings_.url) + ": " + why +
                            (code ? " (server said " + std::to_string(code) + ")" : ""));
 }
 

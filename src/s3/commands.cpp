@@ -89,6 +89,12 @@ void add_s3_commands(CLI::App& app, cli::Context& ctx, int& exit_code) {
                                     "List, upload, download and presign objects of a "
                                     "configured [s3.NAME] target");
   s3->require_subcommand(1);
+  s3->footer(
+      "TARGET names an [s3.NAME] table of the config file. Examples:\n"
+      "  ferry s3 ls reports 2016-01/\n"
+      "  ferry s3 put reports clicks.csv 2016-01/clicks.csv\n"
+      "  ferry s3 get reports 2016-01/clicks.csv /tmp/clicks.csv\n"
+      "  ferry s3 presign reports 2016-01/clicks.csv --expires 24h");
   auto args = std::make_shared<Args>();
   const char* target_help = "name of an [s3.NAME] table in the config file";
 

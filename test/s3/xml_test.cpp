@@ -7,7 +7,8 @@ namespace {
 
 TEST(S3Xml, DecodesPredefinedAndNumericEntities) {
   EXPECT_EQ(xml_decode("a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos;"), "a & b <c> \"d\" 'e'");
-  EXPECT_EQ(xml_decode("&#38;&#x26;&#xe9;&#8364;&#x1F600;"), "&&\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+  EXPECT_EQ(xml_decode("&#38;&#x26;&#xe9;&#8364;&#x1F600;"),
+            "&&\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
   EXPECT_EQ(xml_decode("AT&T &bogus; &#xZZ; &"), "AT&T &bogus; &#xZZ; &");
   EXPECT_EQ(xml_decode("&amp;amp;"), "&amp;");
 }
@@ -35,7 +36,8 @@ TEST(S3Xml, ParsesAListPage) {
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult xmlns=\"http://s3.amazonaws.com/"
       "doc/2006-03-01/\"><Name>b</Name><Prefix></Prefix><KeyCount>1</KeyCount><MaxKeys>1000"
       "</MaxKeys><IsTruncated>false</IsTruncated><Contents><Key>x/IsTruncated&lt;</Key>"
-      "<LastModified>2020-01-01T00:00:00.000Z</LastModified><ETag>\"d41d8cd98f00b204e9800998ecf8427e"
+      "<LastModified>2020-01-01T00:00:00.000Z</"
+      "LastModified><ETag>\"d41d8cd98f00b204e9800998ecf8427e"
       "\"</ETag><Size>0</Size><StorageClass>STANDARD</StorageClass></Contents></ListBucketResult>");
   ASSERT_EQ(page.objects.size(), 1u);
   EXPECT_EQ(page.objects[0].key, "x/IsTruncated<");
@@ -46,15 +48,18 @@ TEST(S3Xml, ParsesAListPage) {
 
 TEST(S3Xml, RejectsBrokenListPages) {
   EXPECT_THROW(parse_list_page("<html>oops</html>"), std::invalid_argument);
-  EXPECT_THROW(parse_list_page("<ListBucketResult><Contents><Size>1</Size></Contents></ListBucketResult>"),
-               std::invalid_argument);
   EXPECT_THROW(
-      parse_list_page("<ListBucketResult><Contents><Key>k</Key><Size>-1</Size></Contents></ListBucketResult>"),
+      parse_list_page("<ListBucketResult><Contents><Size>1</Size></Contents></ListBucketResult>"),
+      std::invalid_argument);
+  EXPECT_THROW(
+      parse_list_page(
+          "<ListBucketResult><Contents><Key>k</Key><Size>-1</Size></Contents></ListBucketResult>"),
       std::invalid_argument);
 }
 
 TEST(S3Xml, ParsesErrorDocuments) {
-  auto e = parse_error("<Error><Code>NoSuchKey</Code><Message>The key &quot;x&quot; is gone</Message></Error>");
+  auto e = parse_error(
+      "<Error><Code>NoSuchKey</Code><Message>The key &quot;x&quot; is gone</Message></Error>");
   ASSERT_TRUE(e.has_value());
   EXPECT_EQ(e->code, "NoSuchKey");
   EXPECT_EQ(e->message, "The key \"x\" is gone");

@@ -177,14 +177,24 @@ class Store:
         return None
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A client that gave up (timeout, injected drop) is expected; anything else is not."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def compact(doc):
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server_version = "Apache-Coyote/1.1"
-    sys_version = ""
+
+    def version_string(self):
+        return "Apache-Coyote/1.1"
 
     def log_message(self, fmt, *args):
         if self.server.verbose:
@@ -422,8 +432,7 @@ def main(argv=None):
             store.load(json.load(f))
     else:
         store.save()
-    server = ThreadingHTTPServer((opts.host, opts.port), Handler)
-    server.daemon_threads = True
+    server = Server((opts.host, opts.port), Handler)
     server.store, server.opts, server.verbose = store, opts, opts.verbose
     print("mindtrails stand-in listening on http://%s:%d/api/export" % server.server_address[:2],
           flush=True)

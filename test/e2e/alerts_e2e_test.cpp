@@ -1,0 +1,104 @@
+// Alert mail end to end: the real binary, a real SMTP server on loopback (Debian's aiosmtpd),
+// the rate limit per problem, and delivery of mail that could not be sent earlier.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "e2e/ferry_fixture.h"
+
+namespace ferry::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// aiosmtpd's debugging handler prints every message it receives.
+class SmtpServer {
+ public:
+  SmtpServer(int port, const std::string& log) : log_(log) {
+    child_ = std::make_unique<Child>(
+        std::vector<std::string>{system_python(), "-u", "-m", "aiosmtpd", "-n", "-l",
+                                 "127.0.0.1:" + std::to_string(port)},
+        std::map<std::string, std::string>{}, "", log);
+    ready_ = wait_for_port(port, 10s);
+  }
+  bool ready() const { return ready_; }
+  std::string log() const { return file_exists(log_) ? read_file(log_) : ""; }
+  int messages() const {
+    std::string text = log();
+    int n = 0;
+    for (size_t p = text.find("MESSAGE FOLLOWS"); p != std::string::npos;
+         p = text.find("MESSAGE FOLLOWS", p + 1))
+      ++n;
+    return n;
+  }
+  // Polls until `n` messages arrived (delivery is synchronous, printing may lag a little).
+  bool wait_messages(int n) const {
+    for (int i = 0; i < 100 && messages() < n; ++i) std::this_thread::sleep_for(20ms);
+    return messages() == n;
+  }
+
+ private:
+  std::string log_;
+  std::unique_ptr<Child> child_;
+  bool ready_ = false;
+};
+
+TEST(AlertsE2E, OneMailPerProblemPerIntervalAndQueuedWhenServerDown) {
+  int port = free_port();
+  FerryEnv f("[alerts]\nsmtp_url = \"smtp://127.0.0.1:" + std::to_string(port) +
+             "\"\nto = [\"ops@example.org\", \"oncall@example.org\"]\nmin_interval = \"1h\"\n");
+  f.env = {{"FERRY_SELFTEST", "1"}, {"FERRY_SELFTEST_CRITICAL", "1"}};
+  auto server = std::make_unique<SmtpServer>(port, f.path("smtp1.log"));
+  ASSERT_TRUE(server->ready());
+
+  // First occurrence: exactly one mail, to both recipients.
+  ASSERT_EQ(f.run({"run"}, {{"FERRY_NOW", "2016-01-11T00:05:00Z"}}).exit_code, 0);
+  ASSERT_TRUE(server->wait_messages(1)) << server->log();
+  EXPECT_NE(server->log().find("Subject: [ferry] selftest alarm"), std::string::npos);
+  EXPECT_NE(server->log().find("To: ops@example.org, oncall@example.org"), std::string::npos);
+
+  // Again within the interval: no mail.
+  ASSERT_EQ(f.run({"run"}, {{"FERRY_NOW", "2016-01-11T00:10:00Z"}}).exit_code, 0);
+  ASSERT_EQ(f.run({"run"}, {{"FERRY_NOW", "2016-01-11T00:15:00Z"}}).exit_code, 0);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(server->messages(), 1);
+  EXPECT_EQ(f.sql("SELECT count(*) FROM alerts WHERE status = 'suppressed'"), "2");
+
+  // After the interval: one mail that counts the repeats.
+  ASSERT_EQ(f.run({"run"}, {{"FERRY_NOW", "2016-01-11T01:10:00Z"}}).exit_code, 0);
+  ASSERT_TRUE(server->wait_messages(2)) << server->log();
+  EXPECT_NE(server->log().find("happened 2 more times since the last mail at 2016-01-11T00:05:00Z"),
+            std::string::npos) << server->log();
+
+  // Server down: the alert stays in the outbox.
+  server.reset();
+  ASSERT_EQ(f.run({"run"}, {{"FERRY_NOW", "2016-01-11T02:15:00Z"}}).exit_code, 0);
+  EXPECT_EQ(f.sql("SELECT count(*) FROM alerts WHERE status = 'pending'"), "1");
+  EXPECT_NE(f.run({"status"}).out.find("pending alerts: 1"), std::string::npos);
+
+  // Server back: the next run delivers it, though nothing new happened.
+  SmtpServer again(port, f.path("smtp2.log"));
+  ASSERT_TRUE(again.ready());
+  RunResult r = f.run({"run"}, {{"FERRY_NOW", "2016-01-11T02:20:00Z"}, {"FERRY_SELFTEST_CRITICAL", "0"}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(again.wait_messages(1)) << again.log();
+  EXPECT_NE(again.log().find("selftest alarm"), std::string::npos);
+  EXPECT_EQ(f.sql("SELECT count(*) FROM alerts WHERE status = 'pending'"), "0");
+}
+
+TEST(AlertsE2E, AlertTestReportsTheSmtpResult) {
+  int port = free_port();
+  FerryEnv f("[alerts]\nsmtp_url = \"smtp://127.0.0.1:" + std::to_string(port) + "\"\n");
+  RunResult down = f.run({"alert", "test"});
+  EXPECT_EQ(down.exit_code, 1);
+  EXPECT_NE(down.err.find("not sent"), std::string::npos) << down.err;
+  SmtpServer server(port, f.path("smtp.log"));
+  ASSERT_TRUE(server.ready());
+  RunResult up = f.run({"alert", "test"});
+  EXPECT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_NE(up.out.find("sent to 1 recipient"), std::string::npos);
+  EXPECT_TRUE(server.wait_messages(1));
+}
+
+}  // namespace
+}  // namespace ferry::testing

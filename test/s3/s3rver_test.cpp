@@ -1,0 +1,281 @@
+// Integration tests against s3rver (npm, pinned in test/package.json) on loopback: the library
+// over the real libcurl client, and the real bin/ferry binary. One s3rver per suite, in its own
+// temp directory, killed at the end. s3rver does not check SigV4 signatures (sigv4_test.cpp
+// checks them against AWS's examples), but it does refuse expired presigned URLs.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <thread>
+
+#include "ferry/net/curl_http.h"
+#include "ferry/net/fake_http.h"
+#include "ferry/s3/client.h"
+#include "support/process.h"
+
+namespace ferry::s3 {
+namespace {
+
+namespace t = ferry::testing;
+namespace fs = std::filesystem;
+
+constexpr uint64_t kMiB = 1024 * 1024;
+
+std::string find_on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  size_t pos = 0;
+  while (pos <= dirs.size()) {
+    size_t colon = dirs.find(':', pos);
+    std::string dir =
+        dirs.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    if (colon == std::string::npos) break;
+    pos = colon + 1;
+  }
+  return "";
+}
+
+void write_random(const std::string& path, uint64_t size, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::string data(size, '\0');
+  for (uint64_t i = 0; i + 8 <= size; i += 8) {
+    uint64_t v = rng();
+    std::memcpy(&data[i], &v, 8);
+  }
+  for (uint64_t i = size - size % 8; i < size; ++i) data[i] = static_cast<char>(rng());
+  t::write_file(path, data);
+}
+
+// Records request lines, then forwards to the real client.
+class RecordingHttpClient : public net::HttpClient {
+ public:
+  explicit RecordingHttpClient(net::HttpClient& inner) : inner_(inner) {}
+  net::HttpResponse send(const net::HttpRequest& r) override {
+    lines.push_back(r.method + " " + r.url.substr(r.url.find('/', 8)));
+    return inner_.send(r);
+  }
+  std::vector<std::string> lines;
+
+ private:
+  net::HttpClient& inner_;
+};
+
+class S3Rver : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string node = find_on_path("node");
+    std::string script = t::repo_root() + "/test/node_modules/s3rver/bin/s3rver.js";
+    if (node.empty() || !t::file_exists(script)) {
+      skip_ = "s3rver not installed (run `make deps`: npm install in test/)";
+      return;
+    }
+    dir_ = std::make_unique<t::TempDir>();
+    port_ = t::free_port();
+    fs::create_directories(*dir_ / "data");
+    server_ = std::make_unique<t::Child>(
+        std::vector<std::string>{node, script, "-d", *dir_ / "data", "-a", "127.0.0.1", "-p",
+                                 std::to_string(port_), "--configure-bucket", "b", "-s"},
+        std::map<std::string, std::string>{}, "", *dir_ / "s3rver.log");
+    if (!t::wait_for_port(port_, std::chrono::seconds(20)))
+      start_error_ = "s3rver did not listen on port " + std::to_string(port_);
+    config_ = *dir_ / "ferry.toml";
+    write_config(config_, "");
+    net::init_curl_global();
+  }
+  static void TearDownTestSuite() {
+    server_.reset();
+    dir_.reset();
+  }
+  void SetUp() override {
+    if (!skip_.empty()) GTEST_SKIP() << skip_;
+    ASSERT_TRUE(start_error_.empty()) << start_error_;
+    curl_ = net::make_curl_http_client();
+  }
+
+  static void write_config(const std::string& path, const std::string& extra) {
+    t::write_file(path, "[s3.t]\nendpoint = \"http://127.0.0.1:" + std::to_string(port_) +
+                            "\"\nregion = \"us-east-1\"\nbucket = \"b\"\npath_style = true\n"
+                            "access_key_id = \"S3RVER\"\nsecret_access_key = \"S3RVER\"\n" +
+                            extra);
+  }
+  S3Options options() const {
+    S3Options o;
+    o.endpoint = "http://127.0.0.1:" + std::to_string(port_);
+    o.bucket = "b";
+    o.path_style = true;
+    o.credentials = {"S3RVER", "S3RVER", ""};
+    return o;
+  }
+  t::RunResult ferry(std::vector<std::string> args, std::map<std::string, std::string> env = {},
+                     const std::string& config = "") {
+    args.insert(args.begin(), {t::ferry_bin(), "--config", config.empty() ? config_ : config});
+    env.emplace("FERRY_NOW", "");  // the real clock unless a test pins it
+    return t::run_command(args, env, dir_->path(), std::chrono::seconds(60));
+  }
+  std::string path(const std::string& name) const { return *dir_ / name; }
+
+  static inline std::unique_ptr<t::TempDir> dir_;
+  static inline std::unique_ptr<t::Child> server_;
+  static inline int port_ = 0;
+  static inline std::string skip_;
+  static inline std::string start_error_;
+  static inline std::string config_;
+  std::unique_ptr<net::HttpClient> curl_;
+};
+
+TEST_F(S3Rver, CliRoundTripsAreByteIdentical) {
+  const std::vector<uint64_t> sizes = {0, 1, 5 * kMiB, 40 * kMiB};
+  for (uint64_t size : sizes) {
+    SCOPED_TRACE("size " + std::to_string(size));
+    std::string name = "rt-" + std::to_string(size) + ".bin";
+    write_random(path(name), size, static_cast<unsigned>(size));
+    std::string key = "round trip/" + name;
+    auto put = ferry({"s3", "put", "t", path(name), key});
+    ASSERT_EQ(put.exit_code, 0) << put.err;
+    EXPECT_EQ(put.out, "s3://b/" + key + "  " + std::to_string(size) + " bytes\n");
+    auto get = ferry({"s3", "get", "t", key, path(name + ".back")});
+    ASSERT_EQ(get.exit_code, 0) << get.err;
+    EXPECT_TRUE(get.err.empty()) << get.err;  // not a terminal: no progress output
+    EXPECT_TRUE(t::read_file(path(name)) == t::read_file(path(name + ".back")));
+  }
+}
+
+TEST_F(S3Rver, LibraryMultipartRetriesAPartAndVerifiesTheObject) {
+  write_random(path("mp.bin"), 40 * kMiB + 123, 7);
+  RecordingHttpClient recorder(*curl_);
+  net::FaultInjectingHttpClient faults(recorder);
+  faults.fail_call(3, net::FakeHttpClient::respond(
+                          503, "<Error><Code>SlowDown</Code><Message>slow</Message></Error>"));
+  S3Options o = options();
+  o.prefix = "lib";
+  S3Client client(faults, o);
+  client.put_file("mp.bin", path("mp.bin"));
+
+  std::vector<std::string> kinds;
+  for (const auto& line : recorder.lines)
+    kinds.push_back(line.find("uploads") != std::string::npos      ? "initiate"
+                    : line.find("partNumber") != std::string::npos ? "part"
+                    : line.rfind("POST", 0) == 0                   ? "complete"
+                                                                   : line.substr(0, 4));
+  // Call 3 (part 2) was failed before reaching the server and sent again.
+  EXPECT_EQ(kinds, (std::vector<std::string>{"initiate", "part", "part", "part", "part", "part",
+                                             "part", "complete", "HEAD"}));
+  auto info = client.head("mp.bin");
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->size, 40 * kMiB + 123);
+
+  client.get_file("mp.bin", path("mp.back"));
+  EXPECT_TRUE(t::read_file(path("mp.bin")) == t::read_file(path("mp.back")));
+  client.remove("mp.bin");
+  EXPECT_FALSE(client.head("mp.bin").has_value());
+  EXPECT_NO_THROW(client.remove("mp.bin"));
+}
+
+TEST_F(S3Rver, ListingReturnsAllOf1500Keys) {
+  t::write_file(path("one"), "1");
+  S3Client client(*curl_, options());
+  std::vector<std::string> keys;
+  for (int i = 0; i < 1500; ++i) {
+    char key[32];
+    std::snprintf(key, sizeof key, "many/%04d.csv", i);
+    keys.push_back(key);
+    client.put_file(key, path("one"));
+  }
+  auto listed = client.list("many/");
+  ASSERT_EQ(listed.size(), 1500u);
+  for (size_t i = 0; i < keys.size(); ++i) EXPECT_EQ(listed[i].key, keys[i]);
+  EXPECT_EQ(client.list("many/", "many/0999.csv").size(), 500u);
+
+  auto ls = ferry({"s3", "ls", "t", "many/"});
+  ASSERT_EQ(ls.exit_code, 0) << ls.err;
+  EXPECT_EQ(std::count(ls.out.begin(), ls.out.end(), '\n'), 1500);
+  EXPECT_NE(ls.out.find("  many/1499.csv\n"), std::string::npos);
+}
+
+TEST_F(S3Rver, PresignedUrlsWorkWithCurlAndExpire) {
+  t::write_file(path("p.csv"), "a,b\n1,2\n");
+  ASSERT_EQ(ferry({"s3", "put", "t", path("p.csv"), "links/p q.csv"}).exit_code, 0);
+
+  auto url = ferry({"s3", "presign", "t", "links/p q.csv"});
+  ASSERT_EQ(url.exit_code, 0) << url.err;
+  ASSERT_EQ(std::count(url.out.begin(), url.out.end(), '\n'), 1);
+  std::string link = url.out.substr(0, url.out.size() - 1);
+  EXPECT_NE(link.find("X-Amz-Expires=86400"), std::string::npos);
+  auto fetched = t::run_command({"curl", "-sS", "-o", path("p.got"), "-w", "%{http_code}", link});
+  EXPECT_EQ(fetched.out, "200");
+  EXPECT_EQ(t::read_file(path("p.got")), "a,b\n1,2\n");
+
+  // Signed two hours ago for one hour: expired.
+  auto past = std::chrono::system_clock::now() - std::chrono::hours(2);
+  auto old = ferry({"s3", "presign", "t", "links/p q.csv", "--expires", "1h"},
+                   {{"FERRY_NOW", format_iso8601(past)}});
+  ASSERT_EQ(old.exit_code, 0) << old.err;
+  auto refused = t::run_command({"curl", "-sS", "-o", path("p.err"), "-w", "%{http_code}",
+                                 old.out.substr(0, old.out.size() - 1)});
+  EXPECT_EQ(refused.out, "403");
+  EXPECT_NE(t::read_file(path("p.err")).find("Request has expired"), std::string::npos);
+
+  auto too_long = ferry({"s3", "presign", "t", "links/p q.csv", "--expires", "8d"});
+  EXPECT_EQ(too_long.exit_code, 2);
+  EXPECT_NE(too_long.err.find("at most 7 days"), std::string::npos) << too_long.err;
+  EXPECT_TRUE(too_long.out.empty());
+}
+
+TEST_F(S3Rver, UploadKilledMidwayLeavesNoObject) {
+  const uint64_t size = 150 * kMiB;
+  write_random(path("big.bin"), size, 11);
+  std::string config = path("small-parts.toml");
+  write_config(config, "multipart_threshold = 5242880\npart_size = 5242880\n");
+  const fs::path uploads = fs::path(path("data")) / "b" / "._S3rver_uploads";
+  {
+    t::Child put(
+        {t::ferry_bin(), "--config", config, "s3", "put", "t", path("big.bin"), "killed/big.bin"},
+        {{"FERRY_NOW", ""}}, dir_->path(), path("put.log"));
+    bool two_parts = false;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!two_parts && put.running() && std::chrono::steady_clock::now() < deadline) {
+      std::error_code ec;
+      for (fs::directory_iterator it(uploads, ec), end; !ec && it != end; it.increment(ec))
+        two_parts = two_parts || fs::exists(it->path() / "2.md5");
+      if (!two_parts) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    ASSERT_TRUE(two_parts) << "the upload finished or stalled before two parts were stored";
+    put.signal(SIGKILL);
+    EXPECT_EQ(put.wait(std::chrono::seconds(10)), -1);  // killed by the signal
+  }
+  S3Client client(*curl_, options());
+  EXPECT_FALSE(client.head("killed/big.bin").has_value());
+  EXPECT_TRUE(client.list("killed/").empty());
+
+  // Running the same command again finishes the job.
+  auto again = ferry({"s3", "put", "t", path("big.bin"), "killed/big.bin"}, {}, config);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  auto info = client.head("killed/big.bin");
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->size, size);
+}
+
+TEST_F(S3Rver, CliErrorsNameTheObjectAndExitCodesDistinguishCauses) {
+  auto missing = ferry({"s3", "get", "t", "no/such.csv", path("never.csv")});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("s3 GET s3://b/no/such.csv: HTTP 404 NoSuchKey"), std::string::npos)
+      << missing.err;
+  EXPECT_FALSE(t::file_exists(path("never.csv")));
+
+  auto unknown = ferry({"s3", "ls", "t2"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("[s3.t2]"), std::string::npos) << unknown.err;
+
+  auto help = ferry({"s3", "put", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("Example:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ferry::s3
