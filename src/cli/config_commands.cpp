@@ -79,6 +79,13 @@ void add_config_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
     exit_code = kExitOk;
   });
 
+  auto* example = config->add_subcommand("example", "print every key with its default (TOML)");
+  example->footer("Example: ferry config example > config/ferry.toml");
+  example->callback([&ctx, &exit_code] {
+    std::cout << config::example_toml(ctx.schema());
+    exit_code = kExitOk;
+  });
+
   auto* alert = app.add_subcommand("alert", "alert mail tools");
   alert->require_subcommand(1);
   auto* test = alert->add_subcommand("test", "send one test mail now and report the result");

@@ -206,3 +206,21 @@ TEST(CoreE2E, JobsJsonAndStatus) {
 
 }  // namespace
 }  // namespace ferry::testing
+
+namespace ferry::testing {
+namespace {
+
+TEST(CoreE2E, ExampleConfigIsCurrentAndValid) {
+  FerryEnv f;
+  RunResult r = f.run({"config", "example"});
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, read_file(repo_root() + "/config/ferry.example.toml"))
+      << "config/ferry.example.toml is stale: regenerate with bin/ferry config example";
+  // Every documented key loads as written (the [s3.NAME] sample included).
+  f.write_config(r.out);
+  RunResult check = f.run({"config", "check"});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+}
+
+}  // namespace
+}  // namespace ferry::testing

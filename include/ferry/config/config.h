@@ -150,6 +150,10 @@ struct LoadOptions {
 // syntax error, an unknown table or key, a wrong type, a bad duration or a value out of range.
 Config load(const ConfigSchema& schema, const LoadOptions& options);
 
+// A commented TOML file documenting every key of `schema` with its default value. Named tables
+// are shown once as `[SECTION.NAME]`, arrays of tables once as `[[SECTION]]`.
+std::string example_toml(const ConfigSchema& schema);
+
 // Text of a value as TOML would write it (strings quoted, lists bracketed, secrets not masked).
 std::string value_text(const Value& v, ValueType type);
 

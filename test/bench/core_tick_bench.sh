@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# A `ferry run` tick with nothing due, on a database holding 10,000 finished jobs, next to
+# `sqlite3 state/ferry.db 'select count(*) from jobs'` on the same database.
+# Goal: the tick costs at most 3x that query. Figures are medians of N runs (wall clock).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+ferry="$root/bin/ferry"
+runs=${RUNS:-21}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+printf '[alerts]\nto = []\n' > ferry.toml
+export FERRY_CONFIG="$work/ferry.toml"
+"$ferry" -q run
+sqlite3 state/ferry.db "
+  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+  INSERT INTO jobs(kind, status, from_date, to_date, progress_done, progress_total,
+                   created_at, started_at, finished_at, updated_at)
+  SELECT 'cake-clicks', 'succeeded', '2016-01-10', '2016-01-11', 48, 48,
+         '2016-01-11T00:00:00Z', '2016-01-11T00:00:00Z', '2016-01-11T01:00:00Z',
+         '2016-01-11T01:00:00Z' FROM n;"
+
+median_ms() {  # median wall time of "$@" over $runs runs, in milliseconds
+  local times=()
+  for _ in $(seq "$runs"); do
+    local t0 t1
+    t0=$(date +%s%N)
+    "$@" >/dev/null 2>&1
+    t1=$(date +%s%N)
+    times+=($(( (t1 - t0) / 1000 )))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
+}
+
+jobs=$(sqlite3 state/ferry.db 'select count(*) from jobs')
+tick=$(median_ms "$ferry" -q run)
+query=$(median_ms sqlite3 state/ferry.db 'select count(*) from jobs')
+ratio=$(awk -v a="$tick" -v b="$query" 'BEGIN {printf "%.2f", a / b}')
+echo "jobs in database:              $jobs"
+echo "ferry run tick (nothing due):  ${tick} ms (median of $runs)"
+echo "sqlite3 count(*) query:        ${query} ms (median of $runs)"
+echo "ratio tick/query:              ${ratio}x (goal <= 3x)"
