@@ -1,0 +1,230 @@
+// The runner with fake pipelines: budget, scheduling, crash recovery, failures and alerts.
+#include "ferry/core/runner.h"
+
+#include <gtest/gtest.h>
+
+#include "ferry/config/config.h"
+#include "ferry/log/alerts.h"
+#include "ferry/net/fake_http.h"
+#include "ferry/state/jobs.h"
+#include "ferry/state/runs.h"
+#include "support/process.h"
+
+namespace ferry::core {
+namespace {
+
+using namespace std::chrono_literals;
+using state::JobStatus;
+
+// A job of `units` units, each advancing the fake timer by `unit_time`.
+class CountingJob : public JobHandler {
+ public:
+  CountingJob(Services& s, FakeTimer& timer, int units, std::chrono::milliseconds unit_time,
+              std::function<void(state::Job&)> hook)
+      : s_(s), timer_(timer), units_(units), unit_time_(unit_time), hook_(std::move(hook)) {}
+  StepResult step(state::Job& job) override {
+    timer_.advance(unit_time_);
+    if (hook_) hook_(job);
+    int64_t done = job.progress_done + 1;
+    state::JobStore(s_.store).commit_unit(job.id, "u" + std::to_string(done), done, units_, {}, s_.now);
+    return done >= units_ ? StepResult::done() : StepResult::more();
+  }
+
+ private:
+  Services& s_;
+  FakeTimer& timer_;
+  int units_;
+  std::chrono::milliseconds unit_time_;
+  std::function<void(state::Job&)> hook_;
+};
+
+class FailingJob : public JobHandler {
+ public:
+  explicit FailingJob(Failure f) : f_(std::move(f)) {}
+  StepResult step(state::Job&) override { return StepResult::failed(f_); }
+
+ private:
+  Failure f_;
+};
+
+class OnceTask : public ScheduledTask {
+ public:
+  explicit OnceTask(int* steps, bool throws = false) : steps_(steps), throws_(throws) {}
+  bool due(std::optional<TimePoint> last) override { return !last; }
+  StepResult step() override {
+    if (throws_) throw std::runtime_error("boom in task");
+    ++*steps_;
+    return *steps_ % 2 == 0 ? StepResult::done() : StepResult::more();
+  }
+
+ private:
+  int* steps_;
+  bool throws_;
+};
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  RunnerTest()
+      : store_(dir_.path()),
+        http_([](const net::HttpRequest&) { return net::FakeHttpClient::respond(200); }),
+        budget_(timer_, 10s),
+        services_{config_, store_, http_, alerts_, TimePoint(std::chrono::seconds(1452470400)),
+                  budget_, 0, nullptr} {}
+
+  RunReport run(RunOptions options = {}) {
+    Runner runner(registry_, services_, nullptr, options);
+    return runner.run();
+  }
+  int64_t enqueue(const std::string& kind) {
+    return jobs_.enqueue(kind, "2016-01-10", "2016-01-10", "{}", services_.now);
+  }
+  void add_counting(int units, std::chrono::milliseconds unit_time,
+                    std::function<void(state::Job&)> hook = {}) {
+    registry_.add_job_kind({"count", "", [=](Services& s) {
+                              return std::make_unique<CountingJob>(s, timer_, units, unit_time, hook);
+                            }});
+  }
+
+  ferry::testing::TempDir dir_;
+  state::Store store_;
+  state::JobStore jobs_{store_};
+  config::Config config_;
+  net::FakeHttpClient http_;
+  log::RecordingAlertSink alerts_;
+  FakeTimer timer_;
+  Budget budget_;
+  Services services_;
+  Registry registry_;
+};
+
+TEST_F(RunnerTest, RunsQueuedJobsOldestFirstToCompletion) {
+  add_counting(3, 1ms);
+  int64_t a = enqueue("count"), b = enqueue("count");
+  RunReport r = run();
+  EXPECT_EQ(r.outcome(), "ok");
+  EXPECT_EQ(r.counts.jobs_finished, 2);
+  EXPECT_EQ(r.counts.units_done, 6);
+  EXPECT_EQ(jobs_.get(a)->status, JobStatus::kSucceeded);
+  EXPECT_EQ(jobs_.get(b)->status, JobStatus::kSucceeded);
+  EXPECT_LE(jobs_.get(a)->finished_at, jobs_.get(b)->finished_at);
+  EXPECT_EQ(jobs_.get(a)->checkpoint, "u3");
+}
+
+TEST_F(RunnerTest, StopsStartingUnitsWhenBudgetIsSpent) {
+  add_counting(10, 4s);  // 10 s budget: units start at 0, 4 and 8 s
+  int64_t id = enqueue("count");
+  RunReport r = run();
+  EXPECT_TRUE(r.interrupted);
+  EXPECT_EQ(r.outcome(), "interrupted");
+  auto job = jobs_.get(id);
+  EXPECT_EQ(job->status, JobStatus::kQueued);
+  EXPECT_EQ(job->progress_done, 3);
+  EXPECT_EQ(job->error, "");
+}
+
+TEST_F(RunnerTest, OrphanedRunningJobIsResumedThenFailsAfterTooManyCrashes) {
+  add_counting(2, 1ms);
+  int64_t id = enqueue("count");
+  int64_t dead_run = state::RunStore(store_).begin(services_.now, 1);
+  ASSERT_TRUE(jobs_.start(id, dead_run, services_.now));  // a run that died left it running
+  RunReport r = run(RunOptions{2, "", true, false});
+  EXPECT_EQ(jobs_.get(id)->status, JobStatus::kSucceeded);
+  EXPECT_EQ(jobs_.get(id)->failures, 1);
+  EXPECT_EQ(r.counts.jobs_finished, 1);
+
+  int64_t other = enqueue("count");
+  ASSERT_TRUE(jobs_.start(other, dead_run, services_.now));
+  jobs_.add_failure(other, "crashed before", services_.now);
+  RunReport r2 = run(RunOptions{2, "", true, false});
+  EXPECT_EQ(jobs_.get(other)->status, JobStatus::kFailed);
+  EXPECT_NE(jobs_.get(other)->error.find("gave up"), std::string::npos);
+  EXPECT_EQ(r2.counts.jobs_failed, 1);
+  ASSERT_EQ(alerts_.events.size(), 1u);
+  EXPECT_EQ(alerts_.events[0].key, "count:job:" + std::to_string(other));
+}
+
+TEST_F(RunnerTest, PermanentFailureFailsAtOnceWithOneAlert) {
+  registry_.add_job_kind({"bad", "", [](Services&) {
+                            return std::make_unique<FailingJob>(Failure::permanent("401 from CAKE"));
+                          }});
+  int64_t id = enqueue("bad");
+  RunReport r = run();
+  EXPECT_TRUE(r.failed());
+  EXPECT_EQ(jobs_.get(id)->status, JobStatus::kFailed);
+  EXPECT_EQ(jobs_.get(id)->error, "401 from CAKE");
+  ASSERT_EQ(alerts_.events.size(), 1u);
+  EXPECT_NE(alerts_.events[0].body.find("ferry retry"), std::string::npos);
+}
+
+TEST_F(RunnerTest, TransientFailureIsRequeuedUntilAttemptsRunOut) {
+  registry_.add_job_kind({"flaky", "", [](Services&) {
+                            return std::make_unique<FailingJob>(Failure::transient("HTTP 502 after 5 tries"));
+                          }});
+  int64_t id = enqueue("flaky");
+  run(RunOptions{3, "", true, false});
+  EXPECT_EQ(jobs_.get(id)->status, JobStatus::kQueued);
+  EXPECT_EQ(jobs_.get(id)->failures, 1);
+  EXPECT_TRUE(alerts_.events.empty());
+  run(RunOptions{3, "", true, false});
+  run(RunOptions{3, "", true, false});
+  EXPECT_EQ(jobs_.get(id)->status, JobStatus::kFailed);
+  EXPECT_EQ(alerts_.events.size(), 1u);
+}
+
+TEST_F(RunnerTest, UnknownKindFailsWithReason) {
+  int64_t id = enqueue("from-a-newer-build");
+  run();
+  EXPECT_EQ(jobs_.get(id)->status, JobStatus::kFailed);
+  EXPECT_NE(jobs_.get(id)->error.find("no pipeline in this build"), std::string::npos);
+}
+
+TEST_F(RunnerTest, CancelledWhileRunningStopsAfterCurrentUnit) {
+  add_counting(5, 1ms, [this](state::Job& job) {
+    std::string why;
+    if (job.progress_done == 1) jobs_.cancel(job.id, services_.now, &why);
+  });
+  int64_t id = enqueue("count");
+  run();
+  auto job = jobs_.get(id);
+  EXPECT_EQ(job->status, JobStatus::kCancelled);
+  EXPECT_EQ(job->progress_done, 2);
+}
+
+TEST_F(RunnerTest, DueTaskRunsToCompletionAndIsRecorded) {
+  int steps = 0;
+  registry_.add_task({"once", "", [&steps](Services&) { return std::make_unique<OnceTask>(&steps); }});
+  run();
+  EXPECT_EQ(steps, 2);
+  EXPECT_TRUE(state::ScheduleStore(store_).last_done("once").has_value());
+  run();
+  EXPECT_EQ(steps, 2);  // not due any more
+}
+
+TEST_F(RunnerTest, CrashingTaskIsContainedAndAlerted) {
+  int steps = 0;
+  registry_.add_task({"bad", "", [&steps](Services&) { return std::make_unique<OnceTask>(&steps, true); }});
+  add_counting(1, 1ms);
+  int64_t id = enqueue("count");
+  RunReport r = run();
+  EXPECT_EQ(r.counts.units_failed, 1);
+  EXPECT_EQ(jobs_.get(id)->status, JobStatus::kSucceeded);
+  ASSERT_EQ(alerts_.events.size(), 1u);
+  EXPECT_EQ(alerts_.events[0].key, "bad:crash");
+  EXPECT_NE(alerts_.events[0].body.find("boom in task"), std::string::npos);
+}
+
+TEST_F(RunnerTest, RunsRowRecordsOutcomeAndCounts) {
+  add_counting(2, 1ms);
+  enqueue("count");
+  RunReport r = run();
+  auto recent = state::RunStore(store_).recent(1);
+  ASSERT_EQ(recent.size(), 1u);
+  EXPECT_EQ(recent[0].id, r.run_id);
+  EXPECT_EQ(recent[0].outcome, "ok");
+  EXPECT_EQ(recent[0].counts.units_done, 2);
+  EXPECT_EQ(recent[0].counts.jobs_finished, 1);
+  EXPECT_EQ(recent[0].started_at, "2016-01-11T00:00:00Z");
+}
+
+}  // namespace
+}  // namespace ferry::core
