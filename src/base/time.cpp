@@ -124,7 +124,9 @@ std::optional<TimePoint> parse_iso8601(std::string_view t) {
   if (rest == "Z" || rest.empty()) return TimePoint(std::chrono::seconds(secs));
   if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':' &&
       all_digits(rest.substr(1, 2)) && all_digits(rest.substr(4, 2))) {
-    int off = to_int(rest.substr(1, 2)) * 3600 + to_int(rest.substr(4, 2)) * 60;
+    int oh = to_int(rest.substr(1, 2)), om = to_int(rest.substr(4, 2));
+    if (oh > 23 || om > 59) return std::nullopt;
+    int off = oh * 3600 + om * 60;
     secs += rest[0] == '+' ? -off : off;
     return TimePoint(std::chrono::seconds(secs));
   }

@@ -106,7 +106,8 @@ std::string format_jobs_json(const std::vector<state::Job>& jobs) {
                    {"finished_at", j.finished_at},
                    {"outputs", outputs}});
   }
-  return arr.dump(2) + "\n";
+  // Error texts can quote a server's bytes; invalid UTF-8 is replaced rather than thrown on.
+  return arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 DateRange parse_date_range(const std::string& from, const std::string& to) {

@@ -1,5 +1,10 @@
 // Loads the TOML file and overlays environment and flags. The only file that includes toml++.
+#include <sys/stat.h>
 #include <toml++/toml.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "ferry/base/error.h"
 #include "ferry/base/time.h"
@@ -21,6 +26,7 @@ class Loader {
   void enter_section(const SectionSpec& spec, const toml::node& node, const std::string& path);
   void set_from_toml(const KeySpec& key, const toml::node& node, const std::string& path,
                      Section& section);
+  void check_entry_names();
   void overlay_environment();
   void overlay_section_env(const SectionSpec& spec, const std::string& env_path, Section& s);
   void apply_flags();
@@ -62,10 +68,23 @@ const char* node_word(const toml::node& n) {
   }
 }
 
-bool file_exists(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "r");
-  if (f) std::fclose(f);
-  return f != nullptr;
+// True when `path` exists. Throws UsageError when it exists but is not a readable file.
+bool config_file_present(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return false;
+    throw UsageError("cannot read config file " + path + ": " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) throw UsageError("config file " + path + " is not a regular file");
+  if (::access(path.c_str(), R_OK) != 0)
+    throw UsageError("cannot read config file " + path + ": " + std::strerror(errno));
+  return true;
+}
+
+std::string trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
 }
 
 }  // namespace
@@ -85,12 +104,13 @@ bool Loader::is_prefix_of_section(const std::string& path) const {
 Config Loader::load() {
   for (const auto& spec : schema_.sections())
     if (spec->kind() == SectionKind::kTable) config_.tables_[spec->name()] = defaults(*spec, spec->name());
-  if (!options_.file.empty() && file_exists(options_.file)) {
+  if (!options_.file.empty() && config_file_present(options_.file)) {
     config_.file_ = options_.file;
     parse_file();
   } else if (options_.file_required) {
     throw UsageError("config file " + options_.file + " does not exist");
   }
+  check_entry_names();
   overlay_environment();
   apply_flags();
   return std::move(config_);
@@ -228,7 +248,7 @@ Value Loader::parse_text(const KeySpec& key, const std::string& text, const std:
       while (!text.empty() && start <= text.size()) {
         size_t comma = text.find(',', start);
         if (comma == std::string::npos) comma = text.size();
-        items.push_back(text.substr(start, comma - start));
+        items.push_back(trim(text.substr(start, comma - start)));
         start = comma + 1;
       }
       return items;
@@ -252,6 +272,25 @@ void Loader::check(const KeySpec& key, const Value& v, const std::string& where)
       list += (list.empty() ? "" : ", ") + c;
     }
     throw UsageError(where + " = '" + s + "' is not one of: " + list);
+  }
+}
+
+// Entries of an array of tables are told apart (and named in the environment) by `name`.
+void Loader::check_entry_names() {
+  for (const auto& [section, entries] : config_.arrays_) {
+    const SectionSpec* spec = schema_.find(section);
+    if (!spec || !spec->find("name")) continue;
+    std::map<std::string, std::string> seen;
+    for (const auto& e : entries) {
+      const Setting& name = e.values().at("name");
+      const auto& text = std::get<std::string>(name.value);
+      if (text.empty())
+        throw UsageError(options_.file + ": an entry of [[" + section + "]] has no name");
+      auto [it, fresh] = seen.emplace(text, name.origin);
+      if (!fresh)
+        throw UsageError(name.origin + ": [[" + section + "]] name '" + text +
+                         "' is used twice (first at " + it->second + ")");
+    }
   }
 }
 

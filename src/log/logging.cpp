@@ -93,8 +93,10 @@ int sweep_old_logs(const std::string& dir, const Date& today, int keep_days) {
     if (pos == std::string::npos || name.size() < pos + 15) continue;
     auto day = parse_date(name.substr(pos + 5, 10));
     if (!day || name.substr(pos + 5, 10)[4] != '-') continue;
-    std::string tail = name.substr(pos + 15);
-    if (!tail.empty() && tail[0] != '.') continue;
+    std::string tail = name.substr(pos + 15);  // "" or ".N" (a second rotation that day)
+    bool numbered = tail.size() > 1 && tail[0] == '.' &&
+                    tail.find_first_not_of("0123456789", 1) == std::string::npos;
+    if (!tail.empty() && !numbered) continue;
     if (days_from_civil(*day) < oldest_kept && std::remove((dir + "/" + name).c_str()) == 0)
       ++removed;
   }

@@ -1,0 +1,290 @@
+#include "ferry/state/store.h"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "ferry/base/error.h"
+#include "ferry/state/jobs.h"
+#include "ferry/state/runs.h"
+#include "support/process.h"
+
+namespace ferry::state {
+namespace {
+
+using ferry::testing::file_exists;
+using ferry::testing::TempDir;
+using ferry::testing::write_file;
+using std::chrono::seconds;
+
+const TimePoint kT0 = TimePoint(seconds(1452470700));  // 2016-01-11T00:05:00Z
+
+std::set<std::string> schema_objects(Store& store, const std::string& type) {
+  SQLite::Statement q(store.db(),
+                      "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%'");
+  q.bind(1, type);
+  std::set<std::string> out;
+  while (q.executeStep()) out.insert(q.getColumn(0).getString());
+  return out;
+}
+
+std::set<std::string> columns(Store& store, const std::string& table) {
+  SQLite::Statement q(store.db(), "SELECT name FROM pragma_table_info(?)");
+  q.bind(1, table);
+  std::set<std::string> out;
+  while (q.executeStep()) out.insert(q.getColumn(0).getString());
+  return out;
+}
+
+int latest_version() {
+  return migrations().back().version;
+}
+
+TEST(StoreTest, MigrationsAreNumberedFromOneWithoutGaps) {
+  const auto& all = migrations();
+  ASSERT_FALSE(all.empty());
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].version, static_cast<int>(i) + 1);
+    EXPECT_NE(all[i].name, nullptr);
+    EXPECT_NE(all[i].sql, nullptr);
+  }
+}
+
+TEST(StoreTest, FreshDirectoryIsCreatedAndMigratedToLatest) {
+  TempDir dir;
+  std::string state = dir / "nested/state";
+  Store store(state);
+  EXPECT_EQ(store.path(), state + "/ferry.db");
+  EXPECT_TRUE(file_exists(state + "/ferry.db"));
+  EXPECT_EQ(store.schema_version(), latest_version());
+  EXPECT_GE(store.schema_version(), 1);
+  EXPECT_EQ(store.integrity_check(), "ok");
+}
+
+TEST(StoreTest, EmptyDatabaseGetsCoreTablesAndViews) {
+  TempDir dir;
+  Store store(dir.path());
+  auto tables = schema_objects(store, "table");
+  for (const char* t : {"runs", "jobs", "job_outputs", "marks", "schedule", "alerts", "alert_keys"})
+    EXPECT_EQ(tables.count(t), 1u) << t;
+  auto views = schema_objects(store, "view");
+  for (const char* v : {"queue_depth", "failed_jobs", "recent_runs", "pending_alerts"})
+    EXPECT_EQ(views.count(v), 1u) << v;
+  // Every view compiles against the tables.
+  for (const auto& v : views) {
+    SQLite::Statement q(store.db(), "SELECT count(*) FROM " + v);
+    EXPECT_TRUE(q.executeStep()) << v;
+    EXPECT_EQ(q.getColumn(0).getInt(), 0) << v;
+  }
+}
+
+TEST(StoreTest, JobsTableHasOperatorReadableColumns) {
+  TempDir dir;
+  Store store(dir.path());
+  auto cols = columns(store, "jobs");
+  for (const char* c : {"id", "kind", "status", "from_date", "to_date", "params", "attempts",
+                        "failures", "progress_done", "progress_total", "checkpoint", "error",
+                        "created_at", "started_at", "finished_at", "updated_at"})
+    EXPECT_EQ(cols.count(c), 1u) << c;
+  auto outputs = columns(store, "job_outputs");
+  for (const char* c : {"job_id", "name", "path", "s3_key", "size", "sha256", "link"})
+    EXPECT_EQ(outputs.count(c), 1u) << c;
+}
+
+TEST(StoreTest, StatusWordsAreEnforced) {
+  TempDir dir;
+  Store store(dir.path());
+  EXPECT_THROW(store.db().exec("INSERT INTO jobs(kind, status, created_at, updated_at) "
+                               "VALUES ('x', 'done', 't', 't')"),
+               SQLite::Exception);
+  EXPECT_THROW(store.db().exec("INSERT INTO runs(started_at, pid, outcome) VALUES ('t', 1, 'ok!')"),
+               SQLite::Exception);
+}
+
+TEST(StoreTest, UsesWalBusyTimeoutAndForeignKeys) {
+  TempDir dir;
+  Store store(dir.path());
+  EXPECT_EQ(store.db().execAndGet("PRAGMA journal_mode").getString(), "wal");
+  EXPECT_GT(store.db().execAndGet("PRAGMA busy_timeout").getInt(), 0);
+  EXPECT_EQ(store.db().execAndGet("PRAGMA foreign_keys").getInt(), 1);
+}
+
+TEST(StoreTest, ReopeningIsIdempotentAndKeepsData) {
+  TempDir dir;
+  int64_t id = 0;
+  {
+    Store store(dir.path());
+    JobStore jobs(store);
+    id = jobs.enqueue("test", "2016-01-01", "2016-01-02", "{}", kT0);
+  }
+  for (int i = 0; i < 2; ++i) {
+    Store store(dir.path());
+    EXPECT_EQ(store.schema_version(), latest_version());
+    EXPECT_EQ(store.integrity_check(), "ok");
+    JobStore jobs(store);
+    auto job = jobs.get(id);
+    ASSERT_TRUE(job.has_value());
+    EXPECT_EQ(job->kind, "test");
+    EXPECT_EQ(store.db().execAndGet("SELECT count(*) FROM jobs").getInt(), 1);
+  }
+}
+
+TEST(StoreTest, TwoOpenStoresOnOneFileAgree) {
+  TempDir dir;
+  Store a(dir.path());
+  Store b(dir.path());
+  EXPECT_EQ(a.schema_version(), b.schema_version());
+  JobStore(a).enqueue("k", "", "", "{}", kT0);
+  EXPECT_EQ(JobStore(b).counts().queued, 1);
+}
+
+TEST(StoreTest, NewerDatabaseIsRefused) {
+  TempDir dir;
+  {
+    Store store(dir.path());
+    store.db().exec("PRAGMA user_version = 99");
+  }
+  try {
+    Store store(dir.path());
+    FAIL() << "opened a newer database";
+  } catch (const OperationError& e) {
+    std::string what = e.what();
+    EXPECT_FALSE(e.is_transient());
+    EXPECT_NE(what.find(dir.path() + "/ferry.db"), std::string::npos) << what;
+    EXPECT_NE(what.find("99"), std::string::npos) << what;
+  }
+  // Left as it was.
+  SQLite::Database raw(dir / "ferry.db");
+  EXPECT_EQ(raw.execAndGet("PRAGMA user_version").getInt(), 99);
+}
+
+TEST(StoreTest, NonDatabaseFileIsRefusedWithItsPath) {
+  TempDir dir;
+  write_file(dir / "ferry.db", std::string(4096, 'x'));
+  try {
+    Store store(dir.path());
+    FAIL() << "opened a file that is not a database";
+  } catch (const OperationError& e) {
+    EXPECT_NE(std::string(e.what()).find(dir / "ferry.db"), std::string::npos) << e.what();
+  }
+}
+
+TEST(StoreTest, PartiallyMigratedDatabaseIsCompleted) {
+  // A database at version 0 that already has unrelated content gets the migrations.
+  TempDir dir;
+  {
+    SQLite::Database raw(dir / "ferry.db", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    raw.exec("CREATE TABLE operator_notes(t TEXT)");
+  }
+  Store store(dir.path());
+  EXPECT_EQ(store.schema_version(), latest_version());
+  EXPECT_EQ(schema_objects(store, "table").count("operator_notes"), 1u);
+  EXPECT_EQ(schema_objects(store, "table").count("jobs"), 1u);
+}
+
+TEST(StoreTest, TransactionCommitsOnReturn) {
+  TempDir dir;
+  Store store(dir.path());
+  MarkStore marks(store);
+  store.transaction([&] { marks.set("mindtrails:prod", "users", "41", kT0); });
+  EXPECT_EQ(marks.get("mindtrails:prod", "users"), "41");
+}
+
+TEST(StoreTest, TransactionRollsBackWhenFnThrows) {
+  TempDir dir;
+  Store store(dir.path());
+  MarkStore marks(store);
+  marks.set("mindtrails:prod", "users", "10", kT0);
+  EXPECT_THROW(store.transaction([&] {
+    marks.set("mindtrails:prod", "users", "41", kT0);
+    marks.set("mindtrails:prod", "tasks", "7", kT0);
+    throw std::runtime_error("output not durable");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(marks.get("mindtrails:prod", "users"), "10");
+  EXPECT_EQ(marks.get("mindtrails:prod", "tasks"), std::nullopt);
+  // The store is usable afterwards.
+  store.transaction([&] { marks.set("mindtrails:prod", "tasks", "8", kT0); });
+  EXPECT_EQ(marks.get("mindtrails:prod", "tasks"), "8");
+}
+
+TEST(StoreTest, MarksGetAndSet) {
+  TempDir dir;
+  Store store(dir.path());
+  MarkStore marks(store);
+  EXPECT_EQ(marks.get("mindtrails:prod", "users"), std::nullopt);
+  marks.set("mindtrails:prod", "users", "100", kT0);
+  marks.set("mindtrails:prod", "tasks", "7", kT0);
+  marks.set("mindtrails:staging", "users", "3", kT0);
+  EXPECT_EQ(marks.get("mindtrails:prod", "users"), "100");
+  EXPECT_EQ(marks.get("mindtrails:prod", "tasks"), "7");
+  EXPECT_EQ(marks.get("mindtrails:staging", "users"), "3");
+  marks.set("mindtrails:prod", "users", "250", kT0 + seconds(60));
+  EXPECT_EQ(marks.get("mindtrails:prod", "users"), "250");
+  EXPECT_EQ(store.db().execAndGet("SELECT count(*) FROM marks").getInt(), 3);
+  EXPECT_EQ(store.db()
+                .execAndGet("SELECT updated_at FROM marks WHERE source = 'mindtrails:prod' AND "
+                            "stream = 'users'")
+                .getString(),
+            "2016-01-11T00:06:00Z");
+}
+
+TEST(StoreTest, ScheduleLastDone) {
+  TempDir dir;
+  Store store(dir.path());
+  RunStore runs(store);
+  ScheduleStore schedule(store);
+  EXPECT_EQ(schedule.last_done("matomo"), std::nullopt);
+  int64_t run = runs.begin(kT0, 42);
+  schedule.set_done("matomo", kT0, run);
+  EXPECT_EQ(schedule.last_done("matomo"), kT0);
+  schedule.set_done("matomo", kT0 + seconds(86400), run);
+  EXPECT_EQ(schedule.last_done("matomo"), kT0 + seconds(86400));
+  EXPECT_EQ(schedule.last_done("wenet"), std::nullopt);
+  EXPECT_EQ(store.db().execAndGet("SELECT last_done FROM schedule").getString(),
+            "2016-01-12T00:05:00Z");
+}
+
+TEST(StoreTest, RunsBeginEndAndCrashed) {
+  TempDir dir;
+  Store store(dir.path());
+  RunStore runs(store);
+  EXPECT_EQ(runs.last_finished(), std::nullopt);
+  int64_t first = runs.begin(kT0, 100);
+  RunCounts counts;
+  counts.units_done = 4;
+  counts.jobs_finished = 1;
+  counts.alerts_sent = 2;
+  runs.end(first, kT0 + seconds(30), "ok", counts, "all good");
+  int64_t dead = runs.begin(kT0 + seconds(300), 101);
+  int64_t current = runs.begin(kT0 + seconds(600), 102);
+  EXPECT_EQ(runs.mark_crashed(current), 1);
+  auto recent = runs.recent(10);
+  ASSERT_EQ(recent.size(), 3u);
+  EXPECT_EQ(recent[0].id, current);
+  EXPECT_EQ(recent[0].outcome, "running");
+  EXPECT_EQ(recent[1].id, dead);
+  EXPECT_EQ(recent[1].outcome, "crashed");
+  EXPECT_EQ(recent[2].id, first);
+  EXPECT_EQ(recent[2].outcome, "ok");
+  EXPECT_EQ(recent[2].started_at, "2016-01-11T00:05:00Z");
+  EXPECT_EQ(recent[2].finished_at, "2016-01-11T00:05:30Z");
+  EXPECT_EQ(recent[2].pid, 100);
+  EXPECT_EQ(recent[2].counts.units_done, 4);
+  EXPECT_EQ(recent[2].counts.jobs_finished, 1);
+  EXPECT_EQ(recent[2].counts.alerts_sent, 2);
+  EXPECT_EQ(recent[2].note, "all good");
+  auto last = runs.last_finished();
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->id, dead);
+  EXPECT_EQ(runs.recent(1).size(), 1u);
+  EXPECT_EQ(store.db().execAndGet("SELECT count(*) FROM recent_runs").getInt(), 3);
+}
+
+}  // namespace
+}  // namespace ferry::state
