@@ -109,11 +109,61 @@ CREATE VIEW pending_alerts AS
   SELECT id, key, subject, created_at, attempts, last_error FROM alerts WHERE status = 'pending';
 )sql";
 
+// Counters a run records beyond the runs row: rows exported, decryption failures, calls...
+const char* kRunStats = R"sql(
+CREATE TABLE run_stats (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  name   TEXT NOT NULL,                     -- e.g. 'mindtrails:prod:decrypt_failures'
+  value  INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, name)
+);
+)sql";
+
+const char* kCake = R"sql(
+CREATE TABLE cake_currencies (
+  admin_url   TEXT NOT NULL,                -- which CAKE instance
+  currency_id TEXT NOT NULL,                -- the id as text, as rows carry it
+  abbr        TEXT NOT NULL,                -- e.g. USD
+  fetched_at  TEXT NOT NULL,
+  PRIMARY KEY (admin_url, currency_id)
+);
+)sql";
+
+const char* kMindTrails = R"sql(
+CREATE TABLE mindtrails_tables (
+  server      TEXT NOT NULL,
+  name        TEXT NOT NULL,                -- the server's table name, exact
+  deleteable  INTEGER NOT NULL DEFAULT 1,   -- 0 once the server answered 403 to a delete
+  csv_path    TEXT NOT NULL DEFAULT '',     -- the CSV rows are appended to now
+  csv_size    INTEGER NOT NULL DEFAULT 0,   -- its size when the benchmark last moved
+  csv_header  TEXT NOT NULL DEFAULT '',     -- its header (JSON array of keys)
+  updated_at  TEXT NOT NULL,
+  PRIMARY KEY (server, name)
+);
+
+CREATE TABLE mindtrails_deletes (
+  server      TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  row_id      INTEGER NOT NULL,
+  status      TEXT NOT NULL DEFAULT 'pending'
+              CHECK (status IN ('pending','deleted','gone','kept')),
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  last_error  TEXT NOT NULL DEFAULT '',
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL,
+  PRIMARY KEY (server, name, row_id)
+);
+CREATE INDEX mindtrails_deletes_pending ON mindtrails_deletes(server, status);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kAll = {
       {1, "core: runs, jobs, outputs, marks, schedule, alert outbox", kCore},
+      {2, "run_stats: per-run counters", kRunStats},
+      {3, "cake: currency cache", kCake},
+      {4, "mindtrails: table state, pending deletes", kMindTrails},
   };
   return kAll;
 }

@@ -76,6 +76,23 @@ std::optional<RunRecord> RunStore::last_finished() {
   return read_run(q);
 }
 
+void RunStatStore::add(int64_t run_id, const std::string& name, int64_t delta) {
+  SQLite::Statement q(store_.db(),
+                      "INSERT INTO run_stats(run_id, name, value) VALUES (?,?,?) "
+                      "ON CONFLICT(run_id, name) DO UPDATE SET value = value + excluded.value");
+  q.bind(1, run_id);
+  q.bind(2, name);
+  q.bind(3, delta);
+  q.exec();
+}
+
+int64_t RunStatStore::get(int64_t run_id, const std::string& name) {
+  SQLite::Statement q(store_.db(), "SELECT value FROM run_stats WHERE run_id = ? AND name = ?");
+  q.bind(1, run_id);
+  q.bind(2, name);
+  return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+}
+
 std::optional<std::string> MarkStore::get(const std::string& source, const std::string& stream) {
   SQLite::Statement q(store_.db(), "SELECT value FROM marks WHERE source = ? AND stream = ?");
   q.bind(1, source);

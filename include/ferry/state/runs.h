@@ -43,6 +43,17 @@ class RunStore {
   Store& store_;
 };
 
+// Per-run counters (run_stats): add() accumulates.
+class RunStatStore {
+ public:
+  explicit RunStatStore(Store& store) : store_(store) {}
+  void add(int64_t run_id, const std::string& name, int64_t delta);
+  int64_t get(int64_t run_id, const std::string& name);
+
+ private:
+  Store& store_;
+};
+
 // High-water marks: a value per (source, stream). Moved only inside the transaction that
 // records the output it covers: call set() from inside Store::transaction / commit_unit.
 class MarkStore {
