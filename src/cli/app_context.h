@@ -57,6 +57,11 @@ class AppContext : public Context {
   bool file_logging_ = false;
 };
 
+// Takes the run lock and runs: every due task and the queued jobs (only_task "" and jobs true,
+// the cron tick), or one task now whether due or not (`ferry export NAME`). Returns the exit
+// code; 0 without doing anything when another run holds the lock.
+int run_tick(AppContext& ctx, const std::string& only_task, bool jobs);
+
 // Adders for the command groups (one file each).
 void add_run_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_job_commands(CLI::App& app, AppContext& ctx, int& exit_code);

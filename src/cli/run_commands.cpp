@@ -20,9 +20,7 @@ namespace ferry::cli {
 net::SmtpSettings smtp_settings(const config::Config& config);
 log::AlertSettings alert_settings(const config::Config& config);
 
-namespace {
-
-int do_run(AppContext& ctx, const std::string& only_task, bool jobs) {
+int run_tick(AppContext& ctx, const std::string& only_task, bool jobs) {
   const auto& config = ctx.config();
   ctx.start_file_logging();
   auto lock = core::RunLock::try_acquire(ctx.lock_path());
@@ -48,6 +46,8 @@ int do_run(AppContext& ctx, const std::string& only_task, bool jobs) {
   auto report = runner.run();
   return report.failed() ? kExitWorkFailed : kExitOk;
 }
+
+namespace {
 
 int do_status(AppContext& ctx) {
   state::Store& store = ctx.store();
@@ -82,7 +82,7 @@ void add_run_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
       "Takes the run lock (another run in progress: exits 0 at once), runs the scheduled\n"
       "pipelines that are due and the queued jobs, oldest first, until run.max_time; the rest\n"
       "continues on the next tick.\nExample: ferry --config config/ferry.toml run");
-  run->callback([&ctx, &exit_code] { exit_code = do_run(ctx, "", true); });
+  run->callback([&ctx, &exit_code] { exit_code = run_tick(ctx, "", true); });
 
   auto* status = app.add_subcommand("status", "lock, last run, queue depth, pending alerts");
   status->footer("Example: ferry status");

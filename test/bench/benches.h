@@ -8,4 +8,9 @@ namespace ferry::bench {
 // Returns the process exit code.
 int rsa_bench_main(int argc, char** argv);
 
+// `ferry_bench cake [--rows N] [--body REPLY.json] [--repeat N] [--zone TZ] [--goal ROWS_PER_S]`:
+// rows per second and memory for turning a Clicks reply (generated, or recorded from the CAKE
+// stand-in) into CSV on one core. argv[0] is "cake". Returns the process exit code.
+int cake_bench_main(int argc, char** argv);
+
 }  // namespace ferry::bench

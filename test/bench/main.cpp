@@ -14,6 +14,7 @@ struct Bench {
 
 const Bench kBenches[] = {
     {"rsa", ferry::bench::rsa_bench_main, "RSA decryptions per second (crypto/rsa)"},
+    {"cake", ferry::bench::cake_bench_main, "Clicks reply to CSV, rows per second (cake)"},
 };
 
 void usage() {

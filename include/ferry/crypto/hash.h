@@ -11,6 +11,9 @@
 #include <string>
 #include <string_view>
 
+// OpenSSL's digest context, declared here so callers need not include OpenSSL headers.
+struct evp_md_ctx_st;
+
 namespace ferry::crypto {
 
 // Lower-case hex of arbitrary bytes.
@@ -33,12 +36,33 @@ struct FileDigests {
   uint64_t bytes = 0;  // bytes hashed
 };
 
-// Hashes `length` bytes of `path` from `offset` (to the end of the file when unset). Throws
+// Hashes `length` bytes of `path` from `offset` (to the end of the file when unset). Ranges of
+// 4 MiB or more (or of unknown length) are hashed on two threads, one per digest. Throws
 // OperationError when the file cannot be opened or ends before the range does.
 FileDigests file_digests(const std::string& path, uint64_t offset = 0,
                          std::optional<uint64_t> length = std::nullopt);
 
+// Raw MD5 of a byte range, as file_digests without the SHA-256.
+std::string file_md5(const std::string& path, uint64_t offset = 0,
+                     std::optional<uint64_t> length = std::nullopt);
+
 // MD5 (hex) of a whole file; throws as file_digests does.
 std::string file_md5_hex(const std::string& path);
+
+// MD5 of data that arrives in pieces. Movable, not copyable.
+class Md5 {
+ public:
+  Md5();
+  ~Md5();
+  Md5(Md5&& other) noexcept;
+  Md5& operator=(Md5&& other) noexcept;
+  void update(const void* data, size_t size);
+  // The raw digest of everything given since construction or reset(); then resets.
+  std::string finish();
+  void reset();
+
+ private:
+  evp_md_ctx_st* ctx_ = nullptr;
+};
 
 }  // namespace ferry::crypto

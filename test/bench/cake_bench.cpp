@@ -1,0 +1,214 @@
+// `ferry_bench cake`: how fast cake::convert_report turns a Clicks reply into CSV rows on one
+// core, and how much memory that takes. Goal: at least 200,000 rows/s.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/benches.h"
+#include "ferry/cake/report_stream.h"
+
+namespace ferry::bench {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+struct Options {
+  size_t rows = 100000;
+  int repeat = 3;
+  std::string body_path;  // a recorded reply; empty = generate one
+  std::string zone = "UTC";
+  double goal = 200000;
+};
+
+bool parse_options(int argc, char** argv, Options& o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (i + 1 >= argc) return false;
+    std::string value = argv[++i];
+    if (arg == "--rows") {
+      o.rows = std::strtoul(value.c_str(), nullptr, 10);
+    } else if (arg == "--repeat") {
+      o.repeat = std::max(1, std::atoi(value.c_str()));
+    } else if (arg == "--body") {
+      o.body_path = value;
+    } else if (arg == "--zone") {
+      o.zone = value;
+    } else if (arg == "--goal") {
+      o.goal = std::strtod(value.c_str(), nullptr);
+    } else {
+      return false;
+    }
+  }
+  return o.rows > 0;
+}
+
+// Resident memory now, from /proc/self/statm (0 where there is none).
+double current_rss_mb() {
+  std::ifstream statm("/proc/self/statm");
+  long size = 0, resident = 0;
+  statm >> size >> resident;
+  return static_cast<double>(resident) * 4096.0 / (1024.0 * 1024.0);
+}
+
+double peak_rss_mb() {
+  struct rusage u {};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+// One click row shaped like CAKE's (and the stand-in's): nested objects, some nulls, both
+// date forms, non-ASCII text, commas, quotes and newlines, fields to ignore.
+ordered_json click_row(std::mt19937_64& rng, int64_t id, int64_t ms) {
+  static const char* kNames[] = {"Acme Media",  "Café Ünïcødé",      "日本語アフィリエイト",
+                                 "Comma, Inc.", "The \"Quoted\" Co", "Multi\nLine LLC"};
+  static const char* kAgents[] = {
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+      "Chrome/58.0.3029.110 Safari/537.36",
+      "Agent \"quoted\", with comma", "Agent with\r\nnewline and ünïcødé"};
+  auto pick = [&](auto& list) { return list[rng() % (sizeof(list) / sizeof(list[0]))]; };
+  auto maybe = [&](ordered_json v) { return rng() % 10 == 0 ? ordered_json(nullptr) : v; };
+  auto named = [&](const std::string& p, int64_t n) {
+    return maybe({{p + "_id", n}, {p + "_name", maybe(pick(kNames))}});
+  };
+  auto version = [&](const char* v) { return maybe({{"version_name", maybe(v)}}); };
+  std::string date = "/Date(" + std::to_string(ms) + (rng() % 2 ? "-0800)/" : ")/");
+  ordered_json r;
+  r["click_id"] = id;
+  r["visitor_id"] = static_cast<int64_t>(rng() % 1000000000);
+  r["tracking_id"] = maybe("ea796627f29d3c38");
+  r["request_session_id"] = static_cast<int64_t>(rng() % 1000000000);
+  r["udid"] = nullptr;
+  r["click_date"] = date;
+  r["source_affiliate"] = named("source_affiliate", static_cast<int64_t>(rng() % 500));
+  r["brand_advertiser"] = named("brand_advertiser", static_cast<int64_t>(rng() % 50));
+  r["site_offer"] = named("site_offer", static_cast<int64_t>(rng() % 300));
+  r["campaign"] = maybe({{"campaign_id", static_cast<int64_t>(rng() % 9999)}});
+  r["creative"] = maybe({{"creative_id", 614}, {"creative_name", maybe(pick(kNames))}});
+  for (int k = 1; k <= 5; ++k) r["sub_id_" + std::to_string(k)] = maybe(k % 2 ? "s1" : "a,b");
+  r["ip_address"] = "203.0.113.192";
+  r["user_agent"] = maybe(pick(kAgents));
+  r["referrer_url"] = maybe("https://example.com/landing?a=1&b=2");
+  r["request_url"] = maybe("https://例え.jp/パス?キー=値");
+  r["redirect_url"] = maybe("https://example.com/x?q=a,b,c");
+  r["country"] = maybe({{"country_code", "US"}});
+  r["region"] = maybe({{"region_code", "R1"}, {"region_name", "São Paulo"}});
+  r["language"] = maybe({{"language_id", 1}, {"language_name", "English"}});
+  r["isp"] = maybe({{"isp_id", 7}, {"isp_name", maybe(pick(kNames))}});
+  r["device"] = maybe({{"device_id", 2}, {"device_name", "Desktop"}});
+  r["operating_system"] = maybe({{"operating_system_id", 5},
+                                 {"operating_system_name", "Windows"},
+                                 {"operating_system_version", version("10")},
+                                 {"operating_system_version_minor", version("0")}});
+  r["browser"] = maybe({{"browser_id", 7},
+                        {"browser_name", "Chrome"},
+                        {"browser_version", version("58")},
+                        {"browser_version_minor", version("0")}});
+  r["disposition"] = maybe("Approved");
+  r["paid_action"] = "CPC";
+  r["paid"] = maybe({{"currency_id", 1 + static_cast<int>(rng() % 3)}, {"amount", 0.25}});
+  r["duplicate"] = rng() % 10 == 0;
+  r["duplicate_clicks"] = 0;
+  r["total_clicks"] = 1;
+  r["channel"] = maybe({{"channel_id", 1}, {"channel_name", "c"}});
+  r["received"] = maybe({{"currency_id", 1}, {"amount", 1.5e-05}});
+  return r;
+}
+
+// A Clicks reply with `rows` rows, the dates' slashes escaped as ASP.NET writes them.
+std::string generate_body(size_t rows) {
+  std::mt19937_64 rng(42);
+  std::string body = R"({"d":{"__type":"Cake.Reports.ClickReportResponse","success":true,)"
+                     R"("message":null,"row_count":)" +
+                     std::to_string(rows) + R"(,"clicks":[)";
+  int64_t ms = 1452384000000;
+  for (size_t i = 0; i < rows; ++i) {
+    if (i) body += ',';
+    ms += static_cast<int64_t>(rng() % 60);
+    std::string row = click_row(rng, 403440000001 + static_cast<int64_t>(i), ms).dump();
+    for (size_t at = 0; (at = row.find("/Date(", at)) != std::string::npos;) {
+      row.replace(at, 1, "\\/");
+      at = row.find(")/", at);
+      row.replace(at, 2, ")\\/");
+    }
+    body += row;
+  }
+  body += "]}}";
+  return body;
+}
+
+}  // namespace
+
+int cake_bench_main(int argc, char** argv) {
+  Options o;
+  if (!parse_options(argc, argv, o)) {
+    std::fprintf(stderr,
+                 "usage: ferry_bench cake [--rows N] [--body REPLY.json] [--repeat N] "
+                 "[--zone TZ] [--goal ROWS_PER_S]\n");
+    return 2;
+  }
+  std::string body;
+  if (o.body_path.empty()) {
+    body = generate_body(o.rows);
+  } else {
+    std::ifstream in(o.body_path, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "cake bench: cannot read %s\n", o.body_path.c_str());
+      return 1;
+    }
+    in.seekg(0, std::ios::end);
+    body.resize(static_cast<size_t>(in.tellg()));
+    in.seekg(0);
+    in.read(body.data(), static_cast<std::streamsize>(body.size()));
+  }
+  cake::CellRules rules;
+  rules.zone = cake::TimeZone::load(o.zone);
+  rules.currencies = {{"1", "USD"}, {"2", "EUR"}, {"3", "GBP"}};
+  double rss_before = current_rss_mb();
+
+  std::string csv;
+  std::vector<std::string> ids;
+  double best = 1e100;
+  int64_t rows = 0;
+  for (int k = 0; k < o.repeat; ++k) {
+    csv.clear();
+    ids.clear();
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = cake::convert_report(cake::Report::kClicks, body, rules, csv, &ids);
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!r.ok()) {
+      std::fprintf(stderr, "cake bench: %s\n", r.failure->message.c_str());
+      return 1;
+    }
+    rows = r.rows;
+    best = std::min(best, s);
+  }
+  double rate = static_cast<double>(rows) / best;
+  double mb = 1024.0 * 1024.0;
+  std::printf(
+      "cake: %lld rows, reply %.1f MB -> CSV %.1f MB in %.3f s (best of %d): %.0f rows/s, "
+      "%.0f MB/s of JSON\n",
+      static_cast<long long>(rows), static_cast<double>(body.size()) / mb,
+      static_cast<double>(csv.size()) / mb, best, o.repeat, rate,
+      static_cast<double>(body.size()) / mb / best);
+  double held = static_cast<double>(csv.capacity() + ids.capacity() * sizeof(std::string)) / mb;
+  double growth = current_rss_mb() - rss_before;
+  std::printf(
+      "cake: peak RSS %.1f MB; converting grew RSS by %.1f MB, of which the CSV and ids "
+      "are %.1f MB and the converter %.1f MB\n",
+      peak_rss_mb(), growth, held, std::max(0.0, growth - held));
+  std::printf("cake: goal %.0f rows/s on one core: %s\n", o.goal,
+              rate >= o.goal ? "met" : "NOT met");
+  return 0;
+}
+
+}  // namespace ferry::bench
