@@ -8,7 +8,9 @@ namespace {
 constexpr int64_t kMinMs = -62135596800000;  // 0001-01-01T00:00:00Z
 constexpr int64_t kMaxMs = 253402300799999;  // 9999-12-31T23:59:59.999Z
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Strips `/Date(` … `)/` (or the escaped `\/Date(` … `)\/`); empty view when absent.
 std::string_view inner_part(std::string_view s) {
@@ -21,7 +23,9 @@ std::string_view inner_part(std::string_view s) {
   return {};
 }
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 void put2(char* p, int v) {
   p[0] = static_cast<char>('0' + v / 10);

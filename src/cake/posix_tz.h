@@ -11,10 +11,10 @@ namespace ferry::cake::detail {
 // One end of a daylight-saving period: a day of the year and a local time on that day.
 struct RuleDay {
   enum Kind { kJulian, kZeroBased, kMonthWeekDay } kind = kMonthWeekDay;
-  int day = 0;      // kJulian: 1..365 (Feb 29 never counted); kZeroBased: 0..365
-  int month = 1;    // kMonthWeekDay: 1..12
-  int week = 1;     // 1..5, 5 = the last such weekday of the month
-  int weekday = 0;  // 0 = Sunday
+  int day = 0;              // kJulian: 1..365 (Feb 29 never counted); kZeroBased: 0..365
+  int month = 1;            // kMonthWeekDay: 1..12
+  int week = 1;             // 1..5, 5 = the last such weekday of the month
+  int weekday = 0;          // 0 = Sunday
   int32_t time = 2 * 3600;  // seconds after local midnight; may be negative or past 24h
 };
 

@@ -117,7 +117,9 @@ std::string read_zone_file(const std::string& name, const std::string& path) {
 
 }  // namespace
 
-TimeZone TimeZone::utc() { return TimeZone("UTC", nullptr); }
+TimeZone TimeZone::utc() {
+  return TimeZone("UTC", nullptr);
+}
 
 TimeZone TimeZone::load(const std::string& name, const std::string& dir) {
   if (is_utc_name(name)) return TimeZone(name, nullptr);

@@ -21,6 +21,9 @@ struct ZoneData;
 
 class TimeZone {
  public:
+  // UTC, like utc().
+  TimeZone() : name_("UTC") {}
+
   // UTC (offset 0 always). Needs no tz database.
   static TimeZone utc();
 
