@@ -8,6 +8,8 @@
 #include "ferry/cli/context.h"
 #include "ferry/config/config.h"
 #include "ferry/core/registry.h"
+#include "ferry/log/alerts.h"
+#include "ferry/net/mailer.h"
 #include "ferry/net/http.h"
 #include "ferry/state/store.h"
 
@@ -61,6 +63,10 @@ class AppContext : public Context {
 // the cron tick), or one task now whether due or not (`ferry export NAME`). Returns the exit
 // code; 0 without doing anything when another run holds the lock.
 int run_tick(AppContext& ctx, const std::string& only_task, bool jobs);
+
+// The [alerts] section as mailer and dispatcher settings.
+net::SmtpSettings smtp_settings(const config::Config& config);
+log::AlertSettings alert_settings(const config::Config& config);
 
 // Adders for the command groups (one file each).
 void add_run_commands(CLI::App& app, AppContext& ctx, int& exit_code);

@@ -17,9 +17,6 @@
 
 namespace ferry::cli {
 
-net::SmtpSettings smtp_settings(const config::Config& config);
-log::AlertSettings alert_settings(const config::Config& config);
-
 int run_tick(AppContext& ctx, const std::string& only_task, bool jobs) {
   const auto& config = ctx.config();
   ctx.start_file_logging();
