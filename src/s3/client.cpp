@@ -18,6 +18,7 @@
 #include "ferry/io/files.h"
 #include "ferry/s3/xml.h"
 #include "s3/client_internal.h"
+#include "s3/follower.h"
 
 namespace ferry::s3 {
 namespace {
@@ -49,6 +50,7 @@ class TempFile {
 std::string make_temp_beside(const std::string& path, const std::string& target) {
   std::filesystem::path p(path);
   std::string dir = p.parent_path().empty() ? "." : p.parent_path().string();
+  io::make_dirs(dir);
   std::string tmpl = dir + "/." + p.filename().string() + ".ferry-XXXXXX";
   int fd = ::mkstemp(tmpl.data());
   if (fd < 0)
@@ -274,19 +276,21 @@ void S3Client::get_file(const std::string& key, const std::string& path) {
   call.response_file = temp.path();
   call.transfer = true;
   call.progress = progress_;
+  FileFollower follower(temp.path());
   net::HttpResponse r = send(call);
+  FileFollower::Result got = follower.finish();
   if (!r.ok()) throw s3_error("GET", where, r);
 
-  int64_t got = io::file_size(temp.path());
   auto length = r.header("content-length");
   if (length && !length->empty() && length->find_first_not_of("0123456789") == std::string::npos &&
-      std::to_string(got) != *length)
-    throw OperationError(
-        FailureKind::kTransient,
-        "s3 GET " + where + ": received " + std::to_string(got) + " bytes, expected " + *length);
+      std::to_string(got.size) != *length)
+    throw OperationError(FailureKind::kTransient, "s3 GET " + where + ": received " +
+                                                      std::to_string(got.size) +
+                                                      " bytes, expected " + *length);
   const std::string etag = lower(unquote_etag(r.header("etag").value_or("")));
   if (options_.verify_etag && is_md5_etag(etag)) {
-    std::string md5 = crypto::file_md5_hex(temp.path());
+    // A retried transfer rewrote the file under the follower: hash it again.
+    std::string md5 = r.attempts > 1 ? crypto::file_md5_hex(temp.path()) : got.md5_hex;
     if (md5 != etag)
       throw OperationError(
           FailureKind::kTransient,

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cinttypes>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -36,7 +37,12 @@ void with_progress(cli::Context& ctx, S3Client& client, Fn&& fn) {
   }
   auto meter = std::make_shared<ProgressMeter>(stderr);
   client.set_progress([meter](uint64_t done, uint64_t total) { meter->update(done, total); });
-  fn();
+  try {
+    fn();
+  } catch (...) {
+    meter->finish();  // end the progress line before the error is printed
+    throw;
+  }
   meter->finish();
   client.set_progress(nullptr);
 }
@@ -50,9 +56,9 @@ void run_ls(cli::Context& ctx, const Args& a) {
 void run_put(cli::Context& ctx, const Args& a) {
   auto client = client_for(ctx, a.target);
   with_progress(ctx, *client, [&] { client->put_file(a.key, a.file); });
-  auto info = client->head(a.key);
-  std::printf("s3://%s/%s  %" PRIu64 " bytes\n", client->options().bucket.c_str(),
-              client->full_key(a.key).c_str(), info ? info->size : 0);
+  std::printf("s3://%s/%s  %ju bytes\n", client->options().bucket.c_str(),
+              client->full_key(a.key).c_str(),
+              static_cast<uintmax_t>(std::filesystem::file_size(a.file)));
 }
 
 void run_get(cli::Context& ctx, const Args& a) {

@@ -35,6 +35,32 @@ uint64_t S3Client::part_size_for(uint64_t size) const {
 }
 
 void S3Client::put_multipart(const std::string& full, const std::string& path, uint64_t size) {
+  const std::string upload_id = initiate_upload(full);
+  try {
+    std::vector<std::string> etags = upload_parts(full, upload_id, path, size);
+    complete_upload(full, upload_id, etags);  // false: S3 forgot the upload; HEAD decides
+  } catch (...) {
+    abort_upload(full, upload_id);
+    throw;
+  }
+  auto info = head(full.substr(prefix_.size()));
+  if (info && info->size == size) return;
+  std::string got = info ? std::to_string(info->size) + " bytes" : "no object";
+  if (info) {
+    try {
+      remove(full.substr(prefix_.size()));  // a wrong object must not stay at the key
+    } catch (const OperationError&) {
+      // The size error below is the one to report.
+    }
+  }
+  throw OperationError(FailureKind::kTransient, "s3 PUT " + target(full) +
+                                                    ": after the multipart upload S3 has " + got +
+                                                    ", expected " + std::to_string(size));
+}
+
+std::vector<std::string> S3Client::upload_parts(const std::string& full,
+                                                const std::string& upload_id,
+                                                const std::string& path, uint64_t size) {
   const uint64_t part_size = part_size_for(size);
   const int count = static_cast<int>((size + part_size - 1) / part_size);
   auto plan = [&](int number) {
@@ -46,44 +72,33 @@ void S3Client::put_multipart(const std::string& full, const std::string& path, u
     p.total = size;
     return p;
   };
-  auto hash_async = [&path](uint64_t offset, uint64_t length) {
+  // Over TLS a part's payload goes unsigned, as the AWS CLI sends it: TLS and the signed
+  // Content-MD5 protect it, and the SHA-256 pass is saved. Over plain HTTP it is signed.
+  const bool sign_payload = endpoint_.scheme != "https";
+  auto hash_async = [&path, sign_payload](const Part& p) {
     return std::async(std::launch::async,
-                      [=] { return crypto::file_digests(path, offset, length); });
+                      [path, sign_payload, offset = p.offset, length = p.length] {
+                        if (sign_payload) return crypto::file_digests(path, offset, length);
+                        crypto::FileDigests d;
+                        d.md5 = crypto::file_md5(path, offset, length);
+                        d.bytes = length;
+                        return d;
+                      });
   };
-
-  const std::string upload_id = initiate_upload(full);
-  try {
-    std::vector<std::string> etags;
-    Part next = plan(1);
-    auto next_digests = hash_async(next.offset, next.length);
-    for (int n = 1; n <= count; ++n) {
-      Part part = next;
-      part.digests = next_digests.get();
-      if (n < count) {
-        next = plan(n + 1);
-        next_digests = hash_async(next.offset, next.length);
-      }
-      etags.push_back(upload_part(full, upload_id, path, part));
+  // The next part is hashed while the current one is sent.
+  std::vector<std::string> etags;
+  Part next = plan(1);
+  auto next_digests = hash_async(next);
+  for (int n = 1; n <= count; ++n) {
+    Part part = next;
+    part.digests = next_digests.get();
+    if (n < count) {
+      next = plan(n + 1);
+      next_digests = hash_async(next);
     }
-    if (!complete_upload(full, upload_id, etags)) abort_upload(full, upload_id);
-  } catch (...) {
-    abort_upload(full, upload_id);
-    throw;
+    etags.push_back(upload_part(full, upload_id, path, part));
   }
-  auto info = head(full.substr(prefix_.size()));
-  if (!info || info->size != size) {
-    std::string got = info ? std::to_string(info->size) + " bytes" : "no object";
-    if (info) {
-      try {
-        remove(full.substr(prefix_.size()));
-      } catch (const OperationError&) {
-        // The size error below is the one to report.
-      }
-    }
-    throw OperationError(FailureKind::kTransient, "s3 PUT " + target(full) +
-                                                      ": after the multipart upload S3 has " + got +
-                                                      ", expected " + std::to_string(size));
-  }
+  return etags;
 }
 
 std::string S3Client::initiate_upload(const std::string& full) {
@@ -112,7 +127,8 @@ std::string S3Client::upload_part(const std::string& full, const std::string& up
   call.key = full;
   call.query = {{"partNumber", std::to_string(part.number)}, {"uploadId", upload_id}};
   call.headers = {{"Content-MD5", crypto::base64_encode(part.digests.md5)}};
-  call.payload_hash = crypto::hex_encode(part.digests.sha256);
+  call.payload_hash =
+      part.digests.sha256.empty() ? kUnsignedPayload : crypto::hex_encode(part.digests.sha256);
   call.body.file = path;
   call.body.offset = part.offset;
   call.body.length = part.length;

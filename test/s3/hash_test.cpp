@@ -41,5 +41,16 @@ TEST(S3Hash, FileDigestsOfRangesMatchInMemory) {
   EXPECT_THROW(file_digests(dir / "missing"), OperationError);
 }
 
+TEST(S3Hash, IncrementalMd5MatchesOneShot) {
+  Md5 md5;
+  md5.update("The quick brown ", 16);
+  md5.update("fox jumps over the lazy dog", 27);
+  EXPECT_EQ(hex_encode(md5.finish()), "9e107d9d372bb6826bd81d3542a419d6");
+  EXPECT_EQ(hex_encode(md5.finish()), md5_hex(""));  // finish() resets
+  Md5 moved = std::move(md5);
+  moved.update("abc", 3);
+  EXPECT_EQ(hex_encode(moved.finish()), md5_hex("abc"));
+}
+
 }  // namespace
 }  // namespace ferry::crypto

@@ -14,7 +14,7 @@
 namespace ferry::net {
 
 struct ObjectInfo {
-  std::string key;  // full key, prefix included
+  std::string key;  // relative to the store's configured prefix, as put/get take it
   uint64_t size = 0;
   std::string etag;           // without quotes
   std::string last_modified;  // as the store reports it

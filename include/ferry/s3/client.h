@@ -8,8 +8,9 @@
 //
 // Integrity. A single PUT (files up to multipart_threshold) sends the real SHA-256 as
 // x-amz-content-sha256 and Content-MD5, and checks the returned ETag. Larger files go up in
-// parts (part_size, enlarged when needed to stay within 10,000 parts), each with Content-MD5 and
-// its own SHA-256, each retried on its own up to part_attempts times; the file's digests for
+// parts (part_size, enlarged when needed to stay within 10,000 parts), each with Content-MD5
+// (and, over plain HTTP, its own SHA-256; over HTTPS the part payload is UNSIGNED-PAYLOAD, as
+// the AWS CLI sends it), each retried on its own up to part_attempts times; the file's digests for
 // the next part are computed while the current part is sent. A failed multipart upload is
 // aborted (AbortMultipartUpload) so nothing half-made stays behind, and a completed one is
 // checked by HEAD against the file's size. Downloads go to a temp file in the target's
@@ -101,6 +102,8 @@ class S3Client : public net::ObjectStore {
   void put_single(const std::string& full, const std::string& path, uint64_t size);
   void put_multipart(const std::string& full, const std::string& path, uint64_t size);
   std::string initiate_upload(const std::string& full);
+  std::vector<std::string> upload_parts(const std::string& full, const std::string& upload_id,
+                                        const std::string& path, uint64_t size);
   std::string upload_part(const std::string& full, const std::string& upload_id,
                           const std::string& path, const Part& part);
   bool complete_upload(const std::string& full, const std::string& upload_id,

@@ -1,0 +1,228 @@
+// S3Client against a scripted HTTP fake: single PUTs and the multipart flow, part retries
+// and aborts.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "ferry/base/error.h"
+#include "s3/client_support.h"
+
+namespace ferry::s3 {
+namespace {
+
+using namespace ferry::s3::test_support;
+namespace t = ferry::testing;
+
+// A multipart-capable handler: part `fail_part` answers with `failure` while `failures` > 0.
+struct MultipartServer {
+  int fail_part = 0;
+  int failures = 0;
+  HttpResponse failure;
+  uint64_t head_size = 11;
+  std::vector<std::string> log;  // "METHOD query-kind"
+
+  HttpResponse operator()(const HttpRequest& r) {
+    auto q = query_of(r.url);
+    if (r.method == "POST" && q.count("uploads")) {
+      log.push_back("initiate");
+      return FakeHttpClient::respond(200,
+                                     "<InitiateMultipartUploadResult><UploadId>up/1</UploadId>"
+                                     "</InitiateMultipartUploadResult>");
+    }
+    if (r.method == "PUT" && q.count("partNumber")) {
+      log.push_back("part " + q["partNumber"]);
+      if (std::stoi(q["partNumber"]) == fail_part && failures > 0) {
+        --failures;
+        return failure;
+      }
+      return FakeHttpClient::respond(200, "",
+                                     {{"etag", "\"" + crypto::md5_hex(body_of(r)) + "\""}});
+    }
+    if (r.method == "POST" && q.count("uploadId")) {
+      log.push_back("complete");
+      return FakeHttpClient::respond(200, "<CompleteMultipartUploadResult/>");
+    }
+    if (r.method == "DELETE" && q.count("uploadId")) {
+      log.push_back("abort " + q["uploadId"]);
+      return FakeHttpClient::respond(204);
+    }
+    if (r.method == "HEAD") {
+      log.push_back("head");
+      return FakeHttpClient::respond(200, "", {{"content-length", std::to_string(head_size)}});
+    }
+    if (r.method == "DELETE") {
+      log.push_back("delete");
+      return FakeHttpClient::respond(204);
+    }
+    return FakeHttpClient::respond(400, error_xml("Unexpected", r.method + " " + r.url));
+  }
+};
+
+TEST(S3Client, SinglePutSignsAndSendsDigestsOfTheStreamedFile) {
+  t::TempDir dir;
+  t::write_file(dir / "f.csv", "hello");
+  FakeHttpClient http([](const HttpRequest&) {
+    return FakeHttpClient::respond(200, "", {{"etag", "\"5d41402abc4b2a76b9719d911017c592\""}});
+  });
+  S3Client client(http, loopback_options());
+  client.put_file("dir/a b+c.csv", dir / "f.csv");
+
+  ASSERT_EQ(http.requests().size(), 1u);
+  const HttpRequest& r = http.requests()[0];
+  EXPECT_EQ(r.method, "PUT");
+  EXPECT_EQ(r.url, "http://127.0.0.1:9000/bucket/pre/dir/a%20b%2Bc.csv");
+  EXPECT_EQ(header(r, "Host"), "127.0.0.1:9000");
+  EXPECT_EQ(header(r, "Content-MD5"), "XUFAKrxLKna5cZ2REBfFkg==");
+  EXPECT_EQ(header(r, "x-amz-content-sha256"), crypto::sha256_hex("hello"));
+  EXPECT_EQ(header(r, "Authorization").rfind("AWS4-HMAC-SHA256 Credential=AKID/", 0), 0u);
+  EXPECT_EQ(r.body.file, dir / "f.csv");
+  EXPECT_TRUE(r.body.data.empty());
+  EXPECT_EQ(r.body.length.value_or(0), 5u);
+  EXPECT_GT(r.stall_timeout.count(), 0);
+}
+
+TEST(S3Client, SinglePutWithWrongEtagFails) {
+  t::TempDir dir;
+  t::write_file(dir / "f", "hello");
+  FakeHttpClient http([](const HttpRequest&) {
+    return FakeHttpClient::respond(200, "", {{"etag", "\"00000000000000000000000000000000\""}});
+  });
+  S3Client client(http, loopback_options());
+  try {
+    client.put_file("k", dir / "f");
+    FAIL() << "expected an error";
+  } catch (const OperationError& e) {
+    EXPECT_NE(std::string(e.what()).find("s3 PUT s3://bucket/pre/k: the ETag"), std::string::npos);
+  }
+}
+
+TEST(S3Client, MultipartUploadsPartsCompletesInOrderAndChecksSize) {
+  t::TempDir dir;
+  t::write_file(dir / "f", "0123456789A");  // 11 bytes: parts of 4, 4, 3
+  MultipartServer server;
+  FakeHttpClient http([&](const HttpRequest& r) { return server(r); });
+  S3Client client(http, loopback_options());
+  std::vector<uint64_t> progress;
+  client.set_progress([&](uint64_t done, uint64_t total) {
+    EXPECT_EQ(total, 11u);
+    progress.push_back(done);
+  });
+  client.put_file("big", dir / "f");
+
+  EXPECT_EQ(server.log, (std::vector<std::string>{"initiate", "part 1", "part 2", "part 3",
+                                                  "complete", "head"}));
+  const auto& reqs = http.requests();
+  EXPECT_EQ(query_of(reqs[1].url)["uploadId"], "up%2F1");
+  EXPECT_EQ(body_of(reqs[2]), "4567");
+  EXPECT_EQ(header(reqs[3], "Content-MD5"), crypto::md5_base64("89A"));
+  EXPECT_EQ(header(reqs[3], "x-amz-content-sha256"), crypto::sha256_hex("89A"));
+  EXPECT_EQ(
+      reqs[4].body.data,
+      "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>\"" +
+          crypto::md5_hex("0123") + "\"</ETag></Part><Part><PartNumber>2</PartNumber><ETag>\"" +
+          crypto::md5_hex("4567") + "\"</ETag></Part><Part><PartNumber>3</PartNumber><ETag>\"" +
+          crypto::md5_hex("89A") + "\"</ETag></Part></CompleteMultipartUpload>");
+  EXPECT_EQ(header(reqs[4], "x-amz-content-sha256"), crypto::sha256_hex(reqs[4].body.data));
+  EXPECT_TRUE(progress.empty());  // the fake never calls the request's progress callback
+}
+
+TEST(S3Client, OverHttpsPartsGoAsUnsignedPayloadWithContentMd5) {
+  t::TempDir dir;
+  t::write_file(dir / "f", "0123456789A");
+  MultipartServer server;
+  FakeHttpClient http([&](const HttpRequest& r) { return server(r); });
+  S3Options o = loopback_options();
+  o.endpoint = "https://minio.example:9000";
+  S3Client client(http, o);
+  client.put_file("big", dir / "f");
+  const auto& reqs = http.requests();
+  ASSERT_EQ(reqs.size(), 6u);
+  EXPECT_EQ(reqs[1].url.rfind("https://minio.example:9000/bucket/pre/big?partNumber=1&", 0), 0u);
+  EXPECT_EQ(header(reqs[1], "x-amz-content-sha256"), "UNSIGNED-PAYLOAD");
+  EXPECT_EQ(header(reqs[1], "Content-MD5"), crypto::md5_base64("0123"));
+  // The small requests and single PUTs still sign their payload.
+  EXPECT_EQ(header(reqs[4], "x-amz-content-sha256"), crypto::sha256_hex(reqs[4].body.data));
+}
+
+TEST(S3Client, FailedPartAbortsTheUploadWithAMessageNamingBucketKeyAndPart) {
+  t::TempDir dir;
+  t::write_file(dir / "f", "0123456789A");
+  MultipartServer server;
+  server.fail_part = 2;
+  server.failures = 1;
+  server.failure = FakeHttpClient::respond(403, error_xml("AccessDenied", "Access Denied"));
+  FakeHttpClient http([&](const HttpRequest& r) { return server(r); });
+  S3Client client(http, loopback_options());
+  try {
+    client.put_file("big", dir / "f");
+    FAIL() << "expected an error";
+  } catch (const OperationError& e) {
+    EXPECT_FALSE(e.is_transient());
+    EXPECT_STREQ(
+        e.what(),
+        "s3 PUT s3://bucket/pre/big (part 2 of 3, try 1): HTTP 403 AccessDenied: Access Denied");
+  }
+  EXPECT_EQ(server.log, (std::vector<std::string>{"initiate", "part 1", "part 2", "abort up%2F1"}));
+}
+
+TEST(S3Client, TransientPartFailureRetriesOnlyThatPart) {
+  t::TempDir dir;
+  t::write_file(dir / "f", "0123456789A");
+  MultipartServer server;
+  server.fail_part = 2;
+  server.failures = 2;
+  server.failure = FakeHttpClient::respond(500, error_xml("InternalError", "try again"));
+  FakeHttpClient http([&](const HttpRequest& r) { return server(r); });
+  S3Client client(http, loopback_options());
+  client.put_file("big", dir / "f");
+  EXPECT_EQ(server.log, (std::vector<std::string>{"initiate", "part 1", "part 2", "part 2",
+                                                  "part 2", "part 3", "complete", "head"}));
+}
+
+TEST(S3Client, PartRetriesRunOutThenAbortAsTransient) {
+  t::TempDir dir;
+  t::write_file(dir / "f", "0123456789A");
+  MultipartServer server;
+  server.fail_part = 3;
+  server.failures = 99;
+  server.failure =
+      FakeHttpClient::respond(503, error_xml("SlowDown", "Please reduce your request rate."));
+  FakeHttpClient http([&](const HttpRequest& r) { return server(r); });
+  S3Client client(http, loopback_options());
+  try {
+    client.put_file("big", dir / "f");
+    FAIL() << "expected an error";
+  } catch (const OperationError& e) {
+    EXPECT_TRUE(e.is_transient());
+    EXPECT_NE(std::string(e.what()).find("(part 3 of 3, try 3): HTTP 503 SlowDown"),
+              std::string::npos);
+  }
+  EXPECT_EQ(server.log.back(), "abort up%2F1");
+  EXPECT_EQ(std::count(server.log.begin(), server.log.end(), "part 3"), 3);
+}
+
+TEST(S3Client, SizeMismatchAfterCompleteRemovesTheObject) {
+  t::TempDir dir;
+  t::write_file(dir / "f", "0123456789A");
+  MultipartServer server;
+  server.head_size = 8;
+  FakeHttpClient http([&](const HttpRequest& r) { return server(r); });
+  S3Client client(http, loopback_options());
+  EXPECT_THROW(client.put_file("big", dir / "f"), OperationError);
+  EXPECT_EQ(server.log.back(), "delete");
+}
+
+TEST(S3Client, PartSizeGrowsToStayWithinTenThousandParts) {
+  FakeHttpClient http([](const HttpRequest&) { return FakeHttpClient::respond(200); });
+  S3Options o = loopback_options();
+  o.part_size = 8 * kMiB;
+  S3Client client(http, o);
+  EXPECT_EQ(client.part_size_for(40 * kMiB), 8 * kMiB);
+  uint64_t huge = 200ull * 1024 * kMiB;  // 200 GiB
+  uint64_t part = client.part_size_for(huge);
+  EXPECT_LE((huge + part - 1) / part, kMaxParts);
+  EXPECT_EQ(part % kMiB, 0u);
+}
+
+}  // namespace
+}  // namespace ferry::s3
