@@ -32,7 +32,6 @@ void add_globals(CLI::App& app, GlobalOptions& g) {
 }  // namespace
 
 int run_main(int argc, char** argv) {
-  net::init_curl_global();
   log::init_console("info");
   GlobalOptions globals;
   CLI::App app{"ferry: scheduled exports from web APIs to files, S3 and analytics"};
@@ -47,6 +46,8 @@ int run_main(int argc, char** argv) {
     add_run_commands(app, ctx, exit_code);
     add_job_commands(app, ctx, exit_code);
     add_config_commands(app, ctx, exit_code);
+    add_mindtrails_commands(app, ctx, exit_code);
+    add_cake_commands(app, ctx, exit_code);
     s3::add_s3_commands(app, ctx, exit_code);
     try {
       app.parse(argc, argv);

@@ -8,6 +8,7 @@
 
 #include "ferry/base/error.h"
 #include "ferry/net/redact.h"
+#include "net/curl_lib.h"
 
 namespace ferry::net {
 namespace {
@@ -15,6 +16,7 @@ namespace {
 struct Exchange {
   const HttpRequest* req = nullptr;
   HttpResponse* resp = nullptr;
+  const CurlLib* lib = nullptr;
   CURL* curl = nullptr;
   // body source
   FILE* in = nullptr;
@@ -46,7 +48,7 @@ size_t write_cb(char* ptr, size_t size, size_t n, void* ud) {
   auto* x = static_cast<Exchange*>(ud);
   size_t len = size * n;
   long code = 0;
-  curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &code);
+  x->lib->easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &code);
   x->resp->body_bytes += len;
   if (x->out && code >= 200 && code < 300) {
     if (std::fwrite(ptr, 1, len, x->out) != len) {
@@ -107,11 +109,11 @@ TransportError classify(CURLcode rc) {
 
 class CurlHttpClient : public HttpClient {
  public:
-  explicit CurlHttpClient(CurlOptions options) : options_(std::move(options)) {
-    curl_ = curl_easy_init();
-    if (!curl_) throw OperationError(FailureKind::kPermanent, "http: curl_easy_init failed");
+  // Touches no libcurl: the library is loaded, and the handle made, by the first send().
+  explicit CurlHttpClient(CurlOptions options) : options_(std::move(options)) {}
+  ~CurlHttpClient() override {
+    if (curl_) lib_->easy_cleanup(curl_);
   }
-  ~CurlHttpClient() override { curl_easy_cleanup(curl_); }
 
   HttpResponse send(const HttpRequest& request) override;
 
@@ -119,7 +121,8 @@ class CurlHttpClient : public HttpClient {
   void open_body(const HttpRequest& req, Exchange& x);
   curl_slist* set_request(const HttpRequest& req, Exchange& x, char* errbuf);
   CurlOptions options_;
-  CURL* curl_;
+  const CurlLib* lib_ = nullptr;  // set with curl_
+  CURL* curl_ = nullptr;
 };
 
 void CurlHttpClient::open_body(const HttpRequest& req, Exchange& x) {
@@ -138,61 +141,70 @@ void CurlHttpClient::open_body(const HttpRequest& req, Exchange& x) {
 }
 
 curl_slist* CurlHttpClient::set_request(const HttpRequest& req, Exchange& x, char* errbuf) {
+  const CurlLib& lib = *lib_;
   CURL* c = curl_;
-  curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
-  curl_easy_setopt(c, CURLOPT_VERBOSE, options_.verbose ? 1L : 0L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.connect_timeout.count()));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
+  lib.easy_setopt(c, CURLOPT_URL, req.url.c_str());
+  lib.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  lib.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  lib.easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  lib.easy_setopt(c, CURLOPT_VERBOSE, options_.verbose ? 1L : 0L);
+  lib.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.connect_timeout.count()));
+  lib.easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
   if (req.stall_timeout.count() > 0) {
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
-                     std::max(1L, static_cast<long>(req.stall_timeout.count() / 1000)));
+    lib.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    lib.easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
+                    std::max(1L, static_cast<long>(req.stall_timeout.count() / 1000)));
   }
-  curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 512L * 1024);
-  curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
+  lib.easy_setopt(c, CURLOPT_BUFFERSIZE, 512L * 1024);
+  lib.easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
+  lib.easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
+  lib.easy_setopt(c, CURLOPT_WRITEDATA, &x);
+  lib.easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
+  lib.easy_setopt(c, CURLOPT_HEADERDATA, &x);
   if (req.progress) {
-    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress_cb);
-    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x);
+    lib.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    lib.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress_cb);
+    lib.easy_setopt(c, CURLOPT_XFERINFODATA, &x);
   }
   bool has_body = !req.body.file.empty() || !req.body.data.empty();
   uint64_t body_size = req.body.file.empty() ? req.body.data.size() : x.in_left;
   if (req.method == "HEAD") {
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    lib.easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else if (req.method == "POST") {
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
-    curl_easy_setopt(c, CURLOPT_READDATA, &x);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_size));
+    lib.easy_setopt(c, CURLOPT_POST, 1L);
+    lib.easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+    lib.easy_setopt(c, CURLOPT_READDATA, &x);
+    lib.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_size));
   } else if (req.method == "PUT" || has_body) {
-    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
-    curl_easy_setopt(c, CURLOPT_READDATA, &x);
-    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body_size));
-    if (req.method != "PUT") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+    lib.easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    lib.easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+    lib.easy_setopt(c, CURLOPT_READDATA, &x);
+    lib.easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body_size));
+    if (req.method != "PUT") lib.easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
   } else if (req.method != "GET") {
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+    lib.easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
   }
-  curl_slist* list = curl_slist_append(nullptr, "Expect:");
-  for (const auto& [k, v] : req.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+  curl_slist* list = lib.slist_append(nullptr, "Expect:");
+  for (const auto& [k, v] : req.headers) list = lib.slist_append(list, (k + ": " + v).c_str());
+  lib.easy_setopt(c, CURLOPT_HTTPHEADER, list);
   return list;
 }
 
 HttpResponse CurlHttpClient::send(const HttpRequest& req) {
+  if (!curl_) {
+    const CurlLib& lib = curl_lib();
+    curl_ = lib.easy_init();
+    if (!curl_) throw OperationError(FailureKind::kPermanent, "http: curl_easy_init failed");
+    lib_ = &lib;
+  } else {
+    lib_->easy_reset(curl_);
+  }
   HttpResponse resp;
   Exchange x;
   x.req = &req;
   x.resp = &resp;
+  x.lib = lib_;
   x.curl = curl_;
-  curl_easy_reset(curl_);
   open_body(req, x);
   if (!req.response_file.empty()) {
     x.out = std::fopen(req.response_file.c_str(), "wb");
@@ -204,18 +216,18 @@ HttpResponse CurlHttpClient::send(const HttpRequest& req) {
   }
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_slist* headers = set_request(req, x, errbuf);
-  CURLcode rc = curl_easy_perform(curl_);
-  curl_slist_free_all(headers);
+  CURLcode rc = lib_->easy_perform(curl_);
+  lib_->slist_free_all(headers);
   if (x.in) std::fclose(x.in);
   bool close_failed = x.out && std::fclose(x.out) != 0;
   if (x.out_failed || close_failed)
     throw OperationError(FailureKind::kPermanent, "http: cannot write " + req.response_file);
   long code = 0;
-  curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
+  lib_->easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
   resp.status = static_cast<int>(code);
   if (rc != CURLE_OK) {
     resp.error = classify(rc);
-    resp.error_message = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    resp.error_message = errbuf[0] ? errbuf : lib_->easy_strerror(rc);
     resp.error_message += " (" + redact_url(req.url) + ")";
     resp.status = 0;
   }
@@ -228,6 +240,5 @@ std::unique_ptr<HttpClient> make_curl_http_client(const CurlOptions& options) {
   return std::make_unique<CurlHttpClient>(options);
 }
 
-void init_curl_global() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 
 }  // namespace ferry::net

@@ -8,6 +8,7 @@
 
 #include "ferry/base/error.h"
 #include "ferry/net/redact.h"
+#include "net/curl_lib.h"
 
 namespace ferry::net {
 namespace {
@@ -83,34 +84,37 @@ std::string format_message(const Mail& mail, TimePoint now) {
 }
 
 void CurlMailer::send(const Mail& mail, TimePoint now) {
-  CURL* c = curl_easy_init();
+  const CurlLib& lib = curl_lib();
+  CURL* c = lib.easy_init();
   if (!c) throw OperationError(FailureKind::kTransient, "smtp: curl_easy_init failed");
   Source src{format_message(mail, now)};
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_slist* rcpt = nullptr;
-  for (const auto& r : mail.to) rcpt = curl_slist_append(rcpt, ("<" + r + ">").c_str());
-  curl_easy_setopt(c, CURLOPT_URL, settings_.url.c_str());
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c, CURLOPT_MAIL_FROM, ("<" + mail.from + ">").c_str());
-  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
-  curl_easy_setopt(c, CURLOPT_READFUNCTION, read_mail);
-  curl_easy_setopt(c, CURLOPT_READDATA, &src);
-  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(c, CURLOPT_USE_SSL, settings_.starttls_required ? CURLUSESSL_ALL : CURLUSESSL_TRY);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.connect_timeout.count()));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout.count()));
+  for (const auto& r : mail.to) rcpt = lib.slist_append(rcpt, ("<" + r + ">").c_str());
+  lib.easy_setopt(c, CURLOPT_URL, settings_.url.c_str());
+  lib.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  lib.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  lib.easy_setopt(c, CURLOPT_MAIL_FROM, ("<" + mail.from + ">").c_str());
+  lib.easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+  lib.easy_setopt(c, CURLOPT_READFUNCTION, read_mail);
+  lib.easy_setopt(c, CURLOPT_READDATA, &src);
+  lib.easy_setopt(c, CURLOPT_UPLOAD, 1L);
+  lib.easy_setopt(c, CURLOPT_USE_SSL,
+                  static_cast<long>(settings_.starttls_required ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+  lib.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                  static_cast<long>(settings_.connect_timeout.count()));
+  lib.easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout.count()));
   if (!settings_.username.empty()) {
-    curl_easy_setopt(c, CURLOPT_USERNAME, settings_.username.c_str());
-    curl_easy_setopt(c, CURLOPT_PASSWORD, settings_.password.c_str());
+    lib.easy_setopt(c, CURLOPT_USERNAME, settings_.username.c_str());
+    lib.easy_setopt(c, CURLOPT_PASSWORD, settings_.password.c_str());
   }
-  CURLcode rc = curl_easy_perform(c);
+  CURLcode rc = lib.easy_perform(c);
   long code = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-  curl_slist_free_all(rcpt);
-  curl_easy_cleanup(c);
+  lib.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+  lib.slist_free_all(rcpt);
+  lib.easy_cleanup(c);
   if (rc == CURLE_OK) return;
-  std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+  std::string why = errbuf[0] ? errbuf : lib.easy_strerror(rc);
   bool permanent = rc == CURLE_LOGIN_DENIED || code >= 500 || rc == CURLE_USE_SSL_FAILED;
   throw OperationError(permanent ? FailureKind::kPermanent : FailureKind::kTransient,
                        "smtp " + redact_url(settings_.url) + ": " + why +

@@ -89,7 +89,6 @@ class S3Rver : public ::testing::Test {
       start_error_ = "s3rver did not listen on port " + std::to_string(port_);
     config_ = *dir_ / "ferry.toml";
     write_config(config_, "");
-    net::init_curl_global();
   }
   static void TearDownTestSuite() {
     server_.reset();

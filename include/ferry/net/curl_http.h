@@ -14,10 +14,8 @@ struct CurlOptions {
 };
 
 // One client keeps one curl handle so connections are reused. Not thread-safe: make one per
-// thread. Never retries: wrap it in RetryingHttpClient.
+// thread. Never retries: wrap it in RetryingHttpClient. Making a client loads nothing: the first
+// send() loads libcurl, and throws OperationError(kPermanent) if libcurl.so.4 cannot be loaded.
 std::unique_ptr<HttpClient> make_curl_http_client(const CurlOptions& options = {});
-
-// Call once per process before any thread starts (curl_global_init).
-void init_curl_global();
 
 }  // namespace ferry::net
