@@ -72,6 +72,8 @@ log::AlertSettings alert_settings(const config::Config& config);
 void add_run_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_job_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_config_commands(CLI::App& app, AppContext& ctx, int& exit_code);
+void add_mindtrails_commands(CLI::App& app, AppContext& ctx, int& exit_code);
+void add_cake_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 
 // Registers every pipeline's job kinds, tasks and config keys (src/cli/pipelines.cpp).
 void register_pipelines(core::Registry& registry, config::ConfigSchema& schema,

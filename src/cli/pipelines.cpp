@@ -1,5 +1,7 @@
 // The composition root's list of pipelines. Adding a pipeline means one line here.
 #include "cli/app_context.h"
+#include "ferry/cake/pipeline.h"
+#include "ferry/mindtrails/task.h"
 #include "ferry/net/object_store.h"
 #include "ferry/s3/store.h"
 #include "ferry/selftest/selftest.h"
@@ -11,6 +13,8 @@ void register_pipelines(core::Registry& registry, config::ConfigSchema& schema,
   core::register_core_config(schema);
   s3::register_s3_config(schema);
   selftest::register_selftest(registry, env);
+  mindtrails::register_mindtrails(registry, schema);
+  cake::register_cake(registry, schema);
 }
 
 }  // namespace ferry::cli

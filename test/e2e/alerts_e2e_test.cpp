@@ -5,43 +5,12 @@
 #include <thread>
 
 #include "e2e/ferry_fixture.h"
+#include "support/smtp_server.h"
 
 namespace ferry::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-// aiosmtpd's debugging handler prints every message it receives.
-class SmtpServer {
- public:
-  SmtpServer(int port, const std::string& log) : log_(log) {
-    child_ = std::make_unique<Child>(
-        std::vector<std::string>{system_python(), "-u", "-m", "aiosmtpd", "-n", "-l",
-                                 "127.0.0.1:" + std::to_string(port)},
-        std::map<std::string, std::string>{}, "", log);
-    ready_ = wait_for_port(port, 10s);
-  }
-  bool ready() const { return ready_; }
-  std::string log() const { return file_exists(log_) ? read_file(log_) : ""; }
-  int messages() const {
-    std::string text = log();
-    int n = 0;
-    for (size_t p = text.find("MESSAGE FOLLOWS"); p != std::string::npos;
-         p = text.find("MESSAGE FOLLOWS", p + 1))
-      ++n;
-    return n;
-  }
-  // Polls until `n` messages arrived (delivery is synchronous, printing may lag a little).
-  bool wait_messages(int n) const {
-    for (int i = 0; i < 100 && messages() < n; ++i) std::this_thread::sleep_for(20ms);
-    return messages() == n;
-  }
-
- private:
-  std::string log_;
-  std::unique_ptr<Child> child_;
-  bool ready_ = false;
-};
 
 TEST(AlertsE2E, OneMailPerProblemPerIntervalAndQueuedWhenServerDown) {
   int port = free_port();

@@ -142,6 +142,7 @@ class Server(ThreadingHTTPServer):
 
 class Handler(ControlMixin, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out at once on kept-alive connections
     server_version = "Microsoft-IIS/8.5"
     sys_version = ""
 

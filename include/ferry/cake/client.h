@@ -1,0 +1,61 @@
+// The CAKE API calls a job makes, over an HttpClient (in production the retrying client over
+// libcurl, so timeouts, connection errors, 429 and 5xx are retried with back-off there). One
+// call at a time: a CakeClient is used from one thread, so calls to one CAKE domain are never
+// concurrent. Every call has the configured connect and whole-exchange timeouts.
+//
+// Failure messages name the call (`cake: POST https://host/api/11/reports.asmx/Clicks: HTTP 401
+// Invalid API Key`) and never hold the API key: it travels in the body only, and URLs are
+// passed through net::redact_url.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "ferry/base/clock.h"
+#include "ferry/base/error.h"
+#include "ferry/cake/columns.h"
+#include "ferry/cake/requests.h"
+#include "ferry/cake/settings.h"
+#include "ferry/net/http.h"
+
+namespace ferry::cake {
+
+struct CakeReply {
+  std::string body;                      // the 2xx body
+  std::chrono::milliseconds elapsed{0};  // from the first try to the last answer
+  bool timed_out = false;  // the last try timed out (after the HTTP retries); failure says so
+  std::optional<Failure> failure;  // why the call failed (transient for a timeout)
+  bool ok() const { return !failure; }
+};
+
+// The failure for a finished exchange, or nullopt for a 2xx. `call` is `POST <redacted url>`.
+// 401 and 403 and other 4xx are permanent (with CAKE's `d.message` or ASP.NET's `Message` when
+// the body has one); an ASP.NET "Invalid web service call" 500 is permanent; other 5xx, 429 and
+// transport failures are transient, with how many tries were made.
+std::optional<Failure> classify_reply(const std::string& call, const net::HttpResponse& response);
+
+class CakeClient {
+ public:
+  // `http` and `timer` must outlive the client; `settings` is copied (admin_url normalized).
+  CakeClient(net::HttpClient& http, const CakeSettings& settings, const Timer& timer);
+
+  // One report call for `slice`.
+  CakeReply report(Report report, const ReportSlice& slice);
+  // The Currencies table.
+  CakeReply currencies();
+
+  // `POST <url>` of a report call, for messages and logs (no key in it).
+  std::string report_call(Report report) const;
+  std::string currencies_call() const;
+
+ private:
+  CakeReply post(const std::string& url, std::string body);
+  std::string report_url(Report report) const;
+
+  net::HttpClient& http_;
+  CakeSettings settings_;
+  const Timer& timer_;
+};
+
+}  // namespace ferry::cake

@@ -1,0 +1,73 @@
+// The MindTrails export API (protocols/mindtrails.md) over net::HttpClient: the table list,
+// one table's rows above a benchmark, and deleting one row. HTTP Basic on every call; the
+// configured timeouts on every call; retries come from the HttpClient given (the run's
+// retrying client). Failures are values with one line saying what failed; the password never
+// appears in them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ferry/mindtrails/settings.h"
+#include "ferry/net/http.h"
+
+namespace ferry::mindtrails {
+
+struct TableInfo {
+  std::string name;
+  bool deleteable = false;
+  int64_t size = 0;  // rows on the server at list time (exported or not)
+};
+
+struct ListResult {
+  std::vector<TableInfo> tables;
+  std::string error;  // empty on success
+  bool ok() const { return error.empty(); }
+};
+
+struct FetchResult {
+  int status = 0;     // HTTP status; 0 for a transport failure
+  std::string body;   // the reply body on success
+  std::string error;  // empty on success
+  bool ok() const { return error.empty(); }
+  bool not_found() const { return status == 404; }
+};
+
+enum class DeleteOutcome {
+  kDeleted,    // 200
+  kGone,       // 404: already gone (or unknown table)
+  kForbidden,  // 403: the table must stay on the server
+  kFailed,     // anything else, after the client's retries
+};
+
+struct DeleteResult {
+  DeleteOutcome outcome = DeleteOutcome::kFailed;
+  std::string error;  // for kFailed (and the server's words for 403/404)
+};
+
+class ExportClient {
+ public:
+  // `http` must outlive the client.
+  ExportClient(net::HttpClient& http, const ServerSettings& server);
+
+  // GET /api/export. A reply that is not an array of {name, deleteable, size} is an error.
+  ListResult list_tables();
+  // GET /api/export/{name}?greaterThan=N (N = 0 asks for every row).
+  FetchResult fetch(const std::string& table, int64_t greater_than);
+  // DELETE /api/export/{name}/{id}.
+  DeleteResult remove(const std::string& table, int64_t id);
+
+  // `https://host/api/export/SUDS` for messages (credentials removed).
+  std::string url_for(const std::string& path) const;
+
+ private:
+  net::HttpRequest request(const std::string& method, const std::string& url) const;
+  std::string describe(const std::string& what, const net::HttpResponse& r) const;
+
+  net::HttpClient& http_;
+  const ServerSettings& server_;
+  std::string auth_;
+};
+
+}  // namespace ferry::mindtrails

@@ -1,0 +1,107 @@
+// cake-clicks: one hour file per unit (see pipeline.h).
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "cake/job_base.h"
+#include "ferry/cake/file_names.h"
+#include "ferry/cake/pipeline.h"
+#include "ferry/cake/range_reader.h"
+#include "ferry/io/files.h"
+
+namespace ferry::cake {
+namespace {
+
+constexpr std::chrono::hours kHour{1};
+
+int64_t hours_between(TimePoint a, TimePoint b) {
+  return std::chrono::duration_cast<std::chrono::hours>(b - a).count();
+}
+
+// Removes temp files of hour files a killed run left behind (`.ClickReport_….csv.tmp.PID.N`).
+// Safe: the caller holds the run lock, so no other process writes them.
+void remove_stale_temps(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind(".ClickReport_", 0) == 0 && name.find(".csv.tmp.") != std::string::npos) {
+      spdlog::info("cake: removing {} left by an interrupted run", entry.path().string());
+      std::filesystem::remove(entry.path(), ec);
+    }
+  }
+}
+
+class ClicksJob : public CakeJobBase {
+ public:
+  using CakeJobBase::CakeJobBase;
+
+  core::StepResult step(state::Job& job) override {
+    return guarded([&] { return step_unguarded(job); });
+  }
+
+ private:
+  core::StepResult step_unguarded(state::Job& job) {
+    TimeRange range;
+    if (auto failure = job_range(job, &range)) return core::StepResult::failed(*failure);
+    TimePoint hour = range.start;
+    if (!job.checkpoint.empty()) {
+      auto at = parse_iso8601(job.checkpoint);
+      if (!at || *at < range.start || *at > range.end)
+        return core::StepResult::failed(Failure::permanent(
+            "cake: " + job_label(job) + " has an unreadable checkpoint '" + job.checkpoint + "'"));
+      hour = *at;
+    }
+    if (hour >= range.end) return core::StepResult::done();
+    if (auto failure = prepare()) return core::StepResult::failed(*failure);
+    if (auto failure = export_hour(job, range, hour)) return core::StepResult::failed(*failure);
+    return hour + kHour >= range.end ? core::StepResult::done() : core::StepResult::more();
+  }
+
+  // Reads, writes, uploads and records one hour.
+  std::optional<Failure> export_hour(const state::Job& job, const TimeRange& range,
+                                     TimePoint hour) {
+    std::string name = click_file_name(hour);
+    std::string path = settings_.output_dir + "/" + name;
+    RangeReader reader(*client_, Report::kClicks, rules_, hour, hour + kHour,
+                       policy(settings_.click_window));
+    io::make_dirs(settings_.output_dir);
+    if (!swept_) remove_stale_temps(settings_.output_dir);
+    swept_ = true;
+    io::AtomicFile file(path);
+    std::string header;
+    append_header_row(Report::kClicks, header);
+    file.write(header);
+    while (!reader.done()) {
+      auto failure =
+          reader.read_window([&file](std::string_view records, int64_t) { file.write(records); });
+      if (failure) return failure;
+    }
+    file.commit();
+    const auto& st = reader.stats();
+    spdlog::info("{}: {}: {} rows in {} windows, {} calls ({} splits, {} pages, {} timeouts)",
+                 job_label(job), name, reader.rows(), st.windows, st.calls, st.splits, st.pages,
+                 st.timeouts);
+    state::JobOutput output;
+    if (auto failure =
+            publish(path, name, reader.rows(), settings_.keep_local ? path : "", &output))
+      return failure;
+    int64_t done = hours_between(range.start, hour + kHour);
+    state::JobStore(services_.store)
+        .commit_unit(job.id, format_iso8601(hour + kHour), done,
+                     hours_between(range.start, range.end), {output}, services_.now);
+    if (!settings_.keep_local) std::remove(path.c_str());
+    return std::nullopt;
+  }
+
+  bool swept_ = false;  // stale temp files removed (once per handler)
+};
+
+}  // namespace
+
+std::unique_ptr<core::JobHandler> make_clicks_job(core::Services& services, CakeSettings settings,
+                                                  const Timer* timer) {
+  return std::make_unique<ClicksJob>(services, std::move(settings), timer);
+}
+
+}  // namespace ferry::cake

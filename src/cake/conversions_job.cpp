@@ -1,0 +1,195 @@
+// cake-conversions: one window per unit into a partial file, then one upload (see pipeline.h).
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "cake/job_base.h"
+#include "ferry/cake/checkpoint.h"
+#include "ferry/cake/file_names.h"
+#include "ferry/cake/pipeline.h"
+#include "ferry/cake/range_reader.h"
+#include "ferry/io/files.h"
+
+namespace ferry::cake {
+namespace {
+
+namespace fs = std::filesystem;
+using core::StepResult;
+
+class ConversionsJob : public CakeJobBase {
+ public:
+  using CakeJobBase::CakeJobBase;
+
+  StepResult step(state::Job& job) override {
+    return guarded([&] { return step_unguarded(job); });
+  }
+
+ private:
+  struct Paths {
+    std::string name, part, final;
+  };
+
+  StepResult step_unguarded(state::Job& job) {
+    TimeRange range;
+    if (auto failure = job_range(job, &range)) return StepResult::failed(*failure);
+    Paths paths = paths_of(job);
+    ConversionCheckpoint cp{range.start, 0, 0, false};
+    if (!job.checkpoint.empty()) {
+      auto parsed = parse_conversion_checkpoint(job.checkpoint);
+      if (!parsed || parsed->next < range.start || parsed->next > range.end)
+        return StepResult::failed(Failure::permanent(
+            "cake: " + job_label(job) + " has an unreadable checkpoint '" + job.checkpoint + "'"));
+      cp = *parsed;
+    }
+    if (cp.uploaded) {
+      place_local(paths);
+      return StepResult::done();
+    }
+    if (cp.next >= range.end) return finish(job, range, paths, cp);
+    if (auto failure = prepare()) return StepResult::failed(*failure);
+    open_partial(job, range, paths, cp);
+    return read_window(job, range, cp);
+  }
+
+  Paths paths_of(const state::Job& job) const {
+    Paths p;
+    p.name = conversion_file_name(*parse_date(job.from_date), *parse_date(job.to_date));
+    p.part = settings_.output_dir + "/.partial/job-" + std::to_string(job.id) + "-" + p.name;
+    p.final = settings_.output_dir + "/" + p.name;
+    return p;
+  }
+
+  int64_t windows_between(TimePoint a, TimePoint b) const {
+    return std::chrono::duration_cast<Seconds>(b - a).count() / settings_.conversion_window.count();
+  }
+  int64_t total_windows(const TimeRange& r) const {
+    auto s = std::chrono::duration_cast<Seconds>(r.end - r.start).count();
+    auto w = settings_.conversion_window.count();
+    return (s + w - 1) / w;
+  }
+
+  // Opens the partial file at the checkpoint: a new file gets the header; a file longer than the
+  // checkpoint says is cut back; one shorter (lost) starts the job again from its first day.
+  void open_partial(const state::Job& job, const TimeRange& range, const Paths& paths,
+                    ConversionCheckpoint& cp) {
+    if (file_ && reader_ && job.checkpoint == committed_) return;
+    reader_.reset();
+    file_ = std::make_unique<io::AppendFile>(paths.part);
+    bool restart = job.checkpoint.empty() || file_->size() < cp.bytes;
+    if (restart && !job.checkpoint.empty())
+      spdlog::warn("{}: {} holds {} bytes, less than the {} checkpointed; starting over",
+                   job_label(job), paths.part, file_->size(), cp.bytes);
+    if (restart) {
+      file_->truncate_to(0);
+      std::string header;
+      append_header_row(Report::kConversions, header);
+      file_->append(header);
+      file_->sync();
+      cp = ConversionCheckpoint{range.start, file_->size(), 0, false};
+    } else if (file_->size() > cp.bytes) {
+      spdlog::info("{}: cutting {} bytes written after the last checkpoint off {}", job_label(job),
+                   file_->size() - cp.bytes, paths.part);
+      file_->truncate_to(cp.bytes);
+    }
+    reader_ = std::make_unique<RangeReader>(*client_, Report::kConversions, rules_, cp.next,
+                                            range.end, policy(settings_.conversion_window));
+    summary_start_ = cp.next;
+    summary_ = {};
+    summary_rows_ = 0;
+  }
+
+  StepResult read_window(const state::Job& job, const TimeRange& range, ConversionCheckpoint& cp) {
+    int64_t rows_before = reader_->rows();
+    auto failure =
+        reader_->read_window([this](std::string_view records, int64_t) { file_->append(records); });
+    if (failure) {
+      file_.reset();  // what it holds past the checkpoint is cut off when it is opened again
+      reader_.reset();
+      return StepResult::failed(*failure);
+    }
+    file_->sync();
+    cp.next = reader_->covered_until();
+    cp.bytes = file_->size();
+    cp.rows += reader_->rows() - rows_before;
+    committed_ = format_checkpoint(cp);
+    state::JobStore(services_.store)
+        .commit_unit(job.id, committed_, windows_between(range.start, cp.next),
+                     total_windows(range), {}, services_.now);
+    log_summary(job, reader_->rows() - rows_before, cp.next >= range.end);
+    return StepResult::more();
+  }
+
+  // One info line per hour read (or less, at the end): rows, windows and calls.
+  void log_summary(const state::Job& job, int64_t rows, bool last) {
+    summary_rows_ += rows;
+    TimePoint until = reader_->covered_until();
+    if (!last && until - summary_start_ < std::chrono::hours(1)) return;
+    const auto& now = reader_->stats();
+    spdlog::info("{}: [{}, {}): {} rows in {} windows, {} calls ({} splits, {} pages, {} timeouts)",
+                 job_label(job), format_iso8601(summary_start_), format_iso8601(until),
+                 summary_rows_, now.windows - summary_.windows, now.calls - summary_.calls,
+                 now.splits - summary_.splits, now.pages - summary_.pages,
+                 now.timeouts - summary_.timeouts);
+    summary_start_ = until;
+    summary_ = now;
+    summary_rows_ = 0;
+  }
+
+  StepResult finish(const state::Job& job, const TimeRange& range, const Paths& paths,
+                    ConversionCheckpoint cp) {
+    file_.reset();
+    reader_.reset();
+    int64_t size = io::file_size(paths.part);
+    if (size < 0 || static_cast<uint64_t>(size) < cp.bytes) {
+      spdlog::warn("{}: {} is missing or shorter than checkpointed; starting over", job_label(job),
+                   paths.part);
+      state::JobStore(services_.store)
+          .commit_unit(job.id, "", 0, total_windows(range), {}, services_.now);
+      return StepResult::more();
+    }
+    if (static_cast<uint64_t>(size) > cp.bytes) io::AppendFile(paths.part).truncate_to(cp.bytes);
+    state::JobOutput output;
+    if (auto failure = publish(paths.part, paths.name, cp.rows,
+                               settings_.keep_local ? paths.final : "", &output))
+      return StepResult::failed(*failure);
+    cp.uploaded = true;
+    int64_t total = total_windows(range);
+    state::JobStore(services_.store)
+        .commit_unit(job.id, format_checkpoint(cp), total, total, {output}, services_.now);
+    spdlog::info("{}: {}: {} rows, {} bytes, uploaded to {}", job_label(job), paths.name, cp.rows,
+                 output.size, output.s3_key);
+    place_local(paths);
+    return StepResult::done();
+  }
+
+  // After the upload is recorded: the partial file becomes the local copy, or goes.
+  void place_local(const Paths& paths) {
+    std::error_code ec;
+    if (!fs::exists(paths.part, ec)) return;
+    if (settings_.keep_local) {
+      fs::rename(paths.part, paths.final, ec);
+      if (ec)
+        throw OperationError(FailureKind::kPermanent, "cannot rename " + paths.part + " to " +
+                                                          paths.final + ": " + ec.message());
+      io::sync_directory(settings_.output_dir);
+    } else {
+      fs::remove(paths.part, ec);
+    }
+  }
+
+  std::unique_ptr<io::AppendFile> file_;
+  std::unique_ptr<RangeReader> reader_;
+  std::string committed_;  // the checkpoint this handler last committed
+  TimePoint summary_start_;
+  WindowPlanner::Stats summary_;
+  int64_t summary_rows_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<core::JobHandler> make_conversions_job(core::Services& services,
+                                                       CakeSettings settings, const Timer* timer) {
+  return std::make_unique<ConversionsJob>(services, std::move(settings), timer);
+}
+
+}  // namespace ferry::cake

@@ -1,0 +1,112 @@
+#include "ferry/mindtrails/client.h"
+
+#include <nlohmann/json.hpp>
+
+#include "ferry/crypto/base64.h"
+#include "ferry/net/redact.h"
+
+namespace ferry::mindtrails {
+namespace {
+
+using nlohmann::json;
+
+// The server's own words from a Spring error body, when it has them.
+std::string server_message(const std::string& body) {
+  json doc = json::parse(body, nullptr, false);
+  if (doc.is_object() && doc.contains("message") && doc["message"].is_string())
+    return doc["message"].get<std::string>();
+  return "";
+}
+
+}  // namespace
+
+ExportClient::ExportClient(net::HttpClient& http, const ServerSettings& server)
+    : http_(http),
+      server_(server),
+      auth_("Basic " + crypto::base64_encode(server.username + ":" + server.password)) {}
+
+std::string ExportClient::url_for(const std::string& path) const {
+  return net::redact_url(server_.export_url + path);
+}
+
+net::HttpRequest ExportClient::request(const std::string& method, const std::string& url) const {
+  net::HttpRequest r;
+  r.method = method;
+  r.url = url;
+  r.headers = {{"Authorization", auth_}, {"Accept", "application/json"}};
+  r.connect_timeout = server_.connect_timeout;
+  r.timeout = server_.timeout;
+  return r;
+}
+
+std::string ExportClient::describe(const std::string& what, const net::HttpResponse& r) const {
+  std::string line = what + ": " + r.describe();
+  if (r.attempts > 1) line += " after " + std::to_string(r.attempts) + " tries";
+  if (r.status == 401) line += " (bad user name or password)";
+  if (r.status == 403 && what.find("DELETE") == std::string::npos)
+    line += " (the account is not an admin of the site)";
+  std::string said = server_message(r.body);
+  if (!said.empty()) line += ": " + said;
+  return line;
+}
+
+ListResult ExportClient::list_tables() {
+  ListResult out;
+  const std::string what = "GET " + url_for("");
+  net::HttpResponse r = http_.send(request("GET", server_.export_url));
+  if (!r.ok()) {
+    out.error = describe(what, r);
+    return out;
+  }
+  json doc = json::parse(r.body, nullptr, false);
+  if (!doc.is_array()) {
+    out.error = what + ": the reply is not a JSON array of tables";
+    return out;
+  }
+  for (const auto& t : doc) {
+    if (!t.is_object() || !t.contains("name") || !t["name"].is_string()) {
+      out.error = what + ": a table entry has no name: " + t.dump().substr(0, 200);
+      out.tables.clear();
+      return out;
+    }
+    TableInfo info;
+    info.name = t["name"].get<std::string>();
+    info.deleteable =
+        t.contains("deleteable") && t["deleteable"].is_boolean() && t["deleteable"].get<bool>();
+    if (t.contains("size") && t["size"].is_number_integer()) info.size = t["size"].get<int64_t>();
+    out.tables.push_back(std::move(info));
+  }
+  return out;
+}
+
+FetchResult ExportClient::fetch(const std::string& table, int64_t greater_than) {
+  std::string path = "/" + net::url_encode(table) + "?greaterThan=" + std::to_string(greater_than);
+  net::HttpResponse r = http_.send(request("GET", server_.export_url + path));
+  FetchResult out;
+  out.status = r.status;
+  if (!r.ok()) {
+    out.error = describe("GET " + url_for(path), r);
+    return out;
+  }
+  out.body = std::move(r.body);
+  return out;
+}
+
+DeleteResult ExportClient::remove(const std::string& table, int64_t id) {
+  std::string path = "/" + net::url_encode(table) + "/" + std::to_string(id);
+  net::HttpResponse r = http_.send(request("DELETE", server_.export_url + path));
+  DeleteResult out;
+  if (r.ok()) {
+    out.outcome = DeleteOutcome::kDeleted;
+    return out;
+  }
+  if (r.error == net::TransportError::kNone && (r.status == 404 || r.status == 403)) {
+    out.outcome = r.status == 404 ? DeleteOutcome::kGone : DeleteOutcome::kForbidden;
+    out.error = "HTTP " + std::to_string(r.status) + ": " + server_message(r.body);
+    return out;
+  }
+  out.error = describe("DELETE " + url_for(path), r);
+  return out;
+}
+
+}  // namespace ferry::mindtrails

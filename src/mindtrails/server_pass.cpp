@@ -1,0 +1,182 @@
+#include "ferry/mindtrails/server_pass.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+#include <filesystem>
+
+#include "ferry/base/error.h"
+#include "ferry/core/registry.h"
+#include "ferry/log/alerts.h"
+#include "ferry/state/mindtrails_store.h"
+#include "ferry/state/runs.h"
+
+namespace ferry::mindtrails {
+
+bool safe_table_name(const std::string& name) {
+  if (name.empty() || name.size() > 200 || name[0] == '.') return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '$' &&
+        c != '.')
+      return false;
+  return true;
+}
+
+int remove_stale_temp_files(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  int removed = 0;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.size() > 1 && name[0] == '.' && name.find(".tmp.") != std::string::npos &&
+        e.is_regular_file(ec) && fs::remove(e.path(), ec))
+      ++removed;
+  }
+  return removed;
+}
+
+ServerPass::ServerPass(const ServerSettings& server, const PipelineSettings& pipeline,
+                       core::Services& services, std::chrono::milliseconds step_pause)
+    : server_(server),
+      pipeline_(pipeline),
+      services_(services),
+      client_(services.http, server),
+      ctx_{server,       pipeline,        services.store, client_, services.alerts,
+           services.now, services.run_id, nullptr,        false,   step_pause} {}
+
+ServerPass::~ServerPass() = default;
+
+bool ServerPass::step() {
+  switch (phase_) {
+    case Phase::kStart:
+      start();
+      break;
+    case Phase::kTables:
+      next_table();
+      break;
+    case Phase::kDeletes:
+      deletes();
+      break;
+    case Phase::kDigest:
+      digest();
+      break;
+    case Phase::kDone:
+      break;
+  }
+  return phase_ == Phase::kDone;
+}
+
+void ServerPass::stop(const std::string& alert_key, const std::string& subject,
+                      const std::string& line) {
+  services_.alerts.raise(server_.source() + ":" + alert_key,
+                         "MindTrails " + server_.name + ": " + subject,
+                         line +
+                             "\n\nThe export of this server stopped for this run before "
+                             "anything was deleted; the next run tries again.");
+  failures_.push_back(line);
+  phase_ = Phase::kDone;
+}
+
+void ServerPass::start() {
+  if (int n = remove_stale_temp_files(server_.raw_dir()))
+    spdlog::info("mindtrails: {}: removed {} temp files left by a killed run", server_.name, n);
+  if (server_.private_key.empty())
+    return stop("key", "private key unusable",
+                "no private_key is configured for [[mindtrails.server]] '" + server_.name + "'");
+  try {
+    key_.emplace(crypto::RsaPrivateKey::load_pem_file(server_.private_key, server_.passphrase));
+  } catch (const OperationError& e) {
+    return stop("key", "private key unusable", e.what());
+  }
+  ctx_.key = &*key_;
+  ListResult list = client_.list_tables();
+  if (!list.ok()) return stop("list", "table list failed", list.error);
+  for (const auto& t : list.tables) {
+    if (!safe_table_name(t.name)) {
+      spdlog::error(
+          "mindtrails: {}: the table list names '{}', which cannot be a file name; "
+          "skipped",
+          server_.name, t.name);
+      continue;
+    }
+    if (server_.wants(t.name) && t.size > 0) tables_.push_back(t);
+  }
+  spdlog::info("mindtrails: {}: {} tables listed, {} with rows to read", server_.name,
+               list.tables.size(), tables_.size());
+  phase_ = Phase::kTables;
+}
+
+void ServerPass::next_table() {
+  if (tables_.empty()) {
+    if (!deferred_.empty() && !last_round_) {
+      tables_.assign(deferred_.begin(), deferred_.end());
+      deferred_.clear();
+      last_round_ = true;
+      return;
+    }
+    phase_ = server_.delete_rows ? Phase::kDeletes : Phase::kDigest;
+    return;
+  }
+  TableInfo info = tables_.front();
+  tables_.pop_front();
+  TableResult r = TableExporter(ctx_, info).run(last_round_);
+  switch (r.status) {
+    case TableStatus::kDone:
+      if (r.leftovers > 0) leftovers_[info.name] = r.leftovers;
+      break;
+    case TableStatus::kFailed:
+      failures_.push_back(r.message);
+      break;
+    case TableStatus::kDeferred:
+      spdlog::warn("mindtrails: {}: {}: {}; trying the other tables first", server_.name, info.name,
+                   r.message);
+      deferred_.push_back(info);
+      break;
+    case TableStatus::kKeyRejected:
+      stop("key", "private key unusable", r.message);
+      break;
+  }
+}
+
+void ServerPass::deletes() {
+  DeleteBatch b = send_delete_batch(ctx_, pipeline_.delete_batch);
+  if (b.deleted + b.gone + b.kept > 0)
+    spdlog::info("mindtrails: {}: deletes: {} deleted, {} already gone, {} kept on the server",
+                 server_.name, b.deleted, b.gone, b.kept);
+  if (!b.failure.empty()) failures_.push_back(b.failure);
+  if (!b.more || !b.failure.empty()) phase_ = Phase::kDigest;
+}
+
+void ServerPass::digest() {
+  phase_ = Phase::kDone;
+  if (leftovers_.empty()) return;
+  int64_t total = 0;
+  std::string lines;
+  for (const auto& [table, n] : leftovers_) {
+    lines += "  " + table + ": " + std::to_string(n) + " rows\n";
+    total += n;
+  }
+  state::MarkStore marks(services_.store);
+  const std::string source = server_.source() + ":digest";
+  const std::string today = format_date(local_date(services_.now));
+  if (marks.get(source, "leftovers") == today) {
+    spdlog::info(
+        "mindtrails: {}: {} exported rows are still on deleteable tables (alerted "
+        "today already)",
+        server_.name, total);
+    return;
+  }
+  std::string why = server_.delete_rows
+                        ? "The server refused deletes on these tables (HTTP 403), so ferry keeps "
+                          "them."
+                        : "delete = false for this server, so ferry does not delete them.";
+  services_.alerts.raise(server_.source() + ":leftovers",
+                         "MindTrails " + server_.name + ": exported rows still on the server",
+                         "Rows already exported to CSV are still on deleteable tables of " +
+                             server_.name + ":\n" + lines + "\n" + why +
+                             " The server's watchdog and its maxRecords limit count them.\n"
+                             "This digest is sent once a day.");
+  marks.set(source, "leftovers", today, services_.now);
+}
+
+}  // namespace ferry::mindtrails

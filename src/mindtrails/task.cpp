@@ -1,0 +1,80 @@
+#include "ferry/mindtrails/task.h"
+
+#include <spdlog/spdlog.h>
+
+#include "ferry/base/error.h"
+#include "ferry/log/alerts.h"
+#include "ferry/mindtrails/server_pass.h"
+#include "ferry/net/redact.h"
+
+namespace ferry::mindtrails {
+
+MindTrailsTask::MindTrailsTask(core::Services& services, std::string only_server,
+                               std::chrono::milliseconds step_pause)
+    : services_(services), only_server_(std::move(only_server)), step_pause_(step_pause) {}
+
+MindTrailsTask::~MindTrailsTask() = default;
+
+void MindTrailsTask::load() {
+  if (loaded_) return;
+  loaded_ = true;
+  try {
+    pipeline_ = pipeline_settings(services_.config);
+    for (auto& s : server_settings(services_.config))
+      if (only_server_.empty() || s.name == only_server_) servers_.push_back(std::move(s));
+  } catch (const UsageError& e) {
+    config_error_ = e.what();
+  }
+}
+
+bool MindTrailsTask::due(std::optional<TimePoint>) {
+  load();
+  return !config_error_.empty() || (pipeline_.enabled && !servers_.empty());
+}
+
+core::StepResult MindTrailsTask::step() {
+  load();
+  if (!config_error_.empty()) {
+    services_.alerts.raise("mindtrails:config", "MindTrails: configuration error", config_error_);
+    return core::StepResult::failed(Failure::permanent("mindtrails: " + config_error_));
+  }
+  if (index_ >= servers_.size()) return finish();
+  if (!pass_) {
+    spdlog::info("mindtrails: {}: pass started ({})", servers_[index_].name,
+                 net::redact_url(servers_[index_].export_url));
+    pass_ = std::make_unique<ServerPass>(servers_[index_], pipeline_, services_, step_pause_);
+  }
+  if (!pass_->step()) return core::StepResult::more();
+  for (const auto& f : pass_->failures()) failures_.push_back(servers_[index_].name + ": " + f);
+  spdlog::info("mindtrails: {}: pass finished{}", servers_[index_].name,
+               pass_->failures().empty() ? "" : " with problems (alerted)");
+  pass_.reset();
+  ++index_;
+  return index_ >= servers_.size() ? finish() : core::StepResult::more();
+}
+
+core::StepResult MindTrailsTask::finish() {
+  if (failures_.empty()) return core::StepResult::done();
+  std::string line = "mindtrails: " + failures_.front();
+  if (failures_.size() > 1) line += " (and " + std::to_string(failures_.size() - 1) + " more)";
+  return core::StepResult::failed(Failure::transient(line));
+}
+
+std::unique_ptr<core::ScheduledTask> TaskFactory::make(core::Services& services) const {
+  return std::make_unique<MindTrailsTask>(services, only_server_, step_pause_);
+}
+
+TaskFactory& task_factory() {
+  static TaskFactory factory;
+  return factory;
+}
+
+void register_mindtrails(core::Registry& registry, config::ConfigSchema& schema) {
+  register_mindtrails_config(schema);
+  registry.add_task({"mindtrails",
+                     "every run: new MindTrails rows to daily CSVs (raw backup first), then "
+                     "server-side deletes",
+                     [](core::Services& services) { return task_factory().make(services); }});
+}
+
+}  // namespace ferry::mindtrails

@@ -1,0 +1,148 @@
+// The pieces around the handlers: [cake] settings checks, reply classification and messages,
+// the currency cache (state) and its daily refresh.
+#include <gtest/gtest.h>
+
+#include "cake/pipeline_fixture.h"
+#include "ferry/cake/client.h"
+#include "ferry/cake/currencies.h"
+#include "ferry/cake/settings.h"
+#include "ferry/state/cake_store.h"
+
+namespace ferry::cake::testing {
+namespace {
+
+TEST(CakeSettings, AdminUrlIsHttpsUnlessItSaysHttp) {
+  EXPECT_EQ(normalize_admin_url("admin.example.com"), "https://admin.example.com");
+  EXPECT_EQ(normalize_admin_url("admin.example.com/"), "https://admin.example.com");
+  EXPECT_EQ(normalize_admin_url("http://127.0.0.1:8080/"), "http://127.0.0.1:8080");
+  EXPECT_EQ(normalize_admin_url(" https://a.b/c/ "), "https://a.b/c");
+  EXPECT_FALSE(normalize_admin_url("ftp://a.b"));
+  EXPECT_FALSE(normalize_admin_url("https://"));
+  EXPECT_FALSE(normalize_admin_url(""));
+}
+
+TEST(CakeSettings, TimeOfDay) {
+  EXPECT_EQ(parse_time_of_day("01:30"), 90);
+  EXPECT_EQ(parse_time_of_day("23:59"), 23 * 60 + 59);
+  EXPECT_FALSE(parse_time_of_day("24:00"));
+  EXPECT_FALSE(parse_time_of_day("1:30"));
+  EXPECT_FALSE(parse_time_of_day("01:60"));
+}
+
+TEST(CakeSettings, ChecksNameTheKey) {
+  CakeSettings s;
+  EXPECT_EQ(check_settings(s)->message, "cake: [cake] admin_url is not set");
+  s.admin_url = "cake.example.com";
+  EXPECT_EQ(check_settings(s)->message,
+            "cake: [cake] api_key is not set (or set FERRY_CAKE_API_KEY)");
+  s.api_key = "k";
+  s.min_window = std::chrono::minutes(20);
+  EXPECT_EQ(check_settings(s)->message, "cake: [cake] click_window is shorter than min_window");
+  s.min_window = std::chrono::minutes(1);
+  s.daily_at = "1:30am";
+  EXPECT_EQ(check_settings(s)->message, "cake: [cake] daily_at '1:30am' is not HH:MM");
+  s.daily_at = "01:30";
+  EXPECT_FALSE(check_settings(s));
+  EXPECT_EQ(s.admin_url, "https://cake.example.com");
+}
+
+TEST(CakeClient, RepliesAreClassified) {
+  auto r401 =
+      net::FakeHttpClient::respond(401, R"({"d":{"success":false,"message":"Invalid API Key"}})");
+  auto f = classify_reply("POST https://c/api/11/reports.asmx/Clicks", r401);
+  ASSERT_TRUE(f);
+  EXPECT_FALSE(f->is_transient());
+  EXPECT_EQ(f->message,
+            "cake: POST https://c/api/11/reports.asmx/Clicks: HTTP 401 Invalid API Key");
+  EXPECT_FALSE(classify_reply("x", net::FakeHttpClient::respond(403, "<html/>"))->is_transient());
+  EXPECT_FALSE(classify_reply("x", net::FakeHttpClient::respond(404, ""))->is_transient());
+  auto asp = net::FakeHttpClient::respond(
+      500, R"({"Message":"Invalid web service call, missing value for parameter: 'x'."})");
+  EXPECT_FALSE(classify_reply("x", asp)->is_transient());
+  auto busy = net::FakeHttpClient::respond(429, "slow down");
+  busy.attempts = 3;
+  EXPECT_EQ(classify_reply("x", busy)->message, "cake: x: HTTP 429 after 3 tries");
+  EXPECT_TRUE(classify_reply("x", busy)->is_transient());
+  auto down = net::FakeHttpClient::fail(net::TransportError::kConnect, "Connection refused");
+  down.attempts = 2;
+  EXPECT_EQ(classify_reply("x", down)->message,
+            "cake: x: cannot connect: Connection refused after 2 tries");
+  EXPECT_TRUE(classify_reply("x", down)->is_transient());
+  EXPECT_FALSE(classify_reply("x", net::FakeHttpClient::respond(200, "{}")));
+}
+
+TEST(CakeClient, RequestsCarryTimeoutsJsonAndTheKeyOnlyInTheBody) {
+  CakeSettings s;
+  s.admin_url = "cake.example.com";
+  s.api_key = "the-key";
+  s.timeout = std::chrono::seconds(42);
+  net::FakeHttpClient http([](const net::HttpRequest&) {
+    return net::FakeHttpClient::fail(net::TransportError::kTimeout, "timed out");
+  });
+  FakeTimer timer;
+  CakeClient client(http, s, timer);
+  auto reply = client.report(Report::kConversions,
+                             ReportSlice{at("2016-01-10T00:00:00Z"), at("2016-01-10T00:30:00Z")});
+  EXPECT_TRUE(reply.timed_out);
+  ASSERT_TRUE(reply.failure);
+  EXPECT_TRUE(reply.failure->is_transient());
+  const auto& req = http.requests().at(0);
+  EXPECT_EQ(req.method, "POST");
+  EXPECT_EQ(req.url, "https://cake.example.com/api/17/reports.asmx/EventConversions");
+  EXPECT_EQ(req.timeout, std::chrono::seconds(42));
+  EXPECT_EQ(req.connect_timeout, std::chrono::seconds(10));
+  EXPECT_NE(req.body.data.find("\"api_key\":\"the-key\""), std::string::npos);
+  EXPECT_EQ(reply.failure->message.find("the-key"), std::string::npos);
+  bool json = false;
+  for (const auto& [k, v] : req.headers)
+    json |= k == "Content-Type" && v.find("json") != std::string::npos;
+  EXPECT_TRUE(json);
+}
+
+class CakeCurrencies : public PipelineTest {
+ protected:
+  CakeClient client() { return CakeClient(cake_.http(), settings_, timer_); }
+};
+
+TEST_F(CakeCurrencies, CachedInStateAndRefreshedAfterADay) {
+  auto c = client();
+  auto first = load_currencies(store_, c, "https://cake.test", at("2016-01-12T03:00:00Z"));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first.currencies.at("2"), "EUR");
+  EXPECT_EQ(cake_.count("Currencies"), 1);
+  auto cached = state::CakeStore(store_).currencies("https://cake.test");
+  ASSERT_TRUE(cached);
+  EXPECT_EQ(cached->abbr_by_id.size(), 2u);
+  EXPECT_EQ(format_iso8601(cached->fetched_at), "2016-01-12T03:00:00Z");
+  EXPECT_FALSE(state::CakeStore(store_).currencies("https://other.test"));
+
+  // Later the same day: from the cache, no call.
+  ASSERT_TRUE(load_currencies(store_, c, "https://cake.test", at("2016-01-12T20:00:00Z")).ok());
+  EXPECT_EQ(cake_.count("Currencies"), 1);
+  // A day later: fetched again.
+  ASSERT_TRUE(load_currencies(store_, c, "https://cake.test", at("2016-01-13T03:00:00Z")).ok());
+  EXPECT_EQ(cake_.count("Currencies"), 2);
+  EXPECT_EQ(format_iso8601(state::CakeStore(store_).currencies("https://cake.test")->fetched_at),
+            "2016-01-13T03:00:00Z");
+}
+
+TEST_F(CakeCurrencies, AFailedCallIsATransientJobFailureAndKeepsTheCache) {
+  cake_.fault = [](const FakeCall&) -> std::optional<net::HttpResponse> {
+    return net::FakeHttpClient::respond(502, "<html/>");
+  };
+  auto c = client();
+  auto r = load_currencies(store_, c, "https://cake.test", at("2016-01-12T03:00:00Z"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.failure->is_transient());
+  EXPECT_EQ(r.failure->message, "cake: POST https://cake.test/api/1/get.asmx/Currencies: HTTP 502");
+
+  int64_t id = enqueue(kClicksKind, "2016-01-10", "2016-01-10");
+  auto step = run(*handler(kClicksKind), id);
+  ASSERT_EQ(step.status, core::StepStatus::kFailed);
+  EXPECT_TRUE(step.failure.is_transient());
+  EXPECT_EQ(cake_.count("Clicks"), 0);
+  EXPECT_FALSE(state::CakeStore(store_).currencies("https://cake.test"));
+}
+
+}  // namespace
+}  // namespace ferry::cake::testing

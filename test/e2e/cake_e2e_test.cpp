@@ -1,0 +1,339 @@
+// CAKE exports end to end: the real bin/ferry against the CAKE stand-in
+// (test/standins/cake_server.py) and s3rver, both on loopback for the whole suite. Each test
+// writes under its own S3 prefix and reads the objects back with the S3 client; expected rows
+// come from the stand-in's /_control/count and /_control/ids.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "e2e/ferry_fixture.h"
+#include "ferry/io/csv.h"
+#include "ferry/net/curl_http.h"
+#include "ferry/s3/client.h"
+#include "support/s3rver.h"
+#include "support/smtp_server.h"
+
+namespace ferry::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+constexpr const char* kKey = "e2e-cake-key-7f3a";
+
+class CakeE2E : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    s3_ = std::make_unique<S3rver>("cake-bucket");
+    dir_ = std::make_unique<TempDir>();
+    cake_port_ = free_port();
+    cake_ = std::make_unique<Child>(
+        std::vector<std::string>{system_python(), repo_root() + "/test/standins/cake_server.py",
+                                 "--port", std::to_string(cake_port_), "--seed", "7",
+                                 "--clicks-per-hour", "60", "--conversions-per-hour", "10",
+                                 "--api-key", kKey},
+        std::map<std::string, std::string>{}, "", *dir_ / "cake.log");
+    cake_ready_ = wait_for_port(cake_port_, 10s);
+    http_ = net::make_curl_http_client();
+  }
+  static void TearDownTestSuite() {
+    cake_.reset();
+    s3_.reset();
+    dir_.reset();
+    http_.reset();
+  }
+  void SetUp() override {
+    if (!s3_->skip_reason().empty()) GTEST_SKIP() << s3_->skip_reason();
+    ASSERT_TRUE(s3_->ready()) << s3_->error();
+    ASSERT_TRUE(cake_ready_) << "the CAKE stand-in did not start; see " << (*dir_ / "cake.log");
+  }
+
+  static std::string cake_url() { return "http://127.0.0.1:" + std::to_string(cake_port_); }
+
+  // A ferry config for the stand-ins, writing under `prefix`, plus `extra` TOML.
+  static std::string config(const std::string& prefix, const std::string& extra = "") {
+    return "[alerts]\nto = []\n[run]\nmax_time = \"10m\"\n[cake]\nadmin_url = \"" + cake_url() +
+           "\"\napi_key = \"" + kKey + "\"\ns3_prefix = \"" + prefix + "\"\n" + extra + "\n" +
+           s3_->config_table("reports");
+  }
+  static std::unique_ptr<FerryEnv> env(const std::string& prefix, const std::string& extra = "") {
+    auto f = std::make_unique<FerryEnv>(config(prefix, extra));
+    f->env["FERRY_NOW"] = "";  // the real clock: presigned links must be valid now
+    return f;
+  }
+
+  static net::HttpResponse call(const std::string& method, const std::string& path,
+                                const std::string& body = "") {
+    net::HttpRequest r;
+    r.method = method;
+    r.url = path.rfind("http", 0) == 0 ? path : cake_url() + path;
+    r.body.data = body;
+    if (!body.empty()) r.headers = {{"Content-Type", "application/json"}};
+    return http_->send(r);
+  }
+  static int64_t expected(const std::string& report, const std::string& start,
+                          const std::string& end) {
+    auto r = call("GET", "/_control/count?start=" + start + "&end=" + end);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body)[report].get<int64_t>();
+  }
+
+  // Runs `ferry run` until job `id` is finished (at most `runs` times); returns its status.
+  static std::string run_until_finished(const FerryEnv& f, int64_t id, int runs = 5) {
+    std::string status;
+    for (int i = 0; i < runs; ++i) {
+      f.run({"run"});
+      status = f.sql("SELECT status FROM jobs WHERE id = " + std::to_string(id));
+      if (status == "succeeded" || status == "failed") break;
+    }
+    return status;
+  }
+  static int64_t queue(const FerryEnv& f, const std::string& kind, const std::string& from,
+                       const std::string& to) {
+    RunResult r = f.run({"queue", kind, "--from", from, "--to", to});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return std::stoll(r.out);
+  }
+
+  // Every object under `prefix`: key (prefix removed) → bytes.
+  static std::map<std::string, std::string> objects(const std::string& prefix) {
+    s3::S3Options o;
+    o.endpoint = s3_->endpoint();
+    o.bucket = s3_->bucket();
+    o.path_style = true;
+    o.credentials = {"S3RVER", "S3RVER", ""};
+    s3::S3Client client(*http_, o);
+    std::map<std::string, std::string> out;
+    TempDir tmp;
+    for (const auto& info : client.list(prefix)) {
+      std::string path = tmp / "object";
+      client.get_file(info.key, path);
+      out[info.key.substr(prefix.size())] = read_file(path);
+    }
+    return out;
+  }
+  // Data rows of a CSV (header checked and dropped).
+  static std::vector<std::vector<std::string>> rows(const std::string& csv, size_t columns) {
+    auto all = io::parse_csv(csv);
+    EXPECT_FALSE(all.empty());
+    if (all.empty()) return all;
+    EXPECT_EQ(all.front().size(), columns);
+    all.erase(all.begin());
+    for (const auto& r : all) EXPECT_EQ(r.size(), columns);
+    return all;
+  }
+
+  static inline std::unique_ptr<S3rver> s3_;
+  static inline std::unique_ptr<TempDir> dir_;
+  static inline std::unique_ptr<Child> cake_;
+  static inline std::unique_ptr<net::HttpClient> http_;
+  static inline int cake_port_ = 0;
+  static inline bool cake_ready_ = false;
+};
+
+// `HH` of hour h of a day, and the ISO bounds of that hour.
+std::string two(int v) {
+  return (v < 10 ? "0" : "") + std::to_string(v);
+}
+
+TEST_F(CakeE2E, TwoDayClicksJobGives48HourlyObjectsWithTheExactRows) {
+  auto f = env("two-day/");
+  int64_t id = queue(*f, "cake-clicks", "10-01-2016", "11-01-2016");
+  ASSERT_EQ(run_until_finished(*f, id), "succeeded")
+      << f->sql("SELECT error FROM jobs WHERE id = " + std::to_string(id));
+  auto got = objects("two-day/");
+  ASSERT_EQ(got.size(), 48u);
+  std::set<std::string> ids;
+  int64_t total = 0;
+  for (int day = 10; day <= 11; ++day) {
+    for (int h = 0; h < 24; ++h) {
+      std::string name = "ClickReport_" + std::to_string(day) + "012016_" + two(h) + "00_" +
+                         two((h + 1) % 24) + "00.csv";
+      ASSERT_TRUE(got.count(name)) << name;
+      std::string start = "2016-01-" + std::to_string(day) + "T" + two(h) + ":00:00";
+      std::string end = h == 23 ? "2016-01-" + std::to_string(day + 1) + "T00:00:00"
+                                : "2016-01-" + std::to_string(day) + "T" + two(h + 1) + ":00:00";
+      auto data = rows(got[name], 43);
+      EXPECT_EQ(static_cast<int64_t>(data.size()), expected("clicks", start, end)) << name;
+      for (const auto& r : data) EXPECT_TRUE(ids.insert(r[0]).second) << "click twice: " << r[0];
+      total += static_cast<int64_t>(data.size());
+    }
+  }
+  EXPECT_EQ(total, expected("clicks", "2016-01-10T00:00:00", "2016-01-12T00:00:00"));
+  EXPECT_EQ(f->sql("SELECT count(*) FROM job_outputs WHERE job_id = " + std::to_string(id)), "48");
+  EXPECT_EQ(f->sql("SELECT sum(rows) FROM job_outputs"), std::to_string(total));
+  EXPECT_EQ(f->sql("SELECT progress_done || '/' || progress_total FROM jobs"), "48/48");
+  // Calls to the one CAKE domain were never concurrent.
+  EXPECT_EQ(json::parse(call("GET", "/_control/stats").body)["max_in_flight"], 1);
+  EXPECT_NE(f->all_logs().find("ClickReport_11012016_2300_0000.csv: "), std::string::npos);
+  EXPECT_EQ(f->all_logs().find(kKey), std::string::npos);
+}
+
+TEST_F(CakeE2E, ConversionsJobGivesOneObjectWithTheExpectedRowsAndALink) {
+  auto f = env("conv/");
+  int64_t id = queue(*f, "cake-conversions", "10-01-2016", "11-01-2016");
+  // Transient trouble on the way is retried (HTTP) or asked again (a cut reply): no row lost.
+  for (const char* fault :
+       {R"({"mode":"502","count":2,"after":3,"methods":["EventConversions"]})",
+        R"({"mode":"429","count":1,"after":10,"retry_after":0,)"
+        R"("methods":["EventConversions"]})",
+        R"({"mode":"truncate","count":1,"after":20,"methods":["EventConversions"]})"})
+    ASSERT_EQ(call("POST", "/_control", fault).status, 200);
+  ASSERT_EQ(run_until_finished(*f, id), "succeeded");
+  EXPECT_EQ(call("GET", "/_control").body.find("\"mode\""), std::string::npos)
+      << "not every injected fault was met";
+  EXPECT_NE(f->all_logs().find("malformed EventConversions response"), std::string::npos);
+  auto got = objects("conv/");
+  ASSERT_EQ(got.size(), 1u);
+  ASSERT_TRUE(got.count("report_10012016_11012016.csv"));
+  const std::string& body = got["report_10012016_11012016.csv"];
+  auto data = rows(body, 50);
+  EXPECT_EQ(static_cast<int64_t>(data.size()),
+            expected("conversions", "2016-01-10T00:00:00", "2016-01-12T00:00:00"));
+  auto ids = json::parse(call("GET",
+                              "/_control/ids?report=conversions&start=2016-01-10T00:00:00"
+                              "&end=2016-01-12T00:00:00")
+                             .body)["ids"];
+  ASSERT_EQ(ids.size(), data.size());
+  for (size_t i = 0; i < data.size(); ++i) EXPECT_EQ(data[i][0], ids[i].dump()) << i;
+
+  // `ferry jobs` shows the link; `ferry link` makes a fresh one that downloads the same bytes.
+  RunResult jobs = f->run({"jobs"});
+  EXPECT_NE(jobs.out.find("/cake-bucket/conv/report_10012016_11012016.csv?"), std::string::npos)
+      << jobs.out;
+  RunResult link = f->run({"link", std::to_string(id), "--expires", "2h"});
+  ASSERT_EQ(link.exit_code, 0) << link.err;
+  size_t tab = link.out.find('\t');
+  ASSERT_NE(tab, std::string::npos) << link.out;
+  EXPECT_EQ(link.out.substr(0, tab), "report_10012016_11012016.csv");
+  std::string url = link.out.substr(tab + 1, link.out.find('\n') - tab - 1);
+  EXPECT_NE(url.find("X-Amz-Expires=7200"), std::string::npos) << url;
+  auto fetched = call("GET", url);
+  EXPECT_EQ(fetched.status, 200);
+  EXPECT_EQ(fetched.body, body);
+  EXPECT_EQ(f->sql("SELECT link FROM job_outputs"), url);
+}
+
+TEST_F(CakeE2E, AWindowWithMoreRowsThanTheRowLimitLosesNone) {
+  ASSERT_EQ(call("POST", "/_control",
+                 R"({"mode":"dense","report":"clicks","start":"2016-01-20T05:20:00",)"
+                 R"("end":"2016-01-20T05:20:30","rows":450})")
+                .status,
+            200);
+  auto f = env("dense/", "row_limit = 100\n");
+  int64_t id = queue(*f, "cake-clicks", "20-01-2016", "20-01-2016");
+  ASSERT_EQ(run_until_finished(*f, id), "succeeded");
+  auto got = objects("dense/");
+  ASSERT_EQ(got.size(), 24u);
+  auto data = rows(got["ClickReport_20012016_0500_0600.csv"], 43);
+  auto ids = json::parse(
+      call("GET", "/_control/ids?report=clicks&start=2016-01-20T05:00:00&end=2016-01-20T06:00:00")
+          .body)["ids"];
+  ASSERT_GT(ids.size(), 450u);
+  ASSERT_EQ(data.size(), ids.size());
+  for (size_t i = 0; i < data.size(); ++i) EXPECT_EQ(data[i][0], ids[i].dump()) << i;
+  std::string logs = f->all_logs();
+  EXPECT_NE(
+      logs.find("ClickReport_20012016_0500_0600.csv: " + std::to_string(ids.size()) + " rows in "),
+      std::string::npos)
+      << logs;
+  auto log = json::parse(call("GET", "/_control/log").body);
+  int pages = 0;
+  for (const auto& e : log)
+    if (e["start_date"].is_string() &&
+        e["start_date"].get<std::string>().rfind("01/20/2016 05:20", 0) == 0 &&
+        e["start_at_row"].is_number() && e["start_at_row"].get<int64_t>() > 0)
+      ++pages;
+  EXPECT_GE(pages, 4);
+}
+
+TEST_F(CakeE2E, KillNineMidJobThenMoreRunsGivesIdenticalObjects) {
+  auto ref = env("ref/");
+  int64_t ref_clicks = queue(*ref, "cake-clicks", "15-01-2016", "15-01-2016");
+  int64_t ref_conv = queue(*ref, "cake-conversions", "15-01-2016", "16-01-2016");
+  ASSERT_EQ(run_until_finished(*ref, ref_conv), "succeeded");
+  ASSERT_EQ(ref->sql("SELECT status FROM jobs WHERE id = " + std::to_string(ref_clicks)),
+            "succeeded");
+  auto want = objects("ref/");
+  ASSERT_EQ(want.size(), 25u);
+
+  // Slow every call a little so a run is surely killed in the middle of its work.
+  ASSERT_EQ(call("POST", "/_control", R"({"mode":"slow","seconds":0.02,"count":100000})").status,
+            200);
+  auto f = env("kill/");
+  int64_t clicks = queue(*f, "cake-clicks", "15-01-2016", "15-01-2016");
+  int64_t conv = queue(*f, "cake-conversions", "15-01-2016", "16-01-2016");
+  auto kill_when = [&](const std::string& query, int at_least) {
+    Child run(f->argv({"run"}), f->environment({}), f->dir(), f->path("killed-run.log"));
+    for (int i = 0; i < 3000; ++i) {
+      std::this_thread::sleep_for(5ms);
+      if (!run.running()) break;
+      std::string v;
+      try {
+        v = f->sql(query);
+      } catch (const std::exception&) {
+        continue;  // the database is not created yet
+      }
+      if (!v.empty() && std::stoll(v) >= at_least) break;
+    }
+    EXPECT_TRUE(run.running()) << "the run ended before it could be killed";
+    run.signal(SIGKILL);
+    run.wait(5s);
+  };
+  kill_when("SELECT progress_done FROM jobs WHERE id = " + std::to_string(clicks), 7);
+  kill_when("SELECT progress_done FROM jobs WHERE id = " + std::to_string(conv), 30);
+  ASSERT_EQ(call("POST", "/_control", R"({"mode":"reset"})").status, 200);
+  EXPECT_EQ(f->sql("SELECT count(*) FROM runs WHERE outcome = 'running'"), "1");
+  ASSERT_EQ(run_until_finished(*f, conv), "succeeded");
+  EXPECT_EQ(f->sql("SELECT status FROM jobs WHERE id = " + std::to_string(clicks)), "succeeded");
+  EXPECT_EQ(f->sql("SELECT count(*) FROM runs WHERE outcome = 'crashed'"), "2");
+  // No temp or partial file is left behind.
+  for (const auto& e : std::filesystem::recursive_directory_iterator(f->path("exports/cake"))) {
+    if (!e.is_regular_file()) continue;
+    EXPECT_EQ(e.path().filename().string().rfind('.', 0), std::string::npos) << e.path();
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(f->path("exports/cake/.partial")));
+  auto got = objects("kill/");
+  ASSERT_EQ(got.size(), want.size());
+  for (const auto& [name, bytes] : want) {
+    ASSERT_TRUE(got.count(name)) << name;
+    EXPECT_TRUE(got[name] == bytes) << name << " differs after the crash";
+  }
+}
+
+TEST_F(CakeE2E, UnreachableCakeFailsTheJobWithAReasonAndOneAlertMail) {
+  int smtp_port = free_port();
+  SmtpServer smtp(smtp_port, *dir_ / "smtp.log");
+  ASSERT_TRUE(smtp.ready());
+  FerryEnv f("[alerts]\nsmtp_url = \"smtp://127.0.0.1:" + std::to_string(smtp_port) +
+             "\"\nto = [\"ops@example.org\"]\n[run]\njob_attempts = 1\n[http]\nmax_attempts = 2\n"
+             "max_backoff = \"1s\"\n[cake]\nadmin_url = \"http://127.0.0.1:" +
+             std::to_string(free_port()) + "\"\napi_key = \"" + kKey + "\"\n" +
+             s3_->config_table("reports"));
+  f.env["FERRY_NOW"] = "";
+  int64_t id = queue(f, "cake-clicks", "10-01-2016", "10-01-2016");
+  RunResult r = f.run({"run"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(f.sql("SELECT status FROM jobs WHERE id = " + std::to_string(id)), "failed");
+  std::string error = f.sql("SELECT error FROM jobs WHERE id = " + std::to_string(id));
+  EXPECT_NE(error.find("cake: POST http://127.0.0.1:"), std::string::npos) << error;
+  EXPECT_NE(error.find("/api/1/get.asmx/Currencies: cannot connect"), std::string::npos) << error;
+  EXPECT_NE(error.find("after 2 tries"), std::string::npos) << error;
+  EXPECT_NE(f.run({"jobs"}).out.find("cannot connect"), std::string::npos);
+  ASSERT_TRUE(smtp.wait_messages(1)) << smtp.log();
+  EXPECT_NE(smtp.log().find("job " + std::to_string(id) + " (cake-clicks) failed"),
+            std::string::npos);
+  // Later runs send nothing more for the failed job.
+  f.run({"run"});
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(smtp.messages(), 1);
+  EXPECT_EQ(smtp.log().find(kKey), std::string::npos);
+  EXPECT_EQ(f.all_logs().find(kKey), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ferry::testing

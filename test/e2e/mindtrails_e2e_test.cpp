@@ -1,0 +1,231 @@
+// MindTrails end to end: the real bin/ferry against the stand-in server with keys made by the
+// openssl tool. Two runs with rows added in between, deletes only where and when allowed,
+// kill -9 at random moments, a wrong key, failures the client retries, and recovery.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <random>
+#include <set>
+#include <thread>
+
+#include "e2e/ferry_fixture.h"
+#include "e2e/mindtrails_standin.h"
+#include "ferry/mindtrails/names.h"
+
+namespace ferry::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+const char kNow[] = "2016-02-01T21:05:09Z";
+
+std::vector<std::string> sample_tables() {
+  return {"SUDS", "DASS21_DS", "DD", "DD_FU", "DASS21_AS", "OA", "Demographic", "QOL", "TrialDAO"};
+}
+
+class MindTrailsE2E : public ::testing::Test {
+ protected:
+  void start(bool pkcs8, const std::string& key_for_ferry = "") {
+    key_ = make_key(f_.dir(), "team.pem", pkcs8);
+    server_ = std::make_unique<MindTrailsStandin>(
+        repo_root() + "/test/standins/mindtrails_sample.json", key_.pub, f_.path("standin.log"));
+    ASSERT_TRUE(server_->ready()) << read_file(f_.path("standin.log"));
+    configure(true, key_for_ferry.empty() ? key_.pem : key_for_ferry);
+    f_.env["FERRY_NOW"] = kNow;
+  }
+  void configure(bool del, const std::string& key, const std::string& more = "") {
+    f_.write_config(
+        std::string("[alerts]\nto = []\n[http]\nmax_attempts = 3\nmax_backoff = \"1s\"\n") +
+        "[[mindtrails.server]]\nname = \"prod\"\nurl = \"" + server_->url() + "\"\nusername = \"" +
+        MindTrailsStandin::kUser + "\"\npassword = \"" + MindTrailsStandin::kPassword +
+        "\"\nprivate_key = \"" + key + "\"\ndelete = " + (del ? "true" : "false") +
+        "\ndata_dir = \"data\"\ntimeout = \"10s\"\n" + more);
+  }
+  std::string date() const { return mindtrails::file_date(*parse_iso8601(kNow)); }
+  CsvContents csvs() const {
+    return read_csvs(f_.path("data/active_data"), sample_tables(), date());
+  }
+  json server_rows() const { return server_->control("GET", "/_control/rows"); }
+  int deletes_sent(const std::string& table = "") const {
+    int n = 0;
+    for (const auto& e : server_->log())
+      if (e["method"] == "DELETE" &&
+          e["path"].get<std::string>().find("/" + table) != std::string::npos)
+        ++n;
+    return n;
+  }
+  int64_t max_id(const RowLedger& ledger, const std::string& table) const {
+    return ledger.rows().at(table).rbegin()->first;
+  }
+
+  FerryEnv f_;
+  KeyPair key_;
+  std::unique_ptr<MindTrailsStandin> server_;
+};
+
+TEST_F(MindTrailsE2E, TwoRunsExportEveryRowOnceThenDeletesOnlyWhereAllowed) {
+  start(false);  // PKCS#1 key
+  RowLedger ledger;
+  ledger.snapshot(*server_);
+  configure(false, key_.pem);
+  RunResult first = f_.run({"run"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(deletes_sent(), 0) << "delete = false sends no deletes";
+  EXPECT_EQ(check_rows(ledger, csvs(), server_rows(), true), "");
+
+  server_->add("SUDS", json::array({{{"session", "POST"}, {"anxiety", 12}, {"participant", 104}},
+                                    {{"session", "POST"}, {"anxiety", 13}, {"participant", 105}}}));
+  server_->add("DD", json::array({{{"session", "POST"},
+                                   {"averDrinks", 1},
+                                   {"averDays", 1},
+                                   {"maxDrinks", 2},
+                                   {"participant", 104}}}));
+  server_->add("DASS21_AS", json::array({{{"session", "ELIGIBLE"},
+                                          {"breathing", 1},
+                                          {"dryness", 0},
+                                          {"heart", 0},
+                                          {"panic", 0},
+                                          {"scared", 0},
+                                          {"trembling", 0},
+                                          {"worry", 1},
+                                          {"over18", "true"},
+                                          {"participant", 106}}}));
+  ledger.snapshot(*server_);
+  configure(true, key_.pem);
+  RunResult second = f_.run({"run"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+
+  EXPECT_EQ(check_rows(ledger, csvs(), server_rows(), true), "");
+  json now = server_rows();
+  for (const auto& [table, deleteable] : ledger.deleteable()) {
+    size_t left = now["tables"][table]["rows"].size();
+    size_t had = ledger.rows().count(table) ? ledger.rows().at(table).size() : 0;
+    EXPECT_EQ(left, deleteable ? 0u : had) << table << (deleteable ? " is deleteable" : " is not");
+    if (!deleteable) {
+      EXPECT_EQ(deletes_sent(table), 0) << table;
+    }
+    if (had > 0) {
+      EXPECT_EQ(f_.sql("SELECT value FROM marks WHERE source = 'mindtrails:prod' AND stream = '" +
+                       table + "'"),
+                std::to_string(max_id(ledger, table)))
+          << table;
+    }
+  }
+  EXPECT_EQ(f_.sql("SELECT count(*) FROM mindtrails_deletes WHERE status != 'deleted'"), "0");
+  EXPECT_EQ(f_.sql("SELECT count(*) FROM alerts"), "0");
+
+  // Recovery rebuilds each table's CSV from the raw backups alone.
+  for (const auto& table : sample_tables()) {
+    if (!ledger.rows().count(table) || ledger.rows().at(table).empty()) continue;
+    RunResult r = f_.run({"recover", "mindtrails", "--server", "prod", "--scale", table, "--out",
+                          f_.path("recovered")});
+    ASSERT_EQ(r.exit_code, 0) << table << ": " << r.err;
+    EXPECT_EQ(read_file(f_.path("recovered/" + mindtrails::recovered_csv_name(table, date(), 1))),
+              read_file(f_.path("data/active_data/" + mindtrails::csv_name(table, date(), 1))))
+        << table;
+    EXPECT_TRUE(
+        file_exists(f_.path("recovered/" + mindtrails::recovered_readme_name(table, date()))));
+  }
+}
+
+TEST_F(MindTrailsE2E, KilledAtRandomMomentsNothingIsLostOrDuplicated) {
+  start(true);  // PKCS#8 key
+  // A short sleep after every durable step (test-only hook) so that kills land inside each
+  // window: raw written, CSV appended but not committed, committed, each delete.
+  f_.env["FERRY_SELFTEST"] = "1";
+  f_.env["FERRY_SELFTEST_MINDTRAILS_PAUSE_MS"] = "15";
+  RowLedger ledger;
+  std::mt19937 rng(20160201);
+  const std::vector<std::string> tables = {"SUDS", "DD", "DD_FU", "DASS21_AS", "TrialDAO"};
+  int killed = 0;
+  for (int trial = 0; trial < 20; ++trial) {
+    for (int i = 0; i < 3; ++i) {
+      std::string t = tables[rng() % tables.size()];
+      json row = {{"session", "T" + std::to_string(trial)}, {"participant", 1000 + trial * 10 + i}};
+      if (t == "TrialDAO") row["participant"] = std::to_string(1000 + trial);
+      if (rng() % 5 == 0) row["extra"] = trial;  // a key-set change now and then
+      server_->add(t, json::array({row}));
+    }
+    ledger.snapshot(*server_);
+    server_->control("DELETE", "/_control/fail");
+    server_->fail({{"mode", "slow"},
+                   {"seconds", 0.05 * (rng() % 6)},
+                   {"path_contains", "/api/export/" + tables[rng() % tables.size()]},
+                   {"count", 2}});
+    Child run(f_.argv({"run"}), f_.environment({}), f_.dir());
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 450));
+    run.signal(SIGKILL);
+    int rc = run.wait(10s);
+    killed += rc == -1;
+    EXPECT_EQ(check_rows(ledger, csvs(), server_rows(), false), "") << "after trial " << trial;
+  }
+  EXPECT_GE(killed, 10) << "most trials should have been killed mid-run";
+  server_->control("DELETE", "/_control/fail");
+  RunResult last = f_.run({"run"});
+  EXPECT_EQ(last.exit_code, 0) << last.err;
+  EXPECT_EQ(check_rows(ledger, csvs(), server_rows(), true), "");
+  json now = server_rows();
+  for (const auto& t : {"SUDS", "DD", "DD_FU", "TrialDAO"})
+    EXPECT_EQ(now["tables"][t]["rows"].size(), 0u) << t;
+  EXPECT_EQ(f_.sql("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(f_.sql("SELECT count(*) FROM mindtrails_deletes WHERE status = 'pending'"), "0");
+}
+
+TEST_F(MindTrailsE2E, WrongKeyGivesOneAlertAndNoDeletes) {
+  KeyPair other = make_key(f_.dir(), "other.pem", false);
+  start(false, other.pem);
+  RunResult r = f_.run({"run"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(f_.sql("SELECT count(*) FROM alerts"), "1");
+  EXPECT_EQ(f_.sql("SELECT key FROM alerts"), "mindtrails:prod:key");
+  EXPECT_EQ(deletes_sent(), 0);
+  EXPECT_EQ(f_.sql("SELECT count(*) FROM marks WHERE stream = 'SUDS'"), "0");
+  EXPECT_FALSE(file_exists(f_.path("data/active_data/" + mindtrails::csv_name("SUDS", date(), 1))));
+  EXPECT_EQ(f_.all_logs().find(MindTrailsStandin::kPassword), std::string::npos);
+}
+
+TEST_F(MindTrailsE2E, FailuresTheClientRetriesLoseNothing) {
+  start(false);
+  RowLedger ledger;
+  ledger.snapshot(*server_);
+  server_->fail({{"mode", "truncate"}, {"path_contains", "/api/export/SUDS"}, {"count", 1}});
+  server_->fail(
+      {{"mode", "500"}, {"path_contains", "/api/export/DD/"}, {"method", "DELETE"}, {"count", 1}});
+  server_->fail({{"mode", "drop"}, {"path_contains", "/api/export/TrialDAO"}, {"count", 1}});
+  RunResult r = f_.run({"run"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(check_rows(ledger, csvs(), server_rows(), true), "");
+  EXPECT_EQ(f_.sql("SELECT count(*) FROM alerts"), "0");
+  EXPECT_EQ(server_rows()["tables"]["DD"]["rows"].size(), 0u);
+
+  // A table that keeps failing is alerted, and the others go on.
+  server_->add("SUDS", json::array({{{"session", "POST"}, {"anxiety", 1}, {"participant", 7}}}));
+  server_->fail({{"mode", "500"}, {"path_contains", "/api/export/SUDS"}, {"count", 5}});
+  RunResult failed = f_.run({"run"});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_EQ(f_.sql("SELECT key FROM alerts"), "mindtrails:prod:SUDS:fetch");
+  EXPECT_EQ(server_rows()["tables"]["SUDS"]["rows"].size(), 1u);
+}
+
+TEST_F(MindTrailsE2E, ExportOneServerByName) {
+  start(false);
+  configure(false, key_.pem,
+            "[[mindtrails.server]]\nname = \"second\"\nurl = \"" + server_->url() +
+                "export\"\nusername = \"" + MindTrailsStandin::kUser + "\"\npassword = \"" +
+                MindTrailsStandin::kPassword + "\"\nprivate_key = \"" + key_.pem +
+                "\"\ndata_dir = \"data2\"\ninclude = [\"SUDS\"]\n");
+  RunResult r = f_.run({"export", "mindtrails", "--server", "second"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(file_exists(f_.path("data2/active_data/" + mindtrails::csv_name("SUDS", date(), 1))));
+  EXPECT_FALSE(file_exists(f_.path("data2/active_data/" + mindtrails::csv_name("DD", date(), 1))));
+  EXPECT_FALSE(file_exists(f_.path("data/active_data")));
+  RunResult bad = f_.run({"export", "mindtrails", "--server", "nope"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("configured: prod, second"), std::string::npos) << bad.err;
+  EXPECT_NE(f_.run({"export", "mindtrails", "--help"}).out.find("Example:"), std::string::npos);
+  EXPECT_NE(f_.run({"recover", "mindtrails", "--help"}).out.find("Example:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ferry::testing

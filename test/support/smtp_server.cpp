@@ -1,0 +1,35 @@
+#include "support/smtp_server.h"
+
+#include <thread>
+
+namespace ferry::testing {
+
+using namespace std::chrono_literals;
+
+SmtpServer::SmtpServer(int port, const std::string& log) : log_(log) {
+  child_ = std::make_unique<Child>(
+      std::vector<std::string>{system_python(), "-u", "-m", "aiosmtpd", "-n", "-l",
+                               "127.0.0.1:" + std::to_string(port)},
+      std::map<std::string, std::string>{}, "", log);
+  ready_ = wait_for_port(port, 10s);
+}
+
+std::string SmtpServer::log() const {
+  return file_exists(log_) ? read_file(log_) : "";
+}
+
+int SmtpServer::messages() const {
+  std::string text = log();
+  int n = 0;
+  for (size_t p = text.find("MESSAGE FOLLOWS"); p != std::string::npos;
+       p = text.find("MESSAGE FOLLOWS", p + 1))
+    ++n;
+  return n;
+}
+
+bool SmtpServer::wait_messages(int n) const {
+  for (int i = 0; i < 100 && messages() < n; ++i) std::this_thread::sleep_for(20ms);
+  return messages() == n;
+}
+
+}  // namespace ferry::testing

@@ -1,0 +1,31 @@
+// An SMTP server on loopback for end-to-end tests: Debian's aiosmtpd with its debugging
+// handler, which prints every message it receives to a log file. Stopped on destruction.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "support/process.h"
+
+namespace ferry::testing {
+
+class SmtpServer {
+ public:
+  // Listens on 127.0.0.1:`port`, printing messages to `log` (a file path).
+  SmtpServer(int port, const std::string& log);
+  bool ready() const { return ready_; }
+  // Everything printed so far.
+  std::string log() const;
+  // Messages received so far.
+  int messages() const;
+  // Polls until `n` messages arrived (delivery is synchronous, printing may lag a little);
+  // true when exactly `n` are there.
+  bool wait_messages(int n) const;
+
+ private:
+  std::string log_;
+  std::unique_ptr<Child> child_;
+  bool ready_ = false;
+};
+
+}  // namespace ferry::testing
