@@ -35,25 +35,20 @@ export FERRY_CONFIG="$demo/ferry.toml"
 say "config check"
 "$ferry" config check
 
-say "queue a demonstration job (the core's test-only 'selftest' kind: 3 checkpointed units)"
-export FERRY_SELFTEST=1
-"$ferry" queue selftest --from 10-01-2016 --to 11-01-2016
-
-say "ferry run (the cron tick)"
-"$ferry" run || true
-
-say "ferry jobs"
-"$ferry" jobs
+# The pipelines, each against its own stand-in (fragments beside this script).
+source "$root/test/scripts/demo_mindtrails.sh"
+source "$root/test/scripts/demo_cake.sh"
 
 say "ferry status"
 "$ferry" status
 
 say "a critical event mails the admin once (SMTP stand-in on 127.0.0.1:$smtp_port)"
-FERRY_SELFTEST_CRITICAL=1 "$ferry" -q run || true
-FERRY_SELFTEST_CRITICAL=1 "$ferry" -q run || true
+# The core's test-only alarm task (FERRY_SELFTEST) raises the same critical event twice.
+FERRY_SELFTEST=1 FERRY_SELFTEST_CRITICAL=1 "$ferry" -q run || true
+FERRY_SELFTEST=1 FERRY_SELFTEST_CRITICAL=1 "$ferry" -q run || true
 sleep 0.3
-echo "mails received: $(grep -c 'MESSAGE FOLLOWS' smtp.log) (two events, one mail per hour per problem)"
-grep -E '^(Subject|To):' smtp.log | head -2
+echo "alarm mails received: $(grep -c 'Subject: \[ferry\] selftest alarm' smtp.log) (two events, one mail per hour per problem)"
+grep -E '^(Subject|To):' smtp.log | tail -2
 
 say "state, as an operator reads it with sqlite3"
 sqlite3 -header -column state/ferry.db \
@@ -64,4 +59,4 @@ say "logs in demo/logs"
 ls -1 logs
 tail -n 5 logs/daily.log
 echo
-echo "Everything above is in $demo (state/, logs/, smtp.log)."
+echo "Everything above is in $demo (state/, logs/, data/, exports/, s3rver/, smtp.log)."
