@@ -5,7 +5,9 @@
 
 namespace ferry {
 
-void RealTimer::sleep_for(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
+void RealTimer::sleep_for(std::chrono::milliseconds d) {
+  std::this_thread::sleep_for(d);
+}
 
 RandomUnit default_random() {
   auto gen = std::make_shared<std::mt19937_64>(std::random_device{}());

@@ -61,7 +61,9 @@ bool is_valid_date(int year, int month, int day) {
   return day <= max;
 }
 
-Date add_days(const Date& d, int64_t days) { return civil_from_days(days_from_civil(d) + days); }
+Date add_days(const Date& d, int64_t days) {
+  return civil_from_days(days_from_civil(d) + days);
+}
 
 std::optional<Date> parse_date(std::string_view t) {
   int y, m, d;
@@ -155,11 +157,20 @@ std::optional<Seconds> parse_duration(std::string_view t) {
     if (i == start || i == t.size() || i - start > 9) return std::nullopt;
     int64_t n = std::stoll(std::string(t.substr(start, i - start)));
     switch (t[i]) {
-      case 's': total += n; break;
-      case 'm': total += n * 60; break;
-      case 'h': total += n * 3600; break;
-      case 'd': total += n * 86400; break;
-      default: return std::nullopt;
+      case 's':
+        total += n;
+        break;
+      case 'm':
+        total += n * 60;
+        break;
+      case 'h':
+        total += n * 3600;
+        break;
+      case 'd':
+        total += n * 86400;
+        break;
+      default:
+        return std::nullopt;
     }
     ++i;
   }

@@ -1,7 +1,7 @@
 #include "ferry/cli/app.h"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdlib>
 #include <iostream>
@@ -24,8 +24,10 @@ void add_globals(CLI::App& app, GlobalOptions& g) {
       ->envname("FERRY_CONFIG")
       ->each([&g](const std::string&) { g.config_given = true; });
   app.add_option("--state", g.state_dir, "state folder (overrides state.dir)");
-  app.add_flag_function("-v,--verbose", [&g](int64_t) { g.verbosity = 1; }, "debug output");
-  app.add_flag_function("-q,--quiet", [&g](int64_t) { g.verbosity = -1; }, "warnings only");
+  app.add_flag_function(
+      "-v,--verbose", [&g](int64_t) { g.verbosity = 1; }, "debug output");
+  app.add_flag_function(
+      "-q,--quiet", [&g](int64_t) { g.verbosity = -1; }, "warnings only");
   app.set_version_flag("--version", "ferry " FERRY_VERSION);
 }
 

@@ -61,7 +61,8 @@ net::HttpClient& AppContext::http() {
   policy.max_delay = h.duration("max_backoff");
   policy.retry_after_cap = h.duration("retry_after_cap");
   curl_ = net::make_curl_http_client();
-  http_ = std::make_unique<net::RetryingHttpClient>(*curl_, policy, timer_, default_random(), now());
+  http_ =
+      std::make_unique<net::RetryingHttpClient>(*curl_, policy, timer_, default_random(), now());
   return *http_;
 }
 
@@ -70,7 +71,9 @@ state::Store& AppContext::store() {
   return *store_;
 }
 
-bool AppContext::interactive() const { return ::isatty(2) == 1; }
+bool AppContext::interactive() const {
+  return ::isatty(2) == 1;
+}
 
 std::string AppContext::lock_path() {
   const std::string& dir = config().table("state").str("dir");

@@ -9,8 +9,8 @@
 #include "ferry/config/config.h"
 #include "ferry/core/registry.h"
 #include "ferry/log/alerts.h"
-#include "ferry/net/mailer.h"
 #include "ferry/net/http.h"
+#include "ferry/net/mailer.h"
 #include "ferry/state/store.h"
 
 namespace ferry::cli {

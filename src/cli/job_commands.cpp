@@ -1,6 +1,6 @@
 // `ferry queue`, `jobs`, `job`, `cancel`, `retry`.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 
@@ -22,8 +22,8 @@ int queue(AppContext& ctx, const JobArgs& a) {
   if (!ctx.registry().find_job_kind(a.kind)) {
     std::string kinds;
     for (const auto& k : ctx.registry().job_kinds()) kinds += (kinds.empty() ? "" : ", ") + k.name;
-    throw UsageError("queue: unknown kind '" + a.kind + "'; known kinds: " +
-                     (kinds.empty() ? "(none in this build)" : kinds));
+    throw UsageError("queue: unknown kind '" + a.kind +
+                     "'; known kinds: " + (kinds.empty() ? "(none in this build)" : kinds));
   }
   DateRange r = parse_date_range(a.from, a.to);
   ctx.config();
@@ -43,7 +43,8 @@ int change(AppContext& ctx, int64_t id, bool cancel) {
   std::string why;
   bool ok = cancel ? jobs.cancel(id, ctx.now(), &why) : jobs.retry(id, ctx.now(), &why);
   if (!ok) throw UsageError(std::string(cancel ? "cancel" : "retry") + ": " + why);
-  spdlog::info("job {} {}", id, cancel ? "cancelled" : "queued again; it continues from its checkpoint");
+  spdlog::info("job {} {}", id,
+               cancel ? "cancelled" : "queued again; it continues from its checkpoint");
   return kExitOk;
 }
 

@@ -15,7 +15,8 @@ std::string progress(const state::Job& j) {
 }
 
 std::string note(const state::Job& j) {
-  if (j.status == state::JobStatus::kFailed || (!j.error.empty() && j.status == state::JobStatus::kQueued))
+  if (j.status == state::JobStatus::kFailed ||
+      (!j.error.empty() && j.status == state::JobStatus::kQueued))
     return j.error;
   if (j.outputs.size() == 1 && !j.outputs[0].link.empty()) return j.outputs[0].link;
   return "";
@@ -88,9 +89,14 @@ std::string format_jobs_json(const std::vector<state::Job>& jobs) {
   for (const auto& j : jobs) {
     nlohmann::json outputs = nlohmann::json::array();
     for (const auto& o : j.outputs)
-      outputs.push_back({{"name", o.name},         {"path", o.path},     {"s3_target", o.s3_target},
-                         {"s3_key", o.s3_key},     {"size", o.size},     {"sha256", o.sha256},
-                         {"rows", o.rows},         {"link", o.link},
+      outputs.push_back({{"name", o.name},
+                         {"path", o.path},
+                         {"s3_target", o.s3_target},
+                         {"s3_key", o.s3_key},
+                         {"size", o.size},
+                         {"sha256", o.sha256},
+                         {"rows", o.rows},
+                         {"link", o.link},
                          {"link_expires_at", o.link_expires_at}});
     arr.push_back({{"id", j.id},
                    {"kind", j.kind},

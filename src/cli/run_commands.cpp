@@ -1,7 +1,7 @@
 // `ferry run` (the cron tick) and `ferry status`.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 
@@ -32,8 +32,10 @@ int run_tick(AppContext& ctx, const std::string& only_task, bool jobs) {
   log::OutboxAlertSink alerts(alert_store, ctx.now());
   net::CurlMailer mailer(smtp_settings(config));
   log::AlertDispatcher dispatcher(alert_store, mailer, alert_settings(config));
-  core::Services services{config, ctx.store(), ctx.http(), alerts, ctx.now(), budget, 0,
-                          [&ctx](const std::string& t) { return ctx.object_store(t); }};
+  core::Services services{config,     ctx.store(),
+                          ctx.http(), alerts,
+                          ctx.now(),  budget,
+                          0,          [&ctx](const std::string& t) { return ctx.object_store(t); }};
   core::RunOptions options;
   options.job_attempts = static_cast<int>(config.table("run").integer("job_attempts"));
   options.only_task = only_task;
@@ -66,8 +68,7 @@ int do_status(AppContext& ctx) {
             << c.failed << " failed, " << c.succeeded << " succeeded, " << c.cancelled
             << " cancelled\n";
   std::cout << "pending alerts: " << state::AlertStore(store).count_pending() << "\n";
-  std::cout << "state:          " << store.path() << " (schema " << store.schema_version()
-            << ")\n";
+  std::cout << "state:          " << store.path() << " (schema " << store.schema_version() << ")\n";
   return kExitOk;
 }
 

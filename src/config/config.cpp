@@ -135,15 +135,18 @@ std::string example_toml(const ConfigSchema& schema) {
          "# passphrase) can be left empty here and given through the environment.\n";
   for (const auto& spec : schema.sections()) {
     switch (spec->kind()) {
-      case SectionKind::kTable: out << "\n[" << spec->name() << "]\n"; break;
+      case SectionKind::kTable:
+        out << "\n[" << spec->name() << "]\n";
+        break;
       case SectionKind::kNamedTables:
         out << "\n# Any number of [" << spec->name() << ".NAME] tables; environment: FERRY_"
             << env_name(spec->name() + ".NAME", "KEY").substr(6) << "\n[" << spec->name()
             << ".NAME]\n";
         break;
       case SectionKind::kTableArray:
-        out << "\n# Repeat the [[" << spec->name() << "]] block once per entry; environment: "
-            << env_name(spec->name() + ".<name>", "KEY") << "\n[[" << spec->name() << "]]\n";
+        out << "\n# Repeat the [[" << spec->name()
+            << "]] block once per entry; environment: " << env_name(spec->name() + ".<name>", "KEY")
+            << "\n[[" << spec->name() << "]]\n";
         break;
     }
     for (const auto& k : spec->keys()) {
@@ -161,10 +164,14 @@ std::string example_toml(const ConfigSchema& schema) {
 
 std::string value_text(const Value& v, ValueType type) {
   switch (type) {
-    case ValueType::kString: return quote(std::get<std::string>(v));
-    case ValueType::kInt: return std::to_string(std::get<int64_t>(v));
-    case ValueType::kBool: return std::get<bool>(v) ? "true" : "false";
-    case ValueType::kDuration: return quote(format_duration(std::get<std::chrono::seconds>(v)));
+    case ValueType::kString:
+      return quote(std::get<std::string>(v));
+    case ValueType::kInt:
+      return std::to_string(std::get<int64_t>(v));
+    case ValueType::kBool:
+      return std::get<bool>(v) ? "true" : "false";
+    case ValueType::kDuration:
+      return quote(format_duration(std::get<std::chrono::seconds>(v)));
     case ValueType::kStringList: {
       std::string out = "[";
       const auto& items = std::get<std::vector<std::string>>(v);

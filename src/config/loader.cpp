@@ -47,24 +47,36 @@ namespace {
 
 const char* type_word(ValueType t) {
   switch (t) {
-    case ValueType::kString: return "a string";
-    case ValueType::kInt: return "an integer";
-    case ValueType::kBool: return "true or false";
-    case ValueType::kDuration: return "a duration string such as \"90s\", \"5m\", \"1h\", \"7d\"";
-    case ValueType::kStringList: return "a list of strings";
+    case ValueType::kString:
+      return "a string";
+    case ValueType::kInt:
+      return "an integer";
+    case ValueType::kBool:
+      return "true or false";
+    case ValueType::kDuration:
+      return "a duration string such as \"90s\", \"5m\", \"1h\", \"7d\"";
+    case ValueType::kStringList:
+      return "a list of strings";
   }
   return "?";
 }
 
 const char* node_word(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    default: return "a date/time";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "a date/time";
   }
 }
 
@@ -91,7 +103,8 @@ std::string trim(const std::string& s) {
 
 Section Loader::defaults(const SectionSpec& spec, const std::string& path) {
   Section s(path);
-  for (const auto& k : spec.keys()) s.values()[k.name] = Setting{k.default_value, k.type, "default", k.secret};
+  for (const auto& k : spec.keys())
+    s.values()[k.name] = Setting{k.default_value, k.type, "default", k.secret};
   return s;
 }
 
@@ -103,7 +116,8 @@ bool Loader::is_prefix_of_section(const std::string& path) const {
 
 Config Loader::load() {
   for (const auto& spec : schema_.sections())
-    if (spec->kind() == SectionKind::kTable) config_.tables_[spec->name()] = defaults(*spec, spec->name());
+    if (spec->kind() == SectionKind::kTable)
+      config_.tables_[spec->name()] = defaults(*spec, spec->name());
   if (!options_.file.empty() && config_file_present(options_.file)) {
     config_.file_ = options_.file;
     parse_file();
@@ -150,11 +164,13 @@ void Loader::enter_section(const SectionSpec& spec, const toml::node& node,
                            const std::string& path) {
   switch (spec.kind()) {
     case SectionKind::kTable:
-      if (!node.is_table()) throw UsageError(at(node.source()) + ": [" + path + "] must be a table");
+      if (!node.is_table())
+        throw UsageError(at(node.source()) + ": [" + path + "] must be a table");
       walk(*node.as_table(), path, &spec, &config_.tables_[path]);
       return;
     case SectionKind::kNamedTables: {
-      if (!node.is_table()) throw UsageError(at(node.source()) + ": [" + path + "] must be a table");
+      if (!node.is_table())
+        throw UsageError(at(node.source()) + ": [" + path + "] must be a table");
       for (const auto& [name, child] : *node.as_table()) {
         std::string sub = path + "." + std::string(name.str());
         if (!child.is_table())
@@ -213,15 +229,15 @@ void Loader::set_from_toml(const KeySpec& key, const toml::node& node, const std
       break;
     }
   }
-  if (!ok)
-    throw UsageError(what + " must be " + type_word(key.type) + ", not " + node_word(node));
+  if (!ok) throw UsageError(what + " must be " + type_word(key.type) + ", not " + node_word(node));
   check(key, v, what);
   section.values()[key.name] = Setting{std::move(v), key.type, where, key.secret};
 }
 
 Value Loader::parse_text(const KeySpec& key, const std::string& text, const std::string& where) {
   switch (key.type) {
-    case ValueType::kString: return text;
+    case ValueType::kString:
+      return text;
     case ValueType::kInt: {
       size_t used = 0;
       try {
@@ -310,7 +326,9 @@ void Loader::overlay_environment() {
   for (const auto& spec : schema_.sections()) {
     const std::string& name = spec->name();
     switch (spec->kind()) {
-      case SectionKind::kTable: overlay_section_env(*spec, name, config_.tables_[name]); break;
+      case SectionKind::kTable:
+        overlay_section_env(*spec, name, config_.tables_[name]);
+        break;
       case SectionKind::kNamedTables:
         for (auto& [target, s] : config_.named_[name])
           overlay_section_env(*spec, name + "." + target, s);

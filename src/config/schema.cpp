@@ -6,14 +6,16 @@
 namespace ferry::config {
 
 bool is_secret_key(const std::string& key) {
-  static const char* kSecret[] = {"password", "secret_access_key", "session_token", "api_key",
-                                  "token_auth", "apikey",           "passphrase"};
+  static const char* kSecret[] = {"password",  "secret_access_key", "session_token",
+                                  "api_key",   "token_auth",        "apikey",
+                                  "passphrase"};
   return std::any_of(std::begin(kSecret), std::end(kSecret),
                      [&](const char* s) { return key == s; });
 }
 
 SectionSpec& SectionSpec::add(KeySpec spec) {
-  if (find(spec.name)) throw std::logic_error("config key declared twice: " + name_ + "." + spec.name);
+  if (find(spec.name))
+    throw std::logic_error("config key declared twice: " + name_ + "." + spec.name);
   spec.secret = is_secret_key(spec.name);
   keys_.push_back(std::move(spec));
   return *this;

@@ -130,13 +130,14 @@ void Runner::run_job(state::Job job) {
   const JobKind* kind = registry_.find_job_kind(job.kind);
   if (!kind) {
     jobs.start(job.id, report_.run_id, services_.now);
-    job_failed(job, Failure::permanent("no pipeline in this build handles kind '" + job.kind + "'"));
+    job_failed(job,
+               Failure::permanent("no pipeline in this build handles kind '" + job.kind + "'"));
     return;
   }
   if (!jobs.start(job.id, report_.run_id, services_.now)) return;
   job = *jobs.get(job.id);
-  spdlog::info("job {} ({} {}..{}) started at {}/{}", job.id, job.kind, job.from_date,
-               job.to_date, job.progress_done, job.progress_total);
+  spdlog::info("job {} ({} {}..{}) started at {}/{}", job.id, job.kind, job.from_date, job.to_date,
+               job.progress_done, job.progress_total);
   auto handler = kind->make(services_);
   while (true) {
     if (!services_.budget.can_start_unit()) {

@@ -73,8 +73,9 @@ std::vector<std::vector<std::string>> parse_csv(std::string_view text) {
       any = true;
     }
   }
-  if (quoted) throw std::runtime_error("csv: quote opened on line " + std::to_string(quote_line) +
-                                       " is never closed");
+  if (quoted)
+    throw std::runtime_error("csv: quote opened on line " + std::to_string(quote_line) +
+                             " is never closed");
   if (any) {
     row.push_back(std::move(field));
     rows.push_back(std::move(row));

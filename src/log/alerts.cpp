@@ -14,7 +14,8 @@ namespace {
 std::string compose_body(const std::vector<state::AlertEvent>& events, int64_t suppressed,
                          const std::string& last_sent, std::chrono::seconds interval) {
   std::string body;
-  for (const auto& e : events) body += "[" + e.created_at + "] " + e.subject + "\n" + e.body + "\n\n";
+  for (const auto& e : events)
+    body += "[" + e.created_at + "] " + e.subject + "\n" + e.body + "\n\n";
   int64_t repeats = suppressed + static_cast<int64_t>(events.size()) - 1;
   if (!last_sent.empty() && repeats > 0) {
     body += "This problem happened " + std::to_string(repeats) + " more time" +

@@ -54,7 +54,9 @@ std::string redact(std::string text, const std::vector<std::string>& secrets) {
   return text;
 }
 
-void init_console(const std::string& level) { install({console(level)}, {}); }
+void init_console(const std::string& level) {
+  install({console(level)}, {});
+}
 
 void init_files(const LogOptions& options) {
   try {
@@ -77,9 +79,10 @@ void init_files(const LogOptions& options) {
     sinks.push_back(sink);
   }
   install(std::move(sinks), options.secrets);
-  int removed = sweep_old_logs(options.dir, local_date(std::chrono::system_clock::now()),
-                               options.keep_days);
-  if (removed > 0) spdlog::debug("log: removed {} files older than {} days", removed, options.keep_days);
+  int removed =
+      sweep_old_logs(options.dir, local_date(std::chrono::system_clock::now()), options.keep_days);
+  if (removed > 0)
+    spdlog::debug("log: removed {} files older than {} days", removed, options.keep_days);
 }
 
 int sweep_old_logs(const std::string& dir, const Date& today, int keep_days) {

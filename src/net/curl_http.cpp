@@ -93,17 +93,22 @@ int progress_cb(void* ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultot
 
 TransportError classify(CURLcode rc) {
   switch (rc) {
-    case CURLE_OPERATION_TIMEDOUT: return TransportError::kTimeout;
-    case CURLE_COULDNT_CONNECT: return TransportError::kConnect;
+    case CURLE_OPERATION_TIMEDOUT:
+      return TransportError::kTimeout;
+    case CURLE_COULDNT_CONNECT:
+      return TransportError::kConnect;
     case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY: return TransportError::kResolve;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return TransportError::kResolve;
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM: return TransportError::kSendRecv;
-    default: return TransportError::kOther;
+    case CURLE_HTTP2_STREAM:
+      return TransportError::kSendRecv;
+    default:
+      return TransportError::kOther;
   }
 }
 
@@ -129,15 +134,15 @@ void CurlHttpClient::open_body(const HttpRequest& req, Exchange& x) {
   if (req.body.file.empty()) return;
   x.in = std::fopen(req.body.file.c_str(), "rb");
   if (!x.in)
-    throw OperationError(FailureKind::kPermanent, "http: cannot read " + req.body.file + ": " +
-                                                      std::strerror(errno));
+    throw OperationError(FailureKind::kPermanent,
+                         "http: cannot read " + req.body.file + ": " + std::strerror(errno));
   std::fseek(x.in, 0, SEEK_END);
   auto size = static_cast<uint64_t>(std::ftell(x.in));
   if (req.body.offset > size)
     throw OperationError(FailureKind::kPermanent, "http: offset beyond end of " + req.body.file);
   std::fseek(x.in, static_cast<long>(req.body.offset), SEEK_SET);
-  x.in_left = req.body.length ? std::min(*req.body.length, size - req.body.offset)
-                              : size - req.body.offset;
+  x.in_left =
+      req.body.length ? std::min(*req.body.length, size - req.body.offset) : size - req.body.offset;
 }
 
 curl_slist* CurlHttpClient::set_request(const HttpRequest& req, Exchange& x, char* errbuf) {
@@ -210,8 +215,8 @@ HttpResponse CurlHttpClient::send(const HttpRequest& req) {
     x.out = std::fopen(req.response_file.c_str(), "wb");
     if (!x.out) {
       if (x.in) std::fclose(x.in);
-      throw OperationError(FailureKind::kPermanent, "http: cannot write " + req.response_file +
-                                                        ": " + std::strerror(errno));
+      throw OperationError(FailureKind::kPermanent,
+                           "http: cannot write " + req.response_file + ": " + std::strerror(errno));
     }
   }
   char errbuf[CURL_ERROR_SIZE] = {0};
@@ -239,6 +244,5 @@ HttpResponse CurlHttpClient::send(const HttpRequest& req) {
 std::unique_ptr<HttpClient> make_curl_http_client(const CurlOptions& options) {
   return std::make_unique<CurlHttpClient>(options);
 }
-
 
 }  // namespace ferry::net

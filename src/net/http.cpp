@@ -17,13 +17,20 @@ bool HttpResponse::transient() const {
 
 std::string HttpResponse::describe() const {
   switch (error) {
-    case TransportError::kNone: return "HTTP " + std::to_string(status);
-    case TransportError::kTimeout: return "timeout: " + error_message;
-    case TransportError::kConnect: return "cannot connect: " + error_message;
-    case TransportError::kResolve: return "cannot resolve host: " + error_message;
-    case TransportError::kSendRecv: return "connection broken: " + error_message;
-    case TransportError::kLocal: return "local error: " + error_message;
-    case TransportError::kOther: return "transfer failed: " + error_message;
+    case TransportError::kNone:
+      return "HTTP " + std::to_string(status);
+    case TransportError::kTimeout:
+      return "timeout: " + error_message;
+    case TransportError::kConnect:
+      return "cannot connect: " + error_message;
+    case TransportError::kResolve:
+      return "cannot resolve host: " + error_message;
+    case TransportError::kSendRecv:
+      return "connection broken: " + error_message;
+    case TransportError::kLocal:
+      return "local error: " + error_message;
+    case TransportError::kOther:
+      return "transfer failed: " + error_message;
   }
   return error_message;
 }

@@ -74,8 +74,7 @@ std::string format_message(const Mail& mail, TimePoint now) {
   msg += "To: " + to + "\r\n";
   msg += "Subject: " + encode_subject(mail.subject) + "\r\n";
   msg += "Message-ID: <" + std::to_string(t) + "." + std::to_string(getpid()) + "." +
-         std::to_string(std::hash<std::string>{}(mail.subject + mail.body)) + "@" + host +
-         ">\r\n";
+         std::to_string(std::hash<std::string>{}(mail.subject + mail.body)) + "@" + host + ">\r\n";
   msg += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n";
   msg += "Content-Transfer-Encoding: 8bit\r\n\r\n";
   msg += crlf(mail.body);

@@ -13,10 +13,18 @@ std::string lower(std::string s) {
 }
 
 bool secret_param(const std::string& name) {
-  static const char* kNames[] = {"api_key",          "apikey",           "token_auth",
-                                 "password",         "passwd",           "secret",
-                                 "token",            "access_token",     "x-amz-signature",
-                                 "x-amz-credential", "x-amz-security-token", "signature",
+  static const char* kNames[] = {"api_key",
+                                 "apikey",
+                                 "token_auth",
+                                 "password",
+                                 "passwd",
+                                 "secret",
+                                 "token",
+                                 "access_token",
+                                 "x-amz-signature",
+                                 "x-amz-credential",
+                                 "x-amz-security-token",
+                                 "signature",
                                  "awsaccesskeyid"};
   std::string n = lower(name);
   return std::any_of(std::begin(kNames), std::end(kNames), [&](const char* k) { return n == k; });
@@ -32,7 +40,8 @@ std::string redact_url(const std::string& url) {
     auto at = out.rfind('@', end == std::string::npos ? out.size() : end);
     if (at != std::string::npos && at > scheme) {
       auto colon = out.find(':', scheme + 3);
-      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "********");
+      if (colon != std::string::npos && colon < at)
+        out.replace(colon + 1, at - colon - 1, "********");
     }
   }
   auto q = out.find('?');
@@ -54,8 +63,8 @@ std::string redact_url(const std::string& url) {
 }
 
 std::string redact_header(const std::string& name, const std::string& value) {
-  static const char* kSecret[] = {"authorization", "proxy-authorization", "cookie", "set-cookie",
-                                  "x-amz-security-token", "x-api-key"};
+  static const char* kSecret[] = {"authorization", "proxy-authorization",  "cookie",
+                                  "set-cookie",    "x-amz-security-token", "x-api-key"};
   std::string n = lower(name);
   for (const char* k : kSecret)
     if (n == k) return "********";

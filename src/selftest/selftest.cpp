@@ -21,8 +21,10 @@ class SelftestJob : public core::JobHandler {
       : s_(s), units_(units), sleep_ms_(sleep_ms), fail_(std::move(fail)) {}
 
   core::StepResult step(state::Job& job) override {
-    if (fail_ == "transient") return core::StepResult::failed(Failure::transient("selftest: simulated transient failure"));
-    if (fail_ == "permanent") return core::StepResult::failed(Failure::permanent("selftest: simulated permanent failure"));
+    if (fail_ == "transient")
+      return core::StepResult::failed(Failure::transient("selftest: simulated transient failure"));
+    if (fail_ == "permanent")
+      return core::StepResult::failed(Failure::permanent("selftest: simulated permanent failure"));
     std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms_));
     int64_t done = job.progress_done + 1;
     state::JobStore(s_.store).commit_unit(job.id, "unit " + std::to_string(done), done, units_, {},
@@ -58,8 +60,7 @@ void register_selftest(core::Registry& registry, const std::map<std::string, std
   int sleep_ms = std::stoi(env_or(env, "FERRY_SELFTEST_SLEEP_MS", "0"));
   std::string fail = env_or(env, "FERRY_SELFTEST_FAIL", "");
   bool critical = env_or(env, "FERRY_SELFTEST_CRITICAL", "") == "1";
-  registry.add_job_kind({"selftest", "test-only job of N units",
-                         [=](core::Services& s) {
+  registry.add_job_kind({"selftest", "test-only job of N units", [=](core::Services& s) {
                            return std::make_unique<SelftestJob>(s, units, sleep_ms, fail);
                          }});
   registry.add_task({"selftest-alarm", "test-only task that raises an alert",

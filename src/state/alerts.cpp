@@ -17,8 +17,8 @@ void update_ids(Store& store, const std::string& sql_prefix, const std::vector<i
 
 }  // namespace
 
-int64_t AlertStore::add(const std::string& key, const std::string& subject,
-                        const std::string& body, TimePoint now) {
+int64_t AlertStore::add(const std::string& key, const std::string& subject, const std::string& body,
+                        TimePoint now) {
   SQLite::Statement q(store_.db(),
                       "INSERT INTO alerts(key, subject, body, created_at) VALUES (?,?,?,?)");
   q.bind(1, key);
@@ -65,8 +65,7 @@ void AlertStore::suppress(const std::string& key, const std::vector<int64_t>& id
   });
 }
 
-void AlertStore::mark_sent(const std::string& key, const std::vector<int64_t>& ids,
-                           TimePoint now) {
+void AlertStore::mark_sent(const std::string& key, const std::vector<int64_t>& ids, TimePoint now) {
   std::string t = format_iso8601(now);
   store_.transaction([&] {
     update_ids(store_, "UPDATE alerts SET status = 'sent', sent_at = ?, attempts = attempts + 1",

@@ -11,7 +11,8 @@ const char* kWords[] = {"queued", "running", "succeeded", "failed", "cancelled"}
 
 const char* kJobColumns =
     "id, kind, status, coalesce(from_date,''), coalesce(to_date,''), params, attempts, "
-    "failures, progress_done, progress_total, checkpoint, error, created_at, coalesce(started_at,''), "
+    "failures, progress_done, progress_total, checkpoint, error, created_at, "
+    "coalesce(started_at,''), "
     "coalesce(finished_at,''), updated_at";
 
 Job read_job(SQLite::Statement& q) {
@@ -37,7 +38,9 @@ Job read_job(SQLite::Statement& q) {
 
 }  // namespace
 
-const char* status_word(JobStatus s) { return kWords[static_cast<int>(s)]; }
+const char* status_word(JobStatus s) {
+  return kWords[static_cast<int>(s)];
+}
 
 std::optional<JobStatus> parse_status(const std::string& word) {
   for (int i = 0; i < 5; ++i)
@@ -48,12 +51,15 @@ std::optional<JobStatus> parse_status(const std::string& word) {
 bool job_transition_allowed(JobStatus from, JobStatus to) {
   using S = JobStatus;
   switch (from) {
-    case S::kQueued: return to == S::kRunning || to == S::kCancelled;
+    case S::kQueued:
+      return to == S::kRunning || to == S::kCancelled;
     case S::kRunning:
       return to == S::kQueued || to == S::kSucceeded || to == S::kFailed || to == S::kCancelled;
     case S::kFailed:
-    case S::kCancelled: return to == S::kQueued;
-    case S::kSucceeded: return false;
+    case S::kCancelled:
+      return to == S::kQueued;
+    case S::kSucceeded:
+      return false;
   }
   return false;
 }
@@ -99,7 +105,8 @@ std::vector<JobOutput> JobStore::outputs_of(int64_t id) {
 }
 
 std::optional<Job> JobStore::get(int64_t id) {
-  SQLite::Statement q(store_.db(), std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?");
+  SQLite::Statement q(store_.db(),
+                      std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?");
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
   Job j = read_job(q);
@@ -148,11 +155,21 @@ JobCounts JobStore::counts() {
     int64_t n = q.getColumn(1).getInt64();
     if (!s) continue;
     switch (*s) {
-      case JobStatus::kQueued: c.queued = n; break;
-      case JobStatus::kRunning: c.running = n; break;
-      case JobStatus::kSucceeded: c.succeeded = n; break;
-      case JobStatus::kFailed: c.failed = n; break;
-      case JobStatus::kCancelled: c.cancelled = n; break;
+      case JobStatus::kQueued:
+        c.queued = n;
+        break;
+      case JobStatus::kRunning:
+        c.running = n;
+        break;
+      case JobStatus::kSucceeded:
+        c.succeeded = n;
+        break;
+      case JobStatus::kFailed:
+        c.failed = n;
+        break;
+      case JobStatus::kCancelled:
+        c.cancelled = n;
+        break;
     }
   }
   return c;
@@ -223,8 +240,8 @@ void JobStore::set_total(int64_t id, int64_t total, TimePoint now) {
 bool JobStore::move(int64_t id, JobStatus to, const std::string& error, TimePoint now) {
   auto job = get(id);
   if (!job || !job_transition_allowed(job->status, to)) return false;
-  bool final = to == JobStatus::kSucceeded || to == JobStatus::kFailed ||
-               to == JobStatus::kCancelled;
+  bool final =
+      to == JobStatus::kSucceeded || to == JobStatus::kFailed || to == JobStatus::kCancelled;
   SQLite::Statement q(store_.db(),
                       "UPDATE jobs SET status = ?, error = ?, updated_at = ?, "
                       "finished_at = CASE WHEN ? THEN ? ELSE NULL END WHERE id = ? AND status = ?");

@@ -101,8 +101,8 @@ std::optional<std::string> MarkStore::get(const std::string& source, const std::
   return q.getColumn(0).getString();
 }
 
-void MarkStore::set(const std::string& source, const std::string& stream,
-                    const std::string& value, TimePoint now) {
+void MarkStore::set(const std::string& source, const std::string& stream, const std::string& value,
+                    TimePoint now) {
   SQLite::Statement q(store_.db(),
                       "INSERT INTO marks(source, stream, value, updated_at) VALUES (?,?,?,?) "
                       "ON CONFLICT(source, stream) DO UPDATE SET value = excluded.value, "

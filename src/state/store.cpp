@@ -35,7 +35,9 @@ void Store::transaction(const std::function<void()>& fn) {
   tx.commit();
 }
 
-int Store::schema_version() { return db_->execAndGet("PRAGMA user_version").getInt(); }
+int Store::schema_version() {
+  return db_->execAndGet("PRAGMA user_version").getInt();
+}
 
 std::string Store::integrity_check() {
   return db_->execAndGet("PRAGMA integrity_check").getString();

@@ -26,7 +26,8 @@ class CountingJob : public JobHandler {
     timer_.advance(unit_time_);
     if (hook_) hook_(job);
     int64_t done = job.progress_done + 1;
-    state::JobStore(s_.store).commit_unit(job.id, "u" + std::to_string(done), done, units_, {}, s_.now);
+    state::JobStore(s_.store).commit_unit(job.id, "u" + std::to_string(done), done, units_, {},
+                                          s_.now);
     return done >= units_ ? StepResult::done() : StepResult::more();
   }
 
@@ -68,8 +69,8 @@ class RunnerTest : public ::testing::Test {
       : store_(dir_.path()),
         http_([](const net::HttpRequest&) { return net::FakeHttpClient::respond(200); }),
         budget_(timer_, 10s),
-        services_{config_, store_, http_, alerts_, TimePoint(std::chrono::seconds(1452470400)),
-                  budget_, 0, nullptr} {}
+        services_{config_, store_, http_,  alerts_, TimePoint(std::chrono::seconds(1452470400)),
+                  budget_, 0,      nullptr} {}
 
   RunReport run(RunOptions options = {}) {
     Runner runner(registry_, services_, nullptr, options);
@@ -81,7 +82,8 @@ class RunnerTest : public ::testing::Test {
   void add_counting(int units, std::chrono::milliseconds unit_time,
                     std::function<void(state::Job&)> hook = {}) {
     registry_.add_job_kind({"count", "", [=](Services& s) {
-                              return std::make_unique<CountingJob>(s, timer_, units, unit_time, hook);
+                              return std::make_unique<CountingJob>(s, timer_, units, unit_time,
+                                                                   hook);
                             }});
   }
 
@@ -145,7 +147,8 @@ TEST_F(RunnerTest, OrphanedRunningJobIsResumedThenFailsAfterTooManyCrashes) {
 
 TEST_F(RunnerTest, PermanentFailureFailsAtOnceWithOneAlert) {
   registry_.add_job_kind({"bad", "", [](Services&) {
-                            return std::make_unique<FailingJob>(Failure::permanent("401 from CAKE"));
+                            return std::make_unique<FailingJob>(
+                                Failure::permanent("401 from CAKE"));
                           }});
   int64_t id = enqueue("bad");
   RunReport r = run();
@@ -158,7 +161,8 @@ TEST_F(RunnerTest, PermanentFailureFailsAtOnceWithOneAlert) {
 
 TEST_F(RunnerTest, TransientFailureIsRequeuedUntilAttemptsRunOut) {
   registry_.add_job_kind({"flaky", "", [](Services&) {
-                            return std::make_unique<FailingJob>(Failure::transient("HTTP 502 after 5 tries"));
+                            return std::make_unique<FailingJob>(
+                                Failure::transient("HTTP 502 after 5 tries"));
                           }});
   int64_t id = enqueue("flaky");
   run(RunOptions{3, "", true, false});
@@ -192,7 +196,8 @@ TEST_F(RunnerTest, CancelledWhileRunningStopsAfterCurrentUnit) {
 
 TEST_F(RunnerTest, DueTaskRunsToCompletionAndIsRecorded) {
   int steps = 0;
-  registry_.add_task({"once", "", [&steps](Services&) { return std::make_unique<OnceTask>(&steps); }});
+  registry_.add_task(
+      {"once", "", [&steps](Services&) { return std::make_unique<OnceTask>(&steps); }});
   run();
   EXPECT_EQ(steps, 2);
   EXPECT_TRUE(state::ScheduleStore(store_).last_done("once").has_value());
@@ -202,7 +207,8 @@ TEST_F(RunnerTest, DueTaskRunsToCompletionAndIsRecorded) {
 
 TEST_F(RunnerTest, CrashingTaskIsContainedAndAlerted) {
   int steps = 0;
-  registry_.add_task({"bad", "", [&steps](Services&) { return std::make_unique<OnceTask>(&steps, true); }});
+  registry_.add_task(
+      {"bad", "", [&steps](Services&) { return std::make_unique<OnceTask>(&steps, true); }});
   add_counting(1, 1ms);
   int64_t id = enqueue("count");
   RunReport r = run();

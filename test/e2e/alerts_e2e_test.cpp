@@ -37,7 +37,8 @@ TEST(AlertsE2E, OneMailPerProblemPerIntervalAndQueuedWhenServerDown) {
   ASSERT_EQ(f.run({"run"}, {{"FERRY_NOW", "2016-01-11T01:10:00Z"}}).exit_code, 0);
   ASSERT_TRUE(server->wait_messages(2)) << server->log();
   EXPECT_NE(server->log().find("happened 2 more times since the last mail at 2016-01-11T00:05:00Z"),
-            std::string::npos) << server->log();
+            std::string::npos)
+      << server->log();
 
   // Server down: the alert stays in the outbox.
   server.reset();
@@ -48,7 +49,8 @@ TEST(AlertsE2E, OneMailPerProblemPerIntervalAndQueuedWhenServerDown) {
   // Server back: the next run delivers it, though nothing new happened.
   SmtpServer again(port, f.path("smtp2.log"));
   ASSERT_TRUE(again.ready());
-  RunResult r = f.run({"run"}, {{"FERRY_NOW", "2016-01-11T02:20:00Z"}, {"FERRY_SELFTEST_CRITICAL", "0"}});
+  RunResult r =
+      f.run({"run"}, {{"FERRY_NOW", "2016-01-11T02:20:00Z"}, {"FERRY_SELFTEST_CRITICAL", "0"}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_TRUE(again.wait_messages(1)) << again.log();
   EXPECT_NE(again.log().find("selftest alarm"), std::string::npos);

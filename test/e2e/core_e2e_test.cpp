@@ -23,11 +23,17 @@ bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds tim
 
 TEST(CoreE2E, SecondRunExitsWhileFirstHoldsTheLock) {
   FerryEnv f;
-  f.env = {{"FERRY_SELFTEST", "1"}, {"FERRY_SELFTEST_UNITS", "2"}, {"FERRY_SELFTEST_SLEEP_MS", "1500"}};
-  ASSERT_EQ(f.run({"queue", "selftest", "--from", "10-01-2016", "--to", "11-01-2016"}).exit_code, 0);
+  f.env = {
+      {"FERRY_SELFTEST", "1"}, {"FERRY_SELFTEST_UNITS", "2"}, {"FERRY_SELFTEST_SLEEP_MS", "1500"}};
+  ASSERT_EQ(f.run({"queue", "selftest", "--from", "10-01-2016", "--to", "11-01-2016"}).exit_code,
+            0);
   Child first(f.argv({"run"}), f.environment({}), f.dir());
-  ASSERT_TRUE(wait_until([&] { return file_exists(f.path("state/ferry.lock")) &&
-                                      !read_file(f.path("state/ferry.lock")).empty(); }, 10s));
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return file_exists(f.path("state/ferry.lock")) &&
+               !read_file(f.path("state/ferry.lock")).empty();
+      },
+      10s));
   RunResult second = f.run({"run"});
   EXPECT_EQ(second.exit_code, 0);
   EXPECT_NE(second.err.find("another run is in progress"), std::string::npos) << second.err;
@@ -39,8 +45,10 @@ TEST(CoreE2E, SecondRunExitsWhileFirstHoldsTheLock) {
 
 TEST(CoreE2E, BudgetLeavesWorkForTheNextRun) {
   FerryEnv f("[run]\nmax_time = \"1s\"\n");
-  f.env = {{"FERRY_SELFTEST", "1"}, {"FERRY_SELFTEST_UNITS", "6"}, {"FERRY_SELFTEST_SLEEP_MS", "400"}};
-  ASSERT_EQ(f.run({"queue", "selftest", "--from", "2016-01-10", "--to", "2016-01-10"}).exit_code, 0);
+  f.env = {
+      {"FERRY_SELFTEST", "1"}, {"FERRY_SELFTEST_UNITS", "6"}, {"FERRY_SELFTEST_SLEEP_MS", "400"}};
+  ASSERT_EQ(f.run({"queue", "selftest", "--from", "2016-01-10", "--to", "2016-01-10"}).exit_code,
+            0);
   ASSERT_EQ(f.run({"run"}).exit_code, 0);
   EXPECT_EQ(f.sql("SELECT status FROM jobs WHERE id = 1"), "queued");
   int done = std::stoi(f.sql("SELECT progress_done FROM jobs WHERE id = 1"));
@@ -55,14 +63,18 @@ TEST(CoreE2E, BudgetLeavesWorkForTheNextRun) {
 
 TEST(CoreE2E, KilledRunIsResumedFromCheckpoint) {
   FerryEnv f;
-  f.env = {{"FERRY_SELFTEST", "1"}, {"FERRY_SELFTEST_UNITS", "5"}, {"FERRY_SELFTEST_SLEEP_MS", "300"}};
-  ASSERT_EQ(f.run({"queue", "selftest", "--from", "2016-01-10", "--to", "2016-01-10"}).exit_code, 0);
+  f.env = {
+      {"FERRY_SELFTEST", "1"}, {"FERRY_SELFTEST_UNITS", "5"}, {"FERRY_SELFTEST_SLEEP_MS", "300"}};
+  ASSERT_EQ(f.run({"queue", "selftest", "--from", "2016-01-10", "--to", "2016-01-10"}).exit_code,
+            0);
   {
     Child run(f.argv({"run"}), f.environment({}), f.dir());
-    ASSERT_TRUE(wait_until([&] {
-      return file_exists(f.path("state/ferry.db")) &&
-             f.sql("SELECT count(*) FROM jobs WHERE progress_done >= 2") == "1";
-    }, 15s));
+    ASSERT_TRUE(wait_until(
+        [&] {
+          return file_exists(f.path("state/ferry.db")) &&
+                 f.sql("SELECT count(*) FROM jobs WHERE progress_done >= 2") == "1";
+        },
+        15s));
     run.signal(SIGKILL);
     run.wait(5s);
   }
@@ -81,7 +93,8 @@ TEST(CoreE2E, KilledRunIsResumedFromCheckpoint) {
 TEST(CoreE2E, FailedJobExitsOneAndShowsReason) {
   FerryEnv f;
   f.env = {{"FERRY_SELFTEST", "1"}, {"FERRY_SELFTEST_FAIL", "permanent"}};
-  ASSERT_EQ(f.run({"queue", "selftest", "--from", "2016-01-10", "--to", "2016-01-10"}).exit_code, 0);
+  ASSERT_EQ(f.run({"queue", "selftest", "--from", "2016-01-10", "--to", "2016-01-10"}).exit_code,
+            0);
   EXPECT_EQ(f.run({"run"}).exit_code, 1);
   RunResult jobs = f.run({"jobs"});
   EXPECT_NE(jobs.out.find("failed"), std::string::npos);
@@ -96,7 +109,8 @@ TEST(CoreE2E, FailedJobExitsOneAndShowsReason) {
 TEST(CoreE2E, TransientFailuresRetryThenFail) {
   FerryEnv f("[run]\njob_attempts = 2\n");
   f.env = {{"FERRY_SELFTEST", "1"}, {"FERRY_SELFTEST_FAIL", "transient"}};
-  ASSERT_EQ(f.run({"queue", "selftest", "--from", "2016-01-10", "--to", "2016-01-10"}).exit_code, 0);
+  ASSERT_EQ(f.run({"queue", "selftest", "--from", "2016-01-10", "--to", "2016-01-10"}).exit_code,
+            0);
   EXPECT_EQ(f.run({"run"}).exit_code, 1);  // some work failed, though it is retried
   EXPECT_EQ(f.sql("SELECT status || ' ' || failures FROM jobs WHERE id = 1"), "queued 1");
   EXPECT_EQ(f.run({"run"}).exit_code, 1);
@@ -128,7 +142,8 @@ TEST(CoreE2E, ConfigErrorsNameFileAndLine) {
     std::string toml, expect;
   } cases[] = {
       {"[alerts]\nfrom = \"a@b\"\nfrmo = \"x\"\n", "ferry.toml:3: unknown key 'frmo' in [alerts]"},
-      {"[log]\nkeep_days = \"many\"\n", "ferry.toml:2: log.keep_days must be an integer, not a string"},
+      {"[log]\nkeep_days = \"many\"\n",
+       "ferry.toml:2: log.keep_days must be an integer, not a string"},
       {"[run]\nmax_time = \"5 minutes\"\n", "ferry.toml:2: run.max_time: bad duration '5 minutes'"},
       {"[nosuch]\nx = 1\n", "ferry.toml:1: unknown table [nosuch]"},
       {"[log\n", "ferry.toml:1: TOML syntax error"},
@@ -145,7 +160,8 @@ TEST(CoreE2E, ConfigErrorsNameFileAndLine) {
   EXPECT_EQ(env.exit_code, 2);
   EXPECT_NE(env.err.find("environment FERRY_RUN_MAX_TIME: bad duration 'soon'"), std::string::npos)
       << env.err;
-  RunResult missing = run_command({ferry_bin(), "--config", f.path("nope.toml"), "config", "check"});
+  RunResult missing =
+      run_command({ferry_bin(), "--config", f.path("nope.toml"), "config", "check"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("nope.toml does not exist"), std::string::npos) << missing.err;
 }
@@ -157,7 +173,8 @@ TEST(CoreE2E, ConfigShowGivesOriginsAndMasksSecrets) {
   EXPECT_EQ(r.out.find("hunter2-Secret"), std::string::npos);
   EXPECT_NE(r.out.find("password = \"********\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("from = \"ferry@example.org\"    # " + f.path("ferry.toml") + ":3"),
-            std::string::npos) << r.out;
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("keep_days = 30    # env FERRY_LOG_KEEP_DAYS"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("max_time = \"4m30s\"    # default"), std::string::npos) << r.out;
   RunResult flag = f.run({"--state", f.path("other"), "config", "show"});

@@ -22,7 +22,8 @@ class FerryEnv {
                 const std::map<std::string, std::string>& env = {}) const;
   // The argv run() would use, for starting ferry as a Child.
   std::vector<std::string> argv(const std::vector<std::string>& args) const;
-  std::map<std::string, std::string> environment(const std::map<std::string, std::string>& extra) const;
+  std::map<std::string, std::string> environment(
+      const std::map<std::string, std::string>& extra) const;
   // Every file under DIR/logs concatenated.
   std::string all_logs() const;
   // A single-value query on DIR/state/ferry.db.

@@ -50,7 +50,9 @@ void write_file(const std::string& path, const std::string& data) {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
-bool file_exists(const std::string& path) { return fs::exists(path); }
+bool file_exists(const std::string& path) {
+  return fs::exists(path);
+}
 
 std::string repo_root() {
   const char* r = std::getenv("FERRY_ROOT");
@@ -62,7 +64,9 @@ std::string ferry_bin() {
   return b && *b ? b : repo_root() + "/bin/ferry";
 }
 
-std::string system_python() { return "/usr/bin/python3"; }
+std::string system_python() {
+  return "/usr/bin/python3";
+}
 
 namespace {
 

@@ -17,7 +17,8 @@ namespace ferry::config {
 
 enum class ValueType { kString, kInt, kBool, kDuration, kStringList };
 
-using Value = std::variant<std::string, int64_t, bool, std::chrono::seconds, std::vector<std::string>>;
+using Value =
+    std::variant<std::string, int64_t, bool, std::chrono::seconds, std::vector<std::string>>;
 
 struct KeySpec {
   std::string name;
@@ -32,9 +33,9 @@ struct KeySpec {
 
 // How a section appears in TOML.
 enum class SectionKind {
-  kTable,       // [log]
-  kNamedTables, // [s3.NAME], any number of names, same keys
-  kTableArray,  // [[mindtrails.server]], entries identified by their `name` key
+  kTable,        // [log]
+  kNamedTables,  // [s3.NAME], any number of names, same keys
+  kTableArray,   // [[mindtrails.server]], entries identified by their `name` key
 };
 
 class SectionSpec {
@@ -140,8 +141,8 @@ struct FlagOverride {
 };
 
 struct LoadOptions {
-  std::string file;            // path of the TOML file
-  bool file_required = false;  // false: a missing file means defaults only
+  std::string file;                                // path of the TOML file
+  bool file_required = false;                      // false: a missing file means defaults only
   std::map<std::string, std::string> environment;  // only FERRY_* names are read
   std::vector<FlagOverride> flags;
 };

@@ -15,10 +15,10 @@ class AlertDispatcher;
 namespace core {
 
 struct RunOptions {
-  int job_attempts = 3;        // failed tries before a job fails
-  std::string only_task;       // run just this scheduled task ("" = all due ones)
-  bool jobs = true;            // process queued jobs
-  bool force_tasks = false;    // run tasks even when not due (manual `ferry export`)
+  int job_attempts = 3;      // failed tries before a job fails
+  std::string only_task;     // run just this scheduled task ("" = all due ones)
+  bool jobs = true;          // process queued jobs
+  bool force_tasks = false;  // run tasks even when not due (manual `ferry export`)
 };
 
 struct RunReport {

@@ -10,9 +10,9 @@
 namespace ferry::net {
 
 struct RetryPolicy {
-  int max_attempts = 5;                          // first try included
-  std::chrono::milliseconds base_delay{500};     // cap of the first back-off
-  std::chrono::milliseconds max_delay{30'000};   // no back-off exceeds this
+  int max_attempts = 5;                                // first try included
+  std::chrono::milliseconds base_delay{500};           // cap of the first back-off
+  std::chrono::milliseconds max_delay{30'000};         // no back-off exceeds this
   std::chrono::milliseconds retry_after_cap{120'000};  // Retry-After beyond this is cut to it
 };
 
@@ -22,8 +22,7 @@ std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt, 
 
 // Parses a Retry-After value (delta seconds or an HTTP date, relative to `now`); nullopt if
 // unreadable.
-std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value,
-                                                           TimePoint now);
+std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value, TimePoint now);
 
 class RetryingHttpClient : public HttpClient {
  public:
