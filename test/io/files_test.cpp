@@ -14,21 +14,9 @@ namespace ferry::io {
 namespace {
 
 using ferry::testing::file_exists;
+using ferry::testing::list_dir;
 using ferry::testing::TempDir;
 using ferry::testing::write_file;
-
-std::vector<std::string> list_dir(const std::string& dir) {
-  std::vector<std::string> out;
-  DIR* d = opendir(dir.c_str());
-  if (!d) return out;
-  while (dirent* e = readdir(d)) {
-    std::string name = e->d_name;
-    if (name != "." && name != "..") out.push_back(name);
-  }
-  closedir(d);
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;

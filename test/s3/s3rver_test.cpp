@@ -16,6 +16,7 @@
 #include "ferry/net/fake_http.h"
 #include "ferry/s3/client.h"
 #include "support/process.h"
+#include "support/s3rver.h"
 
 namespace ferry::s3 {
 namespace {
@@ -24,22 +25,6 @@ namespace t = ferry::testing;
 namespace fs = std::filesystem;
 
 constexpr uint64_t kMiB = 1024 * 1024;
-
-std::string find_on_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "/usr/bin:/bin";
-  size_t pos = 0;
-  while (pos <= dirs.size()) {
-    size_t colon = dirs.find(':', pos);
-    std::string dir =
-        dirs.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
-    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    if (colon == std::string::npos) break;
-    pos = colon + 1;
-  }
-  return "";
-}
 
 void write_random(const std::string& path, uint64_t size, unsigned seed) {
   std::mt19937_64 rng(seed);
@@ -69,24 +54,11 @@ class RecordingHttpClient : public net::HttpClient {
 class S3Rver : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    std::string node = find_on_path("node");
-    std::string script = t::repo_root() + "/test/node_modules/s3rver/bin/s3rver.js";
-    if (node.empty() || !t::file_exists(script)) {
-      skip_ = "s3rver not installed (run `make deps`: npm install in test/)";
-      return;
-    }
+    server_ = std::make_unique<t::S3rver>("b");
     dir_ = std::make_unique<t::TempDir>();
-    port_ = t::free_port();
-    fs::create_directories(*dir_ / "data");
-    // s3rver makes ListObjectsV2 continuation tokens with DES, which OpenSSL 3 keeps in its
-    // legacy provider: without this flag every truncated listing fails with HTTP 500.
-    server_ = std::make_unique<t::Child>(
-        std::vector<std::string>{node, "--openssl-legacy-provider", script, "-d", *dir_ / "data",
-                                 "-a", "127.0.0.1", "-p", std::to_string(port_),
-                                 "--configure-bucket", "b", "-s"},
-        std::map<std::string, std::string>{}, "", *dir_ / "s3rver.log");
-    if (!t::wait_for_port(port_, std::chrono::seconds(20)))
-      start_error_ = "s3rver did not listen on port " + std::to_string(port_);
+    port_ = server_->port();
+    skip_ = server_->skip_reason();
+    start_error_ = server_->error();
     config_ = *dir_ / "ferry.toml";
     write_config(config_, "");
   }
@@ -123,7 +95,7 @@ class S3Rver : public ::testing::Test {
   std::string path(const std::string& name) const { return *dir_ / name; }
 
   static inline std::unique_ptr<t::TempDir> dir_;
-  static inline std::unique_ptr<t::Child> server_;
+  static inline std::unique_ptr<t::S3rver> server_;
   static inline int port_ = 0;
   static inline std::string skip_;
   static inline std::string start_error_;
@@ -234,7 +206,7 @@ TEST_F(S3Rver, UploadKilledMidwayLeavesNoObject) {
   write_random(path("big.bin"), size, 11);
   std::string config = path("small-parts.toml");
   write_config(config, "multipart_threshold = 5242880\npart_size = 5242880\n");
-  const fs::path uploads = fs::path(path("data")) / "b" / "._S3rver_uploads";
+  const fs::path uploads = fs::path(server_->data_dir()) / "b" / "._S3rver_uploads";
   {
     t::Child put(
         {t::ferry_bin(), "--config", config, "s3", "put", "t", path("big.bin"), "killed/big.bin"},

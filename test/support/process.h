@@ -28,6 +28,8 @@ class TempDir {
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& data);
 bool file_exists(const std::string& path);
+// Names in `dir` (not . and ..), sorted; empty when it cannot be read.
+std::vector<std::string> list_dir(const std::string& dir);
 
 // The ferry binary under test ($FERRY_BIN, else bin/ferry under $FERRY_ROOT or the cwd).
 std::string ferry_bin();
