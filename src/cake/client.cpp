@@ -84,7 +84,7 @@ std::string CakeClient::currencies_call() const {
   return "POST " + net::redact_url(currencies_url(settings_.admin_url));
 }
 
-CakeReply CakeClient::post(const std::string& url, std::string body) {
+CakeReply CakeClient::post(const std::string& url, std::string body, bool retry_timeouts) {
   net::HttpRequest request;
   request.method = "POST";
   request.url = url;
@@ -93,6 +93,7 @@ CakeReply CakeClient::post(const std::string& url, std::string body) {
   request.body.data = std::move(body);
   request.connect_timeout = settings_.connect_timeout;
   request.timeout = settings_.timeout;
+  request.retry_timeouts = retry_timeouts;
   auto started = timer_.elapsed_now();
   net::HttpResponse response = http_.send(request);
   CakeReply reply;
@@ -108,14 +109,15 @@ CakeReply CakeClient::post(const std::string& url, std::string body) {
   return reply;
 }
 
-CakeReply CakeClient::report(Report report, const ReportSlice& slice) {
+CakeReply CakeClient::report(Report report, const ReportSlice& slice, bool retry_timeouts) {
   std::string body = report == Report::kClicks ? clicks_request_body(settings_.api_key, slice)
                                                : conversions_request_body(settings_.api_key, slice);
-  return post(report_url(report), std::move(body));
+  return post(report_url(report), std::move(body), retry_timeouts);
 }
 
 CakeReply CakeClient::currencies() {
-  return post(currencies_url(settings_.admin_url), currencies_request_body(settings_.api_key));
+  return post(currencies_url(settings_.admin_url), currencies_request_body(settings_.api_key),
+              true);
 }
 
 }  // namespace ferry::cake

@@ -41,10 +41,12 @@ std::optional<Failure> RangeReader::read_window(const RecordSink& sink) {
 
 std::optional<Failure> RangeReader::call_once(const Window& w, const RecordSink& sink) {
   ReportSlice slice{w.start, w.end, w.start_at_row, w.row_limit};
+  // A window that can still be split is split on its first timeout; only the smallest one is
+  // worth the HTTP layer's retries.
+  const bool smallest = w.paging || w.end - w.start <= min_window_;
   for (int attempt = 1;; ++attempt) {
-    CakeReply reply = client_.report(report_, slice);
+    CakeReply reply = client_.report(report_, slice, smallest);
     if (reply.timed_out) {
-      bool smallest = w.paging || w.end - w.start <= min_window_;
       plan_.report_timeout();
       if (smallest)
         return Failure::transient(reply.failure->message + "; " + window_text(w) +

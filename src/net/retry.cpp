@@ -46,6 +46,7 @@ HttpResponse RetryingHttpClient::send(const HttpRequest& request) {
     r = inner_.send(request);
     r.attempts = attempt;
     if (!r.transient() || attempt >= max) return r;
+    if (!request.retry_timeouts && r.error == TransportError::kTimeout) return r;
     auto wait = backoff_delay(policy_, attempt, random_());
     if (auto ra = r.header("retry-after")) {
       if (auto parsed = parse_retry_after(*ra, wall_now_))

@@ -193,6 +193,11 @@ TEST_F(CakeClicksJob, TimeoutsSplitTheWindowAndFailAtTheSmallestSize) {
   };
   ASSERT_EQ(run(*handler(kClicksKind), id).status, StepStatus::kDone);
   EXPECT_GE(timeouts, 2);  // 10 min → 5 min → 2.5 min
+  // Windows that can still be split ask the HTTP layer not to retry their timeouts.
+  size_t split_first = 0;
+  for (const auto& req : cake_.http().requests())
+    if (req.url.find("/Clicks") != std::string::npos && !req.retry_timeouts) ++split_first;
+  EXPECT_GT(split_first, 0u);
   EXPECT_EQ(s3_.objects().size(), 24u);
   auto rows = io::parse_csv(s3_.objects().at("cake/ClickReport_10012016_0000_0100.csv"));
   EXPECT_EQ(rows.size(), 6u);
@@ -205,6 +210,7 @@ TEST_F(CakeClicksJob, TimeoutsSplitTheWindowAndFailAtTheSmallestSize) {
   auto r = run(*handler(kClicksKind), again);
   ASSERT_EQ(r.status, StepStatus::kFailed);
   EXPECT_TRUE(r.failure.is_transient());
+  EXPECT_TRUE(cake_.http().requests().back().retry_timeouts);  // the smallest window retries
   EXPECT_NE(r.failure.message.find("is at the smallest size and still times out"),
             std::string::npos)
       << r.failure.message;

@@ -368,3 +368,26 @@ TEST(RetryTest, ResponseTransientAndDescribe) {
 
 }  // namespace
 }  // namespace ferry::net
+
+namespace ferry::net {
+namespace {
+
+TEST(RetryTest, TimeoutsComeBackAtOnceWhenTheCallerSplitsInstead) {
+  FakeHttpClient inner(std::deque<HttpResponse>{FakeHttpClient::fail(TransportError::kTimeout),
+                                                with_status(503), with_status(200)});
+  RecordingTimer timer;
+  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWallNow);
+  HttpRequest request = get();
+  request.retry_timeouts = false;
+  auto r = client.send(request);
+  EXPECT_EQ(r.error, TransportError::kTimeout);
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_EQ(timer.total_slept(), milliseconds(0));
+  // Other transient failures are still retried.
+  auto again = client.send(request);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.attempts, 2);
+}
+
+}  // namespace
+}  // namespace ferry::net

@@ -40,8 +40,9 @@ class CakeClient {
   // `http` and `timer` must outlive the client; `settings` is copied (admin_url normalized).
   CakeClient(net::HttpClient& http, const CakeSettings& settings, const Timer& timer);
 
-  // One report call for `slice`.
-  CakeReply report(Report report, const ReportSlice& slice);
+  // One report call for `slice`. With retry_timeouts false a timeout comes back at once (the
+  // caller splits the window) instead of being retried by the HTTP layer.
+  CakeReply report(Report report, const ReportSlice& slice, bool retry_timeouts = true);
   // The Currencies table.
   CakeReply currencies();
 
@@ -50,7 +51,7 @@ class CakeClient {
   std::string currencies_call() const;
 
  private:
-  CakeReply post(const std::string& url, std::string body);
+  CakeReply post(const std::string& url, std::string body, bool retry_timeouts);
   std::string report_url(Report report) const;
 
   net::HttpClient& http_;

@@ -38,6 +38,9 @@ struct HttpRequest {
   std::chrono::milliseconds stall_timeout{0};
   // Attempts for RetryingHttpClient; 0 means its policy's default.
   int max_attempts = 0;
+  // false: RetryingHttpClient returns a timeout at once instead of retrying it, for callers
+  // with a better remedy (CAKE asks for a smaller window). Other transient failures still retry.
+  bool retry_timeouts = true;
   // Called during transfers with (bytes done, bytes expected or 0); may be empty.
   std::function<void(uint64_t, uint64_t)> progress;
 };

@@ -31,9 +31,10 @@ class RetryingHttpClient : public HttpClient {
   RetryingHttpClient(HttpClient& inner, RetryPolicy policy, Timer& timer, RandomUnit random,
                      TimePoint wall_now);
 
-  // Sends, retrying transient failures (timeouts, connection errors, 429, 5xx) up to the
-  // request's max_attempts (or the policy's). Waits back-off or Retry-After (capped) between
-  // tries. Returns the last response; its `attempts` says how many were made.
+  // Sends, retrying transient failures (timeouts unless request.retry_timeouts is false,
+  // connection errors, 429, 5xx) up to the request's max_attempts (or the policy's). Waits back-off
+  // or Retry-After (capped) between tries. Returns the last response; its `attempts` says how many
+  // were made.
   HttpResponse send(const HttpRequest& request) override;
 
  private:
