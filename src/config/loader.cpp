@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "ferry/base/error.h"
+#include "ferry/base/text.h"
 #include "ferry/base/time.h"
 #include "ferry/config/config.h"
 
@@ -238,15 +239,9 @@ Value Loader::parse_text(const KeySpec& key, const std::string& text, const std:
   switch (key.type) {
     case ValueType::kString:
       return text;
-    case ValueType::kInt: {
-      size_t used = 0;
-      try {
-        int64_t n = std::stoll(text, &used);
-        if (used == text.size()) return n;
-      } catch (const std::exception&) {
-      }
+    case ValueType::kInt:
+      if (auto n = parse_int64(text)) return *n;
       throw UsageError(where + " must be an integer, not '" + text + "'");
-    }
     case ValueType::kBool:
       if (text == "true" || text == "1" || text == "yes") return true;
       if (text == "false" || text == "0" || text == "no") return false;

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "ferry/base/text.h"
+
 namespace ferry::mindtrails {
 namespace {
 
@@ -133,12 +135,7 @@ class RowsBuilder : public nlohmann::json_sax<json> {
   static void finish_row(Row& row) {
     const Cell* id = row.find("id");
     if (!id || (id->kind != CellKind::kNumber && id->kind != CellKind::kString)) return;
-    const std::string& t = id->text;
-    size_t start = !t.empty() && t[0] == '-' ? 1 : 0;
-    if (t.size() == start || t.size() - start > 18) return;
-    for (size_t i = start; i < t.size(); ++i)
-      if (!std::isdigit(static_cast<unsigned char>(t[i]))) return;
-    row.id = std::stoll(t);
+    if (auto n = parse_int64(id->text)) row.id = *n;
   }
 
   int depth_ = 0;         // 0 outside the array, 1 inside it, 2 inside a row

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "ferry/base/error.h"
+#include "ferry/base/text.h"
 #include "ferry/io/files.h"
 #include "ferry/log/alerts.h"
 #include "ferry/mindtrails/decrypt.h"
@@ -17,19 +18,7 @@
 #include "mindtrails/reply.h"
 
 namespace ferry::mindtrails {
-namespace {
-
-std::optional<int64_t> parse_benchmark(const std::string& text) {
-  try {
-    size_t used = 0;
-    int64_t v = std::stoll(text, &used);
-    if (used == text.size()) return v;
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void PassContext::pause() const {
   if (step_pause.count() > 0) std::this_thread::sleep_for(step_pause);
@@ -74,7 +63,7 @@ bool TableExporter::deletes_allowed() const {
 TableResult TableExporter::run(bool last_try) {
   state::MindTrailsStore mt(ctx_.store);
   auto mark = state::MarkStore(ctx_.store).get(ctx_.server.source(), info_.name);
-  auto benchmark = mark ? parse_benchmark(*mark) : std::optional<int64_t>(0);
+  auto benchmark = mark ? parse_int64(*mark) : std::optional<int64_t>(0);
   if (!benchmark)
     return fail("benchmark", "unreadable benchmark",
                 "the benchmark in marks is '" + *mark + "', not an id; correct it with sqlite3");
