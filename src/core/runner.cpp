@@ -43,23 +43,8 @@ void Runner::recover_orphans() {
   if (int n = runs.mark_crashed(report_.run_id))
     spdlog::warn("{} earlier run(s) ended without finishing; marked crashed", n);
   state::JobStore jobs(services_.store);
-  for (const auto& job : jobs.running()) {
-    std::string why = "its run ended while it was running";
-    int failures = jobs.add_failure(job.id, why, services_.now);
-    if (failures >= options_.job_attempts) {
-      jobs.finish(job.id, state::JobStatus::kFailed,
-                  "gave up: " + why + " " + std::to_string(failures) + " times", services_.now);
-      ++report_.counts.jobs_failed;
-      services_.alerts.raise(job.kind + ":job:" + std::to_string(job.id),
-                             "job " + std::to_string(job.id) + " (" + job.kind + ") failed",
-                             "gave up: " + why + " " + std::to_string(failures) + " times");
-      continue;
-    }
-    jobs.finish(job.id, state::JobStatus::kQueued, why + "; resuming from its checkpoint",
-                services_.now);
-    spdlog::warn("job {} ({}) was left running by a run that ended; resuming from its checkpoint",
-                 job.id, job.kind);
-  }
+  for (const auto& job : jobs.running())
+    job_failed(job, Failure::transient("its run ended while it was running"));
 }
 
 void Runner::run_tasks() {
@@ -171,21 +156,24 @@ void Runner::run_job(state::Job job) {
 
 void Runner::job_failed(const state::Job& job, const Failure& failure) {
   state::JobStore jobs(services_.store);
+  std::string reason = failure.message;
   if (failure.is_transient()) {
     int failures = jobs.add_failure(job.id, failure.message, services_.now);
     if (failures < options_.job_attempts) {
       jobs.finish(job.id, state::JobStatus::kQueued, failure.message, services_.now);
-      spdlog::warn("job {} ({}): {} (try {} of {}; retried next run)", job.id, job.kind,
-                   failure.message, failures, options_.job_attempts);
+      spdlog::warn("job {} ({}): {} (failure {} of {}; queued again, resuming from its checkpoint)",
+                   job.id, job.kind, failure.message, failures, options_.job_attempts);
       return;
     }
+    reason = "gave up after " + std::to_string(failures) +
+             (failures == 1 ? " failed try: " : " failed tries: ") + failure.message;
   }
-  jobs.finish(job.id, state::JobStatus::kFailed, failure.message, services_.now);
+  jobs.finish(job.id, state::JobStatus::kFailed, reason, services_.now);
   ++report_.counts.jobs_failed;
-  spdlog::error("job {} ({}) failed: {}", job.id, job.kind, failure.message);
+  spdlog::error("job {} ({}) failed: {}", job.id, job.kind, reason);
   services_.alerts.raise(job.kind + ":job:" + std::to_string(job.id),
                          "job " + std::to_string(job.id) + " (" + job.kind + ") failed",
-                         failure.message + "\n\nFinished work is kept; `ferry retry " +
+                         reason + "\n\nFinished work is kept; `ferry retry " +
                              std::to_string(job.id) + "` continues from the checkpoint.");
 }
 

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <cstring>
+#include <map>
 
 namespace ferry::state {
 namespace {
@@ -80,28 +81,35 @@ int64_t JobStore::enqueue(const std::string& kind, const std::string& from, cons
   return store_.db().getLastInsertRowid();
 }
 
-std::vector<JobOutput> JobStore::outputs_of(int64_t id) {
+void JobStore::attach_outputs(std::vector<Job>& jobs) {
+  if (jobs.empty()) return;
+  std::string ids = "[";
+  std::map<int64_t, Job*> by_id;
+  for (auto& j : jobs) {
+    ids += (by_id.empty() ? "" : ",") + std::to_string(j.id);
+    by_id[j.id] = &j;
+  }
+  ids += "]";
+  // One query for all the jobs, however many are listed.
   SQLite::Statement q(store_.db(),
-                      "SELECT name, path, s3_target, s3_key, size, sha256, rows, link, "
+                      "SELECT job_id, name, path, s3_target, s3_key, size, sha256, rows, link, "
                       "coalesce(link_expires_at,''), created_at FROM job_outputs "
-                      "WHERE job_id = ? ORDER BY id");
-  q.bind(1, id);
-  std::vector<JobOutput> out;
+                      "WHERE job_id IN (SELECT value FROM json_each(?)) ORDER BY id");
+  q.bind(1, ids);
   while (q.executeStep()) {
     JobOutput o;
-    o.name = q.getColumn(0).getString();
-    o.path = q.getColumn(1).getString();
-    o.s3_target = q.getColumn(2).getString();
-    o.s3_key = q.getColumn(3).getString();
-    o.size = q.getColumn(4).getInt64();
-    o.sha256 = q.getColumn(5).getString();
-    o.rows = q.getColumn(6).getInt64();
-    o.link = q.getColumn(7).getString();
-    o.link_expires_at = q.getColumn(8).getString();
-    o.created_at = q.getColumn(9).getString();
-    out.push_back(std::move(o));
+    o.name = q.getColumn(1).getString();
+    o.path = q.getColumn(2).getString();
+    o.s3_target = q.getColumn(3).getString();
+    o.s3_key = q.getColumn(4).getString();
+    o.size = q.getColumn(5).getInt64();
+    o.sha256 = q.getColumn(6).getString();
+    o.rows = q.getColumn(7).getInt64();
+    o.link = q.getColumn(8).getString();
+    o.link_expires_at = q.getColumn(9).getString();
+    o.created_at = q.getColumn(10).getString();
+    by_id.at(q.getColumn(0).getInt64())->outputs.push_back(std::move(o));
   }
-  return out;
 }
 
 std::optional<Job> JobStore::get(int64_t id) {
@@ -110,8 +118,9 @@ std::optional<Job> JobStore::get(int64_t id) {
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
   Job j = read_job(q);
-  j.outputs = outputs_of(id);
-  return j;
+  std::vector<Job> one{std::move(j)};
+  attach_outputs(one);
+  return std::move(one.front());
 }
 
 std::vector<Job> JobStore::list(bool all, TimePoint now, int limit) {
@@ -124,7 +133,7 @@ std::vector<Job> JobStore::list(bool all, TimePoint now, int limit) {
   q.bind(n, limit);
   std::vector<Job> out;
   while (q.executeStep()) out.push_back(read_job(q));
-  for (auto& j : out) j.outputs = outputs_of(j.id);
+  attach_outputs(out);
   return out;
 }
 
@@ -135,8 +144,9 @@ std::optional<Job> JobStore::next_queued(int64_t after_id) {
   q.bind(1, after_id);
   if (!q.executeStep()) return std::nullopt;
   Job j = read_job(q);
-  j.outputs = outputs_of(j.id);
-  return j;
+  std::vector<Job> one{std::move(j)};
+  attach_outputs(one);
+  return std::move(one.front());
 }
 
 std::vector<Job> JobStore::running() {

@@ -93,7 +93,8 @@ class JobStore {
 
  private:
   bool move(int64_t id, JobStatus to, const std::string& error, TimePoint now);
-  std::vector<JobOutput> outputs_of(int64_t id);
+  // Fills each job's outputs, in the order they were recorded.
+  void attach_outputs(std::vector<Job>& jobs);
   Store& store_;
 };
 
