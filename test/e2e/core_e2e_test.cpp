@@ -2,6 +2,9 @@
 // exit codes, config and date errors, secrets. Test-only pipelines come from FERRY_SELFTEST.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/time.h>
+
+#include <ctime>
 
 #include <thread>
 
@@ -237,6 +240,41 @@ TEST(CoreE2E, ExampleConfigIsCurrentAndValid) {
   f.write_config(r.out);
   RunResult check = f.run({"config", "check"});
   EXPECT_EQ(check.exit_code, 0) << check.err;
+}
+
+}  // namespace
+}  // namespace ferry::testing
+
+namespace ferry::testing {
+namespace {
+
+std::string local_day(std::time_t t) {
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+TEST(CoreE2E, LogsFromAnEarlierDayAreRotatedAndOldOnesSwept) {
+  FerryEnv f("[log]\nkeep_days = 30\n");
+  std::time_t three_days_ago = std::time(nullptr) - 3 * 86400;
+  write_file(f.path("logs/daily.log"), "yesterday's line\n");
+  struct timeval times[2] = {{three_days_ago, 0}, {three_days_ago, 0}};
+  ASSERT_EQ(utimes(f.path("logs/daily.log").c_str(), times), 0);
+  std::string ancient = f.path("logs/daily.log." + local_day(std::time(nullptr) - 40 * 86400));
+  std::string recent = f.path("logs/daily.log." + local_day(std::time(nullptr) - 10 * 86400));
+  write_file(ancient, "old\n");
+  write_file(recent, "kept\n");
+
+  ASSERT_EQ(f.run({"run"}).exit_code, 0);
+  std::string rotated = f.path("logs/daily.log." + local_day(three_days_ago));
+  ASSERT_TRUE(file_exists(rotated));
+  EXPECT_EQ(read_file(rotated), "yesterday's line\n");
+  EXPECT_EQ(read_file(f.path("logs/daily.log")).find("yesterday's line"), std::string::npos);
+  EXPECT_NE(read_file(f.path("logs/daily.log")).find("run 1 ok"), std::string::npos);
+  EXPECT_FALSE(file_exists(ancient));  // older than keep_days
+  EXPECT_TRUE(file_exists(recent));
 }
 
 }  // namespace

@@ -1,0 +1,22 @@
+#include "ferry/base/text.h"
+
+#include <gtest/gtest.h>
+
+namespace ferry {
+namespace {
+
+TEST(TextTest, ParseInt64AcceptsWholeDecimalNumbers) {
+  EXPECT_EQ(parse_int64("0"), 0);
+  EXPECT_EQ(parse_int64("123"), 123);
+  EXPECT_EQ(parse_int64("-42"), -42);
+  EXPECT_EQ(parse_int64("9223372036854775807"), INT64_MAX);
+}
+
+TEST(TextTest, ParseInt64RejectsAnythingElse) {
+  for (const char* bad :
+       {"", "-", "+1", " 1", "1 ", "1.0", "1e3", "12a", "0x10", "9223372036854775808"})
+    EXPECT_FALSE(parse_int64(bad).has_value()) << bad;
+}
+
+}  // namespace
+}  // namespace ferry
