@@ -12,4 +12,15 @@ std::optional<int64_t> parse_int64(std::string_view text) {
   return value;
 }
 
+std::string mask_url_password(std::string text) {
+  auto scheme = text.find("://");
+  if (scheme == std::string::npos) return text;
+  auto end = text.find_first_of("/?#", scheme + 3);
+  auto at = text.rfind('@', end == std::string::npos ? text.size() : end);
+  auto colon = text.find(':', scheme + 3);
+  if (at != std::string::npos && at > scheme && colon != std::string::npos && colon < at)
+    text.replace(colon + 1, at - colon - 1, "********");
+  return text;
+}
+
 }  // namespace ferry

@@ -2,6 +2,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "ferry/base/text.h"
 #include "ferry/base/time.h"
 #include "ferry/config/config.h"
 
@@ -24,18 +25,6 @@ std::string quote(const std::string& s) {
     out.push_back(c);
   }
   return out + "\"";
-}
-
-// Masks the password of a URL's user-info (`smtp://user:pw@host` → `smtp://user:********@host`).
-std::string mask_url_password(std::string text) {
-  auto scheme = text.find("://");
-  if (scheme == std::string::npos) return text;
-  auto end = text.find_first_of("/?#", scheme + 3);
-  auto at = text.rfind('@', end == std::string::npos ? text.size() : end);
-  auto colon = text.find(':', scheme + 3);
-  if (at != std::string::npos && at > scheme && colon != std::string::npos && colon < at)
-    text.replace(colon + 1, at - colon - 1, "********");
-  return text;
 }
 
 void show_section(std::ostringstream& out, const Section& s, const std::string& header) {

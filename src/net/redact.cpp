@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "ferry/base/text.h"
+
 namespace ferry::net {
 namespace {
 
@@ -33,17 +35,7 @@ bool secret_param(const std::string& name) {
 }  // namespace
 
 std::string redact_url(const std::string& url) {
-  std::string out = url;
-  auto scheme = out.find("://");
-  if (scheme != std::string::npos) {
-    auto end = out.find_first_of("/?#", scheme + 3);
-    auto at = out.rfind('@', end == std::string::npos ? out.size() : end);
-    if (at != std::string::npos && at > scheme) {
-      auto colon = out.find(':', scheme + 3);
-      if (colon != std::string::npos && colon < at)
-        out.replace(colon + 1, at - colon - 1, "********");
-    }
-  }
+  std::string out = mask_url_password(url);
   auto q = out.find('?');
   if (q == std::string::npos) return out;
   std::string result = out.substr(0, q + 1);

@@ -18,5 +18,13 @@ TEST(TextTest, ParseInt64RejectsAnythingElse) {
     EXPECT_FALSE(parse_int64(bad).has_value()) << bad;
 }
 
+TEST(TextTest, MaskUrlPasswordHidesOnlyThePassword) {
+  EXPECT_EQ(mask_url_password("smtp://ops:pw@127.0.0.1:25"), "smtp://ops:********@127.0.0.1:25");
+  EXPECT_EQ(mask_url_password("https://u:p@h/x?y=a@b"), "https://u:********@h/x?y=a@b");
+  EXPECT_EQ(mask_url_password("https://h/path@x"), "https://h/path@x");
+  EXPECT_EQ(mask_url_password("smtp://ops@host"), "smtp://ops@host");
+  EXPECT_EQ(mask_url_password("not a url"), "not a url");
+}
+
 }  // namespace
 }  // namespace ferry

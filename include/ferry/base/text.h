@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace ferry {
@@ -10,5 +11,9 @@ namespace ferry {
 // The whole of `text` as a decimal int64 (optional leading '-'); nullopt for anything else:
 // empty text, other characters, leading '+' or spaces, or a value out of range.
 std::optional<int64_t> parse_int64(std::string_view text);
+
+// `text` with the password of a URL's user-info masked: `smtp://u:pw@host/x` becomes
+// `smtp://u:********@host/x`. Text without `scheme://user:password@` comes back unchanged.
+std::string mask_url_password(std::string text);
 
 }  // namespace ferry
