@@ -23,4 +23,18 @@ std::string mask_url_password(std::string text) {
   return text;
 }
 
+std::string trim(std::string_view text) {
+  const char* blanks = " \t\r\n";
+  size_t b = text.find_first_not_of(blanks);
+  if (b == std::string_view::npos) return "";
+  return std::string(text.substr(b, text.find_last_not_of(blanks) - b + 1));
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 }  // namespace ferry

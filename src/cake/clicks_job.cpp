@@ -83,9 +83,9 @@ class ClicksJob : public CakeJobBase {
                  job_label(job), name, reader.rows(), st.windows, st.calls, st.splits, st.pages,
                  st.timeouts);
     state::JobOutput output;
-    if (auto failure =
-            publish(path, name, reader.rows(), settings_.keep_local ? path : "", &output))
-      return failure;
+    if (auto st = publish(path, name, reader.rows(), settings_.keep_local ? path : "", &output);
+        !st)
+      return st.failure();
     int64_t done = hours_between(range.start, hour + kHour);
     state::JobStore(services_.store)
         .commit_unit(job.id, format_iso8601(hour + kHour), done,

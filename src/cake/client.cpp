@@ -3,19 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include "ferry/net/redact.h"
+#include "ferry/toolkit/api.h"
 
 namespace ferry::cake {
 namespace {
 
 using nlohmann::json;
-
-// One printable line of at most 200 bytes.
-std::string one_line(std::string text) {
-  for (char& c : text)
-    if (c == '\r' || c == '\n' || c == '\t') c = ' ';
-  if (text.size() > 200) text = text.substr(0, 197) + "...";
-  return text;
-}
 
 // CAKE's `d.message` or ASP.NET's `Message` from an error body, when it is JSON and has one.
 std::string body_message(const std::string& body, bool* aspnet_call_error) {
@@ -25,44 +18,28 @@ std::string body_message(const std::string& body, bool* aspnet_call_error) {
   if (doc.contains("Message") && doc["Message"].is_string()) {
     std::string m = doc["Message"].get<std::string>();
     if (aspnet_call_error) *aspnet_call_error = m.rfind("Invalid web service call", 0) == 0;
-    return one_line(m);
+    return toolkit::one_line(m);
   }
   if (doc.contains("d") && doc["d"].is_object()) {
     const json& d = doc["d"];
     if (d.contains("message") && d["message"].is_string())
-      return one_line(d["message"].get<std::string>());
+      return toolkit::one_line(d["message"].get<std::string>());
   }
   return "";
 }
 
-std::string tries(const net::HttpResponse& r) {
-  return r.attempts > 1 ? " after " + std::to_string(r.attempts) + " tries" : "";
-}
-
-// Replaces every occurrence of `secret` in `text`.
-std::string scrub(std::string text, const std::string& secret) {
-  if (secret.empty()) return text;
-  for (size_t p = text.find(secret); p != std::string::npos; p = text.find(secret, p))
-    text.replace(p, secret.size(), "********");
-  return text;
-}
-
 }  // namespace
 
-std::optional<Failure> classify_reply(const std::string& call, const net::HttpResponse& r) {
-  if (r.ok()) return std::nullopt;
-  std::string head = "cake: " + call + ": ";
-  if (r.error != net::TransportError::kNone) {
-    std::string msg = head + one_line(r.describe()) + tries(r);
-    return r.transient() ? Failure::transient(msg) : Failure::permanent(msg);
-  }
-  bool aspnet_call_error = false;
-  std::string detail = body_message(r.body, &aspnet_call_error);
-  std::string msg =
-      head + "HTTP " + std::to_string(r.status) + (detail.empty() ? "" : " " + detail);
-  if (r.status == 429 || (r.status >= 500 && !aspnet_call_error))
-    return Failure::transient(msg + tries(r));
-  return Failure::permanent(msg);
+Status classify_reply(const std::string& call, const net::HttpResponse& r,
+                      const std::string& api_key) {
+  toolkit::CallOptions o;
+  o.context = "cake: ";
+  o.secrets = {api_key};
+  // ASP.NET answers a malformed call with a 500 "Invalid web service call": retrying is futile.
+  o.detail = [](const net::HttpResponse& reply, bool* permanent) {
+    return body_message(reply.body, permanent);
+  };
+  return toolkit::classify(call, r, o);
 }
 
 CakeClient::CakeClient(net::HttpClient& http, const CakeSettings& settings, const Timer& timer)
@@ -100,9 +77,8 @@ CakeReply CakeClient::post(const std::string& url, std::string body, bool retry_
   reply.elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(timer_.elapsed_now() - started);
   reply.timed_out = response.error == net::TransportError::kTimeout;
-  if (auto failure = classify_reply("POST " + net::redact_url(url), response)) {
-    failure->message = scrub(std::move(failure->message), settings_.api_key);
-    reply.failure = std::move(failure);
+  if (auto st = classify_reply("POST " + net::redact_url(url), response, settings_.api_key); !st) {
+    reply.failure = st.failure();
     return reply;
   }
   reply.body = std::move(response.body);

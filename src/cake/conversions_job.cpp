@@ -149,9 +149,10 @@ class ConversionsJob : public CakeJobBase {
     }
     if (static_cast<uint64_t>(size) > cp.bytes) io::AppendFile(paths.part).truncate_to(cp.bytes);
     state::JobOutput output;
-    if (auto failure = publish(paths.part, paths.name, cp.rows,
-                               settings_.keep_local ? paths.final : "", &output))
-      return StepResult::failed(*failure);
+    if (auto st = publish(paths.part, paths.name, cp.rows, settings_.keep_local ? paths.final : "",
+                          &output);
+        !st)
+      return StepResult::failed(st.failure());
     cp.uploaded = true;
     int64_t total = total_windows(range);
     state::JobStore(services_.store)

@@ -2,13 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include "ferry/state/cake_store.h"
+#include "ferry/cake/store.h"
 
 namespace ferry::cake {
 
 CurrenciesResult load_currencies(state::Store& store, CakeClient& client,
                                  const std::string& admin_url, TimePoint now) {
-  state::CakeStore cache(store);
+  CakeStore cache(store);
   if (auto cached = cache.currencies(admin_url)) {
     auto age = now > cached->fetched_at ? now - cached->fetched_at : cached->fetched_at - now;
     if (age < kCurrencyCacheAge) {

@@ -1,7 +1,7 @@
 #include "cake/job_base.h"
 
 #include "ferry/cake/currencies.h"
-#include "ferry/crypto/hash.h"
+#include "ferry/toolkit/publish.h"
 
 namespace ferry::cake {
 
@@ -10,7 +10,7 @@ CakeJobBase::CakeJobBase(core::Services& services, CakeSettings settings, const 
 
 std::optional<Failure> CakeJobBase::prepare() {
   if (prepared_) return std::nullopt;
-  if (auto failure = check_settings(settings_)) return failure;
+  if (auto status = check_settings(settings_); !status) return status.failure();
   try {
     rules_.zone = TimeZone::load(settings_.timezone);
   } catch (const std::invalid_argument& e) {
@@ -43,30 +43,19 @@ WindowPolicy CakeJobBase::policy(Seconds max_window) const {
   return p;
 }
 
-std::optional<Failure> CakeJobBase::publish(const std::string& path, const std::string& name,
-                                            int64_t rows, const std::string& local_path,
-                                            state::JobOutput* out) {
-  std::string key = settings_.s3_prefix + name;
+Status CakeJobBase::publish(const std::string& path, const std::string& name, int64_t rows,
+                            const std::string& local_path, state::JobOutput* out) {
   try {
     if (!store_) store_ = services_.object_store(settings_.s3);
-    crypto::FileDigests digests = crypto::file_digests(path);
-    store_->put_file(key, path);
-    out->name = name;
-    out->path = local_path;
-    out->s3_target = settings_.s3;
-    out->s3_key = key;
-    out->size = static_cast<int64_t>(digests.bytes);
-    out->sha256 = crypto::hex_encode(digests.sha256);
-    out->rows = rows;
-    out->link = store_->presign_get(key, settings_.link_expires, services_.now);
-    out->link_expires_at = format_iso8601(services_.now + settings_.link_expires);
-  } catch (const OperationError& e) {
-    return Failure{e.kind(),
-                   "cake: upload of " + name + " to S3 target '" + settings_.s3 + "': " + e.what()};
   } catch (const UsageError& e) {
     return Failure::permanent("cake: upload of " + name + ": " + e.what());
   }
-  return std::nullopt;
+  toolkit::OutputFile file{path, name,       settings_.s3,          settings_.s3_prefix + name,
+                           rows, local_path, settings_.link_expires};
+  auto published = toolkit::publish_output(*store_, file, services_.wall.now());
+  if (!published) return published.failure().with_context("cake: ");
+  *out = std::move(*published);
+  return Status::ok();
 }
 
 core::StepResult CakeJobBase::guarded(const std::function<core::StepResult()>& fn) {

@@ -31,8 +31,8 @@ class CakeJobBase : public core::JobHandler {
   // Uploads `path` as `s3_prefix + name`, and fills `out` (local path `local_path`, size,
   // sha256, rows, a presigned link valid settings.link_expires). Failures keep the kind of the
   // S3 error.
-  std::optional<Failure> publish(const std::string& path, const std::string& name, int64_t rows,
-                                 const std::string& local_path, state::JobOutput* out);
+  Status publish(const std::string& path, const std::string& name, int64_t rows,
+                 const std::string& local_path, state::JobOutput* out);
   // Runs `fn`, turning OperationError (local files, S3) into a failure value.
   static core::StepResult guarded(const std::function<core::StepResult()>& fn);
   std::string job_label(const state::Job& job) const;

@@ -40,10 +40,6 @@ std::string currencies_url(std::string_view admin_url) {
   return base(admin_url) + "/api/1/get.asmx/Currencies";
 }
 
-std::string api_key_url(std::string_view admin_url) {
-  return base(admin_url) + "/api/1/get.asmx/GetAPIKey";
-}
-
 std::string clicks_request_body(std::string_view api_key, const ReportSlice& slice) {
   Body b;
   b["api_key"] = api_key;
@@ -87,13 +83,6 @@ std::string conversions_request_body(std::string_view api_key, const ReportSlice
 std::string currencies_request_body(std::string_view api_key) {
   Body b;
   b["api_key"] = api_key;
-  return b.dump(-1, ' ', false, Body::error_handler_t::replace);
-}
-
-std::string api_key_request_body(std::string_view username, std::string_view password) {
-  Body b;
-  b["username"] = username;
-  b["password"] = password;
   return b.dump(-1, ' ', false, Body::error_handler_t::replace);
 }
 

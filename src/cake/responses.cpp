@@ -60,18 +60,4 @@ CurrenciesResult parse_currencies(std::string_view body) {
   return result;
 }
 
-ApiKeyResult parse_api_key(std::string_view body) {
-  ApiKeyResult result;
-  auto doc = parse_body(body, "GetAPIKey", result.failure);
-  if (!doc) return result;
-  if (!doc->is_object() || !doc->contains("d") || !(*doc)["d"].is_string()) {
-    result.failure = Failure::permanent("cake: GetAPIKey: no key string in the response");
-    return result;
-  }
-  result.api_key = (*doc)["d"].get<std::string>();
-  if (result.api_key.empty())
-    result.failure = Failure::permanent("cake: GetAPIKey: login refused (empty key)");
-  return result;
-}
-
 }  // namespace ferry::cake

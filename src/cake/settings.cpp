@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "ferry/base/zone.h"
 #include "ferry/config/config.h"
 
 namespace ferry::cake {
@@ -17,10 +18,6 @@ bool starts_with(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
 }
 
-Failure bad(const std::string& what) {
-  return Failure::permanent("cake: [cake] " + what);
-}
-
 }  // namespace
 
 void declare_cake_config(config::ConfigSchema& schema) {
@@ -28,7 +25,7 @@ void declare_cake_config(config::ConfigSchema& schema) {
       .add_string("admin_url", "",
                   "CAKE admin instance, e.g. https://admin.example.com (https:// unless it says "
                   "http://)")
-      .add_string("api_key", "",
+      .add_secret("api_key",
                   "admin API key (Setup > Permissions > API Keys); env FERRY_CAKE_API_KEY")
       .add_int("clicks_api_version", 11, "version in /api/N/reports.asmx/Clicks", 1, 999)
       .add_int("conversions_api_version", 17, "version in /api/N/reports.asmx/EventConversions", 1,
@@ -104,26 +101,64 @@ std::optional<int> parse_time_of_day(std::string_view text) {
   return h * 60 + m;
 }
 
-std::optional<Failure> check_settings(CakeSettings& s) {
-  if (s.admin_url.empty()) return bad("admin_url is not set");
-  auto url = normalize_admin_url(s.admin_url);
-  if (!url) return bad("admin_url '" + s.admin_url + "' is not an http(s):// URL with a host");
-  s.admin_url = *url;
-  if (s.api_key.empty()) return bad("api_key is not set (or set FERRY_CAKE_API_KEY)");
-  if (s.api_key.size() > 50) return bad("api_key is longer than CAKE's 50 characters");
-  if (s.min_window < seconds(1)) return bad("min_window must be at least 1s");
-  if (s.click_window < s.min_window) return bad("click_window is shorter than min_window");
+namespace {
+
+struct Problem {
+  const char* key;  // the [cake] key whose value is wrong
+  std::string message;
+};
+
+// What a run would reject in `s`. `configured`: CAKE is in use (admin_url set or daily on),
+// so the keys a call needs must be set too.
+std::vector<Problem> problems(const CakeSettings& s, bool configured) {
+  std::vector<Problem> out;
+  auto add = [&](const char* key, std::string message) {
+    out.push_back({key, "[cake] " + std::move(message)});
+  };
+  if (configured && s.admin_url.empty()) add("admin_url", "admin_url is not set");
+  if (!s.admin_url.empty() && !normalize_admin_url(s.admin_url))
+    add("admin_url", "admin_url '" + s.admin_url + "' is not an http(s):// URL with a host");
+  if (configured && s.api_key.empty())
+    add("api_key", "api_key is not set (or set FERRY_CAKE_API_KEY)");
+  if (s.api_key.size() > 50) add("api_key", "api_key is longer than CAKE's 50 characters");
+  if (s.min_window < seconds(1)) add("min_window", "min_window must be at least 1s");
+  if (s.click_window < s.min_window) add("click_window", "click_window is shorter than min_window");
   if (s.conversion_window < s.min_window)
-    return bad("conversion_window is shorter than min_window");
-  if (s.timeout < std::chrono::milliseconds(1000)) return bad("timeout must be at least 1s");
+    add("conversion_window", "conversion_window is shorter than min_window");
+  if (s.timeout < std::chrono::milliseconds(1000)) add("timeout", "timeout must be at least 1s");
   if (s.connect_timeout < std::chrono::milliseconds(1000))
-    return bad("connect_timeout must be at least 1s");
+    add("connect_timeout", "connect_timeout must be at least 1s");
   if (s.link_expires < seconds(1) || s.link_expires > seconds(7 * 86400))
-    return bad("link_expires must be between 1s and 7d");
-  if (s.s3.empty()) return bad("s3 (the S3 target name) is empty");
-  if (s.output_dir.empty()) return bad("output_dir is empty");
-  if (!parse_time_of_day(s.daily_at)) return bad("daily_at '" + s.daily_at + "' is not HH:MM");
-  return std::nullopt;
+    add("link_expires", "link_expires must be between 1s and 7d");
+  if (s.s3.empty()) add("s3", "s3 (the S3 target name) is empty");
+  if (s.output_dir.empty()) add("output_dir", "output_dir is empty");
+  if (!parse_time_of_day(s.daily_at))
+    add("daily_at", "daily_at '" + s.daily_at + "' is not a time of day HH:MM (00:00 to 23:59)");
+  if (!TimeZone::find(s.timezone))
+    add("timezone", "timezone '" + s.timezone + "' is not in the time zone database");
+  return out;
+}
+
+}  // namespace
+
+Status check_settings(CakeSettings& s) {
+  auto found = problems(s, true);
+  if (!found.empty()) return Failure::permanent("cake: " + found.front().message);
+  s.admin_url = *normalize_admin_url(s.admin_url);
+  return Status::ok();
+}
+
+std::vector<core::ConfigProblem> check_config(const config::Config& config) {
+  CakeSettings s = read_settings(config);
+  const auto& section = config.table("cake");
+  bool configured = !s.admin_url.empty() || s.daily;
+  std::vector<core::ConfigProblem> out;
+  for (auto& p : problems(s, configured))
+    out.push_back({section.setting(p.key).origin, std::move(p.message)});
+  if (configured && !config.named("s3", s.s3))
+    out.push_back({section.setting("s3").origin,
+                   "[cake] s3 = '" + s.s3 + "' names no [s3." + s.s3 + "] target"});
+  return out;
 }
 
 }  // namespace ferry::cake

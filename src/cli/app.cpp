@@ -10,7 +10,6 @@
 #include "ferry/base/error.h"
 #include "ferry/log/logging.h"
 #include "ferry/net/curl_http.h"
-#include "ferry/s3/commands.h"
 
 #ifndef FERRY_VERSION
 #define FERRY_VERSION "0.1.0"
@@ -48,9 +47,9 @@ int run_main(int argc, char** argv) {
     add_run_commands(app, ctx, exit_code);
     add_job_commands(app, ctx, exit_code);
     add_config_commands(app, ctx, exit_code);
-    add_mindtrails_commands(app, ctx, exit_code);
-    add_cake_commands(app, ctx, exit_code);
-    s3::add_s3_commands(app, ctx, exit_code);
+    add_link_commands(app, ctx, exit_code);
+    add_s3_commands(app, ctx, exit_code);
+    for (const auto& pipeline : ctx.pipelines()) pipeline->add_commands(app, ctx, exit_code);
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

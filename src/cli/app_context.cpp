@@ -7,13 +7,18 @@
 #include "ferry/log/logging.h"
 #include "ferry/net/curl_http.h"
 #include "ferry/net/object_store.h"
+#include "ferry/net/redact.h"
 #include "ferry/net/retry.h"
 
 namespace ferry::cli {
 
 AppContext::AppContext(GlobalOptions& options)
-    : options_(options), env_(config::process_environment()) {
-  register_pipelines(registry_, schema_, env_);
+    : options_(options),
+      env_(config::process_environment()),
+      pipelines_(make_pipelines(env_)),
+      schema_(make_schema(pipelines_)),
+      registry_(core::make_registry(pipelines_)) {
+  net::add_secret_names(schema_.secret_key_names());
 }
 
 AppContext::~AppContext() = default;
@@ -32,9 +37,12 @@ const config::Config& AppContext::config() {
   lo.file_required = options_.config_given;
   lo.environment = env_;
   if (!options_.state_dir.empty()) lo.flags.push_back({"state.dir", options_.state_dir, "--state"});
-  config_ = config::load(schema_, lo);
+  config::Config loaded = config::load(schema_, lo);
+  log::add_secrets(loaded.secret_values());
+  auto problems = core::check_config(loaded, pipelines_);
+  if (!problems.empty()) throw UsageError(core::describe(problems));
+  config_ = std::move(loaded);
   log::init_console(console_level());
-  log::add_secrets(config_->secret_values());
   return *config_;
 }
 
@@ -53,6 +61,10 @@ TimePoint AppContext::now() {
   return *now_;
 }
 
+TimePoint AppContext::wall_now() {
+  return wall_clock_.now();
+}
+
 net::HttpClient& AppContext::http() {
   if (http_) return *http_;
   const auto& h = config().table("http");
@@ -61,14 +73,20 @@ net::HttpClient& AppContext::http() {
   policy.max_delay = h.duration("max_backoff");
   policy.retry_after_cap = h.duration("retry_after_cap");
   curl_ = net::make_curl_http_client();
-  http_ =
-      std::make_unique<net::RetryingHttpClient>(*curl_, policy, timer_, default_random(), now());
+  http_ = std::make_unique<net::RetryingHttpClient>(*curl_, policy, timer_, default_random(),
+                                                    wall_clock_);
   return *http_;
 }
 
 state::Store& AppContext::store() {
-  if (!store_) store_ = std::make_unique<state::Store>(config().table("state").str("dir"));
+  if (!store_)
+    store_ = std::make_unique<state::Store>(config().table("state").str("dir"),
+                                            core::state_components(pipelines_));
   return *store_;
+}
+
+int AppContext::run_task_now(const std::string& task, const core::TaskArgs& args) {
+  return run_tick(*this, task, args, false);
 }
 
 bool AppContext::interactive() const {

@@ -1,12 +1,13 @@
-// The real Context: config, clock, HTTP, state, logs and pipelines for one invocation.
+// The real Context: config, clocks, HTTP, state, logs and pipelines for one invocation.
 #pragma once
 
 #include <memory>
 #include <optional>
 
 #include "ferry/base/clock.h"
-#include "ferry/cli/context.h"
 #include "ferry/config/config.h"
+#include "ferry/core/context.h"
+#include "ferry/core/pipeline.h"
 #include "ferry/core/registry.h"
 #include "ferry/log/alerts.h"
 #include "ferry/net/http.h"
@@ -22,34 +23,40 @@ struct GlobalOptions {
   int verbosity = 0;          // -1 quiet, 0 normal, 1 verbose
 };
 
-class AppContext : public Context {
+class AppContext : public core::Context {
  public:
   explicit AppContext(GlobalOptions& options);
   ~AppContext() override;
 
+  // Loads the config and runs every check (core and pipelines): a value a run would reject is
+  // a UsageError naming where it was set.
   const config::Config& config() override;
   TimePoint now() override;
+  TimePoint wall_now() override;
   net::HttpClient& http() override;
   state::Store& store() override;
   const std::map<std::string, std::string>& environment() override { return env_; }
   bool interactive() const override;
+  std::unique_ptr<net::ObjectStore> object_store(const std::string& target) override;
+  void start_file_logging() override;
+  int run_task_now(const std::string& task, const core::TaskArgs& args) override;
 
-  // Starts the log files in log.dir (console only until then). Throws UsageError.
-  void start_file_logging();
   const core::Registry& registry() const { return registry_; }
+  const core::PipelineList& pipelines() const { return pipelines_; }
   const config::ConfigSchema& schema() const { return schema_; }
   GlobalOptions& options() { return options_; }
+  const Clock& wall_clock() const { return wall_clock_; }
   std::string console_level() const;
   // The lock file path under the state dir.
   std::string lock_path();
-  // Opens `[s3.NAME]` (for Services::object_store).
-  std::unique_ptr<net::ObjectStore> object_store(const std::string& target);
 
  private:
   GlobalOptions& options_;
   std::map<std::string, std::string> env_;
+  core::PipelineList pipelines_;
   config::ConfigSchema schema_;
   core::Registry registry_;
+  SystemClock wall_clock_;
   std::optional<config::Config> config_;
   std::optional<TimePoint> now_;
   RealTimer timer_;
@@ -60,9 +67,9 @@ class AppContext : public Context {
 };
 
 // Takes the run lock and runs: every due task and the queued jobs (only_task "" and jobs true,
-// the cron tick), or one task now whether due or not (`ferry export NAME`). Returns the exit
-// code; 0 without doing anything when another run holds the lock.
-int run_tick(AppContext& ctx, const std::string& only_task, bool jobs);
+// the cron tick), or one task now whether due or not, with `args` (`ferry export NAME`).
+// Returns the exit code; 0 without doing anything when another run holds the lock.
+int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args, bool jobs);
 
 // The [alerts] section as mailer and dispatcher settings.
 net::SmtpSettings smtp_settings(const config::Config& config);
@@ -72,11 +79,13 @@ log::AlertSettings alert_settings(const config::Config& config);
 void add_run_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_job_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_config_commands(CLI::App& app, AppContext& ctx, int& exit_code);
-void add_mindtrails_commands(CLI::App& app, AppContext& ctx, int& exit_code);
-void add_cake_commands(CLI::App& app, AppContext& ctx, int& exit_code);
+void add_link_commands(CLI::App& app, AppContext& ctx, int& exit_code);
+void add_s3_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 
-// Registers every pipeline's job kinds, tasks and config keys (src/cli/pipelines.cpp).
-void register_pipelines(core::Registry& registry, config::ConfigSchema& schema,
-                        const std::map<std::string, std::string>& env);
+// The pipelines of this build, one line each (src/cli/pipelines.cpp).
+core::PipelineList make_pipelines(const std::map<std::string, std::string>& env);
+
+// The schema of every key: the core's, the S3 targets', and each pipeline's.
+config::ConfigSchema make_schema(const core::PipelineList& pipelines);
 
 }  // namespace ferry::cli

@@ -1,4 +1,5 @@
-// The composition root's list of pipelines. Adding a pipeline means one line here.
+// The composition root's list of pipelines: adding a pipeline means one line in
+// make_pipelines() (and its folder). Everything else reaches it through core::Pipeline.
 #include "cli/app_context.h"
 #include "ferry/cake/pipeline.h"
 #include "ferry/mindtrails/task.h"
@@ -7,19 +8,29 @@
 #include "ferry/selftest/selftest.h"
 
 namespace ferry::cli {
+namespace {
 
-void register_pipelines(core::Registry& registry, config::ConfigSchema& schema,
-                        const std::map<std::string, std::string>& env) {
-  core::register_core_config(schema);
-  s3::register_s3_config(schema);
-  selftest::register_selftest(registry, env);
-  mindtrails::register_mindtrails(registry, schema);
-  cake::register_cake(registry, schema);
+void add(core::PipelineList& list, std::unique_ptr<core::Pipeline> pipeline) {
+  if (pipeline) list.push_back(std::move(pipeline));
 }
 
-}  // namespace ferry::cli
+}  // namespace
 
-namespace ferry::cli {
+core::PipelineList make_pipelines(const std::map<std::string, std::string>& env) {
+  core::PipelineList list;
+  add(list, selftest::make_pipeline(env));  // only with FERRY_SELFTEST=1
+  add(list, mindtrails::make_pipeline());
+  add(list, cake::make_pipeline());
+  return list;
+}
+
+config::ConfigSchema make_schema(const core::PipelineList& pipelines) {
+  config::ConfigSchema schema;
+  core::declare_core_config(schema);
+  s3::register_s3_config(schema);
+  for (const auto& p : pipelines) p->declare_config(schema);
+  return schema;
+}
 
 std::unique_ptr<net::ObjectStore> AppContext::object_store(const std::string& target) {
   return s3::make_s3_store(config(), target, http(), environment());

@@ -17,7 +17,7 @@
 
 namespace ferry::cli {
 
-int run_tick(AppContext& ctx, const std::string& only_task, bool jobs) {
+int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args, bool jobs) {
   const auto& config = ctx.config();
   ctx.start_file_logging();
   auto lock = core::RunLock::try_acquire(ctx.lock_path());
@@ -32,13 +32,14 @@ int run_tick(AppContext& ctx, const std::string& only_task, bool jobs) {
   log::OutboxAlertSink alerts(alert_store, ctx.now());
   net::CurlMailer mailer(smtp_settings(config));
   log::AlertDispatcher dispatcher(alert_store, mailer, alert_settings(config));
-  core::Services services{config,     ctx.store(),
-                          ctx.http(), alerts,
-                          ctx.now(),  budget,
-                          0,          [&ctx](const std::string& t) { return ctx.object_store(t); }};
+  core::Services services{
+      config, ctx.store(), ctx.http(),
+      alerts, ctx.now(),   ctx.wall_clock(),
+      budget, 0,           [&ctx](const std::string& t) { return ctx.object_store(t); }};
   core::RunOptions options;
   options.job_attempts = static_cast<int>(config.table("run").integer("job_attempts"));
   options.only_task = only_task;
+  options.task_args = args;
   options.jobs = jobs;
   options.force_tasks = !only_task.empty();
   core::Runner runner(ctx.registry(), services, &dispatcher, options);
@@ -80,7 +81,7 @@ void add_run_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
       "Takes the run lock (another run in progress: exits 0 at once), runs the scheduled\n"
       "pipelines that are due and the queued jobs, oldest first, until run.max_time; the rest\n"
       "continues on the next tick.\nExample: ferry --config config/ferry.toml run");
-  run->callback([&ctx, &exit_code] { exit_code = run_tick(ctx, "", true); });
+  run->callback([&ctx, &exit_code] { exit_code = run_tick(ctx, "", {}, true); });
 
   auto* status = app.add_subcommand("status", "lock, last run, queue depth, pending alerts");
   status->footer("Example: ferry status");

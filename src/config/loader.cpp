@@ -94,12 +94,6 @@ bool config_file_present(const std::string& path) {
   return true;
 }
 
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
 }  // namespace
 
 Section Loader::defaults(const SectionSpec& spec, const std::string& path) {

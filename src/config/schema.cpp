@@ -1,22 +1,14 @@
 #include <algorithm>
+#include <set>
 #include <stdexcept>
 
 #include "ferry/config/config.h"
 
 namespace ferry::config {
 
-bool is_secret_key(const std::string& key) {
-  static const char* kSecret[] = {"password",  "secret_access_key", "session_token",
-                                  "api_key",   "token_auth",        "apikey",
-                                  "passphrase"};
-  return std::any_of(std::begin(kSecret), std::end(kSecret),
-                     [&](const char* s) { return key == s; });
-}
-
 SectionSpec& SectionSpec::add(KeySpec spec) {
   if (find(spec.name))
     throw std::logic_error("config key declared twice: " + name_ + "." + spec.name);
-  spec.secret = is_secret_key(spec.name);
   keys_.push_back(std::move(spec));
   return *this;
 }
@@ -73,6 +65,16 @@ SectionSpec& SectionSpec::add_list(const std::string& key, std::vector<std::stri
   return add(std::move(k));
 }
 
+SectionSpec& SectionSpec::add_secret(const std::string& key, std::string help) {
+  KeySpec k;
+  k.name = key;
+  k.type = ValueType::kString;
+  k.default_value = std::string();
+  k.help = std::move(help);
+  k.secret = true;
+  return add(std::move(k));
+}
+
 const KeySpec* SectionSpec::find(const std::string& key) const {
   for (const auto& k : keys_)
     if (k.name == key) return &k;
@@ -93,6 +95,18 @@ const SectionSpec* ConfigSchema::find(const std::string& name) const {
   for (const auto& s : sections_)
     if (s->name() == name) return s.get();
   return nullptr;
+}
+
+}  // namespace ferry::config
+
+namespace ferry::config {
+
+std::vector<std::string> ConfigSchema::secret_key_names() const {
+  std::set<std::string> names;
+  for (const auto& section : sections_)
+    for (const auto& k : section->keys())
+      if (k.secret) names.insert(k.name);
+  return {names.begin(), names.end()};
 }
 
 }  // namespace ferry::config

@@ -23,7 +23,7 @@ const JobKind* Registry::find_job_kind(const std::string& name) const {
   return nullptr;
 }
 
-void register_core_config(config::ConfigSchema& schema) {
+void declare_core_config(config::ConfigSchema& schema) {
   using std::chrono::seconds;
   schema.section("state").add_string("dir", "state", "folder of ferry.db and ferry.lock");
   schema.section("log")
@@ -38,7 +38,7 @@ void register_core_config(config::ConfigSchema& schema) {
       .add_string("from", "ferry@localhost", "sender address")
       .add_list("to", {"ops@example.org"}, "recipients; empty disables mail")
       .add_string("username", "", "SMTP login (empty: none)")
-      .add_string("password", "", "SMTP password")
+      .add_secret("password", "SMTP password")
       .add_duration("min_interval", seconds(3600), "at most one mail per problem per interval")
       .add_string("subject_prefix", "[ferry]", "put before every subject")
       .add_duration("timeout", seconds(30), "SMTP exchange timeout");
@@ -46,9 +46,8 @@ void register_core_config(config::ConfigSchema& schema) {
       .add_duration("max_time", seconds(270), "no new unit of work starts after this")
       .add_int("job_attempts", 3, "failed tries (transient failures, crashes) before a job fails",
                1, 100);
+  // Timeouts are per API (each pipeline's and each S3 target's own keys); these are the retries.
   schema.section("http")
-      .add_duration("connect_timeout", seconds(10), "TCP/TLS connect timeout")
-      .add_duration("timeout", seconds(120), "whole-request timeout")
       .add_int("max_attempts", 5, "tries per request for timeouts, 429 and 5xx", 1, 20)
       .add_duration("max_backoff", seconds(30), "longest back-off between tries")
       .add_duration("retry_after_cap", seconds(120), "longest Retry-After honoured");

@@ -19,7 +19,7 @@ Runner::Runner(const Registry& registry, Services& services, log::AlertDispatche
 
 RunReport Runner::run() {
   state::RunStore runs(services_.store);
-  report_.run_id = runs.begin(services_.now, ::getpid());
+  report_.run_id = runs.begin(services_.wall.now(), ::getpid());
   services_.run_id = report_.run_id;
   spdlog::info("run {} started (clock {})", report_.run_id, format_iso8601(services_.now));
   recover_orphans();
@@ -30,7 +30,7 @@ RunReport Runner::run() {
     report_.counts.alerts_sent = flushed.mails_sent;
   }
   std::string note = report_.interrupted ? "time budget spent; the rest continues next run" : "";
-  runs.end(report_.run_id, services_.now, report_.outcome(), report_.counts, note);
+  runs.end(report_.run_id, services_.wall.now(), report_.outcome(), report_.counts, note);
   spdlog::info("run {} {}: {} units done, {} failed; {} jobs finished, {} failed; {} mails",
                report_.run_id, report_.outcome(), report_.counts.units_done,
                report_.counts.units_failed, report_.counts.jobs_finished,
@@ -56,18 +56,20 @@ void Runner::run_tasks() {
     }
     try {
       run_task(kind);
+    } catch (const OperationError& e) {
+      ++report_.counts.units_failed;
+      task_failed(kind, e.failure());
     } catch (const std::exception& e) {
       ++report_.counts.units_failed;
-      spdlog::error("{}: {}", kind.name, e.what());
-      services_.alerts.raise(kind.name + ":crash", kind.name + " stopped on an unexpected error",
-                             e.what());
+      task_failed(kind, Failure::permanent(std::string("unexpected error: ") + e.what()));
     }
   }
 }
 
 void Runner::run_task(const TaskKind& kind) {
   state::ScheduleStore schedule(services_.store);
-  auto task = kind.make(services_);
+  auto task =
+      kind.make(services_, options_.only_task == kind.name ? options_.task_args : TaskArgs{});
   if (!options_.force_tasks && !task->due(schedule.last_done(kind.name))) {
     spdlog::debug("{}: not due", kind.name);
     return;
@@ -81,7 +83,7 @@ void Runner::run_task(const TaskKind& kind) {
     StepResult r = task->step();
     if (r.status == StepStatus::kFailed) {
       ++report_.counts.units_failed;
-      spdlog::error("{}: {}", kind.name, r.failure.message);
+      task_failed(kind, r.failure);
       return;
     }
     ++report_.counts.units_done;
@@ -104,6 +106,8 @@ void Runner::run_jobs() {
     last = job->id;
     try {
       run_job(std::move(*job));
+    } catch (const OperationError& e) {
+      job_failed(*jobs.get(last), e.failure());
     } catch (const std::exception& e) {
       job_failed(*jobs.get(last), Failure::permanent(std::string("unexpected error: ") + e.what()));
     }
@@ -114,19 +118,19 @@ void Runner::run_job(state::Job job) {
   state::JobStore jobs(services_.store);
   const JobKind* kind = registry_.find_job_kind(job.kind);
   if (!kind) {
-    jobs.start(job.id, report_.run_id, services_.now);
+    jobs.start(job.id, report_.run_id, services_.wall.now());
     job_failed(job,
                Failure::permanent("no pipeline in this build handles kind '" + job.kind + "'"));
     return;
   }
-  if (!jobs.start(job.id, report_.run_id, services_.now)) return;
+  if (!jobs.start(job.id, report_.run_id, services_.wall.now())) return;
   job = *jobs.get(job.id);
   spdlog::info("job {} ({} {}..{}) started at {}/{}", job.id, job.kind, job.from_date, job.to_date,
                job.progress_done, job.progress_total);
   auto handler = kind->make(services_);
   while (true) {
     if (!services_.budget.can_start_unit()) {
-      jobs.finish(job.id, state::JobStatus::kQueued, "", services_.now);
+      jobs.finish(job.id, state::JobStatus::kQueued, "", services_.wall.now());
       report_.interrupted = true;
       spdlog::info("job {}: time budget spent at {}/{}; continuing next run", job.id,
                    job.progress_done, job.progress_total);
@@ -146,7 +150,7 @@ void Runner::run_job(state::Job job) {
     }
     job = std::move(*current);
     if (r.status == StepStatus::kDone) {
-      jobs.finish(job.id, state::JobStatus::kSucceeded, "", services_.now);
+      jobs.finish(job.id, state::JobStatus::kSucceeded, "", services_.wall.now());
       ++report_.counts.jobs_finished;
       spdlog::info("job {} ({}) succeeded", job.id, job.kind);
       return;
@@ -158,9 +162,9 @@ void Runner::job_failed(const state::Job& job, const Failure& failure) {
   state::JobStore jobs(services_.store);
   std::string reason = failure.message;
   if (failure.is_transient()) {
-    int failures = jobs.add_failure(job.id, failure.message, services_.now);
+    int failures = jobs.add_failure(job.id, failure.message, services_.wall.now());
     if (failures < options_.job_attempts) {
-      jobs.finish(job.id, state::JobStatus::kQueued, failure.message, services_.now);
+      jobs.finish(job.id, state::JobStatus::kQueued, failure.message, services_.wall.now());
       spdlog::warn("job {} ({}): {} (failure {} of {}; queued again, resuming from its checkpoint)",
                    job.id, job.kind, failure.message, failures, options_.job_attempts);
       return;
@@ -168,13 +172,31 @@ void Runner::job_failed(const state::Job& job, const Failure& failure) {
     reason = "gave up after " + std::to_string(failures) +
              (failures == 1 ? " failed try: " : " failed tries: ") + failure.message;
   }
-  jobs.finish(job.id, state::JobStatus::kFailed, reason, services_.now);
+  jobs.finish(job.id, state::JobStatus::kFailed, reason, services_.wall.now());
   ++report_.counts.jobs_failed;
   spdlog::error("job {} ({}) failed: {}", job.id, job.kind, reason);
   services_.alerts.raise(job.kind + ":job:" + std::to_string(job.id),
                          "job " + std::to_string(job.id) + " (" + job.kind + ") failed",
                          reason + "\n\nFinished work is kept; `ferry retry " +
                              std::to_string(job.id) + "` continues from the checkpoint.");
+}
+
+}  // namespace ferry::core
+
+namespace ferry::core {
+
+void Runner::task_failed(const TaskKind& kind, const Failure& failure) {
+  state::ScheduleStore schedule(services_.store);
+  int in_a_row = schedule.add_failure(kind.name);
+  spdlog::error("{}: {} ({} pass{} in a row failed)", kind.name, failure.message, in_a_row,
+                in_a_row == 1 ? "" : "es");
+  if (failure.is_transient() && in_a_row < options_.job_attempts) return;
+  services_.alerts.raise(
+      kind.name + ":task", kind.name + " failed",
+      failure.message +
+          (failure.is_transient() ? "\n\n" + std::to_string(in_a_row) + " passes in a row failed."
+                                  : std::string()) +
+          "\n\nThe task is tried again on every run.");
 }
 
 }  // namespace ferry::core

@@ -4,6 +4,7 @@
 
 #include "ferry/crypto/base64.h"
 #include "ferry/net/redact.h"
+#include "ferry/toolkit/api.h"
 
 namespace ferry::mindtrails {
 namespace {
@@ -39,57 +40,49 @@ net::HttpRequest ExportClient::request(const std::string& method, const std::str
   return r;
 }
 
-std::string ExportClient::describe(const std::string& what, const net::HttpResponse& r) const {
-  std::string line = what + ": " + r.describe();
-  if (r.attempts > 1) line += " after " + std::to_string(r.attempts) + " tries";
-  if (r.status == 401) line += " (bad user name or password)";
-  if (r.status == 403 && what.find("DELETE") == std::string::npos)
-    line += " (the account is not an admin of the site)";
-  std::string said = server_message(r.body);
-  if (!said.empty()) line += ": " + said;
-  return line;
+Failure ExportClient::failure(const std::string& call, const net::HttpResponse& r) const {
+  toolkit::CallOptions o;
+  o.secrets = {server_.password};
+  o.detail = [&call](const net::HttpResponse& reply, bool*) {
+    std::string hint;
+    if (reply.status == 401) hint = "(bad user name or password)";
+    if (reply.status == 403 && call.rfind("DELETE", 0) != 0)
+      hint = "(the account is not an admin of the site)";
+    std::string said = server_message(reply.body);
+    return hint + (hint.empty() || said.empty() ? "" : " ") + said;
+  };
+  return toolkit::classify(call, r, o).failure();
 }
 
-ListResult ExportClient::list_tables() {
-  ListResult out;
+Result<std::vector<TableInfo>> ExportClient::list_tables() {
   const std::string what = "GET " + url_for("");
   net::HttpResponse r = http_.send(request("GET", server_.export_url));
-  if (!r.ok()) {
-    out.error = describe(what, r);
-    return out;
-  }
+  if (!r.ok()) return failure(what, r);
   json doc = json::parse(r.body, nullptr, false);
-  if (!doc.is_array()) {
-    out.error = what + ": the reply is not a JSON array of tables";
-    return out;
-  }
+  if (!doc.is_array())
+    return Failure::permanent(what + ": the reply is not a JSON array of tables");
+  std::vector<TableInfo> tables;
   for (const auto& t : doc) {
-    if (!t.is_object() || !t.contains("name") || !t["name"].is_string()) {
-      out.error = what + ": a table entry has no name: " + t.dump().substr(0, 200);
-      out.tables.clear();
-      return out;
-    }
+    if (!t.is_object() || !t.contains("name") || !t["name"].is_string())
+      return Failure::permanent(what +
+                                ": a table entry has no name: " + toolkit::one_line(t.dump()));
     TableInfo info;
     info.name = t["name"].get<std::string>();
     info.deleteable =
         t.contains("deleteable") && t["deleteable"].is_boolean() && t["deleteable"].get<bool>();
     if (t.contains("size") && t["size"].is_number_integer()) info.size = t["size"].get<int64_t>();
-    out.tables.push_back(std::move(info));
+    tables.push_back(std::move(info));
   }
-  return out;
+  return tables;
 }
 
-FetchResult ExportClient::fetch(const std::string& table, int64_t greater_than) {
+Result<std::optional<std::string>> ExportClient::fetch(const std::string& table,
+                                                       int64_t greater_than) {
   std::string path = "/" + net::url_encode(table) + "?greaterThan=" + std::to_string(greater_than);
   net::HttpResponse r = http_.send(request("GET", server_.export_url + path));
-  FetchResult out;
-  out.status = r.status;
-  if (!r.ok()) {
-    out.error = describe("GET " + url_for(path), r);
-    return out;
-  }
-  out.body = std::move(r.body);
-  return out;
+  if (r.error == net::TransportError::kNone && r.status == 404) return std::optional<std::string>();
+  if (!r.ok()) return failure("GET " + url_for(path), r);
+  return std::optional<std::string>(std::move(r.body));
 }
 
 DeleteResult ExportClient::remove(const std::string& table, int64_t id) {
@@ -105,7 +98,7 @@ DeleteResult ExportClient::remove(const std::string& table, int64_t id) {
     out.error = "HTTP " + std::to_string(r.status) + ": " + server_message(r.body);
     return out;
   }
-  out.error = describe("DELETE " + url_for(path), r);
+  out.error = failure("DELETE " + url_for(path), r).message;
   return out;
 }
 

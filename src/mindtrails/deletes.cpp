@@ -5,12 +5,12 @@
 
 #include "ferry/log/alerts.h"
 #include "ferry/mindtrails/server_pass.h"
-#include "ferry/state/mindtrails_store.h"
+#include "ferry/mindtrails/store.h"
 
 namespace ferry::mindtrails {
 
 DeleteBatch send_delete_batch(PassContext& ctx, int limit) {
-  state::MindTrailsStore mt(ctx.store);
+  MindTrailsStore mt(ctx.store);
   const std::string& server = ctx.server.name;
   auto batch = mt.pending_deletes(server, limit);
   DeleteBatch out;
@@ -22,8 +22,8 @@ DeleteBatch send_delete_batch(PassContext& ctx, int limit) {
       it = deleteable.emplace(d.name, !t || t->deleteable).first;
     }
     if (!it->second) {
-      mt.finish_delete(server, d.name, d.row_id, state::DeleteStatus::kKept,
-                       "the table is not deleteable", ctx.now);
+      mt.finish_delete(server, d.name, d.row_id, DeleteStatus::kKept, "the table is not deleteable",
+                       ctx.now);
       ++out.kept;
       continue;
     }
@@ -31,11 +31,11 @@ DeleteBatch send_delete_batch(PassContext& ctx, int limit) {
     ctx.pause();
     switch (r.outcome) {
       case DeleteOutcome::kDeleted:
-        mt.finish_delete(server, d.name, d.row_id, state::DeleteStatus::kDeleted, "", ctx.now);
+        mt.finish_delete(server, d.name, d.row_id, DeleteStatus::kDeleted, "", ctx.now);
         ++out.deleted;
         break;
       case DeleteOutcome::kGone:
-        mt.finish_delete(server, d.name, d.row_id, state::DeleteStatus::kGone, r.error, ctx.now);
+        mt.finish_delete(server, d.name, d.row_id, DeleteStatus::kGone, r.error, ctx.now);
         ++out.gone;
         break;
       case DeleteOutcome::kForbidden: {
@@ -50,7 +50,7 @@ DeleteBatch send_delete_batch(PassContext& ctx, int limit) {
         break;
       }
       case DeleteOutcome::kFailed:
-        mt.finish_delete(server, d.name, d.row_id, state::DeleteStatus::kPending, r.error, ctx.now);
+        mt.finish_delete(server, d.name, d.row_id, DeleteStatus::kPending, r.error, ctx.now);
         ctx.alerts.raise(ctx.server.source() + ":" + d.name + ":delete",
                          "MindTrails " + server + ": delete failed (" + d.name + ")",
                          r.error +

@@ -8,8 +8,9 @@
 #include "ferry/base/error.h"
 #include "ferry/core/registry.h"
 #include "ferry/log/alerts.h"
-#include "ferry/state/mindtrails_store.h"
+#include "ferry/mindtrails/store.h"
 #include "ferry/state/runs.h"
+#include "ferry/toolkit/day_guard.h"
 
 namespace ferry::mindtrails {
 
@@ -89,9 +90,9 @@ void ServerPass::start() {
     return stop("key", "private key unusable", e.what());
   }
   ctx_.key = &*key_;
-  ListResult list = client_.list_tables();
-  if (!list.ok()) return stop("list", "table list failed", list.error);
-  for (const auto& t : list.tables) {
+  auto list = client_.list_tables();
+  if (!list) return stop("list", "table list failed", list.failure().message);
+  for (const auto& t : *list) {
     if (!safe_table_name(t.name)) {
       spdlog::error(
           "mindtrails: {}: the table list names '{}', which cannot be a file name; "
@@ -101,8 +102,8 @@ void ServerPass::start() {
     }
     if (server_.wants(t.name) && t.size > 0) tables_.push_back(t);
   }
-  spdlog::info("mindtrails: {}: {} tables listed, {} with rows to read", server_.name,
-               list.tables.size(), tables_.size());
+  spdlog::info("mindtrails: {}: {} tables listed, {} with rows to read", server_.name, list->size(),
+               tables_.size());
   phase_ = Phase::kTables;
 }
 
@@ -156,10 +157,9 @@ void ServerPass::digest() {
     lines += "  " + table + ": " + std::to_string(n) + " rows\n";
     total += n;
   }
-  state::MarkStore marks(services_.store);
-  const std::string source = server_.source() + ":digest";
-  const std::string today = format_date(local_date(services_.now));
-  if (marks.get(source, "leftovers") == today) {
+  toolkit::DayGuard guard(services_.store, server_.source() + ":digest");
+  const Date today = local_date(services_.now);
+  if (guard.done("leftovers", today)) {
     spdlog::info(
         "mindtrails: {}: {} exported rows are still on deleteable tables (alerted "
         "today already)",
@@ -176,7 +176,7 @@ void ServerPass::digest() {
                              server_.name + ":\n" + lines + "\n" + why +
                              " The server's watchdog and its maxRecords limit count them.\n"
                              "This digest is sent once a day.");
-  marks.set(source, "leftovers", today, services_.now);
+  guard.mark("leftovers", today, services_.now);
 }
 
 }  // namespace ferry::mindtrails

@@ -57,10 +57,10 @@ void register_mindtrails_config(config::ConfigSchema& schema) {
       .add_string("url", "https://mindtrails.example.edu/api/export",
                   "export API: ends in /api/export (or /api/, and export is added)")
       .add_string("username", "", "HTTP Basic account, an admin of the site")
-      .add_string("password", "", "its password")
+      .add_secret("password", "its password")
       .add_string("private_key", "keys/private_key.pem",
                   "PEM private key (PKCS#1 or PKCS#8) for participantRSA cells")
-      .add_string("passphrase", "", "passphrase of an encrypted private key")
+      .add_secret("passphrase", "passphrase of an encrypted private key")
       .add_string("padding", "pkcs1", "RSA padding the server encrypts with", {"pkcs1", "oaep"})
       .add_bool("delete", false, "delete exported rows from tables the server marks deleteable")
       .add_string("data_dir", "data/mindtrails",
@@ -102,6 +102,42 @@ std::vector<ServerSettings> server_settings(const config::Config& config) {
       throw UsageError("[[mindtrails.server]] '" + s.name + "' and '" + it->second +
                        "' share data_dir " + s.data_dir + ": give each server its own folder");
     out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace ferry::mindtrails
+
+namespace ferry::mindtrails {
+
+std::vector<core::ConfigProblem> check_config(const config::Config& config) {
+  std::vector<core::ConfigProblem> out;
+  std::map<std::string, std::string> dirs;  // normalised data_dir -> server
+  std::map<std::string, int> names;
+  for (const auto& s : config.entries("mindtrails.server")) {
+    const std::string name = s.str("name");
+    const std::string where = "[[mindtrails.server]] '" + name + "'";
+    auto add = [&](const char* key, std::string message) {
+      out.push_back({s.setting(key).origin, std::move(message)});
+    };
+    if (name.empty()) add("name", "a [[mindtrails.server]] has an empty name");
+    if (++names[name] == 2)
+      add("name", "two [[mindtrails.server]] entries are named '" + name + "'");
+    if (s.str("url").empty()) add("url", where + " has no url");
+    if (s.str("data_dir").empty()) {
+      add("data_dir", where + " has no data_dir");
+      continue;
+    }
+    std::string dir = std::filesystem::path(s.str("data_dir")).lexically_normal().string();
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    auto [it, fresh] = dirs.emplace(dir, name);
+    if (!fresh)
+      add("data_dir", where + " and '" + it->second + "' share data_dir " + s.str("data_dir") +
+                          ": give each server its own folder");
+    if (s.duration("connect_timeout") < std::chrono::seconds(1))
+      add("connect_timeout", where + " connect_timeout must be at least 1s");
+    if (s.duration("timeout") < std::chrono::seconds(1))
+      add("timeout", where + " timeout must be at least 1s");
   }
   return out;
 }

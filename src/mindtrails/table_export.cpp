@@ -12,8 +12,8 @@
 #include "ferry/log/alerts.h"
 #include "ferry/mindtrails/decrypt.h"
 #include "ferry/mindtrails/names.h"
+#include "ferry/mindtrails/store.h"
 #include "ferry/mindtrails/table_csv.h"
-#include "ferry/state/mindtrails_store.h"
 #include "ferry/state/runs.h"
 #include "mindtrails/reply.h"
 
@@ -61,7 +61,7 @@ bool TableExporter::deletes_allowed() const {
 }
 
 TableResult TableExporter::run(bool last_try) {
-  state::MindTrailsStore mt(ctx_.store);
+  MindTrailsStore mt(ctx_.store);
   auto mark = state::MarkStore(ctx_.store).get(ctx_.server.source(), info_.name);
   auto benchmark = mark ? parse_int64(*mark) : std::optional<int64_t>(0);
   if (!benchmark)
@@ -101,13 +101,13 @@ TableResult TableExporter::run(bool last_try) {
 TableResult TableExporter::fetch_and_export(Reply& reply, int64_t benchmark, bool last_try,
                                             std::optional<int64_t> greater_than) {
   auto fetched = ctx_.client.fetch(info_.name, greater_than.value_or(benchmark));
-  if (!fetched.ok()) {
-    if (!fetched.not_found()) return fail("fetch", "table download failed", fetched.error);
-    spdlog::warn("mindtrails: {}: {} is listed but the server does not know it: {}",
-                 ctx_.server.name, info_.name, fetched.error);
+  if (!fetched) return fail("fetch", "table download failed", fetched.failure().message);
+  if (!fetched->has_value()) {
+    spdlog::warn("mindtrails: {}: {} is listed but the server does not know it (HTTP 404)",
+                 ctx_.server.name, info_.name);
     return {};
   }
-  reply.body = std::move(fetched.body);
+  reply.body = std::move(**fetched);
   if (auto bad = split(reply, benchmark); !bad.empty())
     return fail("fetch", "unreadable table download",
                 ctx_.client.url_for("/" + info_.name) + ": " + bad);

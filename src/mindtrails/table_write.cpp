@@ -8,10 +8,11 @@
 #include "ferry/base/error.h"
 #include "ferry/mindtrails/decrypt.h"
 #include "ferry/mindtrails/names.h"
+#include "ferry/mindtrails/store.h"
 #include "ferry/mindtrails/table_csv.h"
 #include "ferry/mindtrails/table_export.h"
-#include "ferry/state/mindtrails_store.h"
 #include "ferry/state/runs.h"
+#include "ferry/toolkit/day_guard.h"
 #include "mindtrails/reply.h"
 
 namespace ferry::mindtrails {
@@ -91,7 +92,7 @@ void TableExporter::decrypt(Reply& reply) {
 
 TableResult TableExporter::write_rows(const Reply& reply) {
   TableResult result;
-  state::MindTrailsStore mt(ctx_.store);
+  MindTrailsStore mt(ctx_.store);
   const bool deletes = deletes_allowed();
   for (const auto& seg : segments(reply.fresh)) {
     const auto keys = seg.front()->sorted_keys();
@@ -138,7 +139,7 @@ TableResult TableExporter::write_rows(const Reply& reply) {
 
 void TableExporter::queue_leftovers(const Reply& reply) {
   if (reply.old_ids.empty() || !deletes_allowed()) return;
-  state::MindTrailsStore mt(ctx_.store);
+  MindTrailsStore mt(ctx_.store);
   int queued = 0;
   ctx_.store.transaction(
       [&] { queued = mt.queue_deletes(ctx_.server.name, info_.name, reply.old_ids, ctx_.now); });
@@ -151,16 +152,13 @@ void TableExporter::queue_leftovers(const Reply& reply) {
 
 bool TableExporter::sweep_wanted(const Reply& reply) {
   if (!deletes_allowed() || !reply.old_ids.empty() || benchmark_ <= 0) return false;
-  int64_t pending = state::MindTrailsStore(ctx_.store).count_pending(ctx_.server.name, info_.name);
+  int64_t pending = MindTrailsStore(ctx_.store).count_pending(ctx_.server.name, info_.name);
   int64_t unknown = info_.size - pending;  // new rows were queued, so pending counts them
   if (unknown <= 0) return false;
   // At most once a day per table, so a table whose size never adds up is not re-read in full
   // every five minutes.
-  state::MarkStore marks(ctx_.store);
-  const std::string source = ctx_.server.source() + ":sweep";
-  const std::string today = format_date(local_date(ctx_.now));
-  if (marks.get(source, info_.name) == today) return false;
-  marks.set(source, info_.name, today, ctx_.now);
+  toolkit::DayGuard guard(ctx_.store, ctx_.server.source() + ":sweep");
+  if (!guard.claim(info_.name, local_date(ctx_.now), ctx_.now)) return false;
   spdlog::info(
       "mindtrails: {}: {}: about {} rows exported earlier may still be on the server; "
       "reading the whole table once to queue their deletes",

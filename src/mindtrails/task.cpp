@@ -5,13 +5,14 @@
 #include "ferry/base/error.h"
 #include "ferry/log/alerts.h"
 #include "ferry/mindtrails/server_pass.h"
+#include "ferry/mindtrails/store.h"
 #include "ferry/net/redact.h"
+#include "mindtrails/commands.h"
 
 namespace ferry::mindtrails {
 
-MindTrailsTask::MindTrailsTask(core::Services& services, std::string only_server,
-                               std::chrono::milliseconds step_pause)
-    : services_(services), only_server_(std::move(only_server)), step_pause_(step_pause) {}
+MindTrailsTask::MindTrailsTask(core::Services& services, std::string only_server)
+    : services_(services), only_server_(std::move(only_server)) {}
 
 MindTrailsTask::~MindTrailsTask() = default;
 
@@ -42,7 +43,7 @@ core::StepResult MindTrailsTask::step() {
   if (!pass_) {
     spdlog::info("mindtrails: {}: pass started ({})", servers_[index_].name,
                  net::redact_url(servers_[index_].export_url));
-    pass_ = std::make_unique<ServerPass>(servers_[index_], pipeline_, services_, step_pause_);
+    pass_ = std::make_unique<ServerPass>(servers_[index_], pipeline_, services_);
   }
   if (!pass_->step()) return core::StepResult::more();
   for (const auto& f : pass_->failures()) failures_.push_back(servers_[index_].name + ": " + f);
@@ -60,21 +61,43 @@ core::StepResult MindTrailsTask::finish() {
   return core::StepResult::failed(Failure::transient(line));
 }
 
-std::unique_ptr<core::ScheduledTask> TaskFactory::make(core::Services& services) const {
-  return std::make_unique<MindTrailsTask>(services, only_server_, step_pause_);
-}
+namespace {
 
-TaskFactory& task_factory() {
-  static TaskFactory factory;
-  return factory;
-}
+class MindTrailsPipeline : public core::Pipeline {
+ public:
+  std::string name() const override { return "mindtrails"; }
+  void declare_config(config::ConfigSchema& schema) const override {
+    register_mindtrails_config(schema);
+  }
+  std::vector<core::ConfigProblem> check(const config::Config& config) const override {
+    return check_config(config);
+  }
+  std::vector<state::Migration> migrations() const override { return mindtrails::migrations(); }
 
-void register_mindtrails(core::Registry& registry, config::ConfigSchema& schema) {
-  register_mindtrails_config(schema);
-  registry.add_task({"mindtrails",
-                     "every run: new MindTrails rows to daily CSVs (raw backup first), then "
-                     "server-side deletes",
-                     [](core::Services& services) { return task_factory().make(services); }});
+  std::vector<core::TaskKind> tasks() const override {
+    return {{"mindtrails",
+             "every run: new MindTrails rows to daily CSVs (raw backup first), then "
+             "server-side deletes",
+             [](core::Services& services, const core::TaskArgs& args) {
+               std::string server;
+               for (const auto& [key, value] : args) {
+                 if (key != "server")
+                   throw UsageError("mindtrails takes no argument '" + key + "'");
+                 server = value;
+               }
+               return std::make_unique<MindTrailsTask>(services, server);
+             }}};
+  }
+
+  void add_commands(CLI::App& app, core::Context& ctx, int& exit_code) const override {
+    add_mindtrails_commands(app, ctx, exit_code);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<core::Pipeline> make_pipeline() {
+  return std::make_unique<MindTrailsPipeline>();
 }
 
 }  // namespace ferry::mindtrails

@@ -2,37 +2,40 @@
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
+#include <set>
 
 #include "ferry/base/text.h"
 
 namespace ferry::net {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
+// Names declared secret by the config schema (add_secret_names); read-mostly, set at start-up.
+std::mutex g_mutex;
+std::set<std::string>& declared_names() {
+  static std::set<std::string> names;
+  return names;
 }
 
 bool secret_param(const std::string& name) {
-  static const char* kNames[] = {"api_key",
-                                 "apikey",
-                                 "token_auth",
-                                 "password",
-                                 "passwd",
-                                 "secret",
-                                 "token",
-                                 "access_token",
-                                 "x-amz-signature",
-                                 "x-amz-credential",
-                                 "x-amz-security-token",
-                                 "signature",
-                                 "awsaccesskeyid"};
+  // Parameters that carry credentials in any HTTP API, and AWS's presigned-URL parameters.
+  static const char* kNames[] = {
+      "password",     "passwd",          "secret",           "token",
+      "access_token", "x-amz-signature", "x-amz-credential", "x-amz-security-token",
+      "signature",    "awsaccesskeyid"};
   std::string n = lower(name);
-  return std::any_of(std::begin(kNames), std::end(kNames), [&](const char* k) { return n == k; });
+  if (std::any_of(std::begin(kNames), std::end(kNames), [&](const char* k) { return n == k; }))
+    return true;
+  std::lock_guard<std::mutex> lock(g_mutex);
+  return declared_names().count(n) > 0;
 }
 
 }  // namespace
+
+void add_secret_names(const std::vector<std::string>& names) {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  for (const auto& n : names) declared_names().insert(lower(n));
+}
 
 std::string redact_url(const std::string& url) {
   std::string out = mask_url_password(url);
@@ -60,7 +63,8 @@ std::string redact_header(const std::string& name, const std::string& value) {
   std::string n = lower(name);
   for (const char* k : kSecret)
     if (n == k) return "********";
-  return value;
+  std::lock_guard<std::mutex> lock(g_mutex);
+  return declared_names().count(n) > 0 ? "********" : value;
 }
 
 }  // namespace ferry::net

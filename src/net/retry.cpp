@@ -32,12 +32,8 @@ std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& va
 }
 
 RetryingHttpClient::RetryingHttpClient(HttpClient& inner, RetryPolicy policy, Timer& timer,
-                                       RandomUnit random, TimePoint wall_now)
-    : inner_(inner),
-      policy_(policy),
-      timer_(timer),
-      random_(std::move(random)),
-      wall_now_(wall_now) {}
+                                       RandomUnit random, const Clock& wall)
+    : inner_(inner), policy_(policy), timer_(timer), random_(std::move(random)), wall_(wall) {}
 
 HttpResponse RetryingHttpClient::send(const HttpRequest& request) {
   int max = request.max_attempts > 0 ? request.max_attempts : policy_.max_attempts;
@@ -49,7 +45,7 @@ HttpResponse RetryingHttpClient::send(const HttpRequest& request) {
     if (!request.retry_timeouts && r.error == TransportError::kTimeout) return r;
     auto wait = backoff_delay(policy_, attempt, random_());
     if (auto ra = r.header("retry-after")) {
-      if (auto parsed = parse_retry_after(*ra, wall_now_))
+      if (auto parsed = parse_retry_after(*ra, wall_.now()))
         wait = std::min(*parsed, policy_.retry_after_cap);
     }
     spdlog::debug("{} {}: {} (try {}/{}), retrying in {} ms", request.method,

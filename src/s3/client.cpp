@@ -1,4 +1,5 @@
 #include "ferry/s3/client.h"
+#include "ferry/base/text.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -22,11 +23,6 @@
 
 namespace ferry::s3 {
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string error_code(const net::HttpResponse& r) {
   auto doc = parse_error(r.body);

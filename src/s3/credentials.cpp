@@ -1,4 +1,5 @@
 #include "ferry/s3/credentials.h"
+#include "ferry/base/text.h"
 
 #include <fstream>
 #include <optional>
@@ -8,13 +9,6 @@
 
 namespace ferry::s3 {
 namespace {
-
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
 
 std::string env_value(const Environment& env, const std::string& name) {
   auto it = env.find(name);

@@ -1,4 +1,5 @@
 #include "ferry/s3/sigv4.h"
+#include "ferry/base/text.h"
 
 #include <time.h>
 
@@ -12,12 +13,6 @@ namespace {
 
 bool is_unreserved(unsigned char c) {
   return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // Trims the ends and collapses runs of spaces into one, as SigV4 asks of header values.

@@ -33,8 +33,8 @@ void register_s3_config(config::ConfigSchema& schema) {
           "address buckets as endpoint/bucket (MinIO, Ceph, s3rver) instead of bucket.endpoint")
       .add_string("access_key_id", "",
                   "access key id; else AWS_ACCESS_KEY_ID or ~/.aws/credentials")
-      .add_string("secret_access_key", "", "secret access key (kept out of logs)")
-      .add_string("session_token", "", "session token for temporary credentials")
+      .add_secret("secret_access_key", "secret access key (kept out of logs)")
+      .add_secret("session_token", "session token for temporary credentials")
       .add_string("profile", "", "profile in ~/.aws/credentials; else AWS_PROFILE or default")
       .add_int("multipart_threshold", 16 * 1024 * 1024,
                "files larger than this many bytes are uploaded in parts", kMinPart, kMaxPart)

@@ -52,19 +52,45 @@ class AlarmTask : public core::ScheduledTask {
   bool critical_;
 };
 
+class SelftestPipeline : public core::Pipeline {
+ public:
+  explicit SelftestPipeline(const std::map<std::string, std::string>& env)
+      : units_(std::stoi(env_or(env, "FERRY_SELFTEST_UNITS", "3"))),
+        sleep_ms_(std::stoi(env_or(env, "FERRY_SELFTEST_SLEEP_MS", "0"))),
+        fail_(env_or(env, "FERRY_SELFTEST_FAIL", "")),
+        critical_(env_or(env, "FERRY_SELFTEST_CRITICAL", "") == "1") {}
+
+  std::string name() const override { return "selftest"; }
+  void declare_config(config::ConfigSchema&) const override {}
+  std::vector<core::ConfigProblem> check(const config::Config&) const override { return {}; }
+
+  std::vector<core::JobKind> job_kinds() const override {
+    int units = units_, sleep_ms = sleep_ms_;
+    std::string fail = fail_;
+    return {{"selftest", "test-only job of N units", [=](core::Services& s) {
+               return std::make_unique<SelftestJob>(s, units, sleep_ms, fail);
+             }}};
+  }
+  std::vector<core::TaskKind> tasks() const override {
+    bool critical = critical_;
+    return {{"selftest-alarm", "test-only task that raises an alert",
+             [=](core::Services& s, const core::TaskArgs&) {
+               return std::make_unique<AlarmTask>(s, critical);
+             }}};
+  }
+
+ private:
+  int units_;
+  int sleep_ms_;
+  std::string fail_;
+  bool critical_;
+};
+
 }  // namespace
 
-void register_selftest(core::Registry& registry, const std::map<std::string, std::string>& env) {
-  if (env_or(env, "FERRY_SELFTEST", "") != "1") return;
-  int units = std::stoi(env_or(env, "FERRY_SELFTEST_UNITS", "3"));
-  int sleep_ms = std::stoi(env_or(env, "FERRY_SELFTEST_SLEEP_MS", "0"));
-  std::string fail = env_or(env, "FERRY_SELFTEST_FAIL", "");
-  bool critical = env_or(env, "FERRY_SELFTEST_CRITICAL", "") == "1";
-  registry.add_job_kind({"selftest", "test-only job of N units", [=](core::Services& s) {
-                           return std::make_unique<SelftestJob>(s, units, sleep_ms, fail);
-                         }});
-  registry.add_task({"selftest-alarm", "test-only task that raises an alert",
-                     [=](core::Services& s) { return std::make_unique<AlarmTask>(s, critical); }});
+std::unique_ptr<core::Pipeline> make_pipeline(const std::map<std::string, std::string>& env) {
+  if (env_or(env, "FERRY_SELFTEST", "") != "1") return nullptr;
+  return std::make_unique<SelftestPipeline>(env);
 }
 
 }  // namespace ferry::selftest

@@ -119,41 +119,19 @@ CREATE TABLE run_stats (
 );
 )sql";
 
-const char* kCake = R"sql(
-CREATE TABLE cake_currencies (
-  admin_url   TEXT NOT NULL,                -- which CAKE instance
-  currency_id TEXT NOT NULL,                -- the id as text, as rows carry it
-  abbr        TEXT NOT NULL,                -- e.g. USD
-  fetched_at  TEXT NOT NULL,
-  PRIMARY KEY (admin_url, currency_id)
+// Versions of the other components' schemas (each pipeline's own tables, see Component).
+// Files made before components had their own numbers got the CAKE and MindTrails tables from
+// core migrations 3 and 4; those files start their components at version 1.
+const char* kComponents = R"sql(
+CREATE TABLE schema_versions (
+  component TEXT PRIMARY KEY,               -- e.g. 'cake'
+  version   INTEGER NOT NULL
 );
-)sql";
-
-const char* kMindTrails = R"sql(
-CREATE TABLE mindtrails_tables (
-  server      TEXT NOT NULL,
-  name        TEXT NOT NULL,                -- the server's table name, exact
-  deleteable  INTEGER NOT NULL DEFAULT 1,   -- 0 once the server answered 403 to a delete
-  csv_path    TEXT NOT NULL DEFAULT '',     -- the CSV rows are appended to now
-  csv_size    INTEGER NOT NULL DEFAULT 0,   -- its size when the benchmark last moved
-  csv_header  TEXT NOT NULL DEFAULT '',     -- its header (JSON array of keys)
-  updated_at  TEXT NOT NULL,
-  PRIMARY KEY (server, name)
-);
-
-CREATE TABLE mindtrails_deletes (
-  server      TEXT NOT NULL,
-  name        TEXT NOT NULL,
-  row_id      INTEGER NOT NULL,
-  status      TEXT NOT NULL DEFAULT 'pending'
-              CHECK (status IN ('pending','deleted','gone','kept')),
-  attempts    INTEGER NOT NULL DEFAULT 0,
-  last_error  TEXT NOT NULL DEFAULT '',
-  created_at  TEXT NOT NULL,
-  updated_at  TEXT NOT NULL,
-  PRIMARY KEY (server, name, row_id)
-);
-CREATE INDEX mindtrails_deletes_pending ON mindtrails_deletes(server, status);
+INSERT INTO schema_versions (component, version)
+  SELECT 'cake', 1 WHERE EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'cake_currencies');
+INSERT INTO schema_versions (component, version)
+  SELECT 'mindtrails', 1 WHERE EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'mindtrails_tables');
+ALTER TABLE schedule ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;  -- failed passes in a row
 )sql";
 
 }  // namespace
@@ -162,8 +140,10 @@ const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kAll = {
       {1, "core: runs, jobs, outputs, marks, schedule, alert outbox", kCore},
       {2, "run_stats: per-run counters", kRunStats},
-      {3, "cake: currency cache", kCake},
-      {4, "mindtrails: table state, pending deletes", kMindTrails},
+      // 3 and 4 made the CAKE and MindTrails tables; those are now their components' own.
+      {3, "(moved to the cake component)", "-- nothing"},
+      {4, "(moved to the mindtrails component)", "-- nothing"},
+      {5, "schema_versions: one version per component; schedule failures", kComponents},
   };
   return kAll;
 }

@@ -118,14 +118,24 @@ std::optional<TimePoint> ScheduleStore::last_done(const std::string& task) {
   SQLite::Statement q(store_.db(), "SELECT last_done FROM schedule WHERE task = ?");
   q.bind(1, task);
   if (!q.executeStep()) return std::nullopt;
-  return parse_iso8601(q.getColumn(0).getString());
+  return parse_iso8601(q.getColumn(0).getString());  // '' (failed before any pass): nullopt
+}
+
+int ScheduleStore::add_failure(const std::string& task) {
+  SQLite::Statement q(store_.db(),
+                      "INSERT INTO schedule(task, last_done, failures) VALUES (?, '', 1) "
+                      "ON CONFLICT(task) DO UPDATE SET failures = failures + 1 "
+                      "RETURNING failures");
+  q.bind(1, task);
+  q.executeStep();
+  return q.getColumn(0).getInt();
 }
 
 void ScheduleStore::set_done(const std::string& task, TimePoint at, int64_t run_id) {
   SQLite::Statement q(store_.db(),
                       "INSERT INTO schedule(task, last_done, last_run) VALUES (?,?,?) "
                       "ON CONFLICT(task) DO UPDATE SET last_done = excluded.last_done, "
-                      "last_run = excluded.last_run");
+                      "last_run = excluded.last_run, failures = 0");
   q.bind(1, task);
   q.bind(2, format_iso8601(at));
   q.bind(3, run_id);

@@ -1,5 +1,6 @@
 #include "ferry/state/store.h"
 
+#include <SQLiteCpp/Savepoint.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
@@ -9,7 +10,22 @@
 
 namespace ferry::state {
 
-Store::Store(const std::string& dir) : path_(dir + "/ferry.db") {
+namespace {
+
+// SQLite's complaint as an OperationError: a busy or locked database may pass (transient),
+// anything else will not (permanent).
+OperationError translate(const SQLite::Exception& e, const std::string& path) {
+  int code = e.getErrorCode() & 0xff;
+  bool busy = code == SQLITE_BUSY || code == SQLITE_LOCKED;
+  return OperationError(
+      busy ? FailureKind::kTransient : FailureKind::kPermanent,
+      "state " + path + ": " + e.what() + (busy ? " (another program holds a lock on it)" : ""));
+}
+
+}  // namespace
+
+Store::Store(const std::string& dir, const std::vector<Component>& components)
+    : path_(dir + "/ferry.db") {
   io::make_dirs(dir);
   try {
     db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
@@ -21,29 +37,62 @@ Store::Store(const std::string& dir) : path_(dir + "/ferry.db") {
     // file delete); SQLite checkpoints automatically once the WAL reaches 1000 pages.
     sqlite3_db_config(db_->getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     db_->exec("PRAGMA foreign_keys=ON");
-    migrate();
+    migrate_core();
   } catch (const SQLite::Exception& e) {
-    throw OperationError(FailureKind::kPermanent, "state " + path_ + ": " + e.what());
+    throw translate(e, path_);
   }
+  for (const auto& c : components) migrate(c);
 }
 
 Store::~Store() = default;
 
 void Store::transaction(const std::function<void()>& fn) {
-  SQLite::Transaction tx(*db_);
-  fn();
-  tx.commit();
+  try {
+    if (depth_ > 0) {
+      SQLite::Savepoint sp(*db_, "nested_" + std::to_string(depth_));
+      ++depth_;
+      try {
+        fn();
+      } catch (...) {
+        --depth_;
+        throw;
+      }
+      --depth_;
+      sp.release();
+      return;
+    }
+    // IMMEDIATE: take the write lock up front (waiting out the busy timeout) instead of
+    // failing when a read transaction upgrades.
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    depth_ = 1;
+    try {
+      fn();
+    } catch (...) {
+      depth_ = 0;
+      throw;
+    }
+    depth_ = 0;
+    tx.commit();
+  } catch (const SQLite::Exception& e) {
+    throw translate(e, path_);
+  }
 }
 
 int Store::schema_version() {
   return db_->execAndGet("PRAGMA user_version").getInt();
 }
 
+int Store::component_version(const std::string& component) {
+  SQLite::Statement q(*db_, "SELECT version FROM schema_versions WHERE component = ?");
+  q.bind(1, component);
+  return q.executeStep() ? q.getColumn(0).getInt() : 0;
+}
+
 std::string Store::integrity_check() {
   return db_->execAndGet("PRAGMA integrity_check").getString();
 }
 
-void Store::migrate() {
+void Store::migrate_core() {
   int current = schema_version();
   const auto& all = migrations();
   int newest = all.empty() ? 0 : all.back().version;
@@ -55,18 +104,41 @@ void Store::migrate() {
   }
   for (const auto& m : all) {
     if (m.version <= current) continue;
-    // BEGIN IMMEDIATE so two processes opening a fresh file do not both migrate.
-    db_->exec("BEGIN IMMEDIATE");
-    try {
-      if (db_->execAndGet("PRAGMA user_version").getInt() < m.version) {
-        db_->exec(m.sql);
-        db_->exec("PRAGMA user_version = " + std::to_string(m.version));
-      }
-      db_->exec("COMMIT");
-    } catch (...) {
-      db_->exec("ROLLBACK");
-      throw;
+    // IMMEDIATE so two processes opening a fresh file do not both migrate.
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    if (db_->execAndGet("PRAGMA user_version").getInt() < m.version) {
+      db_->exec(m.sql);
+      db_->exec("PRAGMA user_version = " + std::to_string(m.version));
     }
+    tx.commit();
+  }
+}
+
+void Store::migrate(const Component& component) {
+  try {
+    int newest = component.migrations.empty() ? 0 : component.migrations.back().version;
+    int current = component_version(component.name);
+    if (current > newest)
+      throw OperationError(FailureKind::kPermanent,
+                           "state " + path_ + " has " + component.name + " schema version " +
+                               std::to_string(current) + " but this ferry knows only up to " +
+                               std::to_string(newest) + "; use a newer ferry");
+    for (const auto& m : component.migrations) {
+      if (m.version <= current) continue;
+      SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      if (component_version(component.name) < m.version) {
+        db_->exec(m.sql);
+        SQLite::Statement up(*db_,
+                             "INSERT INTO schema_versions (component, version) VALUES (?, ?) "
+                             "ON CONFLICT (component) DO UPDATE SET version = excluded.version");
+        up.bind(1, component.name);
+        up.bind(2, m.version);
+        up.exec();
+      }
+      tx.commit();
+    }
+  } catch (const SQLite::Exception& e) {
+    throw translate(e, path_);
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "cake/fake_cake.h"
 #include "ferry/cake/pipeline.h"
+#include "ferry/cake/store.h"
 #include "ferry/config/config.h"
 #include "ferry/log/alerts.h"
 #include "ferry/net/fake_object_store.h"
@@ -44,7 +45,7 @@ inline TimePoint at(const char* iso) {
 class PipelineTest : public ::testing::Test {
  protected:
   explicit PipelineTest(int per_hour = 5, Date from = {2016, 1, 10}, Date to = {2016, 1, 11})
-      : store_(dir_ / "state"),
+      : store_(dir_ / "state", {{"cake", cake::migrations()}}),
         cake_(from, to, per_hour),
         budget_(timer_, std::chrono::hours(1)),
         services_{config_,
@@ -52,6 +53,7 @@ class PipelineTest : public ::testing::Test {
                   cake_.http(),
                   alerts_,
                   at("2016-01-12T03:00:00Z"),
+                  wall_,
                   budget_,
                   1,
                   [this](const std::string& target) -> std::unique_ptr<net::ObjectStore> {

@@ -21,7 +21,6 @@ TEST(CakeRequests, Urls) {
   EXPECT_EQ(conversions_url("http://127.0.0.1:8080/", 17),
             "http://127.0.0.1:8080/api/17/reports.asmx/EventConversions");
   EXPECT_EQ(currencies_url("https://a.example//"), "https://a.example/api/1/get.asmx/Currencies");
-  EXPECT_EQ(api_key_url("https://a.example"), "https://a.example/api/1/get.asmx/GetAPIKey");
 }
 
 TEST(CakeRequests, RequestTime) {
@@ -68,7 +67,6 @@ TEST(CakeRequests, ConversionsBody) {
 
 TEST(CakeRequests, SmallBodies) {
   EXPECT_EQ(currencies_request_body("abc"), R"({"api_key":"abc"})");
-  EXPECT_EQ(api_key_request_body("a@b.c", "p\\w"), R"({"username":"a@b.c","password":"p\\w"})");
   EXPECT_EQ(currencies_request_body("bad\xff"), "{\"api_key\":\"bad\xEF\xBF\xBD\"}");
 }
 
@@ -89,18 +87,6 @@ TEST(CakeResponses, Currencies) {
   EXPECT_FALSE(shape.failure->is_transient());
   auto refused = parse_currencies(R"({"d":{"success":false,"message":"Invalid API Key"}})");
   EXPECT_EQ(refused.failure->message, "cake: Currencies: failed: Invalid API Key");
-}
-
-TEST(CakeResponses, ApiKey) {
-  auto r = parse_api_key(R"({"d":"SECRETKEY"})");
-  ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r.api_key, "SECRETKEY");
-  auto refused = parse_api_key(R"({"d":""})");
-  ASSERT_FALSE(refused.ok());
-  EXPECT_FALSE(refused.failure->is_transient());
-  EXPECT_FALSE(parse_api_key(R"({"d":5})").ok());
-  EXPECT_TRUE(parse_api_key(R"({"d":"SECR)").failure->is_transient());
-  EXPECT_EQ(parse_api_key(R"({"d":"SECR)").failure->message.find("SECR"), std::string::npos);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include "ferry/cake/client.h"
 #include "ferry/cake/currencies.h"
 #include "ferry/cake/settings.h"
-#include "ferry/state/cake_store.h"
+#include "ferry/cake/store.h"
 
 namespace ferry::cake::testing {
 namespace {
@@ -31,44 +31,60 @@ TEST(CakeSettings, TimeOfDay) {
 
 TEST(CakeSettings, ChecksNameTheKey) {
   CakeSettings s;
-  EXPECT_EQ(check_settings(s)->message, "cake: [cake] admin_url is not set");
+  EXPECT_EQ(check_settings(s).failure().message, "cake: [cake] admin_url is not set");
   s.admin_url = "cake.example.com";
-  EXPECT_EQ(check_settings(s)->message,
+  EXPECT_EQ(check_settings(s).failure().message,
             "cake: [cake] api_key is not set (or set FERRY_CAKE_API_KEY)");
   s.api_key = "k";
   s.min_window = std::chrono::minutes(20);
-  EXPECT_EQ(check_settings(s)->message, "cake: [cake] click_window is shorter than min_window");
+  EXPECT_EQ(check_settings(s).failure().message,
+            "cake: [cake] click_window is shorter than min_window");
   s.min_window = std::chrono::minutes(1);
   s.daily_at = "1:30am";
-  EXPECT_EQ(check_settings(s)->message, "cake: [cake] daily_at '1:30am' is not HH:MM");
+  EXPECT_EQ(check_settings(s).failure().message,
+            "cake: [cake] daily_at '1:30am' is not a time of day HH:MM (00:00 to 23:59)");
   s.daily_at = "01:30";
-  EXPECT_FALSE(check_settings(s));
+  s.timezone = "Mars/Olympus_Mons";
+  EXPECT_EQ(check_settings(s).failure().message,
+            "cake: [cake] timezone 'Mars/Olympus_Mons' is not in the time zone database");
+  s.timezone = "America/New_York";
+  EXPECT_TRUE(check_settings(s).is_ok());
   EXPECT_EQ(s.admin_url, "https://cake.example.com");
 }
 
 TEST(CakeClient, RepliesAreClassified) {
   auto r401 =
       net::FakeHttpClient::respond(401, R"({"d":{"success":false,"message":"Invalid API Key"}})");
-  auto f = classify_reply("POST https://c/api/11/reports.asmx/Clicks", r401);
-  ASSERT_TRUE(f);
-  EXPECT_FALSE(f->is_transient());
-  EXPECT_EQ(f->message,
+  auto st = classify_reply("POST https://c/api/11/reports.asmx/Clicks", r401);
+  ASSERT_FALSE(st);
+  EXPECT_FALSE(st.failure().is_transient());
+  EXPECT_EQ(st.failure().message,
             "cake: POST https://c/api/11/reports.asmx/Clicks: HTTP 401 Invalid API Key");
-  EXPECT_FALSE(classify_reply("x", net::FakeHttpClient::respond(403, "<html/>"))->is_transient());
-  EXPECT_FALSE(classify_reply("x", net::FakeHttpClient::respond(404, ""))->is_transient());
+  EXPECT_FALSE(
+      classify_reply("x", net::FakeHttpClient::respond(403, "<html/>")).failure().is_transient());
+  EXPECT_FALSE(classify_reply("x", net::FakeHttpClient::respond(404, "")).failure().is_transient());
   auto asp = net::FakeHttpClient::respond(
       500, R"({"Message":"Invalid web service call, missing value for parameter: 'x'."})");
-  EXPECT_FALSE(classify_reply("x", asp)->is_transient());
+  EXPECT_FALSE(classify_reply("x", asp).failure().is_transient());
   auto busy = net::FakeHttpClient::respond(429, "slow down");
   busy.attempts = 3;
-  EXPECT_EQ(classify_reply("x", busy)->message, "cake: x: HTTP 429 after 3 tries");
-  EXPECT_TRUE(classify_reply("x", busy)->is_transient());
+  EXPECT_EQ(classify_reply("x", busy).failure().message, "cake: x: HTTP 429 after 3 tries");
+  EXPECT_TRUE(classify_reply("x", busy).failure().is_transient());
   auto down = net::FakeHttpClient::fail(net::TransportError::kConnect, "Connection refused");
   down.attempts = 2;
-  EXPECT_EQ(classify_reply("x", down)->message,
+  EXPECT_EQ(classify_reply("x", down).failure().message,
             "cake: x: cannot connect: Connection refused after 2 tries");
-  EXPECT_TRUE(classify_reply("x", down)->is_transient());
-  EXPECT_FALSE(classify_reply("x", net::FakeHttpClient::respond(200, "{}")));
+  EXPECT_TRUE(classify_reply("x", down).failure().is_transient());
+  EXPECT_TRUE(classify_reply("x", net::FakeHttpClient::respond(200, "{}")).is_ok());
+}
+
+// CAKE repeats the request in some error texts: the key must not reach the message.
+TEST(CakeClient, EchoedKeyIsScrubbed) {
+  auto echo = net::FakeHttpClient::respond(
+      400, R"({"d":{"message":"Invalid API Key: request was {\"api_key\":\"k-123456\"}"}})");
+  auto st = classify_reply("x", echo, "k-123456");
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.failure().message.find("k-123456"), std::string::npos) << st.failure().message;
 }
 
 TEST(CakeClient, RequestsCarryTimeoutsJsonAndTheKeyOnlyInTheBody) {
@@ -110,11 +126,11 @@ TEST_F(CakeCurrencies, CachedInStateAndRefreshedAfterADay) {
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first.currencies.at("2"), "EUR");
   EXPECT_EQ(cake_.count("Currencies"), 1);
-  auto cached = state::CakeStore(store_).currencies("https://cake.test");
+  auto cached = cake::CakeStore(store_).currencies("https://cake.test");
   ASSERT_TRUE(cached);
   EXPECT_EQ(cached->abbr_by_id.size(), 2u);
   EXPECT_EQ(format_iso8601(cached->fetched_at), "2016-01-12T03:00:00Z");
-  EXPECT_FALSE(state::CakeStore(store_).currencies("https://other.test"));
+  EXPECT_FALSE(cake::CakeStore(store_).currencies("https://other.test"));
 
   // Later the same day: from the cache, no call.
   ASSERT_TRUE(load_currencies(store_, c, "https://cake.test", at("2016-01-12T20:00:00Z")).ok());
@@ -122,7 +138,7 @@ TEST_F(CakeCurrencies, CachedInStateAndRefreshedAfterADay) {
   // A day later: fetched again.
   ASSERT_TRUE(load_currencies(store_, c, "https://cake.test", at("2016-01-13T03:00:00Z")).ok());
   EXPECT_EQ(cake_.count("Currencies"), 2);
-  EXPECT_EQ(format_iso8601(state::CakeStore(store_).currencies("https://cake.test")->fetched_at),
+  EXPECT_EQ(format_iso8601(cake::CakeStore(store_).currencies("https://cake.test")->fetched_at),
             "2016-01-13T03:00:00Z");
 }
 
@@ -141,7 +157,7 @@ TEST_F(CakeCurrencies, AFailedCallIsATransientJobFailureAndKeepsTheCache) {
   ASSERT_EQ(step.status, core::StepStatus::kFailed);
   EXPECT_TRUE(step.failure.is_transient());
   EXPECT_EQ(cake_.count("Clicks"), 0);
-  EXPECT_FALSE(state::CakeStore(store_).currencies("https://cake.test"));
+  EXPECT_FALSE(cake::CakeStore(store_).currencies("https://cake.test"));
 }
 
 }  // namespace

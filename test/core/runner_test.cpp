@@ -69,8 +69,8 @@ class RunnerTest : public ::testing::Test {
       : store_(dir_.path()),
         http_([](const net::HttpRequest&) { return net::FakeHttpClient::respond(200); }),
         budget_(timer_, 10s),
-        services_{config_, store_, http_,  alerts_, TimePoint(std::chrono::seconds(1452470400)),
-                  budget_, 0,      nullptr} {}
+        services_{config_, store_,  http_, alerts_, TimePoint(std::chrono::seconds(1452470400)),
+                  wall_,   budget_, 0,     nullptr} {}
 
   RunReport run(RunOptions options = {}) {
     Runner runner(registry_, services_, nullptr, options);
@@ -95,6 +95,7 @@ class RunnerTest : public ::testing::Test {
   log::RecordingAlertSink alerts_;
   FakeTimer timer_;
   Budget budget_;
+  FixedClock wall_{TimePoint(std::chrono::seconds(1452470403))};
   Services services_;
   Registry registry_;
 };
@@ -196,8 +197,9 @@ TEST_F(RunnerTest, CancelledWhileRunningStopsAfterCurrentUnit) {
 
 TEST_F(RunnerTest, DueTaskRunsToCompletionAndIsRecorded) {
   int steps = 0;
-  registry_.add_task(
-      {"once", "", [&steps](Services&) { return std::make_unique<OnceTask>(&steps); }});
+  registry_.add_task({"once", "", [&steps](Services&, const TaskArgs&) {
+                        return std::make_unique<OnceTask>(&steps);
+                      }});
   run();
   EXPECT_EQ(steps, 2);
   EXPECT_TRUE(state::ScheduleStore(store_).last_done("once").has_value());
@@ -207,16 +209,77 @@ TEST_F(RunnerTest, DueTaskRunsToCompletionAndIsRecorded) {
 
 TEST_F(RunnerTest, CrashingTaskIsContainedAndAlerted) {
   int steps = 0;
-  registry_.add_task(
-      {"bad", "", [&steps](Services&) { return std::make_unique<OnceTask>(&steps, true); }});
+  registry_.add_task({"bad", "", [&steps](Services&, const TaskArgs&) {
+                        return std::make_unique<OnceTask>(&steps, true);
+                      }});
   add_counting(1, 1ms);
   int64_t id = enqueue("count");
   RunReport r = run();
   EXPECT_EQ(r.counts.units_failed, 1);
   EXPECT_EQ(jobs_.get(id)->status, JobStatus::kSucceeded);
   ASSERT_EQ(alerts_.events.size(), 1u);
-  EXPECT_EQ(alerts_.events[0].key, "bad:crash");
+  EXPECT_EQ(alerts_.events[0].key, "bad:task");
   EXPECT_NE(alerts_.events[0].body.find("boom in task"), std::string::npos);
+}
+
+// A task whose pass fails returns a Failure; the runner honours its kind: transient failures
+// alert only after job_attempts passes in a row, a permanent one at once. A good pass resets.
+class FailingTask : public ScheduledTask {
+ public:
+  explicit FailingTask(const Failure* failure) : failure_(failure) {}
+  bool due(std::optional<TimePoint>) override { return true; }
+  StepResult step() override {
+    return failure_->message.empty() ? StepResult::done() : StepResult::failed(*failure_);
+  }
+
+ private:
+  const Failure* failure_;
+};
+
+TEST_F(RunnerTest, FailingTaskAlertsByItsKind) {
+  Failure failure = Failure::transient("server unreachable");
+  registry_.add_task({"flaky", "", [&failure](Services&, const TaskArgs&) {
+                        return std::make_unique<FailingTask>(&failure);
+                      }});
+  RunOptions options;
+  options.job_attempts = 3;
+  EXPECT_EQ(run(options).counts.units_failed, 1);
+  run(options);
+  EXPECT_TRUE(alerts_.events.empty());
+  run(options);  // the third transient failure in a row
+  ASSERT_EQ(alerts_.events.size(), 1u);
+  EXPECT_EQ(alerts_.events[0].key, "flaky:task");
+  EXPECT_NE(alerts_.events[0].body.find("server unreachable"), std::string::npos);
+
+  failure = Failure::permanent("");  // a good pass resets the count
+  run(options);
+  failure = Failure::transient("again");
+  run(options);
+  EXPECT_EQ(alerts_.events.size(), 1u);
+  failure = Failure::permanent("bad credentials");
+  run(options);
+  ASSERT_EQ(alerts_.events.size(), 2u);
+  EXPECT_NE(alerts_.events[1].body.find("bad credentials"), std::string::npos);
+}
+
+TEST_F(RunnerTest, TaskArgumentsReachOnlyTheNamedTask) {
+  TaskArgs seen_a, seen_b;
+  int steps = 0;
+  registry_.add_task({"a", "", [&](Services&, const TaskArgs& args) {
+                        seen_a = args;
+                        return std::make_unique<OnceTask>(&steps);
+                      }});
+  registry_.add_task({"b", "", [&](Services&, const TaskArgs& args) {
+                        seen_b = args;
+                        return std::make_unique<OnceTask>(&steps);
+                      }});
+  RunOptions options;
+  options.only_task = "b";
+  options.force_tasks = true;
+  options.task_args = {{"server", "prod"}};
+  run(options);
+  EXPECT_TRUE(seen_a.empty());
+  EXPECT_EQ(seen_b, (TaskArgs{{"server", "prod"}}));
 }
 
 TEST_F(RunnerTest, RunsRowRecordsOutcomeAndCounts) {
@@ -229,7 +292,9 @@ TEST_F(RunnerTest, RunsRowRecordsOutcomeAndCounts) {
   EXPECT_EQ(recent[0].outcome, "ok");
   EXPECT_EQ(recent[0].counts.units_done, 2);
   EXPECT_EQ(recent[0].counts.jobs_finished, 1);
-  EXPECT_EQ(recent[0].started_at, "2016-01-11T00:00:00Z");
+  // Timestamps come from the wall clock, not the run's logical now (2016-01-11T00:00:00Z).
+  EXPECT_EQ(recent[0].started_at, "2016-01-11T00:00:03Z");
+  EXPECT_EQ(recent[0].finished_at, "2016-01-11T00:00:03Z");
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "ferry/log/alerts.h"
 #include "ferry/mindtrails/names.h"
 #include "ferry/mindtrails/server_pass.h"
+#include "ferry/mindtrails/store.h"
 #include "ferry/net/fake_http.h"
 #include "ferry/state/runs.h"
 #include "ferry/state/store.h"
@@ -22,11 +23,11 @@ namespace ferry::mindtrails::testing {
 class ExportFixture : public ::testing::Test {
  protected:
   ExportFixture()
-      : store_(tmp_ / "state"),
+      : store_(tmp_ / "state", {{"mindtrails", mindtrails::migrations()}}),
         http_([this](const net::HttpRequest& r) { return server_.handle(r); }),
         budget_(timer_, std::chrono::seconds(600)),
-        services_{config_, store_, http_,  alerts_, *parse_iso8601("2016-02-01T21:05:09Z"),
-                  budget_, 0,      nullptr} {
+        services_{config_, store_,  http_, alerts_, *parse_iso8601("2016-02-01T21:05:09Z"),
+                  wall_,   budget_, 0,     nullptr} {
     settings_.name = "prod";
     settings_.export_url = FakeMindTrails::kBase;
     settings_.username = "admin";

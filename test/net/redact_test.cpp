@@ -29,7 +29,10 @@ TEST(RedactTest, AtSignAfterTheHostIsNotUserInfo) {
             "https://example.org/find?email=a:b@c.org");
 }
 
+// Parameter names such as api_key are secret because a config key of that name is declared
+// secret (the binary adds them from its schema at start-up); the test declares them itself.
 TEST(RedactTest, MasksSecretQueryParameters) {
+  add_secret_names({"api_key", "token_auth", "apikey"});
   EXPECT_EQ(redact_url("https://cake.example.org/api?api_key=abc123&start=2016-01-10"),
             "https://cake.example.org/api?api_key=********&start=2016-01-10");
   EXPECT_EQ(redact_url("https://matomo.example.org/piwik.php?idsite=3&token_auth=feedbeef"),
@@ -55,6 +58,12 @@ TEST(RedactTest, MasksPresignedS3Signatures) {
   EXPECT_EQ(out.find("AKIAIOSFODNN7EXAMPLE"), std::string::npos);
 }
 
+TEST(RedactTest, UndeclaredNamesAreNotSecret) {
+  EXPECT_EQ(redact_url("https://h/p?idsite=3&start=1"), "https://h/p?idsite=3&start=1");
+  add_secret_names({"X-Wenet-Component-Apikey"});
+  EXPECT_EQ(redact_header("x-wenet-component-apikey", "k1"), "********");
+}
+
 TEST(RedactTest, KeepsHarmlessQueryParameters) {
   EXPECT_EQ(redact_url("https://h/p?a=1&b=2"), "https://h/p?a=1&b=2");
   EXPECT_EQ(redact_url("https://h/p?"), "https://h/p?");
@@ -64,6 +73,7 @@ TEST(RedactTest, KeepsHarmlessQueryParameters) {
 }
 
 TEST(RedactTest, MasksBothUserInfoAndQuery) {
+  add_secret_names({"api_key"});
   EXPECT_EQ(redact_url("https://u:pw@h/p?api_key=k&n=2"),
             "https://u:********@h/p?api_key=********&n=2");
 }

@@ -17,6 +17,7 @@ using std::chrono::seconds;
 
 // 2016-01-11T00:05:00Z, a Monday.
 const TimePoint kWallNow = TimePoint(seconds(1452470700));
+const FixedClock kWall(kWallNow);
 
 // A FakeTimer that also remembers each wait.
 class RecordingTimer : public FakeTimer {
@@ -97,7 +98,7 @@ TEST(RetryTest, ParseRetryAfterRejectsGarbage) {
 TEST(RetryTest, SucceedsFirstTimeWithoutWaiting) {
   FakeHttpClient inner(std::deque<HttpResponse>{with_status(200)});
   RecordingTimer timer;
-  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWallNow);
+  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWall);
   auto r = client.send(get());
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "body 200");
@@ -111,7 +112,7 @@ TEST(RetryTest, RetriesTransientStatusesWithBackoffSchedule) {
                                                 with_status(429), with_status(200)});
   RecordingTimer timer;
   auto start = timer.elapsed_now();
-  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWallNow);
+  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWall);
   auto r = client.send(get());
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.attempts, 4);
@@ -130,7 +131,7 @@ TEST(RetryTest, JitterComesFromTheRandomSource) {
   };
   FakeHttpClient inner([](const HttpRequest&) { return with_status(500); });
   RecordingTimer timer;
-  RetryingHttpClient client(inner, RetryPolicy{}, timer, random, kWallNow);
+  RetryingHttpClient client(inner, RetryPolicy{}, timer, random, kWall);
   auto r = client.send(get());
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.attempts, 5);
@@ -143,7 +144,7 @@ TEST(RetryTest, GivesUpAfterMaxAttemptsWithoutSleepingAfterTheLast) {
   RecordingTimer timer;
   RetryPolicy p;
   p.max_attempts = 5;
-  RetryingHttpClient client(inner, p, timer, constant(0.5), kWallNow);
+  RetryingHttpClient client(inner, p, timer, constant(0.5), kWall);
   auto r = client.send(get());
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(r.body, "body 503");
@@ -160,7 +161,7 @@ TEST(RetryTest, ScheduleStopsGrowingAtMaxDelay) {
   p.max_attempts = 8;
   p.base_delay = milliseconds(1000);
   p.max_delay = milliseconds(4000);
-  RetryingHttpClient client(inner, p, timer, constant(0.5), kWallNow);
+  RetryingHttpClient client(inner, p, timer, constant(0.5), kWall);
   auto r = client.send(get());
   EXPECT_EQ(r.attempts, 8);
   EXPECT_EQ(timer.waits, (std::vector<int64_t>{500, 1000, 2000, 2000, 2000, 2000, 2000}));
@@ -183,7 +184,7 @@ TEST(RetryTest, EveryTransientKindIsRetried) {
   for (const auto& failure : transient) {
     FakeHttpClient inner(std::deque<HttpResponse>{failure, with_status(200)});
     RecordingTimer timer;
-    RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWallNow);
+    RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWall);
     auto r = client.send(get());
     EXPECT_EQ(r.status, 200) << failure.describe();
     EXPECT_EQ(r.attempts, 2) << failure.describe();
@@ -200,7 +201,7 @@ TEST(RetryTest, PermanentFailuresAreNotRetried) {
   for (const auto& failure : permanent) {
     FakeHttpClient inner(std::deque<HttpResponse>{failure, with_status(200)});
     RecordingTimer timer;
-    RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWallNow);
+    RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWall);
     auto r = client.send(get());
     EXPECT_EQ(r.status, failure.status) << failure.describe();
     EXPECT_EQ(r.error, failure.error) << failure.describe();
@@ -215,7 +216,7 @@ TEST(RetryTest, RetryAfterSecondsIsHonouredInsteadOfBackoff) {
                                                 with_status(503, {{"retry-after", "0"}}),
                                                 with_status(200)});
   RecordingTimer timer;
-  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWallNow);
+  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWall);
   auto r = client.send(get());
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.attempts, 3);
@@ -226,7 +227,7 @@ TEST(RetryTest, RetryAfterHttpDateIsHonoured) {
   FakeHttpClient inner(std::deque<HttpResponse>{
       with_status(503, {{"retry-after", "Mon, 11 Jan 2016 00:05:42 GMT"}}), with_status(200)});
   RecordingTimer timer;
-  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWallNow);
+  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWall);
   auto r = client.send(get());
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(timer.waits, std::vector<int64_t>{42000});
@@ -239,7 +240,7 @@ TEST(RetryTest, RetryAfterIsCapped) {
       with_status(429, {{"retry-after", "3600"}}),
       with_status(503, {{"retry-after", "Tue, 12 Jan 2016 00:05:00 GMT"}}), with_status(200)});
   RecordingTimer timer;
-  RetryingHttpClient client(inner, p, timer, constant(0.5), kWallNow);
+  RetryingHttpClient client(inner, p, timer, constant(0.5), kWall);
   auto r = client.send(get());
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(timer.waits, (std::vector<int64_t>{60000, 60000}));
@@ -250,7 +251,7 @@ TEST(RetryTest, UnreadableRetryAfterFallsBackToBackoff) {
   FakeHttpClient inner(
       std::deque<HttpResponse>{with_status(503, {{"retry-after", "later"}}), with_status(200)});
   RecordingTimer timer;
-  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWallNow);
+  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWall);
   EXPECT_EQ(client.send(get()).status, 200);
   EXPECT_EQ(timer.waits, std::vector<int64_t>{250});
 }
@@ -259,7 +260,7 @@ TEST(RetryTest, RetryAfterOnPermanentStatusDoesNotCauseRetry) {
   FakeHttpClient inner(
       std::deque<HttpResponse>{with_status(403, {{"retry-after", "5"}}), with_status(200)});
   RecordingTimer timer;
-  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWallNow);
+  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWall);
   auto r = client.send(get());
   EXPECT_EQ(r.status, 403);
   EXPECT_EQ(r.attempts, 1);
@@ -272,7 +273,7 @@ TEST(RetryTest, RequestMaxAttemptsOverridesPolicy) {
     RecordingTimer timer;
     RetryPolicy p;
     p.max_attempts = 5;
-    RetryingHttpClient client(inner, p, timer, constant(0.5), kWallNow);
+    RetryingHttpClient client(inner, p, timer, constant(0.5), kWall);
     HttpRequest req = get();
     req.max_attempts = n;
     auto r = client.send(req);
@@ -285,7 +286,7 @@ TEST(RetryTest, RequestMaxAttemptsOverridesPolicy) {
 TEST(RetryTest, SameRequestIsResentEachTime) {
   FakeHttpClient inner(std::deque<HttpResponse>{with_status(503), with_status(201)});
   RecordingTimer timer;
-  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWallNow);
+  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWall);
   HttpRequest req = get("https://api.example.org/v1/rows?page=3");
   req.method = "POST";
   req.body.data = "{\"a\":1}";
@@ -344,7 +345,7 @@ TEST(RetryTest, RetryingOverFaultInjectorRecovers) {
   faulty.fail_call(1, FakeHttpClient::fail(TransportError::kTimeout, "timed out"));
   faulty.fail_call(2, with_status(502));
   RecordingTimer timer;
-  RetryingHttpClient client(faulty, RetryPolicy{}, timer, constant(0.5), kWallNow);
+  RetryingHttpClient client(faulty, RetryPolicy{}, timer, constant(0.5), kWall);
   auto r = client.send(get());
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.attempts, 3);
@@ -376,7 +377,7 @@ TEST(RetryTest, TimeoutsComeBackAtOnceWhenTheCallerSplitsInstead) {
   FakeHttpClient inner(std::deque<HttpResponse>{FakeHttpClient::fail(TransportError::kTimeout),
                                                 with_status(503), with_status(200)});
   RecordingTimer timer;
-  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWallNow);
+  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWall);
   HttpRequest request = get();
   request.retry_timeouts = false;
   auto r = client.send(request);

@@ -288,3 +288,83 @@ TEST(StoreTest, RunsBeginEndAndCrashed) {
 
 }  // namespace
 }  // namespace ferry::state
+
+namespace ferry::state {
+namespace {
+
+const char* kWidgetsV1 = "CREATE TABLE widgets (id INTEGER PRIMARY KEY);";
+const char* kWidgetsV2 = "ALTER TABLE widgets ADD COLUMN name TEXT NOT NULL DEFAULT '';";
+const char* kGadgetsV1 = "CREATE TABLE gadgets (id INTEGER PRIMARY KEY);";
+
+TEST(StoreComponentTest, EachComponentHasItsOwnVersion) {
+  ferry::testing::TempDir dir;
+  {
+    Store store(dir.path(), {{"widgets", {{1, "widgets", kWidgetsV1}}},
+                             {"gadgets", {{1, "gadgets", kGadgetsV1}}}});
+    EXPECT_EQ(store.component_version("widgets"), 1);
+    EXPECT_EQ(store.component_version("gadgets"), 1);
+    EXPECT_EQ(store.component_version("nothing"), 0);
+  }
+  // A new migration of one component never renumbers the other or the core.
+  Store store(dir.path(), {{"widgets", {{1, "widgets", kWidgetsV1}, {2, "name", kWidgetsV2}}},
+                           {"gadgets", {{1, "gadgets", kGadgetsV1}}}});
+  EXPECT_EQ(store.component_version("widgets"), 2);
+  EXPECT_EQ(store.component_version("gadgets"), 1);
+  EXPECT_EQ(store.schema_version(), migrations().back().version);
+  store.db().exec("INSERT INTO widgets (name) VALUES ('w')");
+}
+
+TEST(StoreComponentTest, NewerComponentSchemaIsRefused) {
+  ferry::testing::TempDir dir;
+  { Store store(dir.path(), {{"widgets", {{1, "widgets", kWidgetsV1}, {2, "name", kWidgetsV2}}}}); }
+  try {
+    Store store(dir.path(), {{"widgets", {{1, "widgets", kWidgetsV1}}}});
+    FAIL() << "a newer widgets schema was accepted";
+  } catch (const OperationError& e) {
+    EXPECT_NE(std::string(e.what()).find("widgets schema version 2"), std::string::npos)
+        << e.what();
+  }
+}
+
+// A file made when the CAKE and MindTrails tables were core migrations 3 and 4 keeps them: its
+// components start at version 1, so their first migration is not run again.
+TEST(StoreComponentTest, FilesFromBeforeComponentsKeepTheirTables) {
+  ferry::testing::TempDir dir;
+  std::string path = dir / "ferry.db";
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (const auto& m : migrations()) {
+      if (m.version > 4) break;
+      db.exec(m.sql);
+    }
+    db.exec(
+        "CREATE TABLE cake_currencies (admin_url TEXT, currency_id TEXT, abbr TEXT, "
+        "fetched_at TEXT, PRIMARY KEY (admin_url, currency_id))");
+    db.exec("INSERT INTO cake_currencies VALUES ('https://c', '1', 'USD', 'x')");
+    db.exec("PRAGMA user_version = 4");
+  }
+  Store store(dir.path(), {{"cake", {{1, "currency cache", "CREATE TABLE cake_currencies (x)"}}}});
+  EXPECT_EQ(store.component_version("cake"), 1);
+  EXPECT_EQ(store.db().execAndGet("SELECT abbr FROM cake_currencies").getString(), "USD");
+  EXPECT_EQ(store.component_version("mindtrails"), 0);
+}
+
+TEST(StoreComponentTest, NestedTransactionsAreSavepoints) {
+  ferry::testing::TempDir dir;
+  Store store(dir.path(), {{"widgets", {{1, "widgets", kWidgetsV1}}}});
+  store.transaction([&] {
+    store.db().exec("INSERT INTO widgets (id) VALUES (1)");
+    try {
+      store.transaction([&] {
+        store.db().exec("INSERT INTO widgets (id) VALUES (2)");
+        throw std::runtime_error("inner fails");
+      });
+    } catch (const std::runtime_error&) {
+    }
+    store.transaction([&] { store.db().exec("INSERT INTO widgets (id) VALUES (3)"); });
+  });
+  EXPECT_EQ(store.db().execAndGet("SELECT group_concat(id) FROM widgets").getString(), "1,3");
+}
+
+}  // namespace
+}  // namespace ferry::state

@@ -5,9 +5,11 @@
 // values (Failure) that say whether trying again later may help.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <variant>
 
 namespace ferry {
 
@@ -28,6 +30,49 @@ struct Failure {
   static Failure transient(std::string msg) { return {FailureKind::kTransient, std::move(msg)}; }
   static Failure permanent(std::string msg) { return {FailureKind::kPermanent, std::move(msg)}; }
   bool is_transient() const { return kind == FailureKind::kTransient; }
+  // The same failure with `context` put before its message: `cake: ` + message.
+  Failure with_context(const std::string& context) const { return {kind, context + message}; }
+};
+
+// The outcome of an operation that returns nothing: ok, or a Failure. Check before use.
+class [[nodiscard]] Status {
+ public:
+  Status() = default;  // ok
+  Status(Failure failure) : failure_(std::move(failure)) {}
+  static Status ok() { return Status(); }
+
+  bool is_ok() const { return !failure_.has_value(); }
+  explicit operator bool() const { return is_ok(); }
+  // Precondition: !is_ok().
+  const Failure& failure() const { return *failure_; }
+
+ private:
+  std::optional<Failure> failure_;
+};
+
+// A value of type T, or the Failure that kept it from being made (LevelDB's Status with a
+// value; ccache's `expected`). T must not itself be Failure.
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
+  Result(Failure failure) : v_(std::in_place_index<1>, std::move(failure)) {}
+
+  bool is_ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return is_ok(); }
+  // Preconditions: is_ok() for the value accessors, !is_ok() for failure().
+  T& value() { return std::get<0>(v_); }
+  const T& value() const { return std::get<0>(v_); }
+  T& operator*() { return value(); }
+  const T& operator*() const { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  const Failure& failure() const { return std::get<1>(v_); }
+  // The failure alone, for a caller that returns Status.
+  Status status() const { return is_ok() ? Status() : Status(failure()); }
+
+ private:
+  std::variant<T, Failure> v_;
 };
 
 // Thrown for bad input from the operator: command line, config file, environment.

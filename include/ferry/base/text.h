@@ -16,4 +16,10 @@ std::optional<int64_t> parse_int64(std::string_view text);
 // `smtp://u:********@host/x`. Text without `scheme://user:password@` comes back unchanged.
 std::string mask_url_password(std::string text);
 
+// `text` without leading and trailing blanks (space, tab, CR, LF).
+std::string trim(std::string_view text);
+
+// `text` with ASCII letters in lower case; other bytes unchanged.
+std::string lower(std::string_view text);
+
 }  // namespace ferry

@@ -29,11 +29,13 @@ struct CakeReply {
   bool ok() const { return !failure; }
 };
 
-// The failure for a finished exchange, or nullopt for a 2xx. `call` is `POST <redacted url>`.
-// 401 and 403 and other 4xx are permanent (with CAKE's `d.message` or ASP.NET's `Message` when
-// the body has one); an ASP.NET "Invalid web service call" 500 is permanent; other 5xx, 429 and
-// transport failures are transient, with how many tries were made.
-std::optional<Failure> classify_reply(const std::string& call, const net::HttpResponse& response);
+// Ok for a 2xx, else the failure of a finished exchange (through toolkit::classify).
+// `call` is `POST <redacted url>`. 401 and 403 and other 4xx are permanent (with CAKE's
+// `d.message` or ASP.NET's `Message` when the body has one); an ASP.NET "Invalid web service
+// call" 500 is permanent; other 5xx, 429 and transport failures are transient, with how many
+// tries were made. `api_key` is scrubbed from the message (CAKE echoes requests in errors).
+Status classify_reply(const std::string& call, const net::HttpResponse& response,
+                      const std::string& api_key = "");
 
 class CakeClient {
  public:

@@ -28,7 +28,7 @@
 
 #include "ferry/base/clock.h"
 #include "ferry/cake/settings.h"
-#include "ferry/core/registry.h"
+#include "ferry/core/pipeline.h"
 
 namespace ferry::cake {
 
@@ -36,8 +36,9 @@ inline constexpr const char* kClicksKind = "cake-clicks";
 inline constexpr const char* kConversionsKind = "cake-conversions";
 inline constexpr const char* kDailyTask = "cake-daily";
 
-// Declares `[cake]` and registers the two job kinds and the daily task.
-void register_cake(core::Registry& registry, config::ConfigSchema& schema);
+// The CAKE pipeline module: `[cake]`, its checks, the `cake` state component, the two job
+// kinds and the daily task.
+std::unique_ptr<core::Pipeline> make_pipeline();
 
 // The handlers and the task, given settings as read_settings() returns them (they are checked
 // on the first step). `timer` times CAKE calls for the window planner; null: the real clock.

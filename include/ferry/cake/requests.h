@@ -26,17 +26,15 @@ struct ReportSlice {
 std::string format_request_time(TimePoint t);
 
 // `{admin_url}/api/{version}/reports.asmx/Clicks` and `…/EventConversions`;
-// `{admin_url}/api/1/get.asmx/Currencies` and `…/GetAPIKey`. A trailing `/` of `admin_url`
+// `{admin_url}/api/1/get.asmx/Currencies`. A trailing `/` of `admin_url`
 // is dropped.
 std::string clicks_url(std::string_view admin_url, int version);
 std::string conversions_url(std::string_view admin_url, int version);
 std::string currencies_url(std::string_view admin_url);
-std::string api_key_url(std::string_view admin_url);
 
 // The JSON bodies (compact, keys in the documented order).
 std::string clicks_request_body(std::string_view api_key, const ReportSlice& slice);
 std::string conversions_request_body(std::string_view api_key, const ReportSlice& slice);
 std::string currencies_request_body(std::string_view api_key);
-std::string api_key_request_body(std::string_view username, std::string_view password);
 
 }  // namespace ferry::cake

@@ -1,4 +1,4 @@
-// The small CAKE replies: the Currencies table and GetAPIKey. Pure functions over the body.
+// The small CAKE replies: the Currencies table. Pure functions over the body.
 #pragma once
 
 #include <optional>
@@ -21,16 +21,5 @@ struct CurrenciesResult {
 // transient failure; JSON of another shape, or `d.success` false, a permanent one. Messages
 // start with `cake: Currencies:`.
 CurrenciesResult parse_currencies(std::string_view body);
-
-struct ApiKeyResult {
-  std::string api_key;
-  std::optional<Failure> failure;
-  bool ok() const { return !failure; }
-};
-
-// Reads the GetAPIKey reply `{"d": "<key>"}`. `""` (a bad login) and other shapes are
-// permanent failures, a body that is not JSON a transient one. The key never appears in a
-// message.
-ApiKeyResult parse_api_key(std::string_view body);
 
 }  // namespace ferry::cake

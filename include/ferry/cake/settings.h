@@ -7,9 +7,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ferry/base/error.h"
 #include "ferry/base/time.h"
+#include "ferry/core/pipeline.h"
 
 namespace ferry::config {
 class Config;
@@ -54,6 +56,11 @@ std::optional<int> parse_time_of_day(std::string_view text);
 
 // Checks what the schema cannot and normalizes admin_url in place. Returns a permanent failure
 // naming the key (`cake: [cake] admin_url is not set`) when something is wrong.
-std::optional<Failure> check_settings(CakeSettings& settings);
+Status check_settings(CakeSettings& settings);
+
+// Every `[cake]` value a run would reject, each with where it was set. Values a call needs
+// (admin_url, api_key, the [s3.NAME] target) are required only when CAKE is in use: admin_url
+// set or daily on.
+std::vector<core::ConfigProblem> check_config(const config::Config& config);
 
 }  // namespace ferry::cake

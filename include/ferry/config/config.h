@@ -26,7 +26,7 @@ struct KeySpec {
   Value default_value;
   std::string help;                  // one line, used by `config show --help` and the docs
   std::vector<std::string> choices;  // allowed strings, when not empty
-  bool secret = false;               // set automatically for the secret key names
+  bool secret = false;               // masked in `config show`, removed from logs and errors
   int64_t min_int = INT64_MIN;       // inclusive bounds for kInt
   int64_t max_int = INT64_MAX;
 };
@@ -48,6 +48,9 @@ class SectionSpec {
   SectionSpec& add_bool(const std::string& key, bool def, std::string help);
   SectionSpec& add_duration(const std::string& key, std::chrono::seconds def, std::string help);
   SectionSpec& add_list(const std::string& key, std::vector<std::string> def, std::string help);
+  // A string whose value is a secret (password, key, token): masked in `config show`, removed
+  // from every log line and error, and its name treated as secret in URLs it appears in.
+  SectionSpec& add_secret(const std::string& key, std::string help);
 
   const std::string& name() const { return name_; }
   SectionKind kind() const { return kind_; }
@@ -68,13 +71,12 @@ class ConfigSchema {
   SectionSpec& section(const std::string& name, SectionKind kind = SectionKind::kTable);
   const SectionSpec* find(const std::string& name) const;
   const std::vector<std::unique_ptr<SectionSpec>>& sections() const { return sections_; }
+  // The names of every key declared secret (`password`, `api_key`, …), sorted, once each.
+  std::vector<std::string> secret_key_names() const;
 
  private:
   std::vector<std::unique_ptr<SectionSpec>> sections_;
 };
-
-// True for key names whose values are masked everywhere (password, api_key, ...).
-bool is_secret_key(const std::string& key);
 
 struct Setting {
   Value value;

@@ -1,9 +1,10 @@
-// Pipelines plug in here: each registers its job kinds (queued date-range work) and scheduled
-// tasks (work that is due by time), plus its config keys. The runner knows nothing else about
-// them.
+// The work the runner knows: job kinds (queued date-range work) and scheduled tasks (work that
+// is due by time), as pipelines give them through core::Pipeline (pipeline.h). The runner knows
+// nothing else about pipelines.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,7 +39,8 @@ struct Services {
   state::Store& store;
   net::HttpClient& http;
   log::AlertSink& alerts;
-  TimePoint now;  // the run's clock, read once
+  TimePoint now;      // the run's logical now, read once: what is due, which dates (FERRY_NOW)
+  const Clock& wall;  // the wall clock: timestamps, link expiry, durations (never pinned)
   const Budget& budget;
   int64_t run_id = 0;
   // Opens the configured `[s3.NAME]` target. Throws UsageError for an unknown target.
@@ -80,10 +82,15 @@ struct JobKind {
   std::function<std::unique_ptr<JobHandler>(Services&)> make;
 };
 
+// Arguments a command gives a task it runs now (`ferry export mindtrails --server prod` gives
+// {"server": "prod"}); empty under cron.
+using TaskArgs = std::map<std::string, std::string>;
+
 struct TaskKind {
   std::string name;  // `mindtrails`
   std::string summary;
-  std::function<std::unique_ptr<ScheduledTask>(Services&)> make;
+  // Throws UsageError for an argument the task does not take or a value it rejects.
+  std::function<std::unique_ptr<ScheduledTask>(Services&, const TaskArgs&)> make;
 };
 
 class Registry {
@@ -100,8 +107,8 @@ class Registry {
   std::vector<TaskKind> tasks_;
 };
 
-// Declares the keys the core owns: [state], [log], [alerts], [run].
-void register_core_config(config::ConfigSchema& schema);
+// Declares the keys the core owns: [state], [log], [alerts], [run], [http].
+void declare_core_config(config::ConfigSchema& schema);
 
 }  // namespace core
 }  // namespace ferry

@@ -17,6 +17,7 @@ namespace core {
 struct RunOptions {
   int job_attempts = 3;      // failed tries before a job fails
   std::string only_task;     // run just this scheduled task ("" = all due ones)
+  TaskArgs task_args;        // given to only_task's make (a command's arguments)
   bool jobs = true;          // process queued jobs
   bool force_tasks = false;  // run tasks even when not due (manual `ferry export`)
 };
@@ -48,6 +49,9 @@ class Runner {
   void run_job(state::Job job);
   // Ends a try that failed: requeue (transient, tries left) or fail and alert.
   void job_failed(const state::Job& job, const Failure& failure);
+  // Ends a task's pass that failed: a permanent failure, or transient ones in
+  // job_attempts passes in a row, raise an alert; the pass is tried again next run.
+  void task_failed(const TaskKind& kind, const Failure& failure);
 
   const Registry& registry_;
   Services& services_;

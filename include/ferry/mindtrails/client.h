@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "ferry/base/error.h"
 #include "ferry/mindtrails/settings.h"
 #include "ferry/net/http.h"
 
@@ -18,20 +20,6 @@ struct TableInfo {
   std::string name;
   bool deleteable = false;
   int64_t size = 0;  // rows on the server at list time (exported or not)
-};
-
-struct ListResult {
-  std::vector<TableInfo> tables;
-  std::string error;  // empty on success
-  bool ok() const { return error.empty(); }
-};
-
-struct FetchResult {
-  int status = 0;     // HTTP status; 0 for a transport failure
-  std::string body;   // the reply body on success
-  std::string error;  // empty on success
-  bool ok() const { return error.empty(); }
-  bool not_found() const { return status == 404; }
 };
 
 enum class DeleteOutcome {
@@ -51,10 +39,12 @@ class ExportClient {
   // `http` must outlive the client.
   ExportClient(net::HttpClient& http, const ServerSettings& server);
 
-  // GET /api/export. A reply that is not an array of {name, deleteable, size} is an error.
-  ListResult list_tables();
-  // GET /api/export/{name}?greaterThan=N (N = 0 asks for every row).
-  FetchResult fetch(const std::string& table, int64_t greater_than);
+  // GET /api/export. A reply that is not an array of {name, deleteable, size} is a permanent
+  // failure; a failed call is classified by toolkit::classify.
+  Result<std::vector<TableInfo>> list_tables();
+  // GET /api/export/{name}?greaterThan=N (N = 0 asks for every row): the reply body, or
+  // nullopt when the server does not know the table (404).
+  Result<std::optional<std::string>> fetch(const std::string& table, int64_t greater_than);
   // DELETE /api/export/{name}/{id}.
   DeleteResult remove(const std::string& table, int64_t id);
 
@@ -63,7 +53,8 @@ class ExportClient {
 
  private:
   net::HttpRequest request(const std::string& method, const std::string& url) const;
-  std::string describe(const std::string& what, const net::HttpResponse& r) const;
+  // The failure of a call that did not answer 2xx, with a hint for 401 and 403.
+  Failure failure(const std::string& call, const net::HttpResponse& r) const;
 
   net::HttpClient& http_;
   const ServerSettings& server_;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ferry/core/pipeline.h"
 #include "ferry/crypto/rsa.h"
 
 namespace ferry {
@@ -59,6 +60,10 @@ PipelineSettings pipeline_settings(const config::Config& config);
 // has no url or data_dir, a bad padding, or shares its data_dir with another server (their
 // CSVs would overwrite each other).
 std::vector<ServerSettings> server_settings(const config::Config& config);
+
+// Every MindTrails value a run would reject (a server without a name, url or data_dir, two
+// servers sharing a data_dir or a name, timeouts under 1s), each with where it was set.
+std::vector<core::ConfigProblem> check_config(const config::Config& config);
 
 }  // namespace mindtrails
 }  // namespace ferry

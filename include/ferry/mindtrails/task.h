@@ -4,12 +4,11 @@
 // table or server; the last step then reports them as one failed unit (exit code 1).
 #pragma once
 
-#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "ferry/core/registry.h"
+#include "ferry/core/pipeline.h"
 #include "ferry/mindtrails/settings.h"
 
 namespace ferry {
@@ -23,9 +22,8 @@ class ServerPass;
 
 class MindTrailsTask : public core::ScheduledTask {
  public:
-  // `only_server`: export just this server ("" = all). `step_pause`: see TaskFactory.
-  MindTrailsTask(core::Services& services, std::string only_server,
-                 std::chrono::milliseconds step_pause = std::chrono::milliseconds(0));
+  // `only_server`: export just this server ("" = all).
+  MindTrailsTask(core::Services& services, std::string only_server);
   ~MindTrailsTask() override;
 
   bool due(std::optional<TimePoint> last_done) override;
@@ -37,7 +35,6 @@ class MindTrailsTask : public core::ScheduledTask {
 
   core::Services& services_;
   std::string only_server_;
-  std::chrono::milliseconds step_pause_;
   bool loaded_ = false;
   std::string config_error_;
   PipelineSettings pipeline_;
@@ -47,27 +44,10 @@ class MindTrailsTask : public core::ScheduledTask {
   std::vector<std::string> failures_;
 };
 
-// Makes the task the registry runs. The CLI narrows a manual run to one server through
-// set_only_server() before starting it; cron runs leave it empty (every server).
-class TaskFactory {
- public:
-  void set_only_server(std::string name) { only_server_ = std::move(name); }
-  // Test-only: sleep this long after each durable step (raw backup, CSV append, commit, each
-  // delete) so crash tests can kill a run inside every window. The CLI sets it only when the
-  // environment has FERRY_SELFTEST=1 (FERRY_SELFTEST_MINDTRAILS_PAUSE_MS); never in production.
-  void set_step_pause(std::chrono::milliseconds pause) { step_pause_ = pause; }
-  std::unique_ptr<core::ScheduledTask> make(core::Services& services) const;
-
- private:
-  std::string only_server_;
-  std::chrono::milliseconds step_pause_{0};
-};
-
-// The factory behind the registered `mindtrails` task (one per process).
-TaskFactory& task_factory();
-
-// Declares the config keys and registers the `mindtrails` task (backed by task_factory()).
-void register_mindtrails(core::Registry& registry, config::ConfigSchema& schema);
+// The MindTrails pipeline module: `[mindtrails]` and `[[mindtrails.server]]`, their checks, the
+// `mindtrails` state component, the `mindtrails` task (argument `server` narrows a pass to one
+// server) and the `ferry export mindtrails` and `ferry recover mindtrails` commands.
+std::unique_ptr<core::Pipeline> make_pipeline();
 
 }  // namespace mindtrails
 }  // namespace ferry

@@ -29,7 +29,7 @@ class RetryingHttpClient : public HttpClient {
   // `inner`, `timer` must outlive this object. `wall` is used only to read HTTP-date
   // Retry-After values.
   RetryingHttpClient(HttpClient& inner, RetryPolicy policy, Timer& timer, RandomUnit random,
-                     TimePoint wall_now);
+                     const Clock& wall);
 
   // Sends, retrying transient failures (timeouts unless request.retry_timeouts is false,
   // connection errors, 429, 5xx) up to the request's max_attempts (or the policy's). Waits back-off
@@ -42,7 +42,7 @@ class RetryingHttpClient : public HttpClient {
   RetryPolicy policy_;
   Timer& timer_;
   RandomUnit random_;
-  TimePoint wall_now_;
+  const Clock& wall_;  // the wall clock, read when a Retry-After date is compared
 };
 
 }  // namespace ferry::net

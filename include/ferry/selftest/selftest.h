@@ -8,19 +8,14 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 
-namespace ferry {
-namespace config {
-class ConfigSchema;
-}
-namespace core {
-class Registry;
-}
+#include "ferry/core/pipeline.h"
 
-namespace selftest {
+namespace ferry::selftest {
 
-void register_selftest(core::Registry& registry, const std::map<std::string, std::string>& env);
+// The test-only pipeline when `env` has FERRY_SELFTEST=1; null otherwise.
+std::unique_ptr<core::Pipeline> make_pipeline(const std::map<std::string, std::string>& env);
 
-}  // namespace selftest
-}  // namespace ferry
+}  // namespace ferry::selftest

@@ -67,12 +67,16 @@ class MarkStore {
   Store& store_;
 };
 
-// When each scheduled task last completed a pass.
+// When each scheduled task last completed a pass, and how many passes failed since.
 class ScheduleStore {
  public:
   explicit ScheduleStore(Store& store) : store_(store) {}
+  // nullopt when no pass ever completed.
   std::optional<TimePoint> last_done(const std::string& task);
+  // Records a completed pass and clears the failures.
   void set_done(const std::string& task, TimePoint at, int64_t run_id);
+  // Counts one more failed pass; returns the failed passes in a row.
+  int add_failure(const std::string& task);
 
  private:
   Store& store_;

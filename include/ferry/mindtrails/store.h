@@ -12,7 +12,7 @@
 #include "ferry/base/time.h"
 #include "ferry/state/store.h"
 
-namespace ferry::state {
+namespace ferry::mindtrails {
 
 struct MindTrailsTable {
   std::string server, name;
@@ -31,9 +31,12 @@ struct MindTrailsDelete {
 enum class DeleteStatus { kPending, kDeleted, kGone, kKept };
 const char* delete_status_name(DeleteStatus s);
 
+// The pipeline's own tables, as its state component's migrations (see state::Component).
+std::vector<state::Migration> migrations();
+
 class MindTrailsStore {
  public:
-  explicit MindTrailsStore(Store& store) : store_(store) {}
+  explicit MindTrailsStore(state::Store& store) : store_(store) {}
 
   // The table's state, or nullopt before its first commit.
   std::optional<MindTrailsTable> table(const std::string& server, const std::string& name);
@@ -58,7 +61,7 @@ class MindTrailsStore {
                  TimePoint now);
 
  private:
-  Store& store_;
+  state::Store& store_;
 };
 
-}  // namespace ferry::state
+}  // namespace ferry::mindtrails

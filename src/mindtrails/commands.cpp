@@ -6,29 +6,21 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/app_context.h"
 #include "ferry/base/error.h"
+#include "ferry/config/config.h"
+#include "ferry/core/commands.h"
+#include "ferry/core/context.h"
 #include "ferry/mindtrails/recover.h"
 #include "ferry/mindtrails/settings.h"
-#include "ferry/mindtrails/task.h"
+#include "mindtrails/commands.h"
 
-namespace ferry::cli {
+namespace ferry::mindtrails {
 namespace {
 
-// `export` and `recover` group one subcommand per pipeline; whichever adder comes first
-// creates the group.
-CLI::App* group(CLI::App& app, const std::string& name, const std::string& help,
-                const std::string& example) {
-  auto found = app.get_subcommands([&](CLI::App* a) { return a->get_name() == name; });
-  if (!found.empty()) return found.front();
-  CLI::App* g = app.add_subcommand(name, help);
-  g->require_subcommand(1);
-  g->footer("Example: " + example);
-  return g;
-}
+using core::Context;
 
-mindtrails::ServerSettings find_server(AppContext& ctx, const std::string& name) {
-  auto servers = mindtrails::server_settings(ctx.config());
+ServerSettings find_server(Context& ctx, const std::string& name) {
+  auto servers = server_settings(ctx.config());
   std::string names;
   for (auto& s : servers) {
     if (s.name == name) return s;
@@ -39,28 +31,31 @@ mindtrails::ServerSettings find_server(AppContext& ctx, const std::string& name)
                    " (configured: " + (names.empty() ? "none" : names) + ")");
 }
 
-int export_mindtrails(AppContext& ctx, const std::string& server) {
-  if (server.empty() && mindtrails::server_settings(ctx.config()).empty())
+int export_mindtrails(Context& ctx, const std::string& server) {
+  if (server.empty() && server_settings(ctx.config()).empty())
     throw UsageError("no [[mindtrails.server]] is configured in " +
                      (ctx.config().file().empty() ? "the config" : ctx.config().file()));
-  if (!server.empty()) find_server(ctx, server);
-  mindtrails::task_factory().set_only_server(server);
-  return run_tick(ctx, "mindtrails", false);
+  core::TaskArgs args;
+  if (!server.empty()) {
+    find_server(ctx, server);
+    args["server"] = server;
+  }
+  return ctx.run_task_now("mindtrails", args);
 }
 
-int recover_mindtrails(AppContext& ctx, const std::string& server_name, const std::string& scale,
+int recover_mindtrails(Context& ctx, const std::string& server_name, const std::string& scale,
                        const std::string& out) {
-  mindtrails::ServerSettings server = find_server(ctx, server_name);
+  ServerSettings server = find_server(ctx, server_name);
   auto key = crypto::RsaPrivateKey::load_pem_file(server.private_key, server.passphrase);
-  mindtrails::RecoverOptions o;
+  RecoverOptions o;
   o.raw_dir = server.raw_dir();
   o.out_dir = out.empty() ? server.recovered_dir() : out;
   o.table = scale;
   o.key = &key;
   o.padding = server.padding;
-  o.threads = mindtrails::pipeline_settings(ctx.config()).decrypt_threads;
+  o.threads = pipeline_settings(ctx.config()).decrypt_threads;
   o.now = ctx.now();
-  auto r = mindtrails::recover_table(o);
+  auto r = recover_table(o);
   std::cout << "recovered " << r.rows << " rows of " << scale << " from " << r.files.size()
             << " raw files (" << r.duplicates << " duplicates skipped, " << r.decrypt_failures
             << " decryption failures, " << r.unreadable.size() << " unreadable files)\n";
@@ -71,14 +66,10 @@ int recover_mindtrails(AppContext& ctx, const std::string& server_name, const st
 
 }  // namespace
 
-void add_mindtrails_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
-  const auto& env = ctx.environment();
-  auto selftest = env.find("FERRY_SELFTEST");
-  auto pause = env.find("FERRY_SELFTEST_MINDTRAILS_PAUSE_MS");
-  if (selftest != env.end() && selftest->second == "1" && pause != env.end())
-    mindtrails::task_factory().set_step_pause(std::chrono::milliseconds(std::stoi(pause->second)));
-  CLI::App* exp = group(app, "export", "run one scheduled pipeline now, whether due or not",
-                        "ferry export mindtrails --server prod");
+void add_mindtrails_commands(CLI::App& app, Context& ctx, int& exit_code) {
+  CLI::App* exp =
+      core::command_group(app, "export", "run one scheduled pipeline now, whether due or not",
+                          "ferry export mindtrails --server prod");
   auto* ex = exp->add_subcommand(
       "mindtrails", "export new MindTrails rows now (raw backup, decrypt, CSV, then deletes)");
   auto server = std::make_shared<std::string>();
@@ -90,8 +81,8 @@ void add_mindtrails_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
       "Example: ferry export mindtrails --server prod");
   ex->callback([&ctx, &exit_code, server] { exit_code = export_mindtrails(ctx, *server); });
 
-  CLI::App* rec = group(app, "recover", "rebuild outputs from raw backups",
-                        "ferry recover mindtrails --server prod --scale BBSIQ");
+  CLI::App* rec = core::command_group(app, "recover", "rebuild outputs from raw backups",
+                                      "ferry recover mindtrails --server prod --scale BBSIQ");
   auto* rm = rec->add_subcommand("mindtrails", "rebuild one table's CSV from its raw backups");
   auto rserver = std::make_shared<std::string>();
   auto scale = std::make_shared<std::string>();
@@ -111,4 +102,4 @@ void add_mindtrails_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
   });
 }
 
-}  // namespace ferry::cli
+}  // namespace ferry::mindtrails

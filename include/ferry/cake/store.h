@@ -1,24 +1,29 @@
 // The CAKE pipeline's own state: the Currencies table cached per admin instance
-// (`cake_currencies`, migration 3), so reports need one Currencies call a day, not one per run.
+// (`cake_currencies`, migration 1 of the `cake` component), so reports need one Currencies call a
+// day, not one per run.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "ferry/base/time.h"
 #include "ferry/state/store.h"
 
-namespace ferry::state {
+namespace ferry::cake {
 
 struct CachedCurrencies {
   std::unordered_map<std::string, std::string> abbr_by_id;  // currency id as text → abbreviation
   TimePoint fetched_at;  // when the oldest cached entry was fetched
 };
 
+// The pipeline's own tables, as its state component's migrations (see state::Component).
+std::vector<state::Migration> migrations();
+
 class CakeStore {
  public:
-  explicit CakeStore(Store& store) : store_(store) {}
+  explicit CakeStore(state::Store& store) : store_(store) {}
 
   // The cached table of `admin_url`; nullopt when nothing is cached for it.
   std::optional<CachedCurrencies> currencies(const std::string& admin_url);
@@ -29,7 +34,7 @@ class CakeStore {
                           TimePoint fetched_at);
 
  private:
-  Store& store_;
+  state::Store& store_;
 };
 
-}  // namespace ferry::state
+}  // namespace ferry::cake

@@ -1,8 +1,25 @@
-#include "ferry/state/cake_store.h"
+#include "ferry/cake/store.h"
 
 #include <SQLiteCpp/Statement.h>
 
-namespace ferry::state {
+namespace ferry::cake {
+namespace {
+
+const char* kCurrencies = R"sql(
+CREATE TABLE cake_currencies (
+  admin_url   TEXT NOT NULL,                -- which CAKE instance
+  currency_id TEXT NOT NULL,                -- the id as text, as rows carry it
+  abbr        TEXT NOT NULL,                -- e.g. USD
+  fetched_at  TEXT NOT NULL,
+  PRIMARY KEY (admin_url, currency_id)
+);
+)sql";
+
+}  // namespace
+
+std::vector<state::Migration> migrations() {
+  return {{1, "currency cache", kCurrencies}};
+}
 
 std::optional<CachedCurrencies> CakeStore::currencies(const std::string& admin_url) {
   SQLite::Statement q(store_.db(),
@@ -44,4 +61,4 @@ void CakeStore::replace_currencies(const std::string& admin_url,
   });
 }
 
-}  // namespace ferry::state
+}  // namespace ferry::cake

@@ -1,5 +1,11 @@
-#include "ferry/s3/commands.h"
-
+// `ferry s3 ...`: operator commands on a configured `[s3.NAME]` target.
+//
+//   ferry s3 ls TARGET [PREFIX]          one line per object: last-modified, size, key
+//   ferry s3 put TARGET FILE KEY         upload (multipart above multipart_threshold)
+//   ferry s3 get TARGET KEY FILE         download through a temp file
+//   ferry s3 presign TARGET KEY [--expires 24h]   the URL alone on stdout
+//
+// Transfers show progress on stderr when it is a terminal and stay quiet otherwise.
 #include <CLI/CLI.hpp>
 #include <cinttypes>
 #include <cstdio>
@@ -7,13 +13,13 @@
 #include <memory>
 #include <string>
 
+#include "cli/app_context.h"
 #include "ferry/base/error.h"
 #include "ferry/base/time.h"
-#include "ferry/cli/context.h"
 #include "ferry/s3/progress.h"
 #include "ferry/s3/store.h"
 
-namespace ferry::s3 {
+namespace ferry::cli {
 namespace {
 
 struct Args {
@@ -24,18 +30,18 @@ struct Args {
   std::string expires = "24h";
 };
 
-std::unique_ptr<S3Client> client_for(cli::Context& ctx, const std::string& target) {
-  return make_s3_client(ctx.config(), target, ctx.http(), ctx.environment());
+std::unique_ptr<s3::S3Client> client_for(AppContext& ctx, const std::string& target) {
+  return s3::make_s3_client(ctx.config(), target, ctx.http(), ctx.environment());
 }
 
 // Runs a transfer with a progress meter on interactive terminals.
 template <typename Fn>
-void with_progress(cli::Context& ctx, S3Client& client, Fn&& fn) {
+void with_progress(AppContext& ctx, s3::S3Client& client, Fn&& fn) {
   if (!ctx.interactive()) {
     fn();
     return;
   }
-  auto meter = std::make_shared<ProgressMeter>(stderr);
+  auto meter = std::make_shared<s3::ProgressMeter>(stderr);
   client.set_progress([meter](uint64_t done, uint64_t total) { meter->update(done, total); });
   try {
     fn();
@@ -47,13 +53,13 @@ void with_progress(cli::Context& ctx, S3Client& client, Fn&& fn) {
   client.set_progress(nullptr);
 }
 
-void run_ls(cli::Context& ctx, const Args& a) {
+void run_ls(AppContext& ctx, const Args& a) {
   auto client = client_for(ctx, a.target);
   for (const auto& o : client->list(a.prefix))
     std::printf("%-24s %12" PRIu64 "  %s\n", o.last_modified.c_str(), o.size, o.key.c_str());
 }
 
-void run_put(cli::Context& ctx, const Args& a) {
+void run_put(AppContext& ctx, const Args& a) {
   auto client = client_for(ctx, a.target);
   with_progress(ctx, *client, [&] { client->put_file(a.key, a.file); });
   std::printf("s3://%s/%s  %ju bytes\n", client->options().bucket.c_str(),
@@ -61,23 +67,23 @@ void run_put(cli::Context& ctx, const Args& a) {
               static_cast<uintmax_t>(std::filesystem::file_size(a.file)));
 }
 
-void run_get(cli::Context& ctx, const Args& a) {
+void run_get(AppContext& ctx, const Args& a) {
   auto client = client_for(ctx, a.target);
   with_progress(ctx, *client, [&] { client->get_file(a.key, a.file); });
   std::printf("%s\n", a.file.c_str());
 }
 
-void run_presign(cli::Context& ctx, const Args& a) {
+void run_presign(AppContext& ctx, const Args& a) {
   auto expires = parse_duration(a.expires);
   if (!expires)
     throw UsageError("--expires '" + a.expires + "' is not a duration such as 90m, 24h or 7d");
   auto client = client_for(ctx, a.target);
-  std::printf("%s\n", client->presign_get(a.key, *expires, ctx.now()).c_str());
+  std::printf("%s\n", client->presign_get(a.key, *expires, ctx.wall_now()).c_str());
 }
 
 CLI::App* add_command(CLI::App& group, const std::string& name, const std::string& help,
-                      const std::string& example, cli::Context& ctx, int& exit_code,
-                      const std::shared_ptr<Args>& args, void (*run)(cli::Context&, const Args&)) {
+                      const std::string& example, AppContext& ctx, int& exit_code,
+                      const std::shared_ptr<Args>& args, void (*run)(AppContext&, const Args&)) {
   CLI::App* cmd = group.add_subcommand(name, help);
   cmd->footer("Example:\n  " + example);
   cmd->callback([&ctx, &exit_code, args, run] {
@@ -90,7 +96,7 @@ CLI::App* add_command(CLI::App& group, const std::string& name, const std::strin
 
 }  // namespace
 
-void add_s3_commands(CLI::App& app, cli::Context& ctx, int& exit_code) {
+void add_s3_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
   CLI::App* s3 = app.add_subcommand("s3",
                                     "List, upload, download and presign objects of a "
                                     "configured [s3.NAME] target");
@@ -133,4 +139,4 @@ void add_s3_commands(CLI::App& app, cli::Context& ctx, int& exit_code) {
       ->capture_default_str();
 }
 
-}  // namespace ferry::s3
+}  // namespace ferry::cli

@@ -1,8 +1,42 @@
-#include "ferry/state/mindtrails_store.h"
+#include "ferry/mindtrails/store.h"
 
 #include <SQLiteCpp/Statement.h>
 
-namespace ferry::state {
+namespace ferry::mindtrails {
+namespace {
+
+const char* kTables = R"sql(
+CREATE TABLE mindtrails_tables (
+  server      TEXT NOT NULL,
+  name        TEXT NOT NULL,                -- the server's table name, exact
+  deleteable  INTEGER NOT NULL DEFAULT 1,   -- 0 once the server answered 403 to a delete
+  csv_path    TEXT NOT NULL DEFAULT '',     -- the CSV rows are appended to now
+  csv_size    INTEGER NOT NULL DEFAULT 0,   -- its size when the benchmark last moved
+  csv_header  TEXT NOT NULL DEFAULT '',     -- its header (JSON array of keys)
+  updated_at  TEXT NOT NULL,
+  PRIMARY KEY (server, name)
+);
+
+CREATE TABLE mindtrails_deletes (
+  server      TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  row_id      INTEGER NOT NULL,
+  status      TEXT NOT NULL DEFAULT 'pending'
+              CHECK (status IN ('pending','deleted','gone','kept')),
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  last_error  TEXT NOT NULL DEFAULT '',
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL,
+  PRIMARY KEY (server, name, row_id)
+);
+CREATE INDEX mindtrails_deletes_pending ON mindtrails_deletes(server, status);
+)sql";
+
+}  // namespace
+
+std::vector<state::Migration> migrations() {
+  return {{1, "table state, pending deletes", kTables}};
+}
 
 const char* delete_status_name(DeleteStatus s) {
   switch (s) {
@@ -136,4 +170,4 @@ int MindTrailsStore::keep_table(const std::string& server, const std::string& na
   return q.exec();
 }
 
-}  // namespace ferry::state
+}  // namespace ferry::mindtrails

@@ -30,13 +30,14 @@ int link(AppContext& ctx, const LinkArgs& a) {
   auto job = jobs.get(a.id);
   if (!job) throw UsageError("link: no job " + std::to_string(a.id));
   std::map<std::string, std::unique_ptr<net::ObjectStore>> stores;
-  std::string until = format_iso8601(ctx.now() + *expires);
+  TimePoint wall = ctx.wall_now();
+  std::string until = format_iso8601(wall + *expires);
   int made = 0;
   for (const auto& out : job->outputs) {
     if (out.s3_target.empty() || out.s3_key.empty()) continue;
     auto& store = stores[out.s3_target];
     if (!store) store = ctx.object_store(out.s3_target);
-    std::string url = store->presign_get(out.s3_key, *expires, ctx.now());
+    std::string url = store->presign_get(out.s3_key, *expires, wall);
     jobs.set_link(job->id, out.name, url, until);
     std::cout << out.name << "\t" << url << "\n";
     ++made;
@@ -51,7 +52,7 @@ int link(AppContext& ctx, const LinkArgs& a) {
 
 }  // namespace
 
-void add_cake_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
+void add_link_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
   auto args = std::make_shared<LinkArgs>();
   auto* cmd = app.add_subcommand("link", "print fresh download links for a job's outputs");
   cmd->add_option("id", args->id, "job id")->required();

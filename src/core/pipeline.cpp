@@ -1,0 +1,64 @@
+#include "ferry/core/pipeline.h"
+
+#include "ferry/base/text.h"
+#include "ferry/config/config.h"
+
+namespace ferry::core {
+
+void Pipeline::add_commands(CLI::App&, Context&, int&) const {}
+
+Registry make_registry(const PipelineList& pipelines) {
+  Registry registry;
+  for (const auto& p : pipelines) {
+    for (auto& k : p->job_kinds()) registry.add_job_kind(std::move(k));
+    for (auto& t : p->tasks()) registry.add_task(std::move(t));
+  }
+  return registry;
+}
+
+std::vector<state::Component> state_components(const PipelineList& pipelines) {
+  std::vector<state::Component> out;
+  for (const auto& p : pipelines) {
+    auto m = p->migrations();
+    if (!m.empty()) out.push_back({p->name(), std::move(m)});
+  }
+  return out;
+}
+
+namespace {
+
+void check_core(const config::Config& config, std::vector<ConfigProblem>& out) {
+  const auto& run = config.table("run");
+  if (run.duration("max_time") <= std::chrono::seconds(0))
+    out.push_back({run.setting("max_time").origin, "[run] max_time must be more than 0s"});
+  const auto& alerts = config.table("alerts");
+  const std::string& url = alerts.str("smtp_url");
+  if (url.rfind("smtp://", 0) != 0 && url.rfind("smtps://", 0) != 0)
+    out.push_back(
+        {alerts.setting("smtp_url").origin,
+         "[alerts] smtp_url '" + mask_url_password(url) + "' must start with smtp:// or smtps://"});
+}
+
+}  // namespace
+
+std::vector<ConfigProblem> check_config(const config::Config& config,
+                                        const PipelineList& pipelines) {
+  std::vector<ConfigProblem> out;
+  check_core(config, out);
+  for (const auto& p : pipelines) {
+    auto more = p->check(config);
+    out.insert(out.end(), more.begin(), more.end());
+  }
+  return out;
+}
+
+std::string describe(const std::vector<ConfigProblem>& problems) {
+  std::string out;
+  for (const auto& p : problems) {
+    if (!out.empty()) out += "\n";
+    out += p.where + ": " + p.message;
+  }
+  return out;
+}
+
+}  // namespace ferry::core

@@ -1,0 +1,55 @@
+#include "ferry/toolkit/api.h"
+
+#include "ferry/net/redact.h"
+
+namespace ferry::toolkit {
+
+std::string one_line(std::string text, size_t max) {
+  for (char& c : text)
+    if (c == '\r' || c == '\n' || c == '\t') c = ' ';
+  if (text.size() > max) text = text.substr(0, max > 3 ? max - 3 : 0) + "...";
+  return text;
+}
+
+std::string scrub(std::string text, const std::vector<std::string>& secrets) {
+  for (const auto& secret : secrets) {
+    if (secret.empty()) continue;
+    for (size_t p = text.find(secret); p != std::string::npos; p = text.find(secret, p + 8))
+      text.replace(p, secret.size(), "********");
+  }
+  return text;
+}
+
+std::string describe_call(const net::HttpRequest& request) {
+  return request.method + " " + net::redact_url(request.url);
+}
+
+Status classify(const std::string& call, const net::HttpResponse& r, const CallOptions& options) {
+  if (r.ok()) return Status::ok();
+  std::string head = options.context + call + ": ";
+  std::string tries = r.attempts > 1 ? " after " + std::to_string(r.attempts) + " tries" : "";
+  if (r.error != net::TransportError::kNone) {
+    std::string msg = scrub(head + one_line(r.describe()) + tries, options.secrets);
+    return r.transient() ? Failure::transient(msg) : Failure::permanent(msg);
+  }
+  bool permanent = false;
+  std::string detail = options.detail ? one_line(options.detail(r, &permanent)) : "";
+  std::string msg =
+      head + "HTTP " + std::to_string(r.status) + (detail.empty() ? "" : " " + detail);
+  bool transient = !permanent && (r.status == 429 || r.status >= 500);
+  msg = scrub(transient ? msg + tries : msg, options.secrets);
+  return transient ? Failure::transient(msg) : Failure::permanent(msg);
+}
+
+Result<net::HttpResponse> call(net::HttpClient& http, net::HttpRequest request,
+                               const CallOptions& options) {
+  request.connect_timeout = options.connect_timeout;
+  request.timeout = options.timeout;
+  request.retry_timeouts = options.retry_timeouts;
+  net::HttpResponse response = http.send(request);
+  Status status = classify(describe_call(request), response, options);
+  if (!status) return status.failure();
+  return response;
+}
+
+}  // namespace ferry::toolkit
