@@ -1,10 +1,13 @@
 # ferry build. `make` builds bin/ferry; `make test` installs deps, builds and runs every test.
+# CXX, CXXFLAGS, CPPFLAGS and LDFLAGS from the environment or the command line are honoured.
 CXX      ?= g++
 CXXSTD   := -std=c++17
-WARN     := -Wall -Wextra -Wpedantic -Werror
+# Warnings are errors in a git checkout and in CI, not for a release build; WERROR=0 turns it off.
+WERROR   ?= $(if $(or $(wildcard .git),$(filter-out 0 false,$(CI))),1,0)
+WARN     := -Wall -Wextra -Wpedantic $(if $(filter 1,$(WERROR)),-Werror)
 DEFS     := -DSPDLOG_SHARED_LIB -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL
 CXXFLAGS ?= -O2 -g
-CPPFLAGS += -Iinclude -Isrc -Itest $(DEFS) -MMD -MP
+FERRY_CPPFLAGS := -Iinclude -Isrc -Itest $(DEFS) -MMD -MP
 LDLIBS   := -lSQLiteCpp -lsqlite3 -lspdlog -lfmt -lssl -lcrypto -lzip -lz -ldl -pthread
 TEST_LIBS := -lgmock -lgtest -pthread
 
@@ -16,14 +19,19 @@ BENCH_SRC := $(shell find test/bench -name "*.cpp" | sort)
 BENCH_OBJ := $(BENCH_SRC:%.cpp=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.cpp=$(BUILD)/%.o)
 LIB      := $(BUILD)/libferry.a
-JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps test unit demo bench format clean
+# Parallel by default, one job per core; an explicit -jN wins. Sub-makes share the top one's jobs.
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+ifeq ($(MAKELEVEL),0)
+MAKEFLAGS += -j$(JOBS)
+endif
+
+.PHONY: all deps test demo bench format clean
 all: bin/ferry
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXSTD) $(CXXFLAGS) $(WARN) $(CPPFLAGS) -c $< -o $@
+	$(CXX) $(CXXSTD) $(CXXFLAGS) $(WARN) $(FERRY_CPPFLAGS) $(CPPFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -31,30 +39,30 @@ $(LIB): $(LIB_OBJ)
 
 bin/ferry: $(BUILD)/src/main.o $(LIB)
 	@mkdir -p bin
-	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 bin/ferry_test: $(TEST_OBJ) $(LIB)
 	@mkdir -p bin
-	$(CXX) $(CXXFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(TEST_LIBS) $(LDLIBS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(TEST_LIBS) $(LDLIBS)
 
 bin/ferry_bench: $(BENCH_OBJ) $(LIB)
 	@mkdir -p bin
-	$(CXX) $(CXXFLAGS) -o $@ $(BENCH_OBJ) $(LIB) $(LDLIBS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJ) $(LIB) $(LDLIBS)
 
 deps:
 	@test/scripts/deps.sh
 
 # Every test: unit tests and the end-to-end tests that run bin/ferry on loopback.
 test: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) bin/ferry bin/ferry_test
+	@$(MAKE) --no-print-directory bin/ferry bin/ferry_test
 	@FERRY_BIN=$(CURDIR)/bin/ferry FERRY_ROOT=$(CURDIR) bin/ferry_test $(TEST_ARGS)
 
 demo: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) bin/ferry
+	@$(MAKE) --no-print-directory bin/ferry
 	@test/scripts/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) bin/ferry $(if $(BENCH_SRC),bin/ferry_bench)
+	@$(MAKE) --no-print-directory bin/ferry $(if $(BENCH_SRC),bin/ferry_bench)
 	@test/bench/run.sh
 
 format:
