@@ -26,7 +26,7 @@ ifeq ($(MAKELEVEL),0)
 MAKEFLAGS += -j$(JOBS)
 endif
 
-.PHONY: all deps test demo bench format clean
+.PHONY: all deps test layers demo bench format clean
 all: bin/ferry
 
 $(BUILD)/%.o: %.cpp
@@ -52,9 +52,16 @@ bin/ferry_bench: $(BENCH_OBJ) $(LIB)
 deps:
 	@test/scripts/deps.sh
 
-# Every test: unit tests and the end-to-end tests that run bin/ferry on loopback.
+# The layering rules of the README's ARCHITECTURE section, and the script's own test.
+layers:
+	@test/scripts/check_layers_test.sh
+	@test/scripts/check_layers.sh
+
+# Every test: layering, unit tests and the end-to-end tests that run bin/ferry on
+# loopback; the last line is the test binary's summary.
 test: deps
 	@$(MAKE) --no-print-directory bin/ferry bin/ferry_test
+	@$(MAKE) --no-print-directory layers
 	@FERRY_BIN=$(CURDIR)/bin/ferry FERRY_ROOT=$(CURDIR) bin/ferry_test $(TEST_ARGS)
 
 demo: deps
