@@ -16,6 +16,7 @@
 #include "ferry/net/fake_http.h"
 #include "ferry/s3/client.h"
 #include "support/process.h"
+#include "support/requirements.h"
 #include "support/s3rver.h"
 
 namespace ferry::s3 {
@@ -67,7 +68,7 @@ class S3Rver : public ::testing::Test {
     dir_.reset();
   }
   void SetUp() override {
-    if (!skip_.empty()) GTEST_SKIP() << skip_;
+    FERRY_REQUIRE(skip_);
     ASSERT_TRUE(start_error_.empty()) << start_error_;
     curl_ = net::make_curl_http_client();
   }
