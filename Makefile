@@ -1,4 +1,5 @@
-# ferry build. `make` builds bin/ferry; `make test` installs deps, builds and runs every test.
+# ferry build. `make` builds bin/ferry; `make check` runs the unit tests; `make test` installs
+# deps, builds and runs every test.
 # CXX, CXXFLAGS, CPPFLAGS and LDFLAGS from the environment or the command line are honoured.
 CXX      ?= g++
 CXXSTD   := -std=c++17
@@ -26,7 +27,11 @@ ifeq ($(MAKELEVEL),0)
 MAKEFLAGS += -j$(JOBS)
 endif
 
-.PHONY: all deps test layers demo bench format clean
+# make check: unit tests only. Suites named *E2E or *Integration start servers or bin/ferry and
+# are left out; with FERRY_UNIT_ONLY set, a test that starts either anyway fails and says so.
+UNIT_FILTER := -*E2E.*:*Integration.*
+
+.PHONY: all deps check test layers demo bench format clean
 all: bin/ferry
 
 $(BUILD)/%.o: %.cpp
@@ -56,6 +61,10 @@ deps:
 layers:
 	@test/scripts/check_layers_test.sh
 	@test/scripts/check_layers.sh
+
+# Unit tests and the layering check; no dependency install, no servers.
+check: layers bin/ferry_test
+	@FERRY_UNIT_ONLY=1 FERRY_ROOT=$(CURDIR) bin/ferry_test --gtest_filter='$(UNIT_FILTER)' $(TEST_ARGS)
 
 # Every test: layering, unit tests and the end-to-end tests that run bin/ferry on
 # loopback; the last line is the test binary's summary.

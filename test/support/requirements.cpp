@@ -33,4 +33,12 @@ std::string missing_python_modules(const std::vector<std::string>& modules) {
          " (run `make deps`: python3 and the python3-<module> Debian packages)";
 }
 
+bool refused_in_unit_run(const std::string& what) {
+  if (!std::getenv("FERRY_UNIT_ONLY")) return false;
+  ADD_FAILURE() << "FERRY_UNIT_ONLY: a unit test runs " << what
+                << "; tests that start servers or bin/ferry belong in a suite named *E2E or "
+                   "*Integration, which `make check` leaves out";
+  return true;
+}
+
 }  // namespace ferry::testing

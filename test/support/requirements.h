@@ -1,6 +1,9 @@
 // What a test needs from the machine, and what a missing piece means. Under CI (CI set and not
 // "false" or "0") a missing server or tool fails the test, naming it, so a CI run never passes
 // with parts left out; elsewhere the test is skipped and the summary line counts the skips.
+//
+// `make check` sets FERRY_UNIT_ONLY: there a test that starts a background process (a server)
+// or runs bin/ferry fails, because it belongs in a suite named *E2E or *Integration.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -14,6 +17,9 @@ bool in_ci();
 
 // "" when the Debian python3 imports every module, else which are missing and how to get them.
 std::string missing_python_modules(const std::vector<std::string>& modules);
+
+// True (after recording a test failure naming `what`) when FERRY_UNIT_ONLY is set.
+bool refused_in_unit_run(const std::string& what);
 
 }  // namespace ferry::testing
 
