@@ -1,5 +1,5 @@
 # ferry build. `make` builds bin/ferry; `make check` runs the unit tests; `make test` installs
-# deps, builds and runs every test.
+# deps, builds and runs every test; `make install` installs the binary and its example files.
 # CXX, CXXFLAGS, CPPFLAGS and LDFLAGS from the environment or the command line are honoured.
 CXX      ?= g++
 CXXSTD   := -std=c++17
@@ -27,11 +27,17 @@ ifeq ($(MAKELEVEL),0)
 MAKEFLAGS += -j$(JOBS)
 endif
 
+# make install: DESTDIR stages, PREFIX is where it will live; STRIP names the strip program.
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+STRIP    ?= strip
+INSTALL  ?= install
+
 # make check: unit tests only. Suites named *E2E or *Integration start servers or bin/ferry and
 # are left out; with FERRY_UNIT_ONLY set, a test that starts either anyway fails and says so.
 UNIT_FILTER := -*E2E.*:*Integration.*
 
-.PHONY: all deps check test layers demo bench format clean
+.PHONY: all deps check test layers demo bench install format clean
 all: bin/ferry
 
 $(BUILD)/%.o: %.cpp
@@ -66,11 +72,12 @@ layers:
 check: layers bin/ferry_test
 	@FERRY_UNIT_ONLY=1 FERRY_ROOT=$(CURDIR) bin/ferry_test --gtest_filter='$(UNIT_FILTER)' $(TEST_ARGS)
 
-# Every test: layering, unit tests and the end-to-end tests that run bin/ferry on
+# Every test: layering, make install, unit tests and the end-to-end tests that run bin/ferry on
 # loopback; the last line is the test binary's summary.
 test: deps
 	@$(MAKE) --no-print-directory bin/ferry bin/ferry_test
 	@$(MAKE) --no-print-directory layers
+	@MAKE='$(MAKE)' test/scripts/install_test.sh
 	@FERRY_BIN=$(CURDIR)/bin/ferry FERRY_ROOT=$(CURDIR) bin/ferry_test $(TEST_ARGS)
 
 demo: deps
@@ -80,6 +87,13 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory bin/ferry $(if $(BENCH_SRC),bin/ferry_bench)
 	@test/bench/run.sh
+
+# The stripped binary, the example config and the crontab line; nothing from tests.
+install: bin/ferry
+	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ferry
+	$(INSTALL) -m 755 -s --strip-program=$(STRIP) bin/ferry $(DESTDIR)$(PREFIX)/bin/ferry
+	$(INSTALL) -m 644 config/ferry.example.toml $(DESTDIR)$(PREFIX)/share/ferry/ferry.example.toml
+	$(INSTALL) -m 644 crontab $(DESTDIR)$(PREFIX)/share/ferry/crontab
 
 format:
 	clang-format -i $$(find src include test -name '*.cpp' -o -name '*.h')
