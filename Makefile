@@ -1,10 +1,14 @@
-# ferry build. `make` builds bin/ferry; `make test` installs deps, builds and runs every test.
+# ferry build. `make` builds bin/ferry; `make check` runs the unit tests; `make test` installs
+# deps, builds and runs every test; `make install` installs the binary and its example files.
+# CXX, CXXFLAGS, CPPFLAGS and LDFLAGS from the environment or the command line are honoured.
 CXX      ?= g++
 CXXSTD   := -std=c++17
-WARN     := -Wall -Wextra -Wpedantic -Werror
+# Warnings are errors in a git checkout and in CI, not for a release build; WERROR=0 turns it off.
+WERROR   ?= $(if $(or $(wildcard .git),$(filter-out 0 false,$(CI))),1,0)
+WARN     := -Wall -Wextra -Wpedantic $(if $(filter 1,$(WERROR)),-Werror)
 DEFS     := -DSPDLOG_SHARED_LIB -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL
 CXXFLAGS ?= -O2 -g
-CPPFLAGS += -Iinclude -Isrc -Itest $(DEFS) -MMD -MP
+FERRY_CPPFLAGS := -Iinclude -Isrc -Itest $(DEFS) -MMD -MP
 LDLIBS   := -lSQLiteCpp -lsqlite3 -lspdlog -lfmt -lssl -lcrypto -lzip -lz -ldl -pthread
 TEST_LIBS := -lgmock -lgtest -pthread
 
@@ -16,14 +20,29 @@ BENCH_SRC := $(shell find test/bench -name "*.cpp" | sort)
 BENCH_OBJ := $(BENCH_SRC:%.cpp=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.cpp=$(BUILD)/%.o)
 LIB      := $(BUILD)/libferry.a
-JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps test unit demo bench format clean
+# Parallel by default, one job per core; an explicit -jN wins. Sub-makes share the top one's jobs.
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+ifeq ($(MAKELEVEL),0)
+MAKEFLAGS += -j$(JOBS)
+endif
+
+# make install: DESTDIR stages, PREFIX is where it will live; STRIP names the strip program.
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+STRIP    ?= strip
+INSTALL  ?= install
+
+# make check: unit tests only. Suites named *E2E or *Integration start servers or bin/ferry and
+# are left out; with FERRY_UNIT_ONLY set, a test that starts either anyway fails and says so.
+UNIT_FILTER := -*E2E.*:*Integration.*
+
+.PHONY: all deps check test layers demo bench install format clean
 all: bin/ferry
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXSTD) $(CXXFLAGS) $(WARN) $(CPPFLAGS) -c $< -o $@
+	$(CXX) $(CXXSTD) $(CXXFLAGS) $(WARN) $(FERRY_CPPFLAGS) $(CPPFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -31,31 +50,50 @@ $(LIB): $(LIB_OBJ)
 
 bin/ferry: $(BUILD)/src/main.o $(LIB)
 	@mkdir -p bin
-	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 bin/ferry_test: $(TEST_OBJ) $(LIB)
 	@mkdir -p bin
-	$(CXX) $(CXXFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(TEST_LIBS) $(LDLIBS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(TEST_LIBS) $(LDLIBS)
 
 bin/ferry_bench: $(BENCH_OBJ) $(LIB)
 	@mkdir -p bin
-	$(CXX) $(CXXFLAGS) -o $@ $(BENCH_OBJ) $(LIB) $(LDLIBS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJ) $(LIB) $(LDLIBS)
 
 deps:
 	@test/scripts/deps.sh
 
-# Every test: unit tests and the end-to-end tests that run bin/ferry on loopback.
+# The layering rules of the README's ARCHITECTURE section, and the script's own test.
+layers:
+	@test/scripts/check_layers_test.sh
+	@test/scripts/check_layers.sh
+
+# Unit tests and the layering check; no dependency install, no servers.
+check: layers bin/ferry_test
+	@FERRY_UNIT_ONLY=1 FERRY_ROOT=$(CURDIR) bin/ferry_test --gtest_filter='$(UNIT_FILTER)' $(TEST_ARGS)
+
+# Every test: layering, make install, unit tests and the end-to-end tests that run bin/ferry on
+# loopback; the last line is the test binary's summary.
 test: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) bin/ferry bin/ferry_test
+	@$(MAKE) --no-print-directory bin/ferry bin/ferry_test
+	@$(MAKE) --no-print-directory layers
+	@MAKE='$(MAKE)' test/scripts/install_test.sh
 	@FERRY_BIN=$(CURDIR)/bin/ferry FERRY_ROOT=$(CURDIR) bin/ferry_test $(TEST_ARGS)
 
 demo: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) bin/ferry
+	@$(MAKE) --no-print-directory bin/ferry
 	@test/scripts/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) bin/ferry $(if $(BENCH_SRC),bin/ferry_bench)
+	@$(MAKE) --no-print-directory bin/ferry $(if $(BENCH_SRC),bin/ferry_bench)
 	@test/bench/run.sh
+
+# The stripped binary, the example config and the crontab line; nothing from tests.
+install: bin/ferry
+	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ferry
+	$(INSTALL) -m 755 -s --strip-program=$(STRIP) bin/ferry $(DESTDIR)$(PREFIX)/bin/ferry
+	$(INSTALL) -m 644 config/ferry.example.toml $(DESTDIR)$(PREFIX)/share/ferry/ferry.example.toml
+	$(INSTALL) -m 644 crontab $(DESTDIR)$(PREFIX)/share/ferry/crontab
 
 format:
 	clang-format -i $$(find src include test -name '*.cpp' -o -name '*.h')

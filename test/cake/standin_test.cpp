@@ -25,7 +25,7 @@ struct Reply {
   std::string body;
 };
 
-class CakeStandin : public ::testing::Test {
+class CakeStandinIntegration : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     port_ = ft::free_port();
@@ -65,7 +65,7 @@ class CakeStandin : public ::testing::Test {
   static inline std::unique_ptr<ft::Child> server_;
 };
 
-TEST_F(CakeStandin, ClicksReplyHasTheExpectedRows) {
+TEST_F(CakeStandinIntegration, ClicksReplyHasTheExpectedRows) {
   CellRules rules;
   auto cur = parse_currencies(call(currencies_url(base()), currencies_request_body("k1")).body);
   ASSERT_TRUE(cur.ok());
@@ -85,7 +85,7 @@ TEST_F(CakeStandin, ClicksReplyHasTheExpectedRows) {
   for (const auto& row : rows) ASSERT_EQ(row.size(), 43u);
 }
 
-TEST_F(CakeStandin, ConversionsReplyHasTheExpectedRows) {
+TEST_F(CakeStandinIntegration, ConversionsReplyHasTheExpectedRows) {
   ReportSlice slice{at("2016-01-11T00:00:00Z"), at("2016-01-12T00:00:00Z"), 0, 100000};
   Reply reply = call(conversions_url(base(), 17), conversions_request_body("k1", slice));
   ASSERT_EQ(reply.status, 200);
@@ -96,7 +96,7 @@ TEST_F(CakeStandin, ConversionsReplyHasTheExpectedRows) {
   for (const auto& row : io::parse_csv(csv)) ASSERT_EQ(row.size(), 50u);
 }
 
-TEST_F(CakeStandin, PlannerReadsADenseHourExactlyOnce) {
+TEST_F(CakeStandinIntegration, PlannerReadsADenseHourExactlyOnce) {
   const char* dense = R"({"mode":"dense","report":"clicks","start":"01/12/2016 05:20:00",)"
                       R"("end":"01/12/2016 05:20:30","rows":450})";
   ASSERT_EQ(call(base() + "/_control", dense).status, 200);
@@ -129,7 +129,7 @@ TEST_F(CakeStandin, PlannerReadsADenseHourExactlyOnce) {
   EXPECT_EQ(static_cast<int64_t>(io::parse_csv(csv).size()), static_cast<int64_t>(ids.size()));
 }
 
-TEST_F(CakeStandin, TruncatedReplyIsATransientFailure) {
+TEST_F(CakeStandinIntegration, TruncatedReplyIsATransientFailure) {
   ASSERT_EQ(call(base() + "/_control", R"({"mode":"truncate","fraction":0.6})").status, 200);
   ReportSlice slice{at("2016-01-10T03:00:00Z"), at("2016-01-10T04:00:00Z"), 0, 0};
   Reply reply = call(clicks_url(base(), 11), clicks_request_body("k1", slice));
@@ -142,7 +142,7 @@ TEST_F(CakeStandin, TruncatedReplyIsATransientFailure) {
   EXPECT_EQ(csv, "");
 }
 
-TEST_F(CakeStandin, WrongKeyIsRefused) {
+TEST_F(CakeStandinIntegration, WrongKeyIsRefused) {
   ReportSlice slice{at("2016-01-10T03:00:00Z"), at("2016-01-10T04:00:00Z"), 0, 0};
   Reply reply = call(clicks_url(base(), 11), clicks_request_body("wrong", slice));
   EXPECT_EQ(reply.status, 401);

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "e2e/ferry_fixture.h"
+#include "support/requirements.h"
 #include "support/smtp_server.h"
 
 namespace ferry::testing {
@@ -13,12 +14,13 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(AlertsE2E, OneMailPerProblemPerIntervalAndQueuedWhenServerDown) {
+  FERRY_REQUIRE(SmtpServer::missing());
   int port = free_port();
   FerryEnv f("[alerts]\nsmtp_url = \"smtp://127.0.0.1:" + std::to_string(port) +
              "\"\nto = [\"ops@example.org\", \"oncall@example.org\"]\nmin_interval = \"1h\"\n");
   f.env = {{"FERRY_SELFTEST", "1"}, {"FERRY_SELFTEST_CRITICAL", "1"}};
   auto server = std::make_unique<SmtpServer>(port, f.path("smtp1.log"));
-  ASSERT_TRUE(server->ready());
+  ASSERT_TRUE(server->ready()) << "the SMTP server did not listen: " << server->log();
 
   // First occurrence: exactly one mail, to both recipients.
   ASSERT_EQ(f.run({"run"}, {{"FERRY_NOW", "2016-01-11T00:05:00Z"}}).exit_code, 0);
@@ -48,7 +50,7 @@ TEST(AlertsE2E, OneMailPerProblemPerIntervalAndQueuedWhenServerDown) {
 
   // Server back: the next run delivers it, though nothing new happened.
   SmtpServer again(port, f.path("smtp2.log"));
-  ASSERT_TRUE(again.ready());
+  ASSERT_TRUE(again.ready()) << "the SMTP server did not listen: " << again.log();
   RunResult r =
       f.run({"run"}, {{"FERRY_NOW", "2016-01-11T02:20:00Z"}, {"FERRY_SELFTEST_CRITICAL", "0"}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -58,13 +60,14 @@ TEST(AlertsE2E, OneMailPerProblemPerIntervalAndQueuedWhenServerDown) {
 }
 
 TEST(AlertsE2E, AlertTestReportsTheSmtpResult) {
+  FERRY_REQUIRE(SmtpServer::missing());
   int port = free_port();
   FerryEnv f("[alerts]\nsmtp_url = \"smtp://127.0.0.1:" + std::to_string(port) + "\"\n");
   RunResult down = f.run({"alert", "test"});
   EXPECT_EQ(down.exit_code, 1);
   EXPECT_NE(down.err.find("not sent"), std::string::npos) << down.err;
   SmtpServer server(port, f.path("smtp.log"));
-  ASSERT_TRUE(server.ready());
+  ASSERT_TRUE(server.ready()) << "the SMTP server did not listen: " << server.log();
   RunResult up = f.run({"alert", "test"});
   EXPECT_EQ(up.exit_code, 0) << up.err;
   EXPECT_NE(up.out.find("sent to 1 recipient"), std::string::npos);

@@ -14,6 +14,7 @@
 #include "ferry/io/csv.h"
 #include "ferry/net/curl_http.h"
 #include "ferry/s3/client.h"
+#include "support/requirements.h"
 #include "support/s3rver.h"
 #include "support/smtp_server.h"
 
@@ -47,7 +48,7 @@ class CakeE2E : public ::testing::Test {
     http_.reset();
   }
   void SetUp() override {
-    if (!s3_->skip_reason().empty()) GTEST_SKIP() << s3_->skip_reason();
+    FERRY_REQUIRE(s3_->skip_reason());
     ASSERT_TRUE(s3_->ready()) << s3_->error();
     ASSERT_TRUE(cake_ready_) << "the CAKE stand-in did not start; see " << (*dir_ / "cake.log");
   }
@@ -306,9 +307,10 @@ TEST_F(CakeE2E, KillNineMidJobThenMoreRunsGivesIdenticalObjects) {
 }
 
 TEST_F(CakeE2E, UnreachableCakeFailsTheJobWithAReasonAndOneAlertMail) {
+  FERRY_REQUIRE(SmtpServer::missing());
   int smtp_port = free_port();
   SmtpServer smtp(smtp_port, *dir_ / "smtp.log");
-  ASSERT_TRUE(smtp.ready());
+  ASSERT_TRUE(smtp.ready()) << "the SMTP server did not listen: " << smtp.log();
   FerryEnv f("[alerts]\nsmtp_url = \"smtp://127.0.0.1:" + std::to_string(smtp_port) +
              "\"\nto = [\"ops@example.org\"]\n[run]\njob_attempts = 1\n[http]\nmax_attempts = 2\n"
              "max_backoff = \"1s\"\n[cake]\nadmin_url = \"http://127.0.0.1:" +

@@ -16,6 +16,7 @@
 #include "ferry/net/fake_http.h"
 #include "ferry/s3/client.h"
 #include "support/process.h"
+#include "support/requirements.h"
 #include "support/s3rver.h"
 
 namespace ferry::s3 {
@@ -51,7 +52,7 @@ class RecordingHttpClient : public net::HttpClient {
   net::HttpClient& inner_;
 };
 
-class S3Rver : public ::testing::Test {
+class S3rverIntegration : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     server_ = std::make_unique<t::S3rver>("b");
@@ -67,7 +68,7 @@ class S3Rver : public ::testing::Test {
     dir_.reset();
   }
   void SetUp() override {
-    if (!skip_.empty()) GTEST_SKIP() << skip_;
+    FERRY_REQUIRE(skip_);
     ASSERT_TRUE(start_error_.empty()) << start_error_;
     curl_ = net::make_curl_http_client();
   }
@@ -103,7 +104,7 @@ class S3Rver : public ::testing::Test {
   std::unique_ptr<net::HttpClient> curl_;
 };
 
-TEST_F(S3Rver, CliRoundTripsAreByteIdentical) {
+TEST_F(S3rverIntegration, CliRoundTripsAreByteIdentical) {
   const std::vector<uint64_t> sizes = {0, 1, 5 * kMiB, 40 * kMiB};
   for (uint64_t size : sizes) {
     SCOPED_TRACE("size " + std::to_string(size));
@@ -120,7 +121,7 @@ TEST_F(S3Rver, CliRoundTripsAreByteIdentical) {
   }
 }
 
-TEST_F(S3Rver, LibraryMultipartRetriesAPartAndVerifiesTheObject) {
+TEST_F(S3rverIntegration, LibraryMultipartRetriesAPartAndVerifiesTheObject) {
   write_random(path("mp.bin"), 40 * kMiB + 123, 7);
   RecordingHttpClient recorder(*curl_);
   net::FaultInjectingHttpClient faults(recorder);
@@ -151,7 +152,7 @@ TEST_F(S3Rver, LibraryMultipartRetriesAPartAndVerifiesTheObject) {
   EXPECT_NO_THROW(client.remove("mp.bin"));
 }
 
-TEST_F(S3Rver, ListingReturnsAllOf1500Keys) {
+TEST_F(S3rverIntegration, ListingReturnsAllOf1500Keys) {
   t::write_file(path("one"), "1");
   S3Client client(*curl_, options());
   std::vector<std::string> keys;
@@ -172,7 +173,7 @@ TEST_F(S3Rver, ListingReturnsAllOf1500Keys) {
   EXPECT_NE(ls.out.find("  many/1499.csv\n"), std::string::npos);
 }
 
-TEST_F(S3Rver, PresignedUrlsWorkWithCurlAndExpire) {
+TEST_F(S3rverIntegration, PresignedUrlsWorkWithCurlAndExpire) {
   t::write_file(path("p.csv"), "a,b\n1,2\n");
   ASSERT_EQ(ferry({"s3", "put", "t", path("p.csv"), "links/p q.csv"}).exit_code, 0);
 
@@ -201,7 +202,7 @@ TEST_F(S3Rver, PresignedUrlsWorkWithCurlAndExpire) {
   EXPECT_TRUE(too_long.out.empty());
 }
 
-TEST_F(S3Rver, UploadKilledMidwayLeavesNoObject) {
+TEST_F(S3rverIntegration, UploadKilledMidwayLeavesNoObject) {
   const uint64_t size = 150 * kMiB;
   write_random(path("big.bin"), size, 11);
   std::string config = path("small-parts.toml");
@@ -235,7 +236,7 @@ TEST_F(S3Rver, UploadKilledMidwayLeavesNoObject) {
   EXPECT_EQ(info->size, size);
 }
 
-TEST_F(S3Rver, CliErrorsNameTheObjectAndExitCodesDistinguishCauses) {
+TEST_F(S3rverIntegration, CliErrorsNameTheObjectAndExitCodesDistinguishCauses) {
   auto missing = ferry({"s3", "get", "t", "no/such.csv", path("never.csv")});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("s3 GET s3://b/no/such.csv: HTTP 404 NoSuchKey"), std::string::npos)

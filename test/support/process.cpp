@@ -17,6 +17,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/requirements.h"
+
 namespace fs = std::filesystem;
 
 namespace ferry::testing {
@@ -69,6 +71,7 @@ std::string repo_root() {
 }
 
 std::string ferry_bin() {
+  if (refused_in_unit_run("bin/ferry")) return "/nonexistent/bin/ferry";
   const char* b = std::getenv("FERRY_BIN");
   return b && *b ? b : repo_root() + "/bin/ferry";
 }
@@ -152,6 +155,7 @@ RunResult run_command(const std::vector<std::string>& argv,
 
 Child::Child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
              const std::string& cwd, const std::string& log_file) {
+  if (refused_in_unit_run("a background process (" + argv.at(0) + ")")) return;
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -183,7 +187,7 @@ void Child::signal(int sig) {
 }
 
 int Child::wait(std::chrono::milliseconds timeout) {
-  if (reaped_) return -1;
+  if (reaped_ || pid_ <= 0) return -1;
   bool timed_out = false;
   int code = wait_status(pid_, timeout, &timed_out);
   if (!timed_out) reaped_ = true;
@@ -191,7 +195,7 @@ int Child::wait(std::chrono::milliseconds timeout) {
 }
 
 bool Child::running() {
-  if (reaped_) return false;
+  if (reaped_ || pid_ <= 0) return false;
   int status = 0;
   pid_t r = waitpid(pid_, &status, WNOHANG);
   if (r == pid_) {

@@ -31,7 +31,8 @@ bool file_exists(const std::string& path);
 // Names in `dir` (not . and ..), sorted; empty when it cannot be read.
 std::vector<std::string> list_dir(const std::string& dir);
 
-// The ferry binary under test ($FERRY_BIN, else bin/ferry under $FERRY_ROOT or the cwd).
+// The ferry binary under test ($FERRY_BIN, else bin/ferry under $FERRY_ROOT or the cwd); under
+// FERRY_UNIT_ONLY (`make check`) asking for it fails the test (support/requirements.h).
 std::string ferry_bin();
 // The repository root ($FERRY_ROOT, else the cwd).
 std::string repo_root();
@@ -50,7 +51,8 @@ RunResult run_command(const std::vector<std::string>& argv,
                       const std::string& cwd = "",
                       std::chrono::seconds timeout = std::chrono::seconds(120));
 
-// A background child, killed (SIGKILL to its process group) on destruction.
+// A background child, killed (SIGKILL to its process group) on destruction. Under
+// FERRY_UNIT_ONLY (`make check`) nothing starts and the test fails (support/requirements.h).
 class Child {
  public:
   Child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},

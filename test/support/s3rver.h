@@ -14,8 +14,8 @@ namespace ferry::testing {
 class S3rver {
  public:
   // Starts s3rver with `bucket` configured and waits (up to 20 s) until it listens. When node or
-  // s3rver is not installed, nothing starts and skip_reason() says why; when it does not come
-  // up, error() says so.
+  // s3rver is not installed, nothing starts and skip_reason() says why (give it to
+  // FERRY_REQUIRE: a skip, a failure under CI); when it does not come up, error() says so.
   explicit S3rver(const std::string& bucket = "b");
   ~S3rver();
   S3rver(const S3rver&) = delete;

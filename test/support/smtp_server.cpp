@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "support/requirements.h"
+
 namespace ferry::testing {
 
 using namespace std::chrono_literals;
@@ -12,6 +14,10 @@ SmtpServer::SmtpServer(int port, const std::string& log) : log_(log) {
                                "127.0.0.1:" + std::to_string(port)},
       std::map<std::string, std::string>{}, "", log);
   ready_ = wait_for_port(port, 10s);
+}
+
+std::string SmtpServer::missing() {
+  return missing_python_modules({"aiosmtpd"});
 }
 
 std::string SmtpServer::log() const {

@@ -13,6 +13,8 @@ class SmtpServer {
  public:
   // Listens on 127.0.0.1:`port`, printing messages to `log` (a file path).
   SmtpServer(int port, const std::string& log);
+  // "" when python3 and aiosmtpd are installed, else what is missing (see FERRY_REQUIRE).
+  static std::string missing();
   bool ready() const { return ready_; }
   // Everything printed so far.
   std::string log() const;
