@@ -72,11 +72,6 @@ int recover_mindtrails(AppContext& ctx, const std::string& server_name, const st
 }  // namespace
 
 void add_mindtrails_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
-  const auto& env = ctx.environment();
-  auto selftest = env.find("FERRY_SELFTEST");
-  auto pause = env.find("FERRY_SELFTEST_MINDTRAILS_PAUSE_MS");
-  if (selftest != env.end() && selftest->second == "1" && pause != env.end())
-    mindtrails::task_factory().set_step_pause(std::chrono::milliseconds(std::stoi(pause->second)));
   CLI::App* exp = group(app, "export", "run one scheduled pipeline now, whether due or not",
                         "ferry export mindtrails --server prod");
   auto* ex = exp->add_subcommand(

@@ -9,9 +9,8 @@
 
 namespace ferry::mindtrails {
 
-MindTrailsTask::MindTrailsTask(core::Services& services, std::string only_server,
-                               std::chrono::milliseconds step_pause)
-    : services_(services), only_server_(std::move(only_server)), step_pause_(step_pause) {}
+MindTrailsTask::MindTrailsTask(core::Services& services, std::string only_server)
+    : services_(services), only_server_(std::move(only_server)) {}
 
 MindTrailsTask::~MindTrailsTask() = default;
 
@@ -42,7 +41,7 @@ core::StepResult MindTrailsTask::step() {
   if (!pass_) {
     spdlog::info("mindtrails: {}: pass started ({})", servers_[index_].name,
                  net::redact_url(servers_[index_].export_url));
-    pass_ = std::make_unique<ServerPass>(servers_[index_], pipeline_, services_, step_pause_);
+    pass_ = std::make_unique<ServerPass>(servers_[index_], pipeline_, services_);
   }
   if (!pass_->step()) return core::StepResult::more();
   for (const auto& f : pass_->failures()) failures_.push_back(servers_[index_].name + ": " + f);
@@ -61,7 +60,7 @@ core::StepResult MindTrailsTask::finish() {
 }
 
 std::unique_ptr<core::ScheduledTask> TaskFactory::make(core::Services& services) const {
-  return std::make_unique<MindTrailsTask>(services, only_server_, step_pause_);
+  return std::make_unique<MindTrailsTask>(services, only_server_);
 }
 
 TaskFactory& task_factory() {

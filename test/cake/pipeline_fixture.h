@@ -9,6 +9,7 @@
 #include "cake/fake_cake.h"
 #include "ferry/cake/pipeline.h"
 #include "ferry/config/config.h"
+#include "ferry/io/env.h"
 #include "ferry/log/alerts.h"
 #include "ferry/net/fake_object_store.h"
 #include "ferry/state/jobs.h"
@@ -57,7 +58,8 @@ class PipelineTest : public ::testing::Test {
                   [this](const std::string& target) -> std::unique_ptr<net::ObjectStore> {
                     if (target != settings_.s3) throw UsageError("no [s3." + target + "]");
                     return std::make_unique<SharedObjectStore>(s3_);
-                  }} {
+                  },
+                  io::Env::posix()} {
     settings_.admin_url = "https://cake.test";
     settings_.api_key = "secret-key-1";
     settings_.output_dir = dir_ / "out";

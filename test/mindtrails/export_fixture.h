@@ -9,6 +9,7 @@
 
 #include "ferry/config/config.h"
 #include "ferry/core/registry.h"
+#include "ferry/io/env.h"
 #include "ferry/log/alerts.h"
 #include "ferry/mindtrails/names.h"
 #include "ferry/mindtrails/server_pass.h"
@@ -25,8 +26,8 @@ class ExportFixture : public ::testing::Test {
       : store_(tmp_ / "state"),
         http_([this](const net::HttpRequest& r) { return server_.handle(r); }),
         budget_(timer_, std::chrono::seconds(600)),
-        services_{config_, store_, http_,  alerts_, *parse_iso8601("2016-02-01T21:05:09Z"),
-                  budget_, 0,      nullptr} {
+        services_{config_, store_, http_,   alerts_,         *parse_iso8601("2016-02-01T21:05:09Z"),
+                  budget_, 0,      nullptr, io::Env::posix()} {
     settings_.name = "prod";
     settings_.export_url = FakeMindTrails::kBase;
     settings_.username = "admin";

@@ -29,6 +29,9 @@ class ObjectStore;
 namespace log {
 class AlertSink;
 }
+namespace io {
+class Env;
+}
 
 namespace core {
 
@@ -43,6 +46,7 @@ struct Services {
   int64_t run_id = 0;
   // Opens the configured `[s3.NAME]` target. Throws UsageError for an unknown target.
   std::function<std::unique_ptr<net::ObjectStore>(const std::string& target)> object_store;
+  io::Env& env;  // every durable file write of a pipeline goes through it
 };
 
 enum class StepStatus { kDone, kMore, kFailed };

@@ -4,7 +4,6 @@
 // table or server; the last step then reports them as one failed unit (exit code 1).
 #pragma once
 
-#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,9 +22,8 @@ class ServerPass;
 
 class MindTrailsTask : public core::ScheduledTask {
  public:
-  // `only_server`: export just this server ("" = all). `step_pause`: see TaskFactory.
-  MindTrailsTask(core::Services& services, std::string only_server,
-                 std::chrono::milliseconds step_pause = std::chrono::milliseconds(0));
+  // `only_server`: export just this server ("" = all).
+  MindTrailsTask(core::Services& services, std::string only_server);
   ~MindTrailsTask() override;
 
   bool due(std::optional<TimePoint> last_done) override;
@@ -37,7 +35,6 @@ class MindTrailsTask : public core::ScheduledTask {
 
   core::Services& services_;
   std::string only_server_;
-  std::chrono::milliseconds step_pause_;
   bool loaded_ = false;
   std::string config_error_;
   PipelineSettings pipeline_;
@@ -52,15 +49,10 @@ class MindTrailsTask : public core::ScheduledTask {
 class TaskFactory {
  public:
   void set_only_server(std::string name) { only_server_ = std::move(name); }
-  // Test-only: sleep this long after each durable step (raw backup, CSV append, commit, each
-  // delete) so crash tests can kill a run inside every window. The CLI sets it only when the
-  // environment has FERRY_SELFTEST=1 (FERRY_SELFTEST_MINDTRAILS_PAUSE_MS); never in production.
-  void set_step_pause(std::chrono::milliseconds pause) { step_pause_ = pause; }
   std::unique_ptr<core::ScheduledTask> make(core::Services& services) const;
 
  private:
   std::string only_server_;
-  std::chrono::milliseconds step_pause_{0};
 };
 
 // The factory behind the registered `mindtrails` task (one per process).
