@@ -93,6 +93,23 @@ TEST(FaultInjectingEnv, AFileRenamedOutOfADurableNameGoesBack) {
   EXPECT_FALSE(file_exists(dir / "out/report.csv"));
 }
 
+TEST(FaultInjectingEnv, ACrashRightAfterAStepKeepsWhatItMadeDurable) {
+  TempDir dir;
+  FaultInjectingEnv env(Env::posix());
+  auto f = env.new_file(dir / "a");
+  env.sync_dir(dir.path());
+  f->append("synced");
+  env.arm(1, CrashTiming::kAfter);
+  EXPECT_TRUE(crashes([&] { f->sync(); }));
+  EXPECT_EQ(env.steps(), 1);
+  EXPECT_EQ(read_file(dir / "a"), "synced");
+
+  FaultInjectingEnv kept(Env::posix(), UnsyncedNames::kKept);
+  kept.arm(2, CrashTiming::kAfter);
+  EXPECT_TRUE(crashes([&] { write_file_atomic(dir / "b", "renamed", kept); }));
+  EXPECT_EQ(read_file(dir / "b"), "renamed");
+}
+
 TEST(FaultInjectingEnv, UnsyncedAppendsAreCutBackToTheLastSync) {
   TempDir dir;
   write_file(dir / "daily.csv", "old\n");  // on disk before: durable

@@ -24,9 +24,11 @@ class FaultInjectingEnv::File : public WritableFile {
     base_->append(data);
   }
   void sync() override {
-    env_.step("fsync " + tracked_->path);
+    const std::string what = "fsync " + tracked_->path;
+    env_.before_step(what);
     base_->sync();
     tracked_->durable = base_->size();
+    env_.after_step(what);
   }
   void truncate(uint64_t size) override {
     env_.check();
@@ -44,8 +46,9 @@ class FaultInjectingEnv::File : public WritableFile {
 
 FaultInjectingEnv::FaultInjectingEnv(Env& base, UnsyncedNames names) : base_(base), names_(names) {}
 
-void FaultInjectingEnv::arm(int64_t n) {
+void FaultInjectingEnv::arm(int64_t n, CrashTiming timing) {
   crash_at_ = n;
+  timing_ = timing;
   steps_ = 0;
 }
 
@@ -61,10 +64,16 @@ void FaultInjectingEnv::check() const {
   if (crashed_) throw SimulatedCrash("the process has crashed");
 }
 
-void FaultInjectingEnv::step(const std::string& what) {
+void FaultInjectingEnv::before_step(const std::string& what) {
   check();
-  if (crash_at_ > 0 && steps_ + 1 == crash_at_) crash(what);
+  if (timing_ == CrashTiming::kBefore && crash_at_ > 0 && steps_ + 1 == crash_at_)
+    crash("before " + what);
   ++steps_;
+}
+
+void FaultInjectingEnv::after_step(const std::string& what) {
+  if (timing_ == CrashTiming::kAfter && crash_at_ > 0 && steps_ == crash_at_)
+    crash("after " + what);
 }
 
 std::shared_ptr<FaultInjectingEnv::Tracked> FaultInjectingEnv::track(const std::string& path,
@@ -95,7 +104,7 @@ void FaultInjectingEnv::note_new_name(const std::string& path, std::optional<std
   }
   files_.clear();
   new_names_.clear();
-  throw SimulatedCrash("crashed at durable step " + std::to_string(steps_ + 1) + ": " + what);
+  throw SimulatedCrash("crashed at durable step " + std::to_string(crash_at_) + ", " + what);
 }
 
 std::unique_ptr<WritableFile> FaultInjectingEnv::new_file(const std::string& path) {
@@ -118,7 +127,8 @@ std::unique_ptr<WritableFile> FaultInjectingEnv::open_append(const std::string& 
 }
 
 void FaultInjectingEnv::rename(const std::string& from, const std::string& to) {
-  step("rename " + from + " to " + to);
+  const std::string what = "rename " + from + " to " + to;
+  before_step(what);
   const std::string f = normal(from), t = normal(to);
   bool replaces = base_.file_size(to) >= 0;
   base_.rename(from, to);
@@ -135,14 +145,17 @@ void FaultInjectingEnv::rename(const std::string& from, const std::string& to) {
     tracked->path = t;
     files_[t] = tracked;
   }
+  after_step(what);
 }
 
 void FaultInjectingEnv::sync_dir(const std::string& dir) {
-  step("fsync directory " + dir);
+  const std::string what = "fsync directory " + dir;
+  before_step(what);
   base_.sync_dir(dir);
   const std::string d = normal(dir);
   for (auto it = new_names_.begin(); it != new_names_.end();)
     it = normal(parent_dir(it->first)) == d ? new_names_.erase(it) : std::next(it);
+  after_step(what);
 }
 
 bool FaultInjectingEnv::remove(const std::string& path) {

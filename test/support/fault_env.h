@@ -6,7 +6,9 @@
 //   - Env::sync_dir() (an fsync of a directory).
 // They are counted from construction (or the last arm()/reset()), the first being step 1.
 //
-// Armed with N, step N does not happen; instead the env crashes:
+// Armed with N (and CrashTiming::kBefore), step N does not happen; instead the env crashes.
+// With kAfter, step N happens and then the env crashes, before the caller can act on it (say,
+// record in SQLite the size it just synced). A crash:
 //   1. every file written through this env is cut back to its durable size: the size at its
 //      last sync(), or the size it had when this env first opened it. A truncate() takes
 //      effect at once and is durable (the durable size becomes at most the new size);
@@ -43,6 +45,7 @@ class SimulatedCrash {
 };
 
 enum class UnsyncedNames { kUndone, kKept };
+enum class CrashTiming { kBefore, kAfter };
 
 class FaultInjectingEnv : public Env {
  public:
@@ -50,12 +53,14 @@ class FaultInjectingEnv : public Env {
   // opened.
   explicit FaultInjectingEnv(Env& base, UnsyncedNames names = UnsyncedNames::kUndone);
 
-  // Crashes at durable step `n` counted from now (n >= 1); 0 disarms. Resets the step count.
-  void arm(int64_t n);
+  // Crashes at durable step `n` counted from now (n >= 1), before or after it; 0 disarms.
+  // Resets the step count.
+  void arm(int64_t n, CrashTiming timing = CrashTiming::kBefore);
   // Forgets the crash, the arming, the step count and what it tracked: the env passes every
   // operation through again, taking what is on disk now as durable.
   void reset();
-  // Durable steps done since construction, arm() or reset() (the crashing one not included).
+  // Durable steps done since construction, arm() or reset() (a step that crashed before it
+  // happened not included).
   int64_t steps() const { return steps_; }
   bool crashed() const { return crashed_; }
 
@@ -78,8 +83,10 @@ class FaultInjectingEnv : public Env {
   };
   // Throws SimulatedCrash when the env has crashed.
   void check() const;
-  // Counts a durable step; crashes (and throws) when it is the armed one.
-  void step(const std::string& what);
+  // Called before and after each durable step: counts it, and crashes (throws) when it is the
+  // armed one.
+  void before_step(const std::string& what);
+  void after_step(const std::string& what);
   std::shared_ptr<Tracked> track(const std::string& path, uint64_t durable);
   void note_new_name(const std::string& path, std::optional<std::string> origin);
   [[noreturn]] void crash(const std::string& what);
@@ -87,6 +94,7 @@ class FaultInjectingEnv : public Env {
   Env& base_;
   UnsyncedNames names_;
   int64_t crash_at_ = 0;
+  CrashTiming timing_ = CrashTiming::kBefore;
   int64_t steps_ = 0;
   bool crashed_ = false;
   std::map<std::string, std::shared_ptr<Tracked>> files_;  // by current path
