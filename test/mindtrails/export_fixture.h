@@ -39,12 +39,18 @@ class ExportFixture : public ::testing::Test {
   }
 
   // One whole pass, as a run does it; returns its failures.
-  std::vector<std::string> pass() {
-    services_.run_id = state::RunStore(store_).begin(services_.now, 1);
-    ServerPass p(settings_, pipeline_, services_);
+  std::vector<std::string> pass() { return pass(services_); }
+  std::vector<std::string> pass(core::Services& services) {
+    services.run_id = state::RunStore(services.store).begin(services.now, 1);
+    ServerPass p(settings_, pipeline_, services);
     for (int i = 0; i < 1000 && !p.step(); ++i) {
     }
     return p.failures();
+  }
+  // Services like services_ over another state store, HTTP client and env (the crash walks
+  // open the state afresh and change the env between runs).
+  core::Services services_over(state::Store& store, net::HttpClient& http, io::Env& env) {
+    return core::Services{config_, store, http, alerts_, services_.now, budget_, 0, nullptr, env};
   }
   void later(int minutes) { services_.now += std::chrono::minutes(minutes); }
 
