@@ -1,9 +1,6 @@
 // cake-clicks: one hour file per unit (see pipeline.h).
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
-#include <filesystem>
-
 #include "cake/job_base.h"
 #include "ferry/cake/file_names.h"
 #include "ferry/cake/pipeline.h"
@@ -17,19 +14,6 @@ constexpr std::chrono::hours kHour{1};
 
 int64_t hours_between(TimePoint a, TimePoint b) {
   return std::chrono::duration_cast<std::chrono::hours>(b - a).count();
-}
-
-// Removes temp files of hour files a killed run left behind (`.ClickReport_….csv.tmp.PID.N`).
-// Safe: the caller holds the run lock, so no other process writes them.
-void remove_stale_temps(const std::string& dir) {
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (name.rfind(".ClickReport_", 0) == 0 && name.find(".csv.tmp.") != std::string::npos) {
-      spdlog::info("cake: removing {} left by an interrupted run", entry.path().string());
-      std::filesystem::remove(entry.path(), ec);
-    }
-  }
 }
 
 class ClicksJob : public CakeJobBase {
@@ -65,10 +49,15 @@ class ClicksJob : public CakeJobBase {
     std::string path = settings_.output_dir + "/" + name;
     RangeReader reader(*client_, Report::kClicks, rules_, hour, hour + kHour,
                        policy(settings_.click_window));
-    io::make_dirs(settings_.output_dir);
-    if (!swept_) remove_stale_temps(settings_.output_dir);
-    swept_ = true;
-    io::AtomicFile file(path);
+    io::Env& env = services_.env;
+    env.make_dirs(settings_.output_dir);
+    if (!swept_) {
+      // Safe: the caller holds the run lock, so no other process writes these temps.
+      for (const auto& stale : io::remove_stale_temps(env, settings_.output_dir, "ClickReport_"))
+        spdlog::info("cake: removed {} left by an interrupted run", stale);
+      swept_ = true;
+    }
+    io::AtomicFile file(path, env);
     std::string header;
     append_header_row(Report::kClicks, header);
     file.write(header);
@@ -90,7 +79,7 @@ class ClicksJob : public CakeJobBase {
     state::JobStore(services_.store)
         .commit_unit(job.id, format_iso8601(hour + kHour), done,
                      hours_between(range.start, range.end), {output}, services_.now);
-    if (!settings_.keep_local) std::remove(path.c_str());
+    if (!settings_.keep_local) env.remove(path);
     return std::nullopt;
   }
 

@@ -1,8 +1,6 @@
 // cake-conversions: one window per unit into a partial file, then one upload (see pipeline.h).
 #include <spdlog/spdlog.h>
 
-#include <filesystem>
-
 #include "cake/job_base.h"
 #include "ferry/cake/checkpoint.h"
 #include "ferry/cake/file_names.h"
@@ -13,7 +11,6 @@
 namespace ferry::cake {
 namespace {
 
-namespace fs = std::filesystem;
 using core::StepResult;
 
 class ConversionsJob : public CakeJobBase {
@@ -68,28 +65,28 @@ class ConversionsJob : public CakeJobBase {
     return (s + w - 1) / w;
   }
 
-  // Opens the partial file at the checkpoint: a new file gets the header; a file longer than the
-  // checkpoint says is cut back; one shorter (lost) starts the job again from its first day.
+  // Opens the partial file at the checkpoint: a new job's file gets the header; a file longer
+  // than the checkpoint says is cut back; one shorter (lost) starts the job again from its first
+  // day.
   void open_partial(const state::Job& job, const TimeRange& range, const Paths& paths,
                     ConversionCheckpoint& cp) {
     if (file_ && reader_ && job.checkpoint == committed_) return;
     reader_.reset();
-    file_ = std::make_unique<io::AppendFile>(paths.part);
-    bool restart = job.checkpoint.empty() || file_->size() < cp.bytes;
-    if (restart && !job.checkpoint.empty())
+    const bool fresh = job.checkpoint.empty();
+    file_ = std::make_unique<io::CheckpointedAppendFile>(paths.part, fresh ? 0 : cp.bytes,
+                                                         services_.env);
+    if (file_->short_of_committed())
       spdlog::warn("{}: {} holds {} bytes, less than the {} checkpointed; starting over",
                    job_label(job), paths.part, file_->size(), cp.bytes);
-    if (restart) {
-      file_->truncate_to(0);
+    if (fresh || file_->short_of_committed()) {
+      file_->restart();
       std::string header;
       append_header_row(Report::kConversions, header);
       file_->append(header);
-      file_->sync();
-      cp = ConversionCheckpoint{range.start, file_->size(), 0, false};
-    } else if (file_->size() > cp.bytes) {
-      spdlog::info("{}: cutting {} bytes written after the last checkpoint off {}", job_label(job),
-                   file_->size() - cp.bytes, paths.part);
-      file_->truncate_to(cp.bytes);
+      cp = ConversionCheckpoint{range.start, file_->sync(), 0, false};
+    } else if (file_->cut_bytes() > 0) {
+      spdlog::info("{}: cut {} bytes written after the last checkpoint off {}", job_label(job),
+                   file_->cut_bytes(), paths.part);
     }
     reader_ = std::make_unique<RangeReader>(*client_, Report::kConversions, rules_, cp.next,
                                             range.end, policy(settings_.conversion_window));
@@ -107,9 +104,8 @@ class ConversionsJob : public CakeJobBase {
       reader_.reset();
       return StepResult::failed(*failure);
     }
-    file_->sync();
+    cp.bytes = file_->sync();
     cp.next = reader_->covered_until();
-    cp.bytes = file_->size();
     cp.rows += reader_->rows() - rows_before;
     committed_ = format_checkpoint(cp);
     state::JobStore(services_.store)
@@ -139,15 +135,16 @@ class ConversionsJob : public CakeJobBase {
                     ConversionCheckpoint cp) {
     file_.reset();
     reader_.reset();
-    int64_t size = io::file_size(paths.part);
-    if (size < 0 || static_cast<uint64_t>(size) < cp.bytes) {
+    bool lost = services_.env.file_size(paths.part) < 0;
+    if (!lost)  // cuts off what a window written after the last checkpoint left
+      lost = io::CheckpointedAppendFile(paths.part, cp.bytes, services_.env).short_of_committed();
+    if (lost) {
       spdlog::warn("{}: {} is missing or shorter than checkpointed; starting over", job_label(job),
                    paths.part);
       state::JobStore(services_.store)
           .commit_unit(job.id, "", 0, total_windows(range), {}, services_.now);
       return StepResult::more();
     }
-    if (static_cast<uint64_t>(size) > cp.bytes) io::AppendFile(paths.part).truncate_to(cp.bytes);
     state::JobOutput output;
     if (auto st = publish(paths.part, paths.name, cp.rows, settings_.keep_local ? paths.final : "",
                           &output);
@@ -165,20 +162,17 @@ class ConversionsJob : public CakeJobBase {
 
   // After the upload is recorded: the partial file becomes the local copy, or goes.
   void place_local(const Paths& paths) {
-    std::error_code ec;
-    if (!fs::exists(paths.part, ec)) return;
+    io::Env& env = services_.env;
+    if (env.file_size(paths.part) < 0) return;
     if (settings_.keep_local) {
-      fs::rename(paths.part, paths.final, ec);
-      if (ec)
-        throw OperationError(FailureKind::kPermanent, "cannot rename " + paths.part + " to " +
-                                                          paths.final + ": " + ec.message());
-      io::sync_directory(settings_.output_dir);
+      env.rename(paths.part, paths.final);
+      env.sync_dir(settings_.output_dir);
     } else {
-      fs::remove(paths.part, ec);
+      env.remove(paths.part);
     }
   }
 
-  std::unique_ptr<io::AppendFile> file_;
+  std::unique_ptr<io::CheckpointedAppendFile> file_;
   std::unique_ptr<RangeReader> reader_;
   std::string committed_;  // the checkpoint this handler last committed
   TimePoint summary_start_;

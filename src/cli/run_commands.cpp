@@ -8,6 +8,7 @@
 #include "cli/app_context.h"
 #include "ferry/core/lock.h"
 #include "ferry/core/runner.h"
+#include "ferry/io/env.h"
 #include "ferry/log/alerts.h"
 #include "ferry/net/mailer.h"
 #include "ferry/net/object_store.h"
@@ -32,10 +33,16 @@ int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs
   log::OutboxAlertSink alerts(alert_store, ctx.now());
   net::CurlMailer mailer(smtp_settings(config));
   log::AlertDispatcher dispatcher(alert_store, mailer, alert_settings(config));
-  core::Services services{
-      config, ctx.store(), ctx.http(),
-      alerts, ctx.now(),   ctx.wall_clock(),
-      budget, 0,           [&ctx](const std::string& t) { return ctx.object_store(t); }};
+  core::Services services{config,
+                          ctx.store(),
+                          ctx.http(),
+                          alerts,
+                          ctx.now(),
+                          ctx.wall_clock(),
+                          budget,
+                          0,
+                          [&ctx](const std::string& t) { return ctx.object_store(t); },
+                          io::Env::posix()};
   core::RunOptions options;
   options.job_attempts = static_cast<int>(config.table("run").integer("job_attempts"));
   options.only_task = only_task;

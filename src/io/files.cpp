@@ -1,147 +1,158 @@
 #include "ferry/io/files.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
-#include <cstring>
+#include <cctype>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "ferry/base/error.h"
-
-namespace fs = std::filesystem;
 
 namespace ferry::io {
 namespace {
 
-[[noreturn]] void fail(const std::string& what, const std::string& path) {
-  throw OperationError(FailureKind::kPermanent, what + " " + path + ": " + std::strerror(errno));
-}
-
-std::string parent_of(const std::string& path) {
-  auto p = fs::path(path).parent_path();
-  return p.empty() ? "." : p.string();
-}
-
-void write_all(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) fail("cannot write", path);
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
+constexpr std::string_view kTempMark = ".tmp.";
 
 std::string temp_name(const std::string& path) {
   static std::atomic<unsigned> counter{0};
-  auto p = fs::path(path);
-  return (p.parent_path() / ("." + p.filename().string() + ".tmp." + std::to_string(getpid()) +
-                             "." + std::to_string(counter++)))
-      .string();
+  auto p = std::filesystem::path(path);
+  std::string name = "." + p.filename().string() + std::string(kTempMark) +
+                     std::to_string(getpid()) + "." + std::to_string(counter++);
+  return (p.parent_path() / name).string();
+}
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+// The final name a temp name stands for ("" when `name` is not a temp name).
+std::string final_name_of(const std::string& name) {
+  if (name.size() < 2 || name[0] != '.') return "";
+  size_t last = name.rfind('.');
+  if (last == std::string::npos || last == 0 || !all_digits(name.substr(last + 1))) return "";
+  size_t pid = name.rfind('.', last - 1);
+  if (pid == std::string::npos || !all_digits(name.substr(pid + 1, last - pid - 1))) return "";
+  size_t mark = pid + 1 - kTempMark.size();
+  if (pid + 1 < kTempMark.size() + 2 || name.compare(mark, kTempMark.size(), kTempMark) != 0)
+    return "";
+  return name.substr(1, mark - 1);
 }
 
 }  // namespace
 
-void sync_directory(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) fail("cannot open directory", dir);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) fail("cannot fsync directory", dir);
+void sync_directory(const std::string& dir, Env& env) {
+  env.sync_dir(dir);
 }
 
 void make_dirs(const std::string& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    throw OperationError(FailureKind::kPermanent,
-                         "cannot create directory " + dir + ": " + ec.message());
-  }
+  Env::posix().make_dirs(dir);
 }
 
 int64_t file_size(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return -1;
-  return static_cast<int64_t>(st.st_size);
+  return Env::posix().file_size(path);
 }
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail("cannot read", path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return Env::posix().read_file(path);
 }
 
-void write_file_atomic(const std::string& path, std::string_view data) {
-  AtomicFile f(path);
+void write_file_atomic(const std::string& path, std::string_view data, Env& env) {
+  AtomicFile f(path, env);
   f.write(data);
   f.commit();
 }
 
-AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), temp_(temp_name(path_)) {
-  make_dirs(parent_of(path_));
-  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ < 0) fail("cannot create", temp_);
+AtomicFile::AtomicFile(std::string path, Env& env)
+    : env_(env), path_(std::move(path)), temp_(temp_name(path_)) {
+  env_.make_dirs(parent_dir(path_));
+  file_ = env_.new_file(temp_);
 }
 
 AtomicFile::~AtomicFile() {
-  if (fd_ >= 0) ::close(fd_);
-  if (!committed_) ::unlink(temp_.c_str());
+  file_.reset();
+  if (committed_) return;
+  try {
+    env_.remove(temp_);
+  } catch (...) {  // a destructor must not throw; a temp left behind is swept later
+  }
 }
 
 void AtomicFile::write(std::string_view data) {
-  write_all(fd_, data, temp_);
+  file_->append(data);
   bytes_ += data.size();
 }
 
 void AtomicFile::commit() {
-  if (::fsync(fd_) != 0) fail("cannot fsync", temp_);
-  ::close(fd_);
-  fd_ = -1;
-  if (::rename(temp_.c_str(), path_.c_str()) != 0) fail("cannot rename into", path_);
+  file_->sync();
+  file_.reset();
+  env_.rename(temp_, path_);
   committed_ = true;
-  sync_directory(parent_of(path_));
+  env_.sync_dir(parent_dir(path_));
 }
 
-AppendFile::AppendFile(std::string path) : path_(std::move(path)) {
-  make_dirs(parent_of(path_));
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd_ < 0) fail("cannot open", path_);
-  struct stat st {};
-  if (::fstat(fd_, &st) != 0) fail("cannot stat", path_);
-  size_ = static_cast<uint64_t>(st.st_size);
-}
-
-AppendFile::~AppendFile() {
-  if (fd_ >= 0) ::close(fd_);
+AppendFile::AppendFile(std::string path, Env& env) : env_(env), path_(std::move(path)) {
+  env_.make_dirs(parent_dir(path_));
+  file_ = env_.open_append(path_);
 }
 
 void AppendFile::append(std::string_view data) {
-  write_all(fd_, data, path_);
-  size_ += data.size();
+  file_->append(data);
 }
 
 void AppendFile::sync() {
-  if (::fsync(fd_) != 0) fail("cannot fsync", path_);
+  file_->sync();
   if (!dir_synced_) {
-    sync_directory(parent_of(path_));
+    env_.sync_dir(parent_dir(path_));
     dir_synced_ = true;
   }
 }
 
 void AppendFile::truncate_to(uint64_t size) {
-  if (size > size_) {
-    throw OperationError(FailureKind::kPermanent,
-                         "cannot truncate " + path_ + " to " + std::to_string(size) +
-                             " bytes: it holds only " + std::to_string(size_));
+  file_->truncate(size);
+}
+
+CheckpointedAppendFile::CheckpointedAppendFile(std::string path, uint64_t committed, Env& env)
+    : file_(std::move(path), env) {
+  if (file_.size() < committed) {
+    short_ = true;
+  } else if (file_.size() > committed) {
+    cut_ = file_.size() - committed;
+    file_.truncate_to(committed);
+    file_.sync();
   }
-  if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) fail("cannot truncate", path_);
-  size_ = size;
+}
+
+void CheckpointedAppendFile::restart() {
+  file_.truncate_to(0);
+  short_ = false;
+}
+
+void CheckpointedAppendFile::append(std::string_view data) {
+  file_.append(data);
+}
+
+uint64_t CheckpointedAppendFile::sync() {
+  file_.sync();
+  return file_.size();
+}
+
+bool is_temp_name(const std::string& name) {
+  return !final_name_of(name).empty();
+}
+
+std::vector<std::string> remove_stale_temps(Env& env, const std::string& dir,
+                                            const std::string& name_prefix) {
+  std::vector<std::string> removed;
+  for (const auto& name : env.list_dir(dir)) {
+    std::string final_name = final_name_of(name);
+    if (final_name.empty() || final_name.compare(0, name_prefix.size(), name_prefix) != 0) continue;
+    std::string path = dir + "/" + name;
+    if (env.remove(path)) removed.push_back(path);
+  }
+  return removed;
 }
 
 }  // namespace ferry::io

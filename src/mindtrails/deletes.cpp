@@ -28,7 +28,6 @@ DeleteBatch send_delete_batch(PassContext& ctx, int limit) {
       continue;
     }
     DeleteResult r = ctx.client.remove(d.name, d.row_id);
-    ctx.pause();
     switch (r.outcome) {
       case DeleteOutcome::kDeleted:
         mt.finish_delete(server, d.name, d.row_id, DeleteStatus::kDeleted, "", ctx.now);

@@ -19,11 +19,11 @@ namespace {
 constexpr size_t kLoggedCellFailures = 10;
 
 // Reads the files in order and keeps each id's first row.
-std::vector<Row> collect_rows(RecoverReport& report) {
+std::vector<Row> collect_rows(io::Env& env, RecoverReport& report) {
   std::vector<Row> out;
   std::set<int64_t> seen;
   for (const auto& path : report.files) {
-    ParsedRows parsed = parse_rows(io::read_file(path));
+    ParsedRows parsed = parse_rows(env.read_file(path));
     if (!parsed.ok()) {
       report.unreadable.push_back(path + ": " + parsed.error);
       continue;
@@ -53,7 +53,7 @@ std::vector<std::string> write_parts(const RecoverOptions& o, const std::vector<
     if (text.empty()) return;
     std::string path =
         o.out_dir + "/" + recovered_csv_name(o.table, date, static_cast<int>(paths.size()) + 1);
-    io::write_file_atomic(path, text);
+    io::write_file_atomic(path, text, *o.env);
     paths.push_back(path);
     text.clear();
   };
@@ -92,14 +92,11 @@ std::string readme_text(const RecoverOptions& o, const RecoverReport& r) {
 
 }  // namespace
 
-std::vector<std::string> raw_backups(const std::string& raw_dir, const std::string& table) {
+std::vector<std::string> raw_backups(const std::string& raw_dir, const std::string& table,
+                                     io::Env& env) {
   std::vector<std::pair<RawStamp, std::string>> found;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(raw_dir, ec)) {
-    if (!e.is_regular_file(ec)) continue;
-    if (auto stamp = parse_raw_name(e.path().filename().string(), table))
-      found.emplace_back(*stamp, e.path().string());
-  }
+  for (const auto& name : env.list_dir(raw_dir))
+    if (auto stamp = parse_raw_name(name, table)) found.emplace_back(*stamp, raw_dir + "/" + name);
   std::sort(found.begin(), found.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> out;
@@ -109,11 +106,11 @@ std::vector<std::string> raw_backups(const std::string& raw_dir, const std::stri
 
 RecoverReport recover_table(const RecoverOptions& o) {
   RecoverReport report;
-  report.files = raw_backups(o.raw_dir, o.table);
+  report.files = raw_backups(o.raw_dir, o.table, *o.env);
   if (report.files.empty())
     throw UsageError("no raw backups of " + o.table + " in " + o.raw_dir + " (names must be " +
                      o.table + "_Mon_DD_YYYY_HH_MM_SS.json)");
-  std::vector<Row> rows = collect_rows(report);
+  std::vector<Row> rows = collect_rows(*o.env, report);
   DecryptStats stats = decrypt_rows(rows, *o.key, o.padding, o.threads);
   report.decrypt_failures = stats.failed();
   for (size_t i = 0; i < stats.failures.size() && i < kLoggedCellFailures; ++i)
@@ -123,7 +120,7 @@ RecoverReport recover_table(const RecoverOptions& o) {
   report.rows = static_cast<int64_t>(rows.size());
   report.outputs = write_parts(o, rows);
   report.readme = o.out_dir + "/" + recovered_readme_name(o.table, file_date(o.now));
-  io::write_file_atomic(report.readme, readme_text(o, report));
+  io::write_file_atomic(report.readme, readme_text(o, report), *o.env);
   return report;
 }
 

@@ -3,10 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <cctype>
-#include <filesystem>
 
 #include "ferry/base/error.h"
 #include "ferry/core/registry.h"
+#include "ferry/io/files.h"
 #include "ferry/log/alerts.h"
 #include "ferry/mindtrails/store.h"
 #include "ferry/state/runs.h"
@@ -23,27 +23,14 @@ bool safe_table_name(const std::string& name) {
   return true;
 }
 
-int remove_stale_temp_files(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  int removed = 0;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    std::string name = e.path().filename().string();
-    if (name.size() > 1 && name[0] == '.' && name.find(".tmp.") != std::string::npos &&
-        e.is_regular_file(ec) && fs::remove(e.path(), ec))
-      ++removed;
-  }
-  return removed;
-}
-
 ServerPass::ServerPass(const ServerSettings& server, const PipelineSettings& pipeline,
-                       core::Services& services, std::chrono::milliseconds step_pause)
+                       core::Services& services)
     : server_(server),
       pipeline_(pipeline),
       services_(services),
       client_(services.http, server),
-      ctx_{server,       pipeline,        services.store, client_, services.alerts,
-           services.now, services.run_id, nullptr,        false,   step_pause} {}
+      ctx_{server,       pipeline,     services.store,  client_, services.alerts,
+           services.env, services.now, services.run_id, nullptr, false} {}
 
 ServerPass::~ServerPass() = default;
 
@@ -79,8 +66,15 @@ void ServerPass::stop(const std::string& alert_key, const std::string& subject,
 }
 
 void ServerPass::start() {
-  if (int n = remove_stale_temp_files(server_.raw_dir()))
-    spdlog::info("mindtrails: {}: removed {} temp files left by a killed run", server_.name, n);
+  try {  // safe: the run lock is held, so no other process writes these temps
+    auto stale = io::remove_stale_temps(services_.env, server_.raw_dir());
+    if (!stale.empty())
+      spdlog::info("mindtrails: {}: removed {} temp files left by a killed run", server_.name,
+                   stale.size());
+  } catch (const OperationError& e) {  // the raw backup of the first table alerts it
+    spdlog::warn("mindtrails: {}: temp files left by a killed run not removed: {}", server_.name,
+                 e.what());
+  }
   if (server_.private_key.empty())
     return stop("key", "private key unusable",
                 "no private_key is configured for [[mindtrails.server]] '" + server_.name + "'");

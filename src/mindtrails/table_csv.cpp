@@ -9,9 +9,10 @@
 
 namespace ferry::mindtrails {
 
-TableCsv::TableCsv(std::string dir, std::string table, std::string date,
+TableCsv::TableCsv(io::Env& env, std::string dir, std::string table, std::string date,
                    std::optional<CsvFile> recorded)
-    : dir_(std::move(dir)),
+    : env_(env),
+      dir_(std::move(dir)),
       table_(std::move(table)),
       date_(std::move(date)),
       current_(std::move(recorded)) {
@@ -21,7 +22,7 @@ TableCsv::TableCsv(std::string dir, std::string table, std::string date,
 std::string TableCsv::restore() {
   if (!current_) return "";
   const CsvFile& c = *current_;
-  int64_t on_disk = io::file_size(c.path);
+  int64_t on_disk = env_.file_size(c.path);
   if (on_disk < 0 && c.size == 0) return "";  // recorded, never written: fine
   if (on_disk < 0 || static_cast<uint64_t>(on_disk) < c.size) {
     usable_ = false;
@@ -33,13 +34,10 @@ std::string TableCsv::restore() {
   if (c.size == 0 && csv_part(name, table_, date_) == 0) {
     // Started on an earlier day by a run that died before its first commit: nothing in it
     // is committed and no later rows will go there.
-    std::error_code ec;
-    std::filesystem::remove(c.path, ec);
+    env_.remove(c.path);
     return "removed " + c.path + ": written by a run that died before committing";
   }
-  io::AppendFile f(c.path);
-  f.truncate_to(c.size);
-  f.sync();
+  io::CheckpointedAppendFile(c.path, c.size, env_);
   return "cut " + std::to_string(static_cast<uint64_t>(on_disk) - c.size) + " bytes from " +
          c.path + " written after the last commit (their rows are exported again)";
 }
@@ -54,7 +52,7 @@ CsvFile TableCsv::target_for(const std::vector<std::string>& keys) const {
   for (int part = 1;; ++part) {
     std::string path = dir_ + "/" + csv_name(table_, date_, part);
     if (current_ && path == current_->path) continue;
-    if (io::file_size(path) < 0) return CsvFile{path, 0, keys};
+    if (env_.file_size(path) < 0) return CsvFile{path, 0, keys};
   }
 }
 
@@ -63,9 +61,8 @@ bool TableCsv::is_new(const CsvFile& target) const {
 }
 
 CsvFile TableCsv::append(const CsvFile& target, const std::vector<const Row*>& rows) {
-  io::AppendFile f(target.path);
-  if (f.size() > target.size) f.truncate_to(target.size);
-  if (f.size() < target.size)
+  io::CheckpointedAppendFile f(target.path, target.size, env_);
+  if (f.short_of_committed())
     throw OperationError(FailureKind::kPermanent,
                          target.path + " holds " + std::to_string(f.size()) +
                              " bytes, fewer than the " + std::to_string(target.size) + " recorded");
@@ -73,8 +70,7 @@ CsvFile TableCsv::append(const CsvFile& target, const std::vector<const Row*>& r
   if (f.size() == 0) io::append_csv_row(text, target.header);
   for (const Row* row : rows) io::append_csv_row(text, csv_fields(*row, target.header));
   f.append(text);
-  f.sync();
-  current_ = CsvFile{target.path, f.size(), target.header};
+  current_ = CsvFile{target.path, f.sync(), target.header};
   usable_ = true;
   return *current_;
 }

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <set>
-#include <thread>
 
 #include "ferry/base/error.h"
 #include "ferry/base/text.h"
@@ -18,21 +17,15 @@
 #include "mindtrails/reply.h"
 
 namespace ferry::mindtrails {
-namespace {}  // namespace
-
-void PassContext::pause() const {
-  if (step_pause.count() > 0) std::this_thread::sleep_for(step_pause);
-}
-
-std::string write_raw_backup(const std::string& raw_dir, const std::string& table, TimePoint now,
-                             const std::string& body) {
+std::string write_raw_backup(io::Env& env, const std::string& raw_dir, const std::string& table,
+                             TimePoint now, const std::string& body) {
   const std::string date = file_date(now), time = file_time(now);
   std::string path;
   for (int seq = 1;; ++seq) {
     path = raw_dir + "/" + raw_name(table, date, time, seq);
-    if (io::file_size(path) < 0) break;
+    if (env.file_size(path) < 0) break;
   }
-  io::AtomicFile f(path);
+  io::AtomicFile f(path, env);
   f.write(body);
   f.commit();
   return path;
@@ -74,8 +67,8 @@ TableResult TableExporter::run(bool last_try) {
     file = CsvFile{recorded->csv_path, static_cast<uint64_t>(recorded->csv_size),
                    parse_header_json(recorded->csv_header).value_or(std::vector<std::string>{})};
   benchmark_ = *benchmark;
-  csv_ =
-      std::make_unique<TableCsv>(ctx_.server.active_dir(), info_.name, file_date(ctx_.now), file);
+  csv_ = std::make_unique<TableCsv>(ctx_.env, ctx_.server.active_dir(), info_.name,
+                                    file_date(ctx_.now), file);
   try {
     std::string note = csv_->restore();
     if (!note.empty()) spdlog::warn("mindtrails: {}: {}: {}", ctx_.server.name, info_.name, note);
@@ -116,9 +109,9 @@ TableResult TableExporter::fetch_and_export(Reply& reply, int64_t benchmark, boo
     result = key_check(reply, last_try);
     if (result.status != TableStatus::kDone) return result;
     try {
-      std::string raw = write_raw_backup(ctx_.server.raw_dir(), info_.name, ctx_.now, reply.body);
+      std::string raw =
+          write_raw_backup(ctx_.env, ctx_.server.raw_dir(), info_.name, ctx_.now, reply.body);
       spdlog::debug("mindtrails: {}: {}: raw reply kept in {}", ctx_.server.name, info_.name, raw);
-      ctx_.pause();
     } catch (const OperationError& e) {
       return fail("backup", "raw backup failed", e.what());
     }

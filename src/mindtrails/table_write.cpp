@@ -110,7 +110,6 @@ TableResult TableExporter::write_rows(const Reply& reply) {
             ctx_.now);
       }
       written = csv_->append(target, seg);
-      ctx_.pause();
     } catch (const OperationError& e) {
       return fail("csv", "CSV write failed", e.what());
     }
@@ -127,7 +126,6 @@ TableResult TableExporter::write_rows(const Reply& reply) {
           .add(ctx_.run_id, ctx_.server.source() + ":rows_exported",
                static_cast<int64_t>(ids.size()));
     });
-    ctx_.pause();
     benchmark_ = ids.back();
     result.rows_written += static_cast<int64_t>(ids.size());
     spdlog::info("mindtrails: {}: {}: {} new rows to {} (benchmark {}{})", ctx_.server.name,

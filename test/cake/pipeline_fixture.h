@@ -10,6 +10,7 @@
 #include "ferry/cake/pipeline.h"
 #include "ferry/cake/store.h"
 #include "ferry/config/config.h"
+#include "ferry/io/env.h"
 #include "ferry/log/alerts.h"
 #include "ferry/net/fake_object_store.h"
 #include "ferry/state/jobs.h"
@@ -59,7 +60,8 @@ class PipelineTest : public ::testing::Test {
                   [this](const std::string& target) -> std::unique_ptr<net::ObjectStore> {
                     if (target != settings_.s3) throw UsageError("no [s3." + target + "]");
                     return std::make_unique<SharedObjectStore>(s3_);
-                  }} {
+                  },
+                  io::Env::posix()} {
     settings_.admin_url = "https://cake.test";
     settings_.api_key = "secret-key-1";
     settings_.output_dir = dir_ / "out";
@@ -70,8 +72,28 @@ class PipelineTest : public ::testing::Test {
     return state::JobStore(store_).enqueue(kind, from, to, "{}", services_.now);
   }
   std::unique_ptr<core::JobHandler> handler(const std::string& kind) {
-    return kind == kClicksKind ? make_clicks_job(services_, settings_, &timer_)
-                               : make_conversions_job(services_, settings_, &timer_);
+    return handler(kind, services_);
+  }
+  std::unique_ptr<core::JobHandler> handler(const std::string& kind, core::Services& services) {
+    return kind == kClicksKind ? make_clicks_job(services, settings_, &timer_)
+                               : make_conversions_job(services, settings_, &timer_);
+  }
+  // Services like services_ over another state store, env and object store (the crash walks
+  // open the state afresh and change the env between runs).
+  core::Services services_over(state::Store& store, io::Env& env, net::FakeObjectStore& s3) {
+    return core::Services{
+        config_,
+        store,
+        cake_.http(),
+        alerts_,
+        services_.now,
+        budget_,
+        1,
+        [this, &s3](const std::string& target) -> std::unique_ptr<net::ObjectStore> {
+          if (target != settings_.s3) throw UsageError("no [s3." + target + "]");
+          return std::make_unique<SharedObjectStore>(s3);
+        },
+        env};
   }
   // Steps `h` on job `id` until it is done or failed, or `max_steps` units ran.
   core::StepResult run(core::JobHandler& h, int64_t id, int max_steps = 100000) {

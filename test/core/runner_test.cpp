@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "ferry/config/config.h"
+#include "ferry/io/env.h"
 #include "ferry/log/alerts.h"
 #include "ferry/net/fake_http.h"
 #include "ferry/state/jobs.h"
@@ -69,8 +70,8 @@ class RunnerTest : public ::testing::Test {
       : store_(dir_.path()),
         http_([](const net::HttpRequest&) { return net::FakeHttpClient::respond(200); }),
         budget_(timer_, 10s),
-        services_{config_, store_,  http_, alerts_, TimePoint(std::chrono::seconds(1452470400)),
-                  wall_,   budget_, 0,     nullptr} {}
+        services_{config_, store_, http_,   alerts_, TimePoint(std::chrono::seconds(1452470400)),
+                  wall_,   budget_, 0,     nullptr, io::Env::posix()} {}
 
   RunReport run(RunOptions options = {}) {
     Runner runner(registry_, services_, nullptr, options);

@@ -9,6 +9,7 @@
 
 #include "ferry/config/config.h"
 #include "ferry/core/registry.h"
+#include "ferry/io/env.h"
 #include "ferry/log/alerts.h"
 #include "ferry/mindtrails/names.h"
 #include "ferry/mindtrails/server_pass.h"
@@ -26,8 +27,8 @@ class ExportFixture : public ::testing::Test {
       : store_(tmp_ / "state", {{"mindtrails", mindtrails::migrations()}}),
         http_([this](const net::HttpRequest& r) { return server_.handle(r); }),
         budget_(timer_, std::chrono::seconds(600)),
-        services_{config_, store_,  http_, alerts_, *parse_iso8601("2016-02-01T21:05:09Z"),
-                  wall_,   budget_, 0,     nullptr} {
+        services_{config_, store_, http_,   alerts_, *parse_iso8601("2016-02-01T21:05:09Z"),
+                  wall_,   budget_, 0,     nullptr, io::Env::posix()} {
     settings_.name = "prod";
     settings_.export_url = FakeMindTrails::kBase;
     settings_.username = "admin";
@@ -39,12 +40,18 @@ class ExportFixture : public ::testing::Test {
   }
 
   // One whole pass, as a run does it; returns its failures.
-  std::vector<std::string> pass() {
-    services_.run_id = state::RunStore(store_).begin(services_.now, 1);
-    ServerPass p(settings_, pipeline_, services_);
+  std::vector<std::string> pass() { return pass(services_); }
+  std::vector<std::string> pass(core::Services& services) {
+    services.run_id = state::RunStore(services.store).begin(services.now, 1);
+    ServerPass p(settings_, pipeline_, services);
     for (int i = 0; i < 1000 && !p.step(); ++i) {
     }
     return p.failures();
+  }
+  // Services like services_ over another state store, HTTP client and env (the crash walks
+  // open the state afresh and change the env between runs).
+  core::Services services_over(state::Store& store, net::HttpClient& http, io::Env& env) {
+    return core::Services{config_, store, http, alerts_, services_.now, budget_, 0, nullptr, env};
   }
   void later(int minutes) { services_.now += std::chrono::minutes(minutes); }
 

@@ -29,10 +29,11 @@ class MindTrailsTableCsv : public ::testing::Test {
   std::string dir() const { return tmp_ / "active_data"; }
   std::string file(const std::string& name) const { return dir() + "/" + name; }
   TempDir tmp_;
+  io::Env& env_ = io::Env::posix();
 };
 
 TEST_F(MindTrailsTableCsv, FirstRowSetsTheHeaderAndLaterRowsAppend) {
-  TableCsv csv(dir(), "SUDS", "Feb_01_2016", std::nullopt);
+  TableCsv csv(env_, dir(), "SUDS", "Feb_01_2016", std::nullopt);
   EXPECT_EQ(csv.restore(), "");
   Row a = row(1, {{"b", "x"}, {"a", "y"}});
   CsvFile t = csv.target_for(a.sorted_keys());
@@ -43,7 +44,7 @@ TEST_F(MindTrailsTableCsv, FirstRowSetsTheHeaderAndLaterRowsAppend) {
   EXPECT_EQ(w.size, read_file(w.path).size());
 
   // A later run of the same day: same file, no second header.
-  TableCsv again(dir(), "SUDS", "Feb_01_2016", w);
+  TableCsv again(env_, dir(), "SUDS", "Feb_01_2016", w);
   Row b = row(2, {{"a", "p"}, {"b", "q"}});
   CsvFile t2 = again.target_for(b.sorted_keys());
   EXPECT_FALSE(again.is_new(t2));
@@ -52,7 +53,7 @@ TEST_F(MindTrailsTableCsv, FirstRowSetsTheHeaderAndLaterRowsAppend) {
 }
 
 TEST_F(MindTrailsTableCsv, KeySetChangeStartsTheNextPart) {
-  TableCsv csv(dir(), "SUDS", "Feb_01_2016", std::nullopt);
+  TableCsv csv(env_, dir(), "SUDS", "Feb_01_2016", std::nullopt);
   Row a = row(1, {{"a", "y"}});
   CsvFile w = csv.append(csv.target_for(a.sorted_keys()), {&a});
   Row b = row(2, {{"a", "y"}, {"extra", "z"}});
@@ -69,10 +70,10 @@ TEST_F(MindTrailsTableCsv, KeySetChangeStartsTheNextPart) {
 
 TEST_F(MindTrailsTableCsv, NewDayStartsANewFileAndSkipsFilesItDoesNotOwn) {
   Row a = row(1, {{"a", "y"}});
-  TableCsv day1(dir(), "SUDS", "Feb_01_2016", std::nullopt);
+  TableCsv day1(env_, dir(), "SUDS", "Feb_01_2016", std::nullopt);
   CsvFile w = day1.append(day1.target_for(a.sorted_keys()), {&a});
   write_file(file("SUDS_Feb_02_2016.csv"), "someone else's file\r\n");
-  TableCsv day2(dir(), "SUDS", "Feb_02_2016", w);
+  TableCsv day2(env_, dir(), "SUDS", "Feb_02_2016", w);
   CsvFile t = day2.target_for(a.sorted_keys());
   EXPECT_EQ(t.path, file("SUDS_Feb_02_2016.2.csv"));
   EXPECT_EQ(read_file(file("SUDS_Feb_02_2016.csv")), "someone else's file\r\n");
@@ -80,12 +81,12 @@ TEST_F(MindTrailsTableCsv, NewDayStartsANewFileAndSkipsFilesItDoesNotOwn) {
 
 TEST_F(MindTrailsTableCsv, ResumeCutsRowsWrittenAfterTheLastCommit) {
   Row a = row(1, {{"a", "y"}});
-  TableCsv csv(dir(), "SUDS", "Feb_01_2016", std::nullopt);
+  TableCsv csv(env_, dir(), "SUDS", "Feb_01_2016", std::nullopt);
   CsvFile committed = csv.append(csv.target_for(a.sorted_keys()), {&a});
   // A run appended a row and died before committing.
   io::AppendFile f(committed.path);
   f.append("z,2\r\n");
-  TableCsv resumed(dir(), "SUDS", "Feb_01_2016", committed);
+  TableCsv resumed(env_, dir(), "SUDS", "Feb_01_2016", committed);
   EXPECT_NE(resumed.restore().find("cut 5 bytes"), std::string::npos);
   EXPECT_EQ(read_file(committed.path), "a,id\r\ny,1\r\n");
   Row b = row(2, {{"a", "z"}});
@@ -97,7 +98,7 @@ TEST_F(MindTrailsTableCsv, ResumeOfAFileRecordedButNeverCommitted) {
   // Recorded with size 0 before writing; the run died after writing header and rows.
   CsvFile recorded{file("SUDS_Feb_01_2016.2.csv"), 0, {"a", "id"}};
   write_file(recorded.path, "a,id\r\ny,1\r\n");
-  TableCsv resumed(dir(), "SUDS", "Feb_01_2016", recorded);
+  TableCsv resumed(env_, dir(), "SUDS", "Feb_01_2016", recorded);
   EXPECT_NE(resumed.restore(), "");
   EXPECT_EQ(read_file(recorded.path), "");
   Row a = row(1, {{"a", "y"}, {"b", "w"}});  // another key set may take the empty file
@@ -109,17 +110,17 @@ TEST_F(MindTrailsTableCsv, ResumeOfAFileRecordedButNeverCommitted) {
   // The same, found on a later day: the empty file is removed.
   CsvFile old{file("SUDS_Jan_31_2016.csv"), 0, {"a", "id"}};
   write_file(old.path, "a,id\r\n");
-  TableCsv later(dir(), "SUDS", "Feb_01_2016", old);
+  TableCsv later(env_, dir(), "SUDS", "Feb_01_2016", old);
   EXPECT_NE(later.restore().find("removed"), std::string::npos);
   EXPECT_FALSE(file_exists(old.path));
 }
 
 TEST_F(MindTrailsTableCsv, MissingOrShorterFileStartsANewPart) {
   Row a = row(1, {{"a", "y"}});
-  TableCsv csv(dir(), "SUDS", "Feb_01_2016", std::nullopt);
+  TableCsv csv(env_, dir(), "SUDS", "Feb_01_2016", std::nullopt);
   CsvFile w = csv.append(csv.target_for(a.sorted_keys()), {&a});
   write_file(w.path, "a,id\r\n");  // edited by hand: shorter than recorded
-  TableCsv resumed(dir(), "SUDS", "Feb_01_2016", w);
+  TableCsv resumed(env_, dir(), "SUDS", "Feb_01_2016", w);
   EXPECT_NE(resumed.restore().find("shorter"), std::string::npos);
   EXPECT_EQ(resumed.target_for(a.sorted_keys()).path, file("SUDS_Feb_01_2016.2.csv"));
   EXPECT_EQ(read_file(w.path), "a,id\r\n");

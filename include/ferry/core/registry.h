@@ -30,6 +30,9 @@ class ObjectStore;
 namespace log {
 class AlertSink;
 }
+namespace io {
+class Env;
+}
 
 namespace core {
 
@@ -45,6 +48,7 @@ struct Services {
   int64_t run_id = 0;
   // Opens the configured `[s3.NAME]` target. Throws UsageError for an unknown target.
   std::function<std::unique_ptr<net::ObjectStore>(const std::string& target)> object_store;
+  io::Env& env;  // every durable file write of a pipeline goes through it
 };
 
 enum class StepStatus { kDone, kMore, kFailed };

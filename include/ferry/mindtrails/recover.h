@@ -13,6 +13,7 @@
 
 #include "ferry/base/time.h"
 #include "ferry/crypto/rsa.h"
+#include "ferry/io/env.h"
 
 namespace ferry::mindtrails {
 
@@ -22,8 +23,9 @@ struct RecoverOptions {
   std::string table;
   const crypto::RsaPrivateKey* key = nullptr;  // required
   crypto::Padding padding = crypto::Padding::kPkcs1;
-  unsigned threads = 0;  // decryption threads; 0 = every core
-  TimePoint now;         // dates the output names and the summary
+  unsigned threads = 0;              // decryption threads; 0 = every core
+  TimePoint now;                     // dates the output names and the summary
+  io::Env* env = &io::Env::posix();  // what raw files are read and outputs written through
 };
 
 struct RecoverReport {
@@ -38,8 +40,10 @@ struct RecoverReport {
 };
 
 // Raw backups of exactly `table` in `raw_dir`, oldest first (by the time in their names, then
-// their sequence number). Empty when the folder is missing.
-std::vector<std::string> raw_backups(const std::string& raw_dir, const std::string& table);
+// their sequence number). Empty when the folder is missing. Throws OperationError when it
+// cannot be listed.
+std::vector<std::string> raw_backups(const std::string& raw_dir, const std::string& table,
+                                     io::Env& env = io::Env::posix());
 
 // Throws UsageError when there is no raw backup of the table, OperationError when a file
 // cannot be read or written.

@@ -12,7 +12,6 @@
 //           server per local day listing tables and counts.
 #pragma once
 
-#include <chrono>
 #include <deque>
 #include <map>
 #include <memory>
@@ -44,11 +43,9 @@ DeleteBatch send_delete_batch(PassContext& ctx, int limit);
 
 class ServerPass {
  public:
-  // `server`, `pipeline` and `services` must outlive the pass. `step_pause`: test-only, see
-  // PassContext.
+  // `server`, `pipeline` and `services` must outlive the pass.
   ServerPass(const ServerSettings& server, const PipelineSettings& pipeline,
-             core::Services& services,
-             std::chrono::milliseconds step_pause = std::chrono::milliseconds(0));
+             core::Services& services);
   ~ServerPass();
 
   // One unit of work. Returns true when this server's pass is over.
@@ -81,9 +78,6 @@ class ServerPass {
 // Whether a listed table name can be used in file names: letters, digits, `_`, `-`, `$`, `.`,
 // not starting with a dot (Java class names always are).
 bool safe_table_name(const std::string& name);
-
-// Removes temp files (`.NAME.tmp.PID.N`) a killed run left in `dir`. Call under the run lock.
-int remove_stale_temp_files(const std::string& dir);
 
 }  // namespace mindtrails
 }  // namespace ferry

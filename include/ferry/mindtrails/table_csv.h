@@ -15,6 +15,10 @@
 
 #include "ferry/mindtrails/rows.h"
 
+namespace ferry::io {
+class Env;
+}
+
 namespace ferry::mindtrails {
 
 // A CSV file as the state records it.
@@ -27,8 +31,10 @@ struct CsvFile {
 class TableCsv {
  public:
   // `dir` is active_data/, `date` the run's file date (`Feb_01_2016`); `recorded` the file the
-  // state names (nullopt before the table's first commit).
-  TableCsv(std::string dir, std::string table, std::string date, std::optional<CsvFile> recorded);
+  // state names (nullopt before the table's first commit). Files are written through `env`,
+  // which must outlive it.
+  TableCsv(io::Env& env, std::string dir, std::string table, std::string date,
+           std::optional<CsvFile> recorded);
 
   // Brings the recorded file back to its committed size. Returns a line for the log when it
   // cut bytes or found the file missing or shorter than recorded (then the next rows start a
@@ -43,12 +49,14 @@ class TableCsv {
   bool is_new(const CsvFile& target) const;
 
   // Appends `rows` under `target` (the header first when the file is empty), fsyncs, and
-  // makes `target` the current file. Returns it with its new size. Throws OperationError.
+  // makes `target` the current file. Returns it with its new size. Bytes beyond target.size
+  // are cut off first. Throws OperationError, also when the file holds fewer than target.size.
   CsvFile append(const CsvFile& target, const std::vector<const Row*>& rows);
 
   const std::optional<CsvFile>& current() const { return current_; }
 
  private:
+  io::Env& env_;
   std::string dir_, table_, date_;
   std::optional<CsvFile> current_;
   bool usable_ = true;  // false when the recorded file is missing or shorter than recorded

@@ -15,7 +15,6 @@
 // Deletes themselves are sent later by the server pass, from the pending list.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -33,6 +32,9 @@ class Store;
 namespace log {
 class AlertSink;
 }
+namespace io {
+class Env;
+}
 
 namespace mindtrails {
 
@@ -45,13 +47,11 @@ struct PassContext {
   state::Store& store;
   ExportClient& client;
   log::AlertSink& alerts;
+  io::Env& env;  // every file written goes through it
   TimePoint now;
   int64_t run_id = 0;
   const crypto::RsaPrivateKey* key = nullptr;  // loaded before the first table
   bool key_proven = false;  // some cell decrypted in this pass: later failures are the data's
-  // Test-only: a sleep after each durable step (0 in production).
-  std::chrono::milliseconds step_pause{0};
-  void pause() const;
 };
 
 enum class TableStatus {
@@ -97,10 +97,10 @@ class TableExporter {
   std::unique_ptr<TableCsv> csv_;
 };
 
-// Writes `body` to raw_dir/<table>_<date>_<time>[.N].json under a name no file has yet.
-// Returns the path. Throws OperationError.
-std::string write_raw_backup(const std::string& raw_dir, const std::string& table, TimePoint now,
-                             const std::string& body);
+// Writes `body` to raw_dir/<table>_<date>_<time>[.N].json under a name no file has yet
+// (atomically, through `env`). Returns the path. Throws OperationError.
+std::string write_raw_backup(io::Env& env, const std::string& raw_dir, const std::string& table,
+                             TimePoint now, const std::string& body);
 
 }  // namespace mindtrails
 }  // namespace ferry
