@@ -9,11 +9,10 @@ trap 'rm -rf "$tmp"' EXIT
 failures=0
 
 put() {  # put FILE INCLUDE...: writes FILE with one #include line per INCLUDE
-  mkdir -p "$tmp/$(dirname "$1")"
   local f=$1
   shift
-  : >"$tmp/$f"
-  for inc in "$@"; do printf '#include %s\n' "$inc" >>"$tmp/$f"; done
+  mkdir -p "$tmp/${f%/*}"
+  printf '#include %s\n' "$@" >"$tmp/$f"
 }
 
 expect_pass() {  # expect_pass WHAT
