@@ -34,7 +34,7 @@ class CakeCrashWalk : public PipelineTest {
     net::FakeObjectStore s3;
     int64_t id = 0;
     {
-      state::Store store(root + "/state");
+      state::Store store(root + "/state", {{"cake", cake::migrations()}});
       id = state::JobStore(store).enqueue(kind, "2016-01-10", "2016-01-10", "{}", services_.now);
       core::Services services = services_over(store, env, s3);
       auto h = handler(kind, services);
@@ -43,7 +43,7 @@ class CakeCrashWalk : public PipelineTest {
       } catch (const io::SimulatedCrash&) {  // the process died here
       }
     }
-    state::Store store(root + "/state");
+    state::Store store(root + "/state", {{"cake", cake::migrations()}});
     core::Services services = services_over(store, io::Env::posix(), s3);
     auto h = handler(kind, services);
     EXPECT_EQ(step(*h, store, id, 1000).status, core::StepStatus::kDone) << root;

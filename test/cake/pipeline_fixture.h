@@ -87,6 +87,7 @@ class PipelineTest : public ::testing::Test {
         cake_.http(),
         alerts_,
         services_.now,
+        wall_,
         budget_,
         1,
         [this, &s3](const std::string& target) -> std::unique_ptr<net::ObjectStore> {
@@ -115,6 +116,7 @@ class PipelineTest : public ::testing::Test {
   FakeTimer timer_;
   Budget budget_;
   config::Config config_;
+  FixedClock wall_{at("2016-01-12T03:00:07Z")};
   core::Services services_;
   CakeSettings settings_;
 };

@@ -68,7 +68,7 @@ class MindTrailsCrashWalk : public ExportFixture {
     settings_.data_dir = root + "/data";
     World w;
     {
-      state::Store store(root + "/state");
+      state::Store store(root + "/state", {{"mindtrails", mindtrails::migrations()}});
       core::Services clean = services_over(store, w.http, io::Env::posix());
       EXPECT_TRUE(pass(clean).empty());
       w.more_rows();
@@ -78,7 +78,7 @@ class MindTrailsCrashWalk : public ExportFixture {
       } catch (const io::SimulatedCrash&) {  // the process died here
       }
     }
-    state::Store store(root + "/state");
+    state::Store store(root + "/state", {{"mindtrails", mindtrails::migrations()}});
     core::Services services = services_over(store, w.http, io::Env::posix());
     EXPECT_TRUE(pass(services).empty()) << root;
     for (const auto& [name, bytes] : read_tree(settings_.raw_dir())) {

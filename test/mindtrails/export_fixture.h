@@ -51,7 +51,7 @@ class ExportFixture : public ::testing::Test {
   // Services like services_ over another state store, HTTP client and env (the crash walks
   // open the state afresh and change the env between runs).
   core::Services services_over(state::Store& store, net::HttpClient& http, io::Env& env) {
-    return core::Services{config_, store, http, alerts_, services_.now, budget_, 0, nullptr, env};
+    return core::Services{config_, store, http, alerts_, services_.now, wall_, budget_, 0, nullptr, env};
   }
   void later(int minutes) { services_.now += std::chrono::minutes(minutes); }
 
@@ -86,6 +86,7 @@ class ExportFixture : public ::testing::Test {
   FakeTimer timer_;
   Budget budget_;
   config::Config config_;
+  FixedClock wall_{*parse_iso8601("2016-02-01T21:05:11Z")};
   core::Services services_;
   ServerSettings settings_;
   PipelineSettings pipeline_;

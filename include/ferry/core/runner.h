@@ -17,9 +17,9 @@ namespace core {
 struct RunOptions {
   int job_attempts = 3;      // failed tries before a job fails
   std::string only_task;     // run just this scheduled task ("" = all due ones)
-  TaskArgs task_args;        // given to only_task's make (a command's arguments)
   bool jobs = true;          // process queued jobs
   bool force_tasks = false;  // run tasks even when not due (manual `ferry export`)
+  TaskArgs task_args;        // given to only_task's make (a command's arguments)
 };
 
 struct RunReport {
