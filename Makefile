@@ -9,7 +9,7 @@ WARN     := -Wall -Wextra -Wpedantic $(if $(filter 1,$(WERROR)),-Werror)
 DEFS     := -DSPDLOG_SHARED_LIB -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL
 CXXFLAGS ?= -O2 -g
 FERRY_CPPFLAGS := -Iinclude -Isrc -Itest $(DEFS) -MMD -MP
-LDLIBS   := -lSQLiteCpp -lsqlite3 -lspdlog -lfmt -lssl -lcrypto -lzip -lz -ldl -pthread
+LDLIBS   := -lSQLiteCpp -lsqlite3 -lspdlog -lfmt -lcctz -lpugixml -lssl -lcrypto -lzip -lz -ldl -pthread
 TEST_LIBS := -lgmock -lgtest -pthread
 
 BUILD    := build

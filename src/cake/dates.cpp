@@ -103,12 +103,6 @@ void append_cake_date(std::string& out, int64_t ms, const TimeZone& zone) {
   out.append(buf, 26);
 }
 
-std::string format_cake_date(int64_t ms, const TimeZone& zone) {
-  std::string out;
-  append_cake_date(out, ms, zone);
-  return out;
-}
-
 std::string click_to_conversion_time(std::optional<int64_t> click_ms,
                                      std::optional<int64_t> conversion_ms) {
   if (!click_ms || !conversion_ms || *click_ms == *conversion_ms) return "";

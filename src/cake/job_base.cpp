@@ -11,11 +11,11 @@ CakeJobBase::CakeJobBase(core::Services& services, CakeSettings settings, const 
 std::optional<Failure> CakeJobBase::prepare() {
   if (prepared_) return std::nullopt;
   if (auto status = check_settings(settings_); !status) return status.failure();
-  try {
-    rules_.zone = TimeZone::load(settings_.timezone);
-  } catch (const std::invalid_argument& e) {
-    return Failure::permanent(std::string("cake: [cake] timezone: ") + e.what());
-  }
+  auto zone = TimeZone::find(settings_.timezone);
+  if (!zone)
+    return Failure::permanent("cake: [cake] timezone: unknown time zone '" + settings_.timezone +
+                              "' (an IANA name such as America/New_York)");
+  rules_.zone = *zone;
   client_ = std::make_unique<CakeClient>(services_.http, settings_, timer_);
   auto currencies = load_currencies(services_.store, *client_, settings_.admin_url, services_.now);
   if (!currencies.ok()) return currencies.failure;

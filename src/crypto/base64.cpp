@@ -1,25 +1,21 @@
 #include "ferry/crypto/base64.h"
 
-#include <array>
-#include <cstdint>
+#include <openssl/evp.h>
+
+#include <algorithm>
 
 namespace ferry::crypto {
 
 namespace {
 
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr int8_t kInvalid = -1;
+// OpenSSL's block calls take an int length; inputs are cut into pieces well below that.
+constexpr size_t kEncodeChunk = 3 * (1 << 20);  // bytes; a multiple of 3
+constexpr size_t kDecodeChunk = 4 * (1 << 20);  // characters; a multiple of 4
 
-// Maps each byte to its 6-bit value, or kInvalid.
-constexpr std::array<int8_t, 256> make_decode_table() {
-  std::array<int8_t, 256> table{};
-  for (auto& v : table) v = kInvalid;
-  for (int i = 0; i < 64; ++i)
-    table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
-  return table;
+bool in_alphabet(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+         c == '/';
 }
-
-constexpr std::array<int8_t, 256> kDecode = make_decode_table();
 
 std::string describe_char(char c) {
   auto u = static_cast<unsigned char>(c);
@@ -28,72 +24,62 @@ std::string describe_char(char c) {
   return std::string("byte 0x") + kHex[u >> 4] + kHex[u & 0xf];
 }
 
+// Checks what EVP_DecodeBlock does not: it skips leading and trailing whitespace and reads
+// `=` anywhere as zero bits. Returns the number of padding characters, or -1 with `error` set.
+int check_strict(std::string_view text, Base64Error& error) {
+  if (text.size() % 4 != 0) {
+    error.message = "length " + std::to_string(text.size()) + " is not a multiple of 4";
+    return -1;
+  }
+  int padding = 0;
+  if (!text.empty() && text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
+  const size_t data_chars = text.size() - static_cast<size_t>(padding);
+  for (size_t i = 0; i < data_chars; ++i) {
+    if (!in_alphabet(text[i])) {
+      error.message =
+          "invalid character " + describe_char(text[i]) + " at offset " + std::to_string(i);
+      return -1;
+    }
+  }
+  return padding;
+}
+
 }  // namespace
 
 std::string base64_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    uint32_t v = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16 |
-                 static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8 |
-                 static_cast<unsigned char>(bytes[i + 2]);
-    out.push_back(kAlphabet[v >> 18]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(kAlphabet[(v >> 6) & 63]);
-    out.push_back(kAlphabet[v & 63]);
+  std::string out((bytes.size() + 2) / 3 * 4, '\0');
+  size_t written = 0;
+  // Each call also writes a NUL after its output: into the next piece's place, or into the
+  // string's own terminator after the last one.
+  for (size_t pos = 0; pos < bytes.size(); pos += kEncodeChunk) {
+    size_t n = std::min(kEncodeChunk, bytes.size() - pos);
+    written += static_cast<size_t>(EVP_EncodeBlock(
+        reinterpret_cast<unsigned char*>(&out[written]),
+        reinterpret_cast<const unsigned char*>(bytes.data() + pos), static_cast<int>(n)));
   }
-  size_t rest = bytes.size() - i;
-  if (rest == 0) return out;
-  uint32_t v = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
-  if (rest == 2) v |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
-  out.push_back(kAlphabet[v >> 18]);
-  out.push_back(kAlphabet[(v >> 12) & 63]);
-  out.push_back(rest == 2 ? kAlphabet[(v >> 6) & 63] : '=');
-  out.push_back('=');
   return out;
 }
 
 bool base64_decode(std::string_view text, std::string& out, Base64Error& error) {
   out.clear();
-  if (text.size() % 4 != 0) {
-    error.message = "length " + std::to_string(text.size()) + " is not a multiple of 4";
-    return false;
-  }
-  size_t padding = 0;
-  if (!text.empty() && text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
-  const size_t data_chars = text.size() - padding;
-  out.reserve(text.size() / 4 * 3);
-  uint32_t acc = 0;
-  for (size_t i = 0; i < data_chars; ++i) {
-    int8_t v = kDecode[static_cast<unsigned char>(text[i])];
-    if (v == kInvalid) {
-      error.message =
-          "invalid character " + describe_char(text[i]) + " at offset " + std::to_string(i);
+  int padding = check_strict(text, error);
+  if (padding < 0) return false;
+  out.resize(text.size() / 4 * 3);
+  size_t written = 0;
+  for (size_t pos = 0; pos < text.size(); pos += kDecodeChunk) {
+    size_t n = std::min(kDecodeChunk, text.size() - pos);
+    int got = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(&out[written]),
+                              reinterpret_cast<const unsigned char*>(text.data() + pos),
+                              static_cast<int>(n));
+    if (got < 0) {
+      error.message = "not base64";
       return false;
     }
-    acc = acc << 6 | static_cast<uint32_t>(v);
-    if (i % 4 == 3) {
-      out.push_back(static_cast<char>(acc >> 16));
-      out.push_back(static_cast<char>(acc >> 8));
-      out.push_back(static_cast<char>(acc));
-      acc = 0;
-    }
+    written += static_cast<size_t>(got);
   }
-  if (padding == 2) {  // "xx==": 12 bits, one byte
-    out.push_back(static_cast<char>(acc >> 4));
-  } else if (padding == 1) {  // "xxx=": 18 bits, two bytes
-    out.push_back(static_cast<char>(acc >> 10));
-    out.push_back(static_cast<char>(acc >> 2));
-  }
+  // EVP_DecodeBlock counts the bytes `=` stands for as decoded (zero) bytes.
+  out.resize(written - static_cast<size_t>(padding));
   return true;
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-  std::string out;
-  Base64Error error;
-  if (!base64_decode(text, out, error)) return std::nullopt;
-  return out;
 }
 
 }  // namespace ferry::crypto

@@ -171,7 +171,12 @@ int cake_bench_main(int argc, char** argv) {
     in.read(body.data(), static_cast<std::streamsize>(body.size()));
   }
   cake::CellRules rules;
-  rules.zone = cake::TimeZone::load(o.zone);
+  auto zone = TimeZone::find(o.zone);
+  if (!zone) {
+    std::fprintf(stderr, "cake bench: unknown time zone '%s'\n", o.zone.c_str());
+    return 2;
+  }
+  rules.zone = *zone;
   rules.currencies = {{"1", "USD"}, {"2", "EUR"}, {"3", "GBP"}};
   double rss_before = current_rss_mb();
 

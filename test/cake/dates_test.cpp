@@ -7,6 +7,12 @@ namespace {
 
 constexpr int64_t kJan11 = 1484092805123;  // 2017-01-11T00:00:05.123Z
 
+std::string format_cake_date(int64_t ms, const TimeZone& zone) {
+  std::string out;
+  append_cake_date(out, ms, zone);
+  return out;
+}
+
 TEST(CakeDates, ParsesPlainForm) {
   EXPECT_EQ(parse_cake_date("/Date(1484092805123)/"), kJan11);
   EXPECT_EQ(parse_cake_date("/Date(0)/"), 0);

@@ -231,7 +231,9 @@ TEST_F(RsaTest, BadBase64AndWrongLengthAreReported) {
   EXPECT_EQ(r.status, DecryptResult::kBadCiphertext);
   EXPECT_NE(r.error.find("255 bytes"), std::string::npos) << r.error;
   EXPECT_EQ(decryptor.decrypt("").status, DecryptResult::kBadCiphertext);
-  std::string flipped = *base64_decode(cell);
+  std::string flipped;
+  Base64Error base64_error;
+  ASSERT_TRUE(base64_decode(cell, flipped, base64_error)) << base64_error.message;
   flipped[128] = static_cast<char>(flipped[128] ^ 0x01);
   EXPECT_EQ(decryptor.decrypt_bytes(flipped).status, DecryptResult::kBadCiphertext);
   EXPECT_EQ(decryptor.decrypt(cell).plaintext, "9");

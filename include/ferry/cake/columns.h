@@ -18,7 +18,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "ferry/cake/timezone.h"
+#include "ferry/base/zone.h"
 
 namespace ferry::cake {
 

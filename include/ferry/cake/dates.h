@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "ferry/cake/timezone.h"
+#include "ferry/base/zone.h"
 
 namespace ferry::cake {
 
@@ -19,7 +19,6 @@ std::optional<int64_t> parse_cake_date(std::string_view text);
 // Appends `DD-MM-YYYYTHH:MM:SS.ffffff` (local time in `zone`; always six fraction digits,
 // e.g. `11-01-2017T00:00:05.123000`) for the instant `ms`, which parse_cake_date accepted.
 void append_cake_date(std::string& out, int64_t ms, const TimeZone& zone);
-std::string format_cake_date(int64_t ms, const TimeZone& zone);
 
 // The "Click to Conversion Time" cell: conversion minus click, written as Python's timedelta
 // str() writes it (`0:05:12.345000`, `3:00:07`, `1 day, 0:00:05`, `2 days, 4:00:00.250000`).

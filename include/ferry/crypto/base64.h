@@ -2,7 +2,6 @@
 // server writes its `*RSA` cells: padded, no line breaks.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,8 +22,5 @@ struct Base64Error {
 // otherwise returns false, sets `error` and leaves `out` unspecified. Never throws except
 // std::bad_alloc.
 bool base64_decode(std::string_view text, std::string& out, Base64Error& error);
-
-// Convenience form: the decoded bytes, or std::nullopt when `text` is not strict base64.
-std::optional<std::string> base64_decode(std::string_view text);
 
 }  // namespace ferry::crypto
