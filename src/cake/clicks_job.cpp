@@ -26,8 +26,9 @@ class ClicksJob : public CakeJobBase {
 
  private:
   core::StepResult step_unguarded(state::Job& job) {
-    TimeRange range;
-    if (auto failure = job_range(job, &range)) return core::StepResult::failed(*failure);
+    auto job_range_or = job_range(job);
+    if (!job_range_or) return core::StepResult::failed(job_range_or.failure());
+    const TimeRange range = *job_range_or;
     TimePoint hour = range.start;
     if (!job.checkpoint.empty()) {
       auto at = parse_iso8601(job.checkpoint);
@@ -37,14 +38,13 @@ class ClicksJob : public CakeJobBase {
       hour = *at;
     }
     if (hour >= range.end) return core::StepResult::done();
-    if (auto failure = prepare()) return core::StepResult::failed(*failure);
-    if (auto failure = export_hour(job, range, hour)) return core::StepResult::failed(*failure);
+    if (auto st = prepare(); !st) return core::StepResult::failed(st.failure());
+    if (auto st = export_hour(job, range, hour); !st) return core::StepResult::failed(st.failure());
     return hour + kHour >= range.end ? core::StepResult::done() : core::StepResult::more();
   }
 
   // Reads, writes, uploads and records one hour.
-  std::optional<Failure> export_hour(const state::Job& job, const TimeRange& range,
-                                     TimePoint hour) {
+  Status export_hour(const state::Job& job, const TimeRange& range, TimePoint hour) {
     std::string name = click_file_name(hour);
     std::string path = settings_.output_dir + "/" + name;
     RangeReader reader(*client_, Report::kClicks, rules_, hour, hour + kHour,
@@ -62,9 +62,9 @@ class ClicksJob : public CakeJobBase {
     append_header_row(Report::kClicks, header);
     file.write(header);
     while (!reader.done()) {
-      auto failure =
+      auto st =
           reader.read_window([&file](std::string_view records, int64_t) { file.write(records); });
-      if (failure) return failure;
+      if (!st) return st;
     }
     file.commit();
     const auto& st = reader.stats();
@@ -80,7 +80,7 @@ class ClicksJob : public CakeJobBase {
         .commit_unit(job.id, format_iso8601(hour + kHour), done,
                      hours_between(range.start, range.end), {output}, services_.now);
     if (!settings_.keep_local) env.remove(path);
-    return std::nullopt;
+    return Status::ok();
   }
 
   bool swept_ = false;  // stale temp files removed (once per handler)

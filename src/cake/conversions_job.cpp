@@ -27,8 +27,9 @@ class ConversionsJob : public CakeJobBase {
   };
 
   StepResult step_unguarded(state::Job& job) {
-    TimeRange range;
-    if (auto failure = job_range(job, &range)) return StepResult::failed(*failure);
+    auto job_range_or = job_range(job);
+    if (!job_range_or) return StepResult::failed(job_range_or.failure());
+    const TimeRange range = *job_range_or;
     Paths paths = paths_of(job);
     ConversionCheckpoint cp{range.start, 0, 0, false};
     if (!job.checkpoint.empty()) {
@@ -43,7 +44,7 @@ class ConversionsJob : public CakeJobBase {
       return StepResult::done();
     }
     if (cp.next >= range.end) return finish(job, range, paths, cp);
-    if (auto failure = prepare()) return StepResult::failed(*failure);
+    if (auto st = prepare(); !st) return StepResult::failed(st.failure());
     open_partial(job, range, paths, cp);
     return read_window(job, range, cp);
   }
@@ -97,12 +98,12 @@ class ConversionsJob : public CakeJobBase {
 
   StepResult read_window(const state::Job& job, const TimeRange& range, ConversionCheckpoint& cp) {
     int64_t rows_before = reader_->rows();
-    auto failure =
+    auto st =
         reader_->read_window([this](std::string_view records, int64_t) { file_->append(records); });
-    if (failure) {
+    if (!st) {
       file_.reset();  // what it holds past the checkpoint is cut off when it is opened again
       reader_.reset();
-      return StepResult::failed(*failure);
+      return StepResult::failed(st.failure());
     }
     cp.bytes = file_->sync();
     cp.next = reader_->covered_until();

@@ -8,31 +8,26 @@ namespace ferry::cake {
 CakeJobBase::CakeJobBase(core::Services& services, CakeSettings settings, const Timer* timer)
     : services_(services), settings_(std::move(settings)), timer_(timer ? *timer : own_timer_) {}
 
-std::optional<Failure> CakeJobBase::prepare() {
-  if (prepared_) return std::nullopt;
+Status CakeJobBase::prepare() {
+  if (prepared_) return Status::ok();
   if (auto status = check_settings(settings_); !status) return status.failure();
-  auto zone = TimeZone::find(settings_.timezone);
-  if (!zone)
-    return Failure::permanent("cake: [cake] timezone: unknown time zone '" + settings_.timezone +
-                              "' (an IANA name such as America/New_York)");
-  rules_.zone = *zone;
+  rules_.zone = *TimeZone::find(settings_.timezone);  // check_settings found it
   client_ = std::make_unique<CakeClient>(services_.http, settings_, timer_);
   auto currencies = load_currencies(services_.store, *client_, settings_.admin_url, services_.now);
-  if (!currencies.ok()) return currencies.failure;
+  if (!currencies.ok()) return *currencies.failure;
   rules_.currencies = std::move(currencies.currencies);
   prepared_ = true;
-  return std::nullopt;
+  return Status::ok();
 }
 
-std::optional<Failure> CakeJobBase::job_range(const state::Job& job, TimeRange* range) const {
+Result<TimeRange> CakeJobBase::job_range(const state::Job& job) const {
   auto from = parse_date(job.from_date);
   auto to = parse_date(job.to_date);
   if (!from || !to || *to < *from)
     return Failure::permanent("cake: job " + std::to_string(job.id) +
                               " has no valid date range ('" + job.from_date + "' to '" +
                               job.to_date + "')");
-  *range = job_time_range(*from, *to);
-  return std::nullopt;
+  return job_time_range(*from, *to);
 }
 
 WindowPolicy CakeJobBase::policy(Seconds max_window) const {

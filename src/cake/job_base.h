@@ -24,9 +24,9 @@ class CakeJobBase : public core::JobHandler {
  protected:
   // Checks the settings, loads the zone and the currencies (once per handler). A failure
   // value when any of it goes wrong.
-  std::optional<Failure> prepare();
+  Status prepare();
   // The job's [start, end) from its from_date/to_date (both days included).
-  std::optional<Failure> job_range(const state::Job& job, TimeRange* range) const;
+  Result<TimeRange> job_range(const state::Job& job) const;
   WindowPolicy policy(Seconds max_window) const;
   // Uploads `path` as `s3_prefix + name`, and fills `out` (local path `local_path`, size,
   // sha256, rows, a presigned link valid settings.link_expires). Failures keep the kind of the

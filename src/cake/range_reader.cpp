@@ -26,7 +26,7 @@ std::string RangeReader::window_text(const Window& w) const {
   return text;
 }
 
-std::optional<Failure> RangeReader::read_window(const RecordSink& sink) {
+Status RangeReader::read_window(const RecordSink& sink) {
   TimePoint before = plan_.covered_until();
   int calls = 0;
   while (!plan_.done() && plan_.covered_until() == before) {
@@ -34,12 +34,12 @@ std::optional<Failure> RangeReader::read_window(const RecordSink& sink) {
       return Failure::permanent("cake: " + client_.report_call(report_) + ": " +
                                 window_text(plan_.current()) + " needed more than " +
                                 std::to_string(kMaxCallsPerWindow) + " calls; giving up");
-    if (auto failure = call_once(plan_.current(), sink)) return failure;
+    if (auto st = call_once(plan_.current(), sink); !st) return st;
   }
-  return std::nullopt;
+  return Status::ok();
 }
 
-std::optional<Failure> RangeReader::call_once(const Window& w, const RecordSink& sink) {
+Status RangeReader::call_once(const Window& w, const RecordSink& sink) {
   ReportSlice slice{w.start, w.end, w.start_at_row, w.row_limit};
   // A window that can still be split is split on its first timeout; only the smallest one is
   // worth the HTTP layer's retries.
@@ -52,9 +52,9 @@ std::optional<Failure> RangeReader::call_once(const Window& w, const RecordSink&
         return Failure::transient(reply.failure->message + "; " + window_text(w) +
                                   " is at the smallest size and still times out");
       spdlog::info("cake: {} timed out; splitting it", window_text(w));
-      return std::nullopt;
+      return Status::ok();
     }
-    if (reply.failure) return reply.failure;
+    if (reply.failure) return *reply.failure;
     buffer_.clear();
     ConvertResult r = convert_report(report_, reply.body, rules_, buffer_);
     if (r.failure) {
@@ -79,7 +79,7 @@ std::optional<Failure> RangeReader::call_once(const Window& w, const RecordSink&
       spdlog::debug("cake: {} held {} rows (limit {}); splitting it", window_text(w), r.rows,
                     w.row_limit);
     }
-    return std::nullopt;
+    return Status::ok();
   }
 }
 

@@ -56,7 +56,8 @@ TEST_F(CakeClicksJob, OneFilePerHourWithItsRowsEachCommittedWithItsCheckpoint) {
     EXPECT_EQ(out.path, settings_.output_dir + "/" + out.name);
     EXPECT_EQ(ferry::testing::read_file(out.path), body);
     EXPECT_EQ(out.link.rfind("https://fake-s3.invalid/", 0), 0u) << out.link;
-    EXPECT_EQ(out.link_expires_at, "2016-01-13T03:00:00Z");
+    // A day after the wall clock (03:00:07), not after the run's logical now (03:00:00).
+    EXPECT_EQ(out.link_expires_at, "2016-01-13T03:00:07Z");
     auto rows = rows_of(out.s3_key);
     EXPECT_EQ(out.rows, static_cast<int64_t>(rows.size()));
     EXPECT_EQ(rows.size(), 5u);
@@ -227,7 +228,9 @@ TEST_F(CakeClicksJob, BadSettingsAndUnknownTargetsFailPermanently) {
   settings_.api_key = "secret-key-1";
   settings_.timezone = "Not/AZone";
   r = run(*handler(kClicksKind), id);
-  EXPECT_NE(r.failure.message.find("cake: [cake] timezone: "), std::string::npos);
+  EXPECT_NE(r.failure.message.find("cake: [cake] timezone 'Not/AZone' is not in the time zone"),
+            std::string::npos)
+      << r.failure.message;
   settings_.timezone = "UTC";
   auto h = handler(kClicksKind);
   settings_.s3 = "other";  // the factory only knows `reports`

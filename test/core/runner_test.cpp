@@ -70,7 +70,7 @@ class RunnerTest : public ::testing::Test {
       : store_(dir_.path()),
         http_([](const net::HttpRequest&) { return net::FakeHttpClient::respond(200); }),
         budget_(timer_, 10s),
-        services_{config_, store_, http_,   alerts_, TimePoint(std::chrono::seconds(1452470400)),
+        services_{config_, store_,  http_, alerts_, TimePoint(std::chrono::seconds(1452470400)),
                   wall_,   budget_, 0,     nullptr, io::Env::posix()} {}
 
   RunReport run(RunOptions options = {}) {
@@ -131,7 +131,7 @@ TEST_F(RunnerTest, OrphanedRunningJobIsResumedThenFailsAfterTooManyCrashes) {
   int64_t id = enqueue("count");
   int64_t dead_run = state::RunStore(store_).begin(services_.now, 1);
   ASSERT_TRUE(jobs_.start(id, dead_run, services_.now));  // a run that died left it running
-  RunReport r = run(RunOptions{2, "", true, false});
+  RunReport r = run(RunOptions{2, "", true, false, {}});
   EXPECT_EQ(jobs_.get(id)->status, JobStatus::kSucceeded);
   EXPECT_EQ(jobs_.get(id)->failures, 1);
   EXPECT_EQ(r.counts.jobs_finished, 1);
@@ -139,7 +139,7 @@ TEST_F(RunnerTest, OrphanedRunningJobIsResumedThenFailsAfterTooManyCrashes) {
   int64_t other = enqueue("count");
   ASSERT_TRUE(jobs_.start(other, dead_run, services_.now));
   jobs_.add_failure(other, "crashed before", services_.now);
-  RunReport r2 = run(RunOptions{2, "", true, false});
+  RunReport r2 = run(RunOptions{2, "", true, false, {}});
   EXPECT_EQ(jobs_.get(other)->status, JobStatus::kFailed);
   EXPECT_NE(jobs_.get(other)->error.find("gave up"), std::string::npos);
   EXPECT_EQ(r2.counts.jobs_failed, 1);
@@ -167,12 +167,12 @@ TEST_F(RunnerTest, TransientFailureIsRequeuedUntilAttemptsRunOut) {
                                 Failure::transient("HTTP 502 after 5 tries"));
                           }});
   int64_t id = enqueue("flaky");
-  run(RunOptions{3, "", true, false});
+  run(RunOptions{3, "", true, false, {}});
   EXPECT_EQ(jobs_.get(id)->status, JobStatus::kQueued);
   EXPECT_EQ(jobs_.get(id)->failures, 1);
   EXPECT_TRUE(alerts_.events.empty());
-  run(RunOptions{3, "", true, false});
-  run(RunOptions{3, "", true, false});
+  run(RunOptions{3, "", true, false, {}});
+  run(RunOptions{3, "", true, false, {}});
   EXPECT_EQ(jobs_.get(id)->status, JobStatus::kFailed);
   EXPECT_EQ(alerts_.events.size(), 1u);
 }

@@ -186,11 +186,18 @@ TEST_F(S3rverIntegration, PresignedUrlsWorkWithCurlAndExpire) {
   EXPECT_EQ(fetched.out, "200");
   EXPECT_EQ(t::read_file(path("p.got")), "a,b\n1,2\n");
 
-  // Signed two hours ago for one hour: expired.
+  // Links are signed with the wall clock, so a pinned FERRY_NOW in the past changes nothing;
+  // a one-second link is refused two seconds later.
   auto past = std::chrono::system_clock::now() - std::chrono::hours(2);
-  auto old = ferry({"s3", "presign", "t", "links/p q.csv", "--expires", "1h"},
-                   {{"FERRY_NOW", format_iso8601(past)}});
+  auto pinned = ferry({"s3", "presign", "t", "links/p q.csv", "--expires", "1h"},
+                      {{"FERRY_NOW", format_iso8601(past)}});
+  ASSERT_EQ(pinned.exit_code, 0) << pinned.err;
+  auto still = t::run_command({"curl", "-sS", "-o", path("p.got2"), "-w", "%{http_code}",
+                               pinned.out.substr(0, pinned.out.size() - 1)});
+  EXPECT_EQ(still.out, "200");
+  auto old = ferry({"s3", "presign", "t", "links/p q.csv", "--expires", "1s"});
   ASSERT_EQ(old.exit_code, 0) << old.err;
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   auto refused = t::run_command({"curl", "-sS", "-o", path("p.err"), "-w", "%{http_code}",
                                  old.out.substr(0, old.out.size() - 1)});
   EXPECT_EQ(refused.out, "403");

@@ -4,7 +4,7 @@
 //
 //   RangeReader reader(client, Report::kClicks, rules, hour, hour + 1h, policy);
 //   while (!reader.done())
-//     if (auto failure = reader.read_window(sink)) return failure;
+//     if (auto st = reader.read_window(sink); !st) return st;
 //
 // No row is dropped silently: a reply that reaches the row limit (or says more rows match than
 // it holds) is discarded and its window split, down to the policy's min_window, where the rows
@@ -46,14 +46,14 @@ class RangeReader {
   // window of the smallest size that still times out (transient). After a failure, records
   // already handed over for the current window are not covered: the caller drops them (the
   // clicks hour file is not committed; the conversions file is cut back to its checkpoint).
-  std::optional<Failure> read_window(const RecordSink& sink);
+  Status read_window(const RecordSink& sink);
 
   TimePoint covered_until() const { return plan_.covered_until(); }
   const WindowPlanner::Stats& stats() const { return plan_.stats(); }
   int64_t rows() const { return rows_; }  // rows handed to the sink so far
 
  private:
-  std::optional<Failure> call_once(const Window& w, const RecordSink& sink);
+  Status call_once(const Window& w, const RecordSink& sink);
   std::string window_text(const Window& w) const;
 
   CakeClient& client_;
