@@ -7,14 +7,14 @@ namespace ferry::cake {
 
 WindowPlanner::WindowPlanner(TimePoint start, TimePoint end, const WindowPolicy& policy)
     : cursor_(start), end_(end), policy_(policy), size_(policy.max_window) {
-  if (end <= start) throw std::invalid_argument("window planner: the range is empty");
+  if (end <= start) throw std::logic_error("window planner: the range is empty");
   if (policy.min_window < Seconds(1))
-    throw std::invalid_argument("window planner: min_window must be at least 1s");
+    throw std::logic_error("window planner: min_window must be at least 1s");
   if (policy.max_window < policy.min_window)
-    throw std::invalid_argument("window planner: max_window is smaller than min_window");
-  if (policy.row_limit < 0) throw std::invalid_argument("window planner: row_limit is negative");
+    throw std::logic_error("window planner: max_window is smaller than min_window");
+  if (policy.row_limit < 0) throw std::logic_error("window planner: row_limit is negative");
   if (policy.grow_after < 1)
-    throw std::invalid_argument("window planner: grow_after must be at least 1");
+    throw std::logic_error("window planner: grow_after must be at least 1");
 }
 
 TimePoint WindowPlanner::window_end() const {

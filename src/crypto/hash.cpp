@@ -33,17 +33,17 @@ class Digest {
  public:
   explicit Digest(const EVP_MD* md) : ctx_(EVP_MD_CTX_new()) {
     if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), md, nullptr) != 1)
-      throw std::runtime_error("OpenSSL digest initialisation failed");
+      throw OperationError(FailureKind::kPermanent, "OpenSSL digest initialisation failed");
   }
   void update(const void* data, size_t n) {
     if (EVP_DigestUpdate(ctx_.get(), data, n) != 1)
-      throw std::runtime_error("OpenSSL digest update failed");
+      throw OperationError(FailureKind::kPermanent, "OpenSSL digest update failed");
   }
   std::string finish() {
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     if (EVP_DigestFinal_ex(ctx_.get(), out, &len) != 1)
-      throw std::runtime_error("OpenSSL digest final failed");
+      throw OperationError(FailureKind::kPermanent, "OpenSSL digest final failed");
     return std::string(reinterpret_cast<char*>(out), len);
   }
 
@@ -125,7 +125,7 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned int len = 0;
   if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
             reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len))
-    throw std::runtime_error("OpenSSL HMAC failed");
+    throw OperationError(FailureKind::kPermanent, "OpenSSL HMAC failed");
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
@@ -182,7 +182,7 @@ std::string file_md5_hex(const std::string& path) {
 }
 
 Md5::Md5() : ctx_(EVP_MD_CTX_new()) {
-  if (!ctx_) throw std::runtime_error("OpenSSL digest allocation failed");
+  if (!ctx_) throw OperationError(FailureKind::kPermanent, "OpenSSL digest allocation failed");
   reset();
 }
 
@@ -201,21 +201,21 @@ Md5& Md5::operator=(Md5&& other) noexcept {
 
 void Md5::update(const void* data, size_t size) {
   if (EVP_DigestUpdate(ctx_, data, size) != 1)
-    throw std::runtime_error("OpenSSL MD5 update failed");
+    throw OperationError(FailureKind::kPermanent, "OpenSSL MD5 update failed");
 }
 
 std::string Md5::finish() {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_DigestFinal_ex(ctx_, out, &len) != 1)
-    throw std::runtime_error("OpenSSL MD5 final failed");
+    throw OperationError(FailureKind::kPermanent, "OpenSSL MD5 final failed");
   reset();
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
 void Md5::reset() {
   if (EVP_DigestInit_ex(ctx_, EVP_md5(), nullptr) != 1)
-    throw std::runtime_error("OpenSSL MD5 initialisation failed");
+    throw OperationError(FailureKind::kPermanent, "OpenSSL MD5 initialisation failed");
 }
 
 }  // namespace ferry::crypto

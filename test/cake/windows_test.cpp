@@ -119,14 +119,14 @@ TEST(CakeWindows, LastWindowIsClippedToTheEnd) {
 
 TEST(CakeWindows, RejectsBadPolicies) {
   auto p = policy(10);
-  EXPECT_THROW(WindowPlanner(kHour, kHour, p), std::invalid_argument);
+  EXPECT_THROW(WindowPlanner(kHour, kHour, p), std::logic_error);
   p.min_window = Seconds(0);
-  EXPECT_THROW(WindowPlanner(kHour, kHour + minutes(1), p), std::invalid_argument);
+  EXPECT_THROW(WindowPlanner(kHour, kHour + minutes(1), p), std::logic_error);
   p = policy(10);
   p.max_window = Seconds(30);
-  EXPECT_THROW(WindowPlanner(kHour, kHour + minutes(1), p), std::invalid_argument);
+  EXPECT_THROW(WindowPlanner(kHour, kHour + minutes(1), p), std::logic_error);
   p = policy(-1);
-  EXPECT_THROW(WindowPlanner(kHour, kHour + minutes(1), p), std::invalid_argument);
+  EXPECT_THROW(WindowPlanner(kHour, kHour + minutes(1), p), std::logic_error);
 }
 
 // A fake CAKE: rows at given instants (sorted), sliced as the API slices them.

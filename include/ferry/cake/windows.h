@@ -59,7 +59,7 @@ class WindowPlanner {
     int timeouts = 0;  // calls that timed out
   };
 
-  // Plans [start, end). Throws std::invalid_argument when end <= start, min_window < 1 s,
+  // Plans [start, end). Throws std::logic_error (a broken precondition) when end <= start, min_window < 1 s,
   // max_window < min_window, row_limit < 0 or grow_after < 1.
   WindowPlanner(TimePoint start, TimePoint end, const WindowPolicy& policy);
 
