@@ -1,6 +1,9 @@
 #include "ferry/s3/store.h"
 
+#include <optional>
+
 #include "ferry/base/error.h"
+#include "ferry/base/text.h"
 #include "ferry/config/config.h"
 #include "ferry/s3/credentials.h"
 
@@ -18,6 +21,19 @@ std::string configured_names(const config::Config& config) {
   std::string names;
   for (const auto& n : config.names("s3")) names += (names.empty() ? "" : ", ") + n;
   return names.empty() ? "none" : names;
+}
+
+// `url` with its user info masked (`https://user:********@host`, `https://********@host`), or
+// nullopt when it has none.
+std::optional<std::string> mask_user_info(const std::string& url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return std::nullopt;
+  size_t end = url.find_first_of("/?#", scheme + 3);
+  size_t at = url.substr(0, end).rfind('@');
+  if (at == std::string::npos || at < scheme) return std::nullopt;
+  size_t colon = url.find(':', scheme + 3);
+  size_t from = colon != std::string::npos && colon < at ? colon + 1 : scheme + 3;
+  return url.substr(0, from) + "********" + url.substr(at);
 }
 
 }  // namespace
@@ -47,6 +63,29 @@ void register_s3_config(config::ConfigSchema& schema) {
                     "whole-request timeout for small requests (list, head, delete)")
       .add_duration("stall_timeout", std::chrono::seconds(60),
                     "a transfer that moves no data for this long fails (and is retried)");
+}
+
+std::vector<TargetProblem> check_s3_config(const config::Config& config) {
+  std::vector<TargetProblem> out;
+  for (const auto& name : config.names("s3")) {
+    const config::Section* s = config.named("s3", name);
+    const std::string& endpoint = s->str("endpoint");
+    if (endpoint.empty()) continue;
+    const std::string where = s->setting("endpoint").origin;
+    const std::string table = "[s3." + name + "] endpoint";
+    if (auto masked = mask_user_info(endpoint)) {
+      out.push_back({where, table + " '" + *masked +
+                                "' has user info; put the credentials in access_key_id and "
+                                "secret_access_key (or a profile) instead"});
+      continue;
+    }
+    try {
+      parse_endpoint(endpoint);
+    } catch (const UsageError& e) {
+      out.push_back({where, table + ": " + e.what()});
+    }
+  }
+  return out;
 }
 
 S3Options s3_options(const config::Config& config, const std::string& target,

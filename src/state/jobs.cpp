@@ -16,7 +16,7 @@ const char* kJobColumns =
     "coalesce(started_at,''), "
     "coalesce(finished_at,''), updated_at";
 
-Job read_job(SQLite::Statement& q) {
+Job read_job(SQLite::Statement& q, const Store& store) {
   Job j;
   j.id = q.getColumn(0).getInt64();
   j.kind = q.getColumn(1).getString();
@@ -29,7 +29,7 @@ Job read_job(SQLite::Statement& q) {
   j.progress_done = q.getColumn(8).getInt64();
   j.progress_total = q.getColumn(9).getInt64();
   j.checkpoint = q.getColumn(10).getString();
-  j.error = q.getColumn(11).getString();
+  j.error = store.scrub(q.getColumn(11).getString());  // rows written before scrubbing
   j.created_at = q.getColumn(12).getString();
   j.started_at = q.getColumn(13).getString();
   j.finished_at = q.getColumn(14).getString();
@@ -117,7 +117,7 @@ std::optional<Job> JobStore::get(int64_t id) {
                       std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?");
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
-  Job j = read_job(q);
+  Job j = read_job(q, store_);
   std::vector<Job> one{std::move(j)};
   attach_outputs(one);
   return std::move(one.front());
@@ -132,7 +132,7 @@ std::vector<Job> JobStore::list(bool all, TimePoint now, int limit) {
   if (!all) q.bind(n++, format_iso8601(now - std::chrono::hours(24 * 7)));
   q.bind(n, limit);
   std::vector<Job> out;
-  while (q.executeStep()) out.push_back(read_job(q));
+  while (q.executeStep()) out.push_back(read_job(q, store_));
   attach_outputs(out);
   return out;
 }
@@ -143,7 +143,7 @@ std::optional<Job> JobStore::next_queued(int64_t after_id) {
                           " FROM jobs WHERE status = 'queued' AND id > ? ORDER BY id LIMIT 1");
   q.bind(1, after_id);
   if (!q.executeStep()) return std::nullopt;
-  Job j = read_job(q);
+  Job j = read_job(q, store_);
   std::vector<Job> one{std::move(j)};
   attach_outputs(one);
   return std::move(one.front());
@@ -153,7 +153,7 @@ std::vector<Job> JobStore::running() {
   SQLite::Statement q(store_.db(), std::string("SELECT ") + kJobColumns +
                                        " FROM jobs WHERE status = 'running' ORDER BY id");
   std::vector<Job> out;
-  while (q.executeStep()) out.push_back(read_job(q));
+  while (q.executeStep()) out.push_back(read_job(q, store_));
   return out;
 }
 
@@ -257,7 +257,7 @@ bool JobStore::move(int64_t id, JobStatus to, const std::string& error, TimePoin
                       "finished_at = CASE WHEN ? THEN ? ELSE NULL END WHERE id = ? AND status = ?");
   std::string t = format_iso8601(now);
   q.bind(1, status_word(to));
-  q.bind(2, error);
+  q.bind(2, store_.scrub(error));
   q.bind(3, t);
   q.bind(4, final ? 1 : 0);
   q.bind(5, t);
@@ -295,7 +295,7 @@ int JobStore::add_failure(int64_t id, const std::string& error, TimePoint now) {
   SQLite::Statement q(store_.db(),
                       "UPDATE jobs SET failures = failures + 1, error = ?, updated_at = ? "
                       "WHERE id = ?");
-  q.bind(1, error);
+  q.bind(1, store_.scrub(error));
   q.bind(2, format_iso8601(now));
   q.bind(3, id);
   q.exec();

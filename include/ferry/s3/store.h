@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ferry/net/http.h"
 #include "ferry/net/object_store.h"
@@ -33,6 +34,18 @@ namespace ferry::s3 {
 
 // Declares the `s3` named tables and their keys.
 void register_s3_config(config::ConfigSchema& schema);
+
+// A `[s3.NAME]` value a run would reject: where it was set (`file:line`, `env NAME`) and what
+// is wrong, naming the table and key.
+struct TargetProblem {
+  std::string where;
+  std::string message;
+};
+
+// Every such value of every configured target, without network access: an endpoint that is
+// not http(s)://host[:port][/path], or that carries user info (`https://user:pass@host`;
+// credentials belong in the credential keys), its password masked in the message.
+std::vector<TargetProblem> check_s3_config(const config::Config& config);
 
 // The client options for one `[s3.NAME]` table, credentials and region resolved.
 // Throws UsageError naming `[s3.NAME]` when the table is missing, has no bucket, or no
