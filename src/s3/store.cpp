@@ -36,6 +36,32 @@ std::optional<std::string> mask_user_info(const std::string& url) {
   return url.substr(0, from) + "********" + url.substr(at);
 }
 
+// `scheme://host[:port][/path]` as requests use it, so equal endpoints compare equal; "" for
+// one that cannot be parsed.
+std::string normal_endpoint(const std::string& url) {
+  try {
+    Endpoint e = parse_endpoint(url);
+    return e.scheme + "://" + e.host + e.base_path;
+  } catch (const UsageError&) {
+    return "";
+  }
+}
+
+// Whether the configured target `name` points at `where`'s bucket and endpoint.
+bool points_at(const config::Config& config, const std::string& name,
+               const net::ObjectLocation& where, const std::map<std::string, std::string>& env) {
+  const config::Section* s = config.named("s3", name);
+  if (!s || s->str("bucket") != where.bucket) return false;
+  std::string endpoint = s->str("endpoint");
+  if (endpoint.empty()) {
+    bool region_set = s->setting("region").origin != "default";
+    endpoint =
+        "https://s3." + resolve_region(region_set ? s->str("region") : "", env) + ".amazonaws.com";
+  }
+  std::string mine = normal_endpoint(endpoint);
+  return !mine.empty() && mine == normal_endpoint(where.endpoint);
+}
+
 }  // namespace
 
 void register_s3_config(config::ConfigSchema& schema) {
@@ -126,6 +152,23 @@ std::unique_ptr<S3Client> make_s3_client(const config::Config& config, const std
                                          net::HttpClient& http,
                                          const std::map<std::string, std::string>& env) {
   return std::make_unique<S3Client>(http, s3_options(config, target, env));
+}
+
+std::unique_ptr<S3Client> make_s3_client_at(const config::Config& config, const std::string& target,
+                                            const net::ObjectLocation& where, net::HttpClient& http,
+                                            const std::map<std::string, std::string>& env) {
+  std::string signer;
+  if (points_at(config, target, where, env)) signer = target;
+  for (const auto& name : config.names("s3"))
+    if (signer.empty() && points_at(config, name, where, env)) signer = name;
+  if (signer.empty() && config.named("s3", target)) signer = target;
+  if (signer.empty()) return nullptr;
+  S3Options o = s3_options(config, signer, env);
+  o.endpoint = where.endpoint;
+  o.region = where.region;
+  o.bucket = where.bucket;
+  o.prefix = "";
+  return std::make_unique<S3Client>(http, std::move(o));
 }
 
 std::unique_ptr<net::ObjectStore> make_s3_store(const config::Config& config,

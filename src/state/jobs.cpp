@@ -93,7 +93,8 @@ void JobStore::attach_outputs(std::vector<Job>& jobs) {
   // One query for all the jobs, however many are listed.
   SQLite::Statement q(store_.db(),
                       "SELECT job_id, name, path, s3_target, s3_key, size, sha256, rows, link, "
-                      "coalesce(link_expires_at,''), created_at FROM job_outputs "
+                      "coalesce(link_expires_at,''), created_at, s3_endpoint, s3_region, "
+                      "s3_bucket, s3_object_key FROM job_outputs "
                       "WHERE job_id IN (SELECT value FROM json_each(?)) ORDER BY id");
   q.bind(1, ids);
   while (q.executeStep()) {
@@ -108,6 +109,10 @@ void JobStore::attach_outputs(std::vector<Job>& jobs) {
     o.link = q.getColumn(8).getString();
     o.link_expires_at = q.getColumn(9).getString();
     o.created_at = q.getColumn(10).getString();
+    o.s3_endpoint = q.getColumn(11).getString();
+    o.s3_region = q.getColumn(12).getString();
+    o.s3_bucket = q.getColumn(13).getString();
+    o.s3_object_key = q.getColumn(14).getString();
     by_id.at(q.getColumn(0).getInt64())->outputs.push_back(std::move(o));
   }
 }
@@ -216,11 +221,14 @@ void JobStore::commit_unit(int64_t id, const std::string& checkpoint, int64_t do
       SQLite::Statement ins(
           store_.db(),
           "INSERT INTO job_outputs(job_id, name, path, s3_target, s3_key, size, sha256, rows, "
-          "link, link_expires_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,nullif(?,''),?) "
+          "link, link_expires_at, created_at, s3_endpoint, s3_region, s3_bucket, s3_object_key) "
+          "VALUES (?,?,?,?,?,?,?,?,?,nullif(?,''),?,?,?,?,?) "
           "ON CONFLICT(job_id, name) DO UPDATE SET path=excluded.path, "
           "s3_target=excluded.s3_target, s3_key=excluded.s3_key, size=excluded.size, "
           "sha256=excluded.sha256, rows=excluded.rows, link=excluded.link, "
-          "link_expires_at=excluded.link_expires_at");
+          "link_expires_at=excluded.link_expires_at, s3_endpoint=excluded.s3_endpoint, "
+          "s3_region=excluded.s3_region, s3_bucket=excluded.s3_bucket, "
+          "s3_object_key=excluded.s3_object_key");
       ins.bind(1, id);
       ins.bind(2, o.name);
       ins.bind(3, o.path);
@@ -232,6 +240,10 @@ void JobStore::commit_unit(int64_t id, const std::string& checkpoint, int64_t do
       ins.bind(9, o.link);
       ins.bind(10, o.link_expires_at);
       ins.bind(11, t);
+      ins.bind(12, o.s3_endpoint);
+      ins.bind(13, o.s3_region);
+      ins.bind(14, o.s3_bucket);
+      ins.bind(15, o.s3_object_key);
       ins.exec();
     }
     if (also) also();

@@ -158,5 +158,32 @@ TEST(S3Store, ConfigShowMasksSecretsQuotedInOtherValues) {
   EXPECT_NE(shown.find("prefix = \"********/x\""), std::string::npos) << shown;
 }
 
+TEST(S3Store, RecordedLocationsAreSignedByTheTargetThatCan) {
+  t::TempDir dir;
+  t::write_file(dir / "creds", "[archive]\naws_access_key_id=ARCH\naws_secret_access_key=S\n");
+  net::FakeHttpClient http(
+      [](const net::HttpRequest&) { return net::FakeHttpClient::respond(200); });
+  std::map<std::string, std::string> env{{"AWS_SHARED_CREDENTIALS_FILE", dir / "creds"}};
+  auto config = load(dir, kToml);
+  // Recorded through [s3.reports], whose bucket is now another: its credentials still sign.
+  net::ObjectLocation old_bucket{"https://s3.us-east-1.amazonaws.com", "us-east-1", "old", ""};
+  auto a = make_s3_client_at(config, "reports", old_bucket, http, env);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->options().bucket, "old");
+  EXPECT_EQ(a->options().credentials.access_key_id, "AKID");
+  EXPECT_EQ(a->presign_get("exports/x.csv", std::chrono::hours(1), {})
+                .rfind("https://old.s3.us-east-1.amazonaws.com/exports/x.csv?", 0),
+            0u);
+  // Recorded through a target since removed: a target with that bucket and endpoint signs.
+  net::ObjectLocation logs{"http://127.0.0.1:4568/", "eu-west-1", "logs", ""};
+  auto b = make_s3_client_at(config, "gone", logs, http, env);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->options().region, "eu-west-1");
+  EXPECT_TRUE(b->options().path_style);
+  EXPECT_EQ(b->options().credentials.access_key_id, "ARCH");
+  // Neither: no client.
+  EXPECT_FALSE(make_s3_client_at(config, "gone", old_bucket, http, env));
+}
+
 }  // namespace
 }  // namespace ferry::s3

@@ -57,6 +57,15 @@ std::unique_ptr<S3Client> make_s3_client(const config::Config& config, const std
                                          net::HttpClient& http,
                                          const std::map<std::string, std::string>& env);
 
+// A client for an object recorded at `where` (endpoint, region, bucket; keys are given whole,
+// the prefix is ""), signing with the credentials of a configured target: `target` when it
+// still points at that bucket and endpoint, else the first target that does, else `target`
+// whatever its bucket is now. nullptr when none of these is configured. Throws UsageError as
+// s3_options does for the target chosen (e.g. it has no credentials).
+std::unique_ptr<S3Client> make_s3_client_at(const config::Config& config, const std::string& target,
+                                            const net::ObjectLocation& where, net::HttpClient& http,
+                                            const std::map<std::string, std::string>& env);
+
 // As make_s3_client, behind the ObjectStore interface (what pipelines use).
 std::unique_ptr<net::ObjectStore> make_s3_store(const config::Config& config,
                                                 const std::string& target, net::HttpClient& http,
