@@ -11,6 +11,7 @@ namespace {
 using nlohmann::json;
 
 // CAKE's `d.message` or ASP.NET's `Message` from an error body, when it is JSON and has one.
+// Whole: toolkit::classify scrubs secrets from it before cutting it to one line.
 std::string body_message(const std::string& body, bool* aspnet_call_error) {
   if (body.empty() || body.size() > 64 * 1024) return "";
   json doc = json::parse(body, nullptr, false);
@@ -18,12 +19,11 @@ std::string body_message(const std::string& body, bool* aspnet_call_error) {
   if (doc.contains("Message") && doc["Message"].is_string()) {
     std::string m = doc["Message"].get<std::string>();
     if (aspnet_call_error) *aspnet_call_error = m.rfind("Invalid web service call", 0) == 0;
-    return toolkit::one_line(m);
+    return m;
   }
   if (doc.contains("d") && doc["d"].is_object()) {
     const json& d = doc["d"];
-    if (d.contains("message") && d["message"].is_string())
-      return toolkit::one_line(d["message"].get<std::string>());
+    if (d.contains("message") && d["message"].is_string()) return d["message"].get<std::string>();
   }
   return "";
 }

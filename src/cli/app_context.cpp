@@ -9,6 +9,7 @@
 #include "ferry/net/object_store.h"
 #include "ferry/net/redact.h"
 #include "ferry/net/retry.h"
+#include "ferry/s3/store.h"
 
 namespace ferry::cli {
 
@@ -40,6 +41,7 @@ const config::Config& AppContext::config() {
   config::Config loaded = config::load(schema_, lo);
   log::add_secrets(loaded.secret_values());
   auto problems = core::check_config(loaded, pipelines_);
+  for (auto& p : s3::check_s3_config(loaded)) problems.push_back({p.where, p.message});
   if (!problems.empty()) throw UsageError(core::describe(problems));
   config_ = std::move(loaded);
   log::init_console(console_level());
@@ -81,7 +83,8 @@ net::HttpClient& AppContext::http() {
 state::Store& AppContext::store() {
   if (!store_)
     store_ = std::make_unique<state::Store>(config().table("state").str("dir"),
-                                            core::state_components(pipelines_));
+                                            core::state_components(pipelines_),
+                                            Scrubber(config().secret_values()));
   return *store_;
 }
 

@@ -31,6 +31,7 @@ log::AlertSettings alert_settings(const config::Config& config) {
   s.to = a.list("to");
   s.subject_prefix = a.str("subject_prefix");
   s.min_interval = a.duration("min_interval");
+  s.secrets = config.secret_values();
   return s;
 }
 

@@ -2,6 +2,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "ferry/base/scrub.h"
 #include "ferry/base/text.h"
 #include "ferry/base/time.h"
 #include "ferry/config/config.h"
@@ -27,10 +28,12 @@ std::string quote(const std::string& s) {
   return out + "\"";
 }
 
-void show_section(std::ostringstream& out, const Section& s, const std::string& header) {
+void show_section(std::ostringstream& out, const Section& s, const std::string& header,
+                  const Scrubber& scrub) {
   out << header << "\n";
   for (const auto& [key, setting] : s.values()) {
-    std::string text = mask_url_password(value_text(setting.value, setting.type));
+    // A secret quoted inside another value (a URL's query or user info) is masked too.
+    std::string text = scrub(mask_url_password(value_text(setting.value, setting.type)));
     if (setting.secret && text != "\"\"") text = "\"********\"";
     out << key << " = " << text << "    # " << setting.origin << "\n";
   }
@@ -106,11 +109,12 @@ std::string Config::show() const {
   std::ostringstream out;
   out << "# config file: " << (file_.empty() ? "(none; defaults and environment)" : file_)
       << "\n\n";
-  for (const auto& [name, s] : tables_) show_section(out, s, "[" + name + "]");
+  const Scrubber scrub(secret_values());
+  for (const auto& [name, s] : tables_) show_section(out, s, "[" + name + "]", scrub);
   for (const auto& [section, m] : named_)
-    for (const auto& [name, s] : m) show_section(out, s, "[" + section + "." + name + "]");
+    for (const auto& [name, s] : m) show_section(out, s, "[" + section + "." + name + "]", scrub);
   for (const auto& [section, v] : arrays_)
-    for (const auto& s : v) show_section(out, s, "[[" + section + "]]");
+    for (const auto& s : v) show_section(out, s, "[[" + section + "]]", scrub);
   return out.str();
 }
 

@@ -61,9 +61,9 @@ FlushResult AlertDispatcher::flush(TimePoint now) {
     net::Mail mail;
     mail.from = settings_.from;
     mail.to = settings_.to;
-    mail.subject = settings_.subject_prefix + " " + events.front().subject;
-    mail.body = compose_body(events, state ? state->suppressed : 0,
-                             state ? state->last_sent_at : "", settings_.min_interval);
+    mail.subject = scrubber_(settings_.subject_prefix + " " + events.front().subject);
+    mail.body = scrubber_(compose_body(events, state ? state->suppressed : 0,
+                                       state ? state->last_sent_at : "", settings_.min_interval));
     try {
       mailer_.send(mail, now);
       store_.mark_sent(key, ids, now);

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "ferry/base/error.h"
+#include "ferry/base/scrub.h"
 #include "ferry/io/files.h"
 #include "log/sinks.h"
 
@@ -46,12 +47,7 @@ std::string rotated_name(const std::string& path, const Date& day) {
 }
 
 std::string redact(std::string text, const std::vector<std::string>& secrets) {
-  for (const auto& s : secrets) {
-    if (s.size() < 3) continue;
-    for (size_t pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + 8))
-      text.replace(pos, s.size(), "********");
-  }
-  return text;
+  return Scrubber(secrets)(text);
 }
 
 void init_console(const std::string& level) {

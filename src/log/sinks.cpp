@@ -58,12 +58,12 @@ void DatedFileSink::flush_() {
 
 void RedactingSink::add_secrets(const std::vector<std::string>& secrets) {
   std::lock_guard<std::mutex> lock(mutex_);
-  secrets_.insert(secrets_.end(), secrets.begin(), secrets.end());
+  scrubber_.add(secrets);
 }
 
 void RedactingSink::sink_it_(const spdlog::details::log_msg& msg) {
   std::string text(msg.payload.data(), msg.payload.size());
-  std::string clean = redact(text, secrets_);
+  std::string clean = scrubber_(text);
   spdlog::details::log_msg copy = msg;
   copy.payload = spdlog::string_view_t(clean.data(), clean.size());
   for (auto& child : children_)

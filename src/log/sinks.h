@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ferry/base/scrub.h"
 #include "ferry/base/time.h"
 
 namespace ferry::log {
@@ -43,7 +44,7 @@ class RedactingSink : public spdlog::sinks::base_sink<std::mutex> {
 
  private:
   std::vector<spdlog::sink_ptr> children_;
-  std::vector<std::string> secrets_;
+  Scrubber scrubber_;
 };
 
 }  // namespace ferry::log

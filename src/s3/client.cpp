@@ -108,7 +108,8 @@ Endpoint parse_endpoint(const std::string& url) {
   size_t sep = url.find("://");
   std::string scheme = sep == std::string::npos ? "" : lower(url.substr(0, sep));
   if (scheme != "http" && scheme != "https")
-    throw UsageError("S3 endpoint '" + url + "' must start with http:// or https://");
+    throw UsageError("S3 endpoint '" + mask_url_password(url) +
+                     "' must start with http:// or https://");
   std::string rest = url.substr(sep + 3);
   size_t slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
@@ -116,7 +117,8 @@ Endpoint parse_endpoint(const std::string& url) {
   while (!path.empty() && path.back() == '/') path.pop_back();
   if (authority.empty() || authority.find('@') != std::string::npos ||
       path.find_first_of("?#") != std::string::npos)
-    throw UsageError("S3 endpoint '" + url + "' must be scheme://host[:port][/path]");
+    throw UsageError("S3 endpoint '" + mask_url_password(url) +
+                     "' must be scheme://host[:port][/path]");
   authority = lower(authority);
   std::string default_port = scheme == "https" ? ":443" : ":80";
   if (authority.size() > default_port.size() &&

@@ -1,6 +1,9 @@
 #include "ferry/s3/store.h"
 
+#include <optional>
+
 #include "ferry/base/error.h"
+#include "ferry/base/text.h"
 #include "ferry/config/config.h"
 #include "ferry/s3/credentials.h"
 
@@ -18,6 +21,45 @@ std::string configured_names(const config::Config& config) {
   std::string names;
   for (const auto& n : config.names("s3")) names += (names.empty() ? "" : ", ") + n;
   return names.empty() ? "none" : names;
+}
+
+// `url` with its user info masked (`https://user:********@host`, `https://********@host`), or
+// nullopt when it has none.
+std::optional<std::string> mask_user_info(const std::string& url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return std::nullopt;
+  size_t end = url.find_first_of("/?#", scheme + 3);
+  size_t at = url.substr(0, end).rfind('@');
+  if (at == std::string::npos || at < scheme) return std::nullopt;
+  size_t colon = url.find(':', scheme + 3);
+  size_t from = colon != std::string::npos && colon < at ? colon + 1 : scheme + 3;
+  return url.substr(0, from) + "********" + url.substr(at);
+}
+
+// `scheme://host[:port][/path]` as requests use it, so equal endpoints compare equal; "" for
+// one that cannot be parsed.
+std::string normal_endpoint(const std::string& url) {
+  try {
+    Endpoint e = parse_endpoint(url);
+    return e.scheme + "://" + e.host + e.base_path;
+  } catch (const UsageError&) {
+    return "";
+  }
+}
+
+// Whether the configured target `name` points at `where`'s bucket and endpoint.
+bool points_at(const config::Config& config, const std::string& name,
+               const net::ObjectLocation& where, const std::map<std::string, std::string>& env) {
+  const config::Section* s = config.named("s3", name);
+  if (!s || s->str("bucket") != where.bucket) return false;
+  std::string endpoint = s->str("endpoint");
+  if (endpoint.empty()) {
+    bool region_set = s->setting("region").origin != "default";
+    endpoint =
+        "https://s3." + resolve_region(region_set ? s->str("region") : "", env) + ".amazonaws.com";
+  }
+  std::string mine = normal_endpoint(endpoint);
+  return !mine.empty() && mine == normal_endpoint(where.endpoint);
 }
 
 }  // namespace
@@ -47,6 +89,29 @@ void register_s3_config(config::ConfigSchema& schema) {
                     "whole-request timeout for small requests (list, head, delete)")
       .add_duration("stall_timeout", std::chrono::seconds(60),
                     "a transfer that moves no data for this long fails (and is retried)");
+}
+
+std::vector<TargetProblem> check_s3_config(const config::Config& config) {
+  std::vector<TargetProblem> out;
+  for (const auto& name : config.names("s3")) {
+    const config::Section* s = config.named("s3", name);
+    const std::string& endpoint = s->str("endpoint");
+    if (endpoint.empty()) continue;
+    const std::string where = s->setting("endpoint").origin;
+    const std::string table = "[s3." + name + "] endpoint";
+    if (auto masked = mask_user_info(endpoint)) {
+      out.push_back({where, table + " '" + *masked +
+                                "' has user info; put the credentials in access_key_id and "
+                                "secret_access_key (or a profile) instead"});
+      continue;
+    }
+    try {
+      parse_endpoint(endpoint);
+    } catch (const UsageError& e) {
+      out.push_back({where, table + ": " + e.what()});
+    }
+  }
+  return out;
 }
 
 S3Options s3_options(const config::Config& config, const std::string& target,
@@ -87,6 +152,23 @@ std::unique_ptr<S3Client> make_s3_client(const config::Config& config, const std
                                          net::HttpClient& http,
                                          const std::map<std::string, std::string>& env) {
   return std::make_unique<S3Client>(http, s3_options(config, target, env));
+}
+
+std::unique_ptr<S3Client> make_s3_client_at(const config::Config& config, const std::string& target,
+                                            const net::ObjectLocation& where, net::HttpClient& http,
+                                            const std::map<std::string, std::string>& env) {
+  std::string signer;
+  if (points_at(config, target, where, env)) signer = target;
+  for (const auto& name : config.names("s3"))
+    if (signer.empty() && points_at(config, name, where, env)) signer = name;
+  if (signer.empty() && config.named("s3", target)) signer = target;
+  if (signer.empty()) return nullptr;
+  S3Options o = s3_options(config, signer, env);
+  o.endpoint = where.endpoint;
+  o.region = where.region;
+  o.bucket = where.bucket;
+  o.prefix = "";
+  return std::make_unique<S3Client>(http, std::move(o));
 }
 
 std::unique_ptr<net::ObjectStore> make_s3_store(const config::Config& config,

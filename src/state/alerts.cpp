@@ -22,8 +22,8 @@ int64_t AlertStore::add(const std::string& key, const std::string& subject, cons
   SQLite::Statement q(store_.db(),
                       "INSERT INTO alerts(key, subject, body, created_at) VALUES (?,?,?,?)");
   q.bind(1, key);
-  q.bind(2, subject);
-  q.bind(3, body);
+  q.bind(2, store_.scrub(subject));
+  q.bind(3, store_.scrub(body));
   q.bind(4, format_iso8601(now));
   q.exec();
   return store_.db().getLastInsertRowid();
@@ -38,8 +38,8 @@ std::vector<AlertEvent> AlertStore::pending() {
     AlertEvent e;
     e.id = q.getColumn(0).getInt64();
     e.key = q.getColumn(1).getString();
-    e.subject = q.getColumn(2).getString();
-    e.body = q.getColumn(3).getString();
+    e.subject = store_.scrub(q.getColumn(2).getString());  // rows written before scrubbing
+    e.body = store_.scrub(q.getColumn(3).getString());
     e.created_at = q.getColumn(4).getString();
     e.attempts = q.getColumn(5).getInt();
     out.push_back(std::move(e));
@@ -83,7 +83,7 @@ void AlertStore::mark_sent(const std::string& key, const std::vector<int64_t>& i
 void AlertStore::mark_failed(const std::vector<int64_t>& ids, const std::string& error) {
   store_.transaction([&] {
     update_ids(store_, "UPDATE alerts SET attempts = attempts + 1, last_error = ?", ids,
-               [&](SQLite::Statement& q) { q.bind(1, error); });
+               [&](SQLite::Statement& q) { q.bind(1, store_.scrub(error)); });
   });
 }
 

@@ -16,7 +16,7 @@ const char* kJobColumns =
     "coalesce(started_at,''), "
     "coalesce(finished_at,''), updated_at";
 
-Job read_job(SQLite::Statement& q) {
+Job read_job(SQLite::Statement& q, const Store& store) {
   Job j;
   j.id = q.getColumn(0).getInt64();
   j.kind = q.getColumn(1).getString();
@@ -29,7 +29,7 @@ Job read_job(SQLite::Statement& q) {
   j.progress_done = q.getColumn(8).getInt64();
   j.progress_total = q.getColumn(9).getInt64();
   j.checkpoint = q.getColumn(10).getString();
-  j.error = q.getColumn(11).getString();
+  j.error = store.scrub(q.getColumn(11).getString());  // rows written before scrubbing
   j.created_at = q.getColumn(12).getString();
   j.started_at = q.getColumn(13).getString();
   j.finished_at = q.getColumn(14).getString();
@@ -93,7 +93,8 @@ void JobStore::attach_outputs(std::vector<Job>& jobs) {
   // One query for all the jobs, however many are listed.
   SQLite::Statement q(store_.db(),
                       "SELECT job_id, name, path, s3_target, s3_key, size, sha256, rows, link, "
-                      "coalesce(link_expires_at,''), created_at FROM job_outputs "
+                      "coalesce(link_expires_at,''), created_at, s3_endpoint, s3_region, "
+                      "s3_bucket, s3_object_key FROM job_outputs "
                       "WHERE job_id IN (SELECT value FROM json_each(?)) ORDER BY id");
   q.bind(1, ids);
   while (q.executeStep()) {
@@ -108,6 +109,10 @@ void JobStore::attach_outputs(std::vector<Job>& jobs) {
     o.link = q.getColumn(8).getString();
     o.link_expires_at = q.getColumn(9).getString();
     o.created_at = q.getColumn(10).getString();
+    o.s3_endpoint = q.getColumn(11).getString();
+    o.s3_region = q.getColumn(12).getString();
+    o.s3_bucket = q.getColumn(13).getString();
+    o.s3_object_key = q.getColumn(14).getString();
     by_id.at(q.getColumn(0).getInt64())->outputs.push_back(std::move(o));
   }
 }
@@ -117,7 +122,7 @@ std::optional<Job> JobStore::get(int64_t id) {
                       std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?");
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
-  Job j = read_job(q);
+  Job j = read_job(q, store_);
   std::vector<Job> one{std::move(j)};
   attach_outputs(one);
   return std::move(one.front());
@@ -132,7 +137,7 @@ std::vector<Job> JobStore::list(bool all, TimePoint now, int limit) {
   if (!all) q.bind(n++, format_iso8601(now - std::chrono::hours(24 * 7)));
   q.bind(n, limit);
   std::vector<Job> out;
-  while (q.executeStep()) out.push_back(read_job(q));
+  while (q.executeStep()) out.push_back(read_job(q, store_));
   attach_outputs(out);
   return out;
 }
@@ -143,7 +148,7 @@ std::optional<Job> JobStore::next_queued(int64_t after_id) {
                           " FROM jobs WHERE status = 'queued' AND id > ? ORDER BY id LIMIT 1");
   q.bind(1, after_id);
   if (!q.executeStep()) return std::nullopt;
-  Job j = read_job(q);
+  Job j = read_job(q, store_);
   std::vector<Job> one{std::move(j)};
   attach_outputs(one);
   return std::move(one.front());
@@ -153,7 +158,7 @@ std::vector<Job> JobStore::running() {
   SQLite::Statement q(store_.db(), std::string("SELECT ") + kJobColumns +
                                        " FROM jobs WHERE status = 'running' ORDER BY id");
   std::vector<Job> out;
-  while (q.executeStep()) out.push_back(read_job(q));
+  while (q.executeStep()) out.push_back(read_job(q, store_));
   return out;
 }
 
@@ -216,11 +221,14 @@ void JobStore::commit_unit(int64_t id, const std::string& checkpoint, int64_t do
       SQLite::Statement ins(
           store_.db(),
           "INSERT INTO job_outputs(job_id, name, path, s3_target, s3_key, size, sha256, rows, "
-          "link, link_expires_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,nullif(?,''),?) "
+          "link, link_expires_at, created_at, s3_endpoint, s3_region, s3_bucket, s3_object_key) "
+          "VALUES (?,?,?,?,?,?,?,?,?,nullif(?,''),?,?,?,?,?) "
           "ON CONFLICT(job_id, name) DO UPDATE SET path=excluded.path, "
           "s3_target=excluded.s3_target, s3_key=excluded.s3_key, size=excluded.size, "
           "sha256=excluded.sha256, rows=excluded.rows, link=excluded.link, "
-          "link_expires_at=excluded.link_expires_at");
+          "link_expires_at=excluded.link_expires_at, s3_endpoint=excluded.s3_endpoint, "
+          "s3_region=excluded.s3_region, s3_bucket=excluded.s3_bucket, "
+          "s3_object_key=excluded.s3_object_key");
       ins.bind(1, id);
       ins.bind(2, o.name);
       ins.bind(3, o.path);
@@ -232,6 +240,10 @@ void JobStore::commit_unit(int64_t id, const std::string& checkpoint, int64_t do
       ins.bind(9, o.link);
       ins.bind(10, o.link_expires_at);
       ins.bind(11, t);
+      ins.bind(12, o.s3_endpoint);
+      ins.bind(13, o.s3_region);
+      ins.bind(14, o.s3_bucket);
+      ins.bind(15, o.s3_object_key);
       ins.exec();
     }
     if (also) also();
@@ -257,7 +269,7 @@ bool JobStore::move(int64_t id, JobStatus to, const std::string& error, TimePoin
                       "finished_at = CASE WHEN ? THEN ? ELSE NULL END WHERE id = ? AND status = ?");
   std::string t = format_iso8601(now);
   q.bind(1, status_word(to));
-  q.bind(2, error);
+  q.bind(2, store_.scrub(error));
   q.bind(3, t);
   q.bind(4, final ? 1 : 0);
   q.bind(5, t);
@@ -295,7 +307,7 @@ int JobStore::add_failure(int64_t id, const std::string& error, TimePoint now) {
   SQLite::Statement q(store_.db(),
                       "UPDATE jobs SET failures = failures + 1, error = ?, updated_at = ? "
                       "WHERE id = ?");
-  q.bind(1, error);
+  q.bind(1, store_.scrub(error));
   q.bind(2, format_iso8601(now));
   q.bind(3, id);
   q.exec();

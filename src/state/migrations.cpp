@@ -134,6 +134,14 @@ INSERT INTO schema_versions (component, version)
 ALTER TABLE schedule ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;  -- failed passes in a row
 )sql";
 
+// Where each output was uploaded, so `ferry link` reaches it after the target's config changed.
+const char* kOutputLocation = R"sql(
+ALTER TABLE job_outputs ADD COLUMN s3_endpoint TEXT NOT NULL DEFAULT '';   -- endpoint URL
+ALTER TABLE job_outputs ADD COLUMN s3_region TEXT NOT NULL DEFAULT '';
+ALTER TABLE job_outputs ADD COLUMN s3_bucket TEXT NOT NULL DEFAULT '';
+ALTER TABLE job_outputs ADD COLUMN s3_object_key TEXT NOT NULL DEFAULT ''; -- prefix + s3_key
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -144,6 +152,7 @@ const std::vector<Migration>& migrations() {
       {3, "(moved to the cake component)", "-- nothing"},
       {4, "(moved to the mindtrails component)", "-- nothing"},
       {5, "schema_versions: one version per component; schedule failures", kComponents},
+      {6, "job_outputs: endpoint, region, bucket and key of each upload", kOutputLocation},
   };
   return kAll;
 }

@@ -48,7 +48,7 @@ void RunStore::end(int64_t id, TimePoint now, const std::string& outcome, const 
   q.bind(5, c.jobs_finished);
   q.bind(6, c.jobs_failed);
   q.bind(7, c.alerts_sent);
-  q.bind(8, note);
+  q.bind(8, store_.scrub(note));
   q.bind(9, id);
   q.exec();
 }

@@ -24,8 +24,8 @@ OperationError translate(const SQLite::Exception& e, const std::string& path) {
 
 }  // namespace
 
-Store::Store(const std::string& dir, const std::vector<Component>& components)
-    : path_(dir + "/ferry.db") {
+Store::Store(const std::string& dir, const std::vector<Component>& components, Scrubber scrubber)
+    : path_(dir + "/ferry.db"), scrubber_(std::move(scrubber)) {
   io::make_dirs(dir);
   try {
     db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);

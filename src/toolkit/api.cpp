@@ -1,5 +1,6 @@
 #include "ferry/toolkit/api.h"
 
+#include "ferry/base/scrub.h"
 #include "ferry/net/redact.h"
 
 namespace ferry::toolkit {
@@ -12,12 +13,7 @@ std::string one_line(std::string text, size_t max) {
 }
 
 std::string scrub(std::string text, const std::vector<std::string>& secrets) {
-  for (const auto& secret : secrets) {
-    if (secret.empty()) continue;
-    for (size_t p = text.find(secret); p != std::string::npos; p = text.find(secret, p + 8))
-      text.replace(p, secret.size(), "********");
-  }
-  return text;
+  return Scrubber(secrets)(text);
 }
 
 std::string describe_call(const net::HttpRequest& request) {
@@ -29,11 +25,14 @@ Status classify(const std::string& call, const net::HttpResponse& r, const CallO
   std::string head = options.context + call + ": ";
   std::string tries = r.attempts > 1 ? " after " + std::to_string(r.attempts) + " tries" : "";
   if (r.error != net::TransportError::kNone) {
-    std::string msg = scrub(head + one_line(r.describe()) + tries, options.secrets);
+    std::string msg =
+        scrub(head + one_line(scrub(r.describe(), options.secrets)) + tries, options.secrets);
     return r.transient() ? Failure::transient(msg) : Failure::permanent(msg);
   }
   bool permanent = false;
-  std::string detail = options.detail ? one_line(options.detail(r, &permanent)) : "";
+  // Scrubbed before it is cut, so a secret the reply repeats cannot survive as a cut prefix.
+  std::string detail =
+      options.detail ? one_line(scrub(options.detail(r, &permanent), options.secrets)) : "";
   std::string msg =
       head + "HTTP " + std::to_string(r.status) + (detail.empty() ? "" : " " + detail);
   bool transient = !permanent && (r.status == 429 || r.status >= 500);

@@ -16,6 +16,11 @@ Result<state::JobOutput> publish_output(net::ObjectStore& store, const OutputFil
     out.path = file.local_path;
     out.s3_target = file.target;
     out.s3_key = file.key;
+    net::ObjectLocation at = store.location();
+    out.s3_endpoint = at.endpoint;
+    out.s3_region = at.region;
+    out.s3_bucket = at.bucket;
+    out.s3_object_key = at.prefix + file.key;
     out.size = static_cast<int64_t>(digests.bytes);
     out.sha256 = crypto::hex_encode(digests.sha256);
     out.rows = file.rows;

@@ -34,6 +34,7 @@ class SharedObjectStore : public net::ObjectStore {
     return s_.presign_get(k, e, n);
   }
   std::string describe() const override { return s_.describe(); }
+  net::ObjectLocation location() const override { return s_.location(); }
 
  private:
   net::FakeObjectStore& s_;

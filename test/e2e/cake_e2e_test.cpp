@@ -219,6 +219,47 @@ TEST_F(CakeE2E, ConversionsJobGivesOneObjectWithTheExpectedRowsAndALink) {
   EXPECT_EQ(f->sql("SELECT link FROM job_outputs"), url);
 }
 
+// `ferry link` goes where the file was uploaded, whatever the target's config says today.
+TEST_F(CakeE2E, LinkReachesTheUploadedFileAfterTheTargetsBucketChanged) {
+  auto f = env("moved/");
+  int64_t id = queue(*f, "cake-conversions", "12-01-2016", "12-01-2016");
+  ASSERT_EQ(run_until_finished(*f, id), "succeeded");
+  const std::string name = "report_12012016_12012016.csv";
+  std::string body = objects("moved/")[name];
+  ASSERT_FALSE(body.empty());
+  EXPECT_EQ(f->sql("SELECT s3_endpoint || ' ' || s3_region || ' ' || s3_bucket || ' ' || "
+                   "s3_object_key FROM job_outputs"),
+            s3_->endpoint() + " us-east-1 cake-bucket moved/" + name);
+  auto with = [](std::string text, const std::string& from, const std::string& to) {
+    return text.replace(text.find(from), from.size(), to);
+  };
+  const std::string moved = with(config("moved/"), "bucket = \"cake-bucket\"\nprefix = \"\"",
+                                 "bucket = \"other-bucket\"\nprefix = \"elsewhere/\"");
+  f->write_config(moved);
+  RunResult link = f->run({"link", std::to_string(id)});
+  ASSERT_EQ(link.exit_code, 0) << link.err;
+  std::string url = link.out.substr(link.out.find('\t') + 1);
+  url.pop_back();
+  EXPECT_NE(url.find("/cake-bucket/moved/" + name + "?"), std::string::npos) << url;
+  RunResult curl = run_command({"curl", "-s", "-o", f->path("fetched"), "-w", "%{http_code}", url});
+  EXPECT_EQ(curl.out, "200") << curl.err;
+  EXPECT_TRUE(read_file(f->path("fetched")) == body);
+
+  // No target of that name and none pointing at the bucket: said clearly, exit 1.
+  f->write_config(
+      with(with(moved, "[s3.reports]", "[s3.other]"), "[cake]\n", "[cake]\ns3 = \"other\"\n"));
+  link = f->run({"link", std::to_string(id)});
+  EXPECT_EQ(link.exit_code, 1);
+  EXPECT_NE(link.err.find("no configured S3 target can sign for it"), std::string::npos)
+      << link.err;
+  // A target of another name with that bucket and endpoint signs it.
+  f->write_config(with(with(config("moved/"), "[s3.reports]", "[s3.archive]"), "[cake]\n",
+                       "[cake]\ns3 = \"archive\"\n"));
+  link = f->run({"link", std::to_string(id)});
+  ASSERT_EQ(link.exit_code, 0) << link.err;
+  EXPECT_NE(link.out.find("/cake-bucket/moved/" + name + "?"), std::string::npos) << link.out;
+}
+
 TEST_F(CakeE2E, AWindowWithMoreRowsThanTheRowLimitLosesNone) {
   ASSERT_EQ(call("POST", "/_control",
                  R"({"mode":"dense","report":"clicks","start":"2016-01-20T05:20:00",)"

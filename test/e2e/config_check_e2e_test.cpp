@@ -28,6 +28,8 @@ TEST(ConfigCheckE2E, ValuesARunWouldRejectAreRefusedWithFileAndLine) {
       {"[run]\nmax_time = \"0s\"\n", "ferry.toml:2: [run] max_time must be more than 0s"},
       {"[alerts]\nsmtp_url = \"http://u:hunter2@mail.test\"\n",
        "ferry.toml:2: [alerts] smtp_url 'http://u:********@mail.test' must start with smtp://"},
+      {"[s3.reports]\nbucket = \"b\"\nendpoint = \"https://user:hunter2@s3.test\"\n",
+       "ferry.toml:3: [s3.reports] endpoint 'https://user:********@s3.test' has user info"},
   };
   for (const auto& c : cases) {
     f.write_config(c.toml);

@@ -329,5 +329,21 @@ TEST(AlertsTest, FormatMessageSubjectCannotInjectHeaders) {
   EXPECT_FALSE(contains(msg, "\nBcc:")) << msg;
 }
 
+TEST(AlertsTest, MailsMaskTheConfiguredSecretsInEveryForm) {
+  AlertsFixture f;
+  f.settings.secrets = {"k/y+\"q\\7"};
+  // An event stored before the store masked secrets, quoting the key as JSON and as a form.
+  f.alerts.add(kKey, "job failed: k/y+\"q\\7",
+               R"(request was {"api_key":"k/y+\"q\\7"} (form: api_key=k%2Fy%2B%22q%5C7))", kT0);
+  f.flush(kT0);
+  ASSERT_EQ(f.mailer.sent.size(), 1u);
+  const net::Mail& m = f.mailer.sent[0];
+  EXPECT_EQ(m.subject, "[ferry] job failed: ********");
+  EXPECT_TRUE(contains(m.body, R"(request was {"api_key":"********"} (form: api_key=********))"))
+      << m.body;
+  EXPECT_FALSE(contains(m.body, "k/y")) << m.body;
+  EXPECT_FALSE(contains(m.body, "k%2F")) << m.body;
+}
+
 }  // namespace
 }  // namespace ferry::log

@@ -116,5 +116,74 @@ TEST(S3Store, BadSizesAndEndpointsAreRefused) {
   }
 }
 
+TEST(S3Store, EndpointsWithUserInfoAreRefusedWithThePasswordMasked) {
+  t::TempDir dir;
+  auto config = load(dir,
+                     "[s3.a]\n"                                                 // 1
+                     "bucket = \"b\"\n"                                         // 2
+                     "endpoint = \"https://user:p4ss-w0rd@s3.example.org\"\n"   // 3
+                     "[s3.b]\n"                                                 // 4
+                     "bucket = \"b\"\n"                                         // 5
+                     "endpoint = \"https://t0ken-only@s3.example.org/base\"\n"  // 6
+                     "[s3.c]\n"                                                 // 7
+                     "bucket = \"b\"\n"                                         // 8
+                     "endpoint = \"http://127.0.0.1:4568\"\n");
+  auto problems = check_s3_config(config);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].where, dir / "ferry.toml:3");
+  EXPECT_EQ(problems[0].message,
+            "[s3.a] endpoint 'https://user:********@s3.example.org' has user info; put the "
+            "credentials in access_key_id and secret_access_key (or a profile) instead");
+  EXPECT_EQ(problems[1].where, dir / "ferry.toml:6");
+  EXPECT_EQ(problems[1].message.rfind("[s3.b] endpoint 'https://********@s3.example.org/base'", 0),
+            0u)
+      << problems[1].message;
+  try {
+    s3_options(config, "a", {{"AWS_ACCESS_KEY_ID", "a"}, {"AWS_SECRET_ACCESS_KEY", "b"}});
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()).find("p4ss-w0rd"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(check_s3_config(load(dir, kToml)).empty());
+}
+
+TEST(S3Store, ConfigShowMasksSecretsQuotedInOtherValues) {
+  t::TempDir dir;
+  auto config =
+      load(dir, std::string(kToml) + "[s3.copy]\nbucket = \"b\"\n" + "prefix = \"VERYSECRET/x\"\n" +
+                    "endpoint = \"https://u:pw-in-url@h.example.org\"\n");
+  std::string shown = config.show();
+  EXPECT_EQ(shown.find("VERYSECRET"), std::string::npos) << shown;
+  EXPECT_EQ(shown.find("pw-in-url"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("prefix = \"********/x\""), std::string::npos) << shown;
+}
+
+TEST(S3Store, RecordedLocationsAreSignedByTheTargetThatCan) {
+  t::TempDir dir;
+  t::write_file(dir / "creds", "[archive]\naws_access_key_id=ARCH\naws_secret_access_key=S\n");
+  net::FakeHttpClient http(
+      [](const net::HttpRequest&) { return net::FakeHttpClient::respond(200); });
+  std::map<std::string, std::string> env{{"AWS_SHARED_CREDENTIALS_FILE", dir / "creds"}};
+  auto config = load(dir, kToml);
+  // Recorded through [s3.reports], whose bucket is now another: its credentials still sign.
+  net::ObjectLocation old_bucket{"https://s3.us-east-1.amazonaws.com", "us-east-1", "old", ""};
+  auto a = make_s3_client_at(config, "reports", old_bucket, http, env);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->options().bucket, "old");
+  EXPECT_EQ(a->options().credentials.access_key_id, "AKID");
+  EXPECT_EQ(a->presign_get("exports/x.csv", std::chrono::hours(1), {})
+                .rfind("https://old.s3.us-east-1.amazonaws.com/exports/x.csv?", 0),
+            0u);
+  // Recorded through a target since removed: a target with that bucket and endpoint signs.
+  net::ObjectLocation logs{"http://127.0.0.1:4568/", "eu-west-1", "logs", ""};
+  auto b = make_s3_client_at(config, "gone", logs, http, env);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->options().region, "eu-west-1");
+  EXPECT_TRUE(b->options().path_style);
+  EXPECT_EQ(b->options().credentials.access_key_id, "ARCH");
+  // Neither: no client.
+  EXPECT_FALSE(make_s3_client_at(config, "gone", old_bucket, http, env));
+}
+
 }  // namespace
 }  // namespace ferry::s3

@@ -37,14 +37,15 @@ class Faults:
 
     def add(self, rule):
         mode = str(rule.get("mode", ""))
-        if not (mode in ("slow", "truncate", "drop", "html") or re.fullmatch(r"[1-5]\d\d", mode)):
+        if not (mode in ("slow", "truncate", "drop", "html", "echo")
+                or re.fullmatch(r"[1-5]\d\d", mode)):
             raise ValueError("unknown mode %r" % mode)
         methods = rule.get("methods")
         if isinstance(methods, str):
             methods = [m for m in methods.split(",") if m]
         entry = {"mode": mode, "count": int(rule.get("count", 1)), "after": int(rule.get("after", 0)),
                  "methods": methods or None}
-        for key in ("seconds", "retry_after", "fraction", "style"):
+        for key in ("seconds", "retry_after", "fraction", "style", "status"):
             if key in rule:
                 entry[key] = rule[key]
         with self.lock:

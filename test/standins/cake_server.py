@@ -42,10 +42,13 @@ skipping AFTER matching calls), optionally only for some methods:
                      "json" (default) declares the cut length, "connection" declares the full
                      length and closes the connection early
   "drop"             closes the connection without an answer
+  "echo"             refuses the call as a bad key, repeating the request in the message, as
+                     JSON and as a form: HTTP `status` (default 401) with {"d": {"success":
+                     false, "message": "Invalid API Key: request was {...} (as a form: ...)"}}
 Control endpoints (never logged, no key):
   POST   /_control         {"mode": one of the above, "count": N (default 1), "after": N,
                            "methods": ["Clicks", ...], "seconds": S, "retry_after": S,
-                           "fraction": F, "style": "json"|"connection"}
+                           "fraction": F, "style": "json"|"connection", "status": N}
                            {"mode": "dense", "report": "clicks"|"conversions", "start": T,
                            "end": T, "rows": N} adds N extra rows spread over [start, end)
                            {"mode": "reset"} clears the queued failures
@@ -71,7 +74,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cake_data  # noqa: E402
@@ -226,7 +229,7 @@ class Handler(ControlMixin, BaseHTTPRequestHandler):
         truncate = None
         if rule:
             entry["fault"] = rule["mode"]
-            if self.apply_fault(rule, entry):
+            if self.apply_fault(rule, entry, raw):
                 return
             if rule["mode"] == "truncate":
                 truncate = (rule.get("fraction", 0.5), rule.get("style", "json"))
@@ -248,9 +251,11 @@ class Handler(ControlMixin, BaseHTTPRequestHandler):
         entry["status"] = status
         self.send_json(status, doc, truncate)
 
-    def apply_fault(self, rule, entry):
+    def apply_fault(self, rule, entry, raw):
         """Acts on a fault rule; True when the call is answered (or dropped) already."""
         mode = rule["mode"]
+        if mode == "echo":
+            return self.echo_request(rule, entry, raw)
         if mode == "slow":
             time.sleep(float(rule.get("seconds", self.server.options.slow_seconds)))
             return False
@@ -275,6 +280,20 @@ class Handler(ControlMixin, BaseHTTPRequestHandler):
         page = ("<html><head><title>%d %s</title></head><body><h1>%d %s</h1></body></html>"
                 % (status, REASONS.get(status, "Error"), status, REASONS.get(status, "Error")))
         self.send(status, page.encode(), "text/html", headers=headers)
+        return True
+
+    def echo_request(self, rule, entry, raw):
+        """Refuses the call, quoting the request back as some servers do."""
+        text = raw.decode("utf-8", "replace")
+        try:
+            params = json.loads(text or "{}")
+            form = urlencode(params) if isinstance(params, dict) else ""
+        except ValueError:
+            form = ""
+        status = int(rule.get("status", 401))
+        entry["status"] = status
+        message = "Invalid API Key: request was %s (as a form: %s)" % (text, form)
+        self.send_json(status, {"d": {"success": False, "message": message, "row_count": 0}})
         return True
 
     def answer(self, service, method, params, entry):

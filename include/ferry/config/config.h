@@ -120,9 +120,10 @@ class Config {
   // Entries of a kTableArray section, in file order.
   const std::vector<Section>& entries(const std::string& section) const;
 
-  // Every non-empty secret value, for log redaction.
+  // Every non-empty secret value, for the Scrubber of logs, state, output and mail.
   std::vector<std::string> secret_values() const;
-  // `section.key = value    # origin` lines, secrets masked as "********".
+  // `section.key = value    # origin` lines, secrets masked as "********"; in other values, a
+  // URL's password and any secret value (in the forms Scrubber knows) are masked too.
   std::string show() const;
   // The config file read, or "" when only defaults and environment were used.
   const std::string& file() const { return file_; }

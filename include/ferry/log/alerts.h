@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "ferry/base/scrub.h"
 #include "ferry/base/time.h"
 
 namespace ferry {
@@ -56,6 +57,7 @@ struct AlertSettings {
   std::vector<std::string> to;
   std::string subject_prefix = "[ferry]";
   std::chrono::seconds min_interval{3600};
+  std::vector<std::string> secrets;  // masked in every mail's subject and body (see Scrubber)
 };
 
 struct FlushResult {
@@ -67,17 +69,22 @@ struct FlushResult {
 
 // Delivers the outbox: for each key with pending events, one mail when the key was last mailed
 // at least min_interval ago (saying how many repeats were not mailed meanwhile), else the
-// events are counted as suppressed. A mail that fails leaves its events pending.
+// events are counted as suppressed. A mail that fails leaves its events pending. Every secret
+// in settings.secrets, in any of its encoded forms, is masked in the mail.
 class AlertDispatcher {
  public:
   AlertDispatcher(state::AlertStore& store, net::Mailer& mailer, AlertSettings settings)
-      : store_(store), mailer_(mailer), settings_(std::move(settings)) {}
+      : store_(store),
+        mailer_(mailer),
+        settings_(std::move(settings)),
+        scrubber_(settings_.secrets) {}
   FlushResult flush(TimePoint now);
 
  private:
   state::AlertStore& store_;
   net::Mailer& mailer_;
   AlertSettings settings_;
+  Scrubber scrubber_;
 };
 
 }  // namespace log

@@ -1,7 +1,8 @@
 // ferry's logs: console on stderr, and four files in log.dir:
 //   debug.log (everything), daily.log (info+), error.log (warning+), critical.log (critical).
 // Each file is rotated at local midnight to `<name>.YYYY-MM-DD`; rotated files older than
-// keep_days are deleted at every start. Every line passes through secret redaction.
+// keep_days are deleted at every start. Every line passes through secret redaction: each
+// secret value, plain, URL-encoded or JSON-escaped, becomes ******** (see base/scrub.h).
 // Rotation follows the real clock (log lines carry real times), not FERRY_NOW.
 #pragma once
 
@@ -33,7 +34,8 @@ int sweep_old_logs(const std::string& dir, const Date& today, int keep_days);
 // `path.YYYY-MM-DD`.
 std::string rotated_name(const std::string& path, const Date& day);
 
-// Replaces every occurrence of each secret (at least 3 characters long) with ********.
+// Replaces every occurrence of each secret (at least 3 characters long), in any of the forms
+// Scrubber knows, with ********.
 std::string redact(std::string text, const std::vector<std::string>& secrets);
 
 // Adds values to mask from now on (e.g. keys read later).

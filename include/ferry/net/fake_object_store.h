@@ -1,6 +1,7 @@
 // An in-memory ObjectStore for unit tests of the pipelines: objects live in a map, every call is
 // recorded, failures can be injected, and presigned URLs are deterministic:
-// `https://fake-s3.invalid/<bucket>/<key>?expires=<seconds>&at=<ISO-8601 now>`.
+// `https://fake-s3.invalid/<bucket>/<key>?expires=<seconds>&at=<ISO-8601 now>`; its location is
+// endpoint `https://fake-s3.invalid`, region `us-east-1`, the bucket and no prefix.
 // Keys are kept as given (no prefix). Not thread-safe.
 #pragma once
 
@@ -29,6 +30,9 @@ class FakeObjectStore : public ObjectStore {
   std::string presign_get(const std::string& key, std::chrono::seconds expires,
                           TimePoint now) override;
   std::string describe() const override { return "s3://" + bucket_; }
+  ObjectLocation location() const override {
+    return {"https://fake-s3.invalid", "us-east-1", bucket_, ""};
+  }
 
   // Test controls and observations.
   void set_object(const std::string& key, std::string data) { objects_[key] = std::move(data); }

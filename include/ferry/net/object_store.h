@@ -20,6 +20,15 @@ struct ObjectInfo {
   std::string last_modified;  // as the store reports it
 };
 
+// Where a store's objects live, as recorded with each upload: a link made later goes to the
+// object even after the configuration changed.
+struct ObjectLocation {
+  std::string endpoint;  // the URL requests go to: `https://s3.us-east-1.amazonaws.com`
+  std::string region;    // the region signatures name
+  std::string bucket;
+  std::string prefix;  // put before every key: "" or a folder ending in `/`
+};
+
 // All methods throw ferry::OperationError on failure, transient (5xx, SlowDown, timeouts) or
 // permanent (403, 404 on get, bad config); what() names the bucket and key.
 class ObjectStore {
@@ -42,6 +51,8 @@ class ObjectStore {
                                   TimePoint now) = 0;
   // A short name for messages: `s3://bucket/prefix`.
   virtual std::string describe() const = 0;
+  // Where the objects live; an object's key in the bucket is location().prefix + key.
+  virtual ObjectLocation location() const = 0;
 };
 
 }  // namespace ferry::net

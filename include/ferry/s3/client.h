@@ -85,6 +85,10 @@ class S3Client : public net::ObjectStore {
   std::string presign_get(const std::string& key, std::chrono::seconds expires,
                           TimePoint now) override;
   std::string describe() const override;
+  // The endpoint (the AWS one of the region when none is configured), region, bucket, prefix.
+  net::ObjectLocation location() const override {
+    return {options_.endpoint, options_.region, options_.bucket, prefix_};
+  }
 
   // Reports transfer progress of put_file and get_file (may be empty).
   void set_progress(Progress progress) { progress_ = std::move(progress); }

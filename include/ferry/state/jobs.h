@@ -24,8 +24,14 @@ bool job_transition_allowed(JobStatus from, JobStatus to);
 struct JobOutput {
   std::string name;
   std::string path;
-  std::string s3_target;
-  std::string s3_key;
+  std::string s3_target;  // the `[s3.NAME]` it was uploaded through
+  std::string s3_key;     // its key under that target's prefix
+  // Where it was uploaded, as the store reported it then ("" in rows older than these columns):
+  // endpoint URL, region, bucket, and the object's whole key in the bucket (prefix included).
+  std::string s3_endpoint;
+  std::string s3_region;
+  std::string s3_bucket;
+  std::string s3_object_key;
   int64_t size = 0;
   std::string sha256;
   int64_t rows = 0;

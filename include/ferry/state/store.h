@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "ferry/base/scrub.h"
+
 namespace ferry::state {
 
 // One forward migration: it takes its component's schema from `version - 1` to `version`.
@@ -36,7 +38,10 @@ class Store {
   // Opens (creating `dir` and `dir/ferry.db`) and migrates the core and then `components`, in
   // order. Throws OperationError naming the file when it cannot be opened, is not a ferry
   // database, or holds a schema (core or component) newer than this binary knows.
-  explicit Store(const std::string& dir, const std::vector<Component>& components = {});
+  // `scrubber` masks the configured secrets in the free text the stores write and read
+  // (job errors, alert subjects, bodies and delivery errors, run notes).
+  explicit Store(const std::string& dir, const std::vector<Component>& components = {},
+                 Scrubber scrubber = {});
   ~Store();
 
   // Runs `fn` inside one transaction, committed when fn returns, rolled back when it throws.
@@ -54,6 +59,8 @@ class Store {
   std::string integrity_check();
 
   SQLite::Database& db() { return *db_; }
+  // `text` with every configured secret masked (see Scrubber).
+  std::string scrub(std::string_view text) const { return scrubber_(text); }
   const std::string& path() const { return path_; }
 
  private:
@@ -61,6 +68,7 @@ class Store {
   std::string path_;
   std::unique_ptr<SQLite::Database> db_;
   int depth_ = 0;  // transaction() nesting
+  Scrubber scrubber_;
 };
 
 }  // namespace ferry::state

@@ -17,7 +17,8 @@ namespace ferry::toolkit {
 // with `...`.
 std::string one_line(std::string text, size_t max = 200);
 
-// `text` with every occurrence of each non-empty secret replaced by `********`.
+// `text` with every occurrence of each secret replaced by `********`, plain, URL-encoded or
+// JSON-escaped (Scrubber in base/scrub.h: secrets shorter than 3 characters are left).
 std::string scrub(std::string text, const std::vector<std::string>& secrets);
 
 struct CallOptions {

@@ -28,7 +28,8 @@ struct OutputFile {
 };
 
 // Uploads `file.path` to `file.key` in `store`, and returns the job output to record: size and
-// sha256 of the bytes uploaded, and a GET link valid `link_expires` from `wall_now` (the wall
+// sha256 of the bytes uploaded, where it went (the store's location() and the whole key), and
+// a GET link valid `link_expires` from `wall_now` (the wall
 // clock, never the run's pinned clock). A failure keeps the kind of the S3 error (throttling
 // and 5xx transient; 403, 404 and a missing file permanent) and names the output and target.
 Result<state::JobOutput> publish_output(net::ObjectStore& store, const OutputFile& file,
