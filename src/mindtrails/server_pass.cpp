@@ -174,7 +174,7 @@ void ServerPass::digest() {
                              server_.name + ":\n" + lines + "\n" + why +
                              " The server's watchdog and its maxRecords limit count them.\n"
                              "This digest is sent once a day.");
-  guard.mark("leftovers", today, services_.now);
+  guard.mark("leftovers", today, services_.wall.now());
 }
 
 }  // namespace ferry::mindtrails

@@ -73,11 +73,10 @@ TableResult TableExporter::write_snapshot(Reply& reply, bool last_try) {
     return fail("csv", "CSV write failed", e.what());
   }
   const auto rows = static_cast<int64_t>(reply.fresh.size());
-  const TimePoint written_at = ctx_.wall ? ctx_.wall->now() : ctx_.now;
   ctx_.store.transaction([&] {
     mt.save_snapshot(
         {ctx_.server.name, info_.name, path, static_cast<int64_t>(text.size()), hash, rows},
-        written_at);
+        ctx_.wall_now());
   });
   result.rows_written = rows;
   spdlog::info("mindtrails: {}: {}: rows have no id; snapshot of {} rows written to {}{}",

@@ -60,6 +60,9 @@ struct PassContext {
   const crypto::RsaPrivateKey* key = nullptr;  // loaded before the first table
   bool key_proven = false;      // some cell decrypted in this pass: later failures are the data's
   const Clock* wall = nullptr;  // the wall clock, for when state rows were written
+
+  // When a state row is written now: the wall clock (`now` when none is given).
+  TimePoint wall_now() const { return wall ? wall->now() : now; }
 };
 
 enum class TableStatus {
