@@ -127,8 +127,7 @@ TableResult TableExporter::fetch_and_export(Reply& reply, int64_t benchmark, boo
 std::string TableExporter::split(Reply& reply, int64_t benchmark) {
   ParsedRows parsed = parse_rows(reply.body);
   if (!parsed.ok()) return parsed.error;
-  snapshot_ = !parsed.rows.empty() && std::none_of(parsed.rows.begin(), parsed.rows.end(),
-                                                   [](const Row& r) { return r.id.has_value(); });
+  snapshot_ = is_snapshot(parsed.rows);
   if (snapshot_) {
     reply.fresh = std::move(parsed.rows);
     return "";

@@ -2,45 +2,18 @@
 // CSV, replacing it atomically, only when the reply differs from the last snapshot.
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <filesystem>
 
 #include "ferry/base/error.h"
 #include "ferry/crypto/hash.h"
-#include "ferry/io/csv.h"
 #include "ferry/io/files.h"
 #include "ferry/mindtrails/names.h"
+#include "ferry/mindtrails/rows.h"
 #include "ferry/mindtrails/store.h"
 #include "ferry/mindtrails/table_export.h"
 #include "mindtrails/reply.h"
 
 namespace ferry::mindtrails {
-namespace {
-
-// The sorted keys of the first row; keys only later rows have are added (sorted in), so no
-// cell of a reply whose rows differ is dropped.
-std::vector<std::string> snapshot_header(const std::vector<Row>& rows) {
-  std::vector<std::string> header = rows.front().sorted_keys();
-  bool widened = false;
-  for (const auto& row : rows)
-    for (const auto& [key, cell] : row.fields)
-      if (std::find(header.begin(), header.end(), key) == header.end()) {
-        header.push_back(key);
-        widened = true;
-      }
-  if (widened) std::sort(header.begin(), header.end());
-  return header;
-}
-
-std::string snapshot_text(const std::vector<Row>& rows) {
-  const auto header = snapshot_header(rows);
-  std::string text;
-  io::append_csv_row(text, header);
-  for (const auto& row : rows) io::append_csv_row(text, csv_fields(row, header));
-  return text;
-}
-
-}  // namespace
 
 TableResult TableExporter::write_snapshot(Reply& reply, bool last_try) {
   MindTrailsStore mt(ctx_.store);
@@ -64,7 +37,7 @@ TableResult TableExporter::write_snapshot(Reply& reply, bool last_try) {
     return fail("backup", "raw backup failed", e.what());
   }
   decrypt(reply);
-  const std::string text = snapshot_text(reply.fresh);
+  const std::string text = snapshot_csv(reply.fresh);
   try {
     io::AtomicFile f(path, ctx_.env);
     f.write(text);

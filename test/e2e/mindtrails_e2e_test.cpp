@@ -314,6 +314,14 @@ TEST_F(MindTrailsE2E, TableWithoutIdsIsASnapshotReplacedOnlyWhenItChanges) {
   EXPECT_EQ(f_.sql("SELECT count(*) FROM mindtrails_deletes WHERE name = 'ParticipantExportDAO'"),
             "0");
   EXPECT_EQ(f_.sql("SELECT count(*) FROM alerts"), "0");
+
+  // Recovery takes the newest raw file, which holds the whole table.
+  RunResult r = f_.run({"recover", "mindtrails", "--server", "prod", "--scale",
+                        "ParticipantExportDAO", "--out", f_.path("recovered")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(f_.path("recovered/" +
+                              mindtrails::recovered_csv_name("ParticipantExportDAO", date(), 1))),
+            read_file(path));
 }
 
 }  // namespace
