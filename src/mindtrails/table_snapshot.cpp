@@ -15,10 +15,19 @@
 
 namespace ferry::mindtrails {
 
+std::string TableExporter::snapshot_path() {
+  // Today's first part, unless rows with ids were appended there (the table had ids before).
+  auto appended = MindTrailsStore(ctx_.store).table(ctx_.server.name, info_.name);
+  for (int part = 1;; ++part) {
+    std::string path =
+        ctx_.server.active_dir() + "/" + csv_name(info_.name, file_date(ctx_.now), part);
+    if (!appended || appended->csv_path != path) return path;
+  }
+}
+
 TableResult TableExporter::write_snapshot(Reply& reply, bool last_try) {
   MindTrailsStore mt(ctx_.store);
-  const std::string path =
-      ctx_.server.active_dir() + "/" + csv_name(info_.name, file_date(ctx_.now), 1);
+  const std::string path = snapshot_path();
   const std::string hash = crypto::sha256_hex(reply.body);
   auto last = mt.snapshot(ctx_.server.name, info_.name);
   if (last && last->sha256 == hash && last->csv_path == path &&

@@ -139,5 +139,18 @@ TEST_F(MindTrailsSnapshot, BackupFailureWritesNoSnapshotAndTheNextPassDoes) {
   EXPECT_TRUE(file_exists(csv_path("ParticipantExportDAO")));
 }
 
+TEST_F(MindTrailsSnapshot, RowsThatLoseTheirIdsNeverReplaceTheFileRowsWereAppendedTo) {
+  server_.add("ParticipantExportDAO", 7, 101, false);
+  EXPECT_TRUE(pass().empty());
+  const std::string appended = csv("ParticipantExportDAO");
+  ASSERT_NE(appended.find(",7,"), std::string::npos) << appended;
+
+  server_.table("ParticipantExportDAO", false).rows = {{{"participantId", 101}}};
+  later(5);
+  EXPECT_TRUE(pass().empty());
+  EXPECT_EQ(csv("ParticipantExportDAO"), appended);
+  EXPECT_EQ(csv("ParticipantExportDAO", 2), "participantId\r\n101\r\n");
+}
+
 }  // namespace
 }  // namespace ferry::mindtrails::testing

@@ -98,6 +98,9 @@ class TableExporter {
   TableResult write_rows(const Reply& reply);
   // Exports a reply whose rows have no integer id as the day's snapshot (table_snapshot.cpp).
   TableResult write_snapshot(Reply& reply, bool last_try);
+  // The day's file of the snapshot: `<name>_<date>.csv`, or the next part when the table's
+  // rows with ids were appended to that one today.
+  std::string snapshot_path();
   void queue_leftovers(const Reply& reply);
   bool sweep_wanted(const Reply& reply);
   bool deletes_allowed() const;
