@@ -78,7 +78,7 @@ class ClicksJob : public CakeJobBase {
     int64_t done = hours_between(range.start, hour + kHour);
     state::JobStore(services_.store)
         .commit_unit(job.id, format_iso8601(hour + kHour), done,
-                     hours_between(range.start, range.end), {output}, services_.now);
+                     hours_between(range.start, range.end), {output}, services_.wall.now());
     if (!settings_.keep_local) env.remove(path);
     return Status::ok();
   }

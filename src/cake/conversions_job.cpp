@@ -111,7 +111,7 @@ class ConversionsJob : public CakeJobBase {
     committed_ = format_checkpoint(cp);
     state::JobStore(services_.store)
         .commit_unit(job.id, committed_, windows_between(range.start, cp.next),
-                     total_windows(range), {}, services_.now);
+                     total_windows(range), {}, services_.wall.now());
     log_summary(job, reader_->rows() - rows_before, cp.next >= range.end);
     return StepResult::more();
   }
@@ -143,7 +143,7 @@ class ConversionsJob : public CakeJobBase {
       spdlog::warn("{}: {} is missing or shorter than checkpointed; starting over", job_label(job),
                    paths.part);
       state::JobStore(services_.store)
-          .commit_unit(job.id, "", 0, total_windows(range), {}, services_.now);
+          .commit_unit(job.id, "", 0, total_windows(range), {}, services_.wall.now());
       return StepResult::more();
     }
     state::JobOutput output;
@@ -154,7 +154,7 @@ class ConversionsJob : public CakeJobBase {
     cp.uploaded = true;
     int64_t total = total_windows(range);
     state::JobStore(services_.store)
-        .commit_unit(job.id, format_checkpoint(cp), total, total, {output}, services_.now);
+        .commit_unit(job.id, format_checkpoint(cp), total, total, {output}, services_.wall.now());
     spdlog::info("{}: {}: {} rows, {} bytes, uploaded to {}", job_label(job), paths.name, cp.rows,
                  output.size, output.s3_key);
     place_local(paths);

@@ -72,9 +72,10 @@ class DailyTask : public core::ScheduledTask {
     int64_t clicks = 0, conversions = 0;
     services_.store.transaction([&] {
       state::JobStore jobs(services_.store);
-      clicks = jobs.enqueue(kClicksKind, d, d, "{}", services_.now);
-      conversions = jobs.enqueue(kConversionsKind, d, d, "{}", services_.now);
-      state::MarkStore(services_.store).set(kMarkSource, kMarkStream, d, services_.now);
+      const TimePoint at = services_.wall.now();
+      clicks = jobs.enqueue(kClicksKind, d, d, "{}", at);
+      conversions = jobs.enqueue(kConversionsKind, d, d, "{}", at);
+      state::MarkStore(services_.store).set(kMarkSource, kMarkStream, d, at);
     });
     spdlog::info("cake-daily: queued jobs {} ({}) and {} ({}) for {}", clicks, kClicksKind,
                  conversions, kConversionsKind, d);

@@ -29,7 +29,7 @@ int queue(AppContext& ctx, const JobArgs& a) {
   ctx.config();
   ctx.start_file_logging();
   state::JobStore jobs(ctx.store());
-  int64_t id = jobs.enqueue(a.kind, format_date(r.from), format_date(r.to), "{}", ctx.now());
+  int64_t id = jobs.enqueue(a.kind, format_date(r.from), format_date(r.to), "{}", ctx.wall_now());
   spdlog::info("queued job {}: {} {}..{} (both days included)", id, a.kind, format_date(r.from),
                format_date(r.to));
   std::cout << id << "\n";
@@ -41,7 +41,7 @@ int change(AppContext& ctx, int64_t id, bool cancel) {
   ctx.start_file_logging();
   state::JobStore jobs(ctx.store());
   std::string why;
-  bool ok = cancel ? jobs.cancel(id, ctx.now(), &why) : jobs.retry(id, ctx.now(), &why);
+  bool ok = cancel ? jobs.cancel(id, ctx.wall_now(), &why) : jobs.retry(id, ctx.wall_now(), &why);
   if (!ok) throw UsageError(std::string(cancel ? "cancel" : "retry") + ": " + why);
   spdlog::info("job {} {}", id,
                cancel ? "cancelled" : "queued again; it continues from its checkpoint");
@@ -71,7 +71,7 @@ void add_job_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
   list->add_flag("--json", args->json, "JSON array instead of a table");
   list->footer("Example: ferry jobs --json | jq '.[] | select(.status==\"failed\")'");
   list->callback([&ctx, &exit_code, args] {
-    auto jobs = state::JobStore(ctx.store()).list(args->all, ctx.now());
+    auto jobs = state::JobStore(ctx.store()).list(args->all, ctx.wall_now());
     std::cout << (args->json ? format_jobs_json(jobs) : format_jobs_table(jobs));
     exit_code = kExitOk;
   });

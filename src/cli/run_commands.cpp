@@ -30,19 +30,14 @@ int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs
   RealTimer timer;
   Budget budget(timer, config.table("run").duration("max_time"));
   state::AlertStore alert_store(ctx.store());
-  log::OutboxAlertSink alerts(alert_store, ctx.now());
+  log::OutboxAlertSink alerts(alert_store, ctx.wall_clock());
   net::CurlMailer mailer(smtp_settings(config));
   log::AlertDispatcher dispatcher(alert_store, mailer, alert_settings(config));
-  core::Services services{config,
-                          ctx.store(),
-                          ctx.http(),
-                          alerts,
-                          ctx.now(),
-                          ctx.wall_clock(),
-                          budget,
-                          0,
-                          [&ctx](const std::string& t) { return ctx.object_store(t); },
-                          io::Env::posix()};
+  core::Services services{
+      config,          ctx.store(), ctx.http(),
+      alerts,          ctx.now(),   ctx.wall_clock(),
+      budget,          0,           [&ctx](const std::string& t) { return ctx.object_store(t); },
+      io::Env::posix()};
   core::RunOptions options;
   options.job_attempts = static_cast<int>(config.table("run").integer("job_attempts"));
   options.only_task = only_task;

@@ -26,7 +26,7 @@ RunReport Runner::run() {
   run_tasks();
   if (options_.jobs) run_jobs();
   if (dispatcher_) {
-    auto flushed = dispatcher_->flush(services_.now);
+    auto flushed = dispatcher_->flush(services_.wall.now());
     report_.counts.alerts_sent = flushed.mails_sent;
   }
   std::string note = report_.interrupted ? "time budget spent; the rest continues next run" : "";

@@ -33,7 +33,7 @@ std::string compose_body(const std::vector<state::AlertEvent>& events, int64_t s
 void OutboxAlertSink::raise(const std::string& key, const std::string& subject,
                             const std::string& body) {
   spdlog::critical("{}: {}", subject, body);
-  store_.add(key, subject, body, now_);
+  store_.add(key, subject, body, wall_.now());
   ++raised_;
 }
 

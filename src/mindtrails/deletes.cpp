@@ -23,23 +23,24 @@ DeleteBatch send_delete_batch(PassContext& ctx, int limit) {
     }
     if (!it->second) {
       mt.finish_delete(server, d.name, d.row_id, DeleteStatus::kKept, "the table is not deleteable",
-                       ctx.now);
+                       ctx.wall_now());
       ++out.kept;
       continue;
     }
     DeleteResult r = ctx.client.remove(d.name, d.row_id);
     switch (r.outcome) {
       case DeleteOutcome::kDeleted:
-        mt.finish_delete(server, d.name, d.row_id, DeleteStatus::kDeleted, "", ctx.now);
+        mt.finish_delete(server, d.name, d.row_id, DeleteStatus::kDeleted, "", ctx.wall_now());
         ++out.deleted;
         break;
       case DeleteOutcome::kGone:
-        mt.finish_delete(server, d.name, d.row_id, DeleteStatus::kGone, r.error, ctx.now);
+        mt.finish_delete(server, d.name, d.row_id, DeleteStatus::kGone, r.error, ctx.wall_now());
         ++out.gone;
         break;
       case DeleteOutcome::kForbidden: {
         int kept = 0;
-        ctx.store.transaction([&] { kept = mt.keep_table(server, d.name, r.error, ctx.now); });
+        ctx.store.transaction(
+            [&] { kept = mt.keep_table(server, d.name, r.error, ctx.wall_now()); });
         it->second = false;
         out.kept += kept;
         spdlog::warn(
@@ -49,7 +50,7 @@ DeleteBatch send_delete_batch(PassContext& ctx, int limit) {
         break;
       }
       case DeleteOutcome::kFailed:
-        mt.finish_delete(server, d.name, d.row_id, DeleteStatus::kPending, r.error, ctx.now);
+        mt.finish_delete(server, d.name, d.row_id, DeleteStatus::kPending, r.error, ctx.wall_now());
         ctx.alerts.raise(ctx.server.source() + ":" + d.name + ":delete",
                          "MindTrails " + server + ": delete failed (" + d.name + ")",
                          r.error +

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include "ferry/base/error.h"
@@ -41,6 +42,20 @@ std::vector<Row> collect_rows(io::Env& env, RecoverReport& report) {
     }
   }
   return out;
+}
+
+// For a table whose rows have no id (a snapshot table): the rows of the newest readable raw
+// file, which holds the whole table, and `report.files` narrowed to it. nullopt otherwise.
+std::optional<std::vector<Row>> newest_snapshot(io::Env& env, RecoverReport& report) {
+  for (auto it = report.files.rbegin(); it != report.files.rend(); ++it) {
+    ParsedRows parsed = parse_rows(env.read_file(*it));
+    if (!parsed.ok() || parsed.rows.empty()) continue;
+    if (!is_snapshot(parsed.rows)) return std::nullopt;
+    report.files = {*it};
+    report.snapshot = true;
+    return std::move(parsed.rows);
+  }
+  return std::nullopt;
 }
 
 // Writes rows in parts, a new part at each key-set change. Returns the paths.
@@ -83,6 +98,8 @@ std::string readme_text(const RecoverOptions& o, const RecoverReport& r) {
   t += "rows without an id skipped: " + std::to_string(r.without_id) + "\n";
   t += "decryption failures: " + std::to_string(r.decrypt_failures) +
        " (those cells keep their ciphertext)\n";
+  if (r.snapshot)
+    t += "table without ids: the newest raw file holds the whole table; only it was read\n";
   t += "unreadable files skipped: " + std::to_string(r.unreadable.size()) + "\n";
   for (const auto& u : r.unreadable) t += "  " + u + "\n";
   t += "output:\n";
@@ -110,7 +127,8 @@ RecoverReport recover_table(const RecoverOptions& o) {
   if (report.files.empty())
     throw UsageError("no raw backups of " + o.table + " in " + o.raw_dir + " (names must be " +
                      o.table + "_Mon_DD_YYYY_HH_MM_SS.json)");
-  std::vector<Row> rows = collect_rows(*o.env, report);
+  auto snapshot = newest_snapshot(*o.env, report);
+  std::vector<Row> rows = snapshot ? std::move(*snapshot) : collect_rows(*o.env, report);
   DecryptStats stats = decrypt_rows(rows, *o.key, o.padding, o.threads);
   report.decrypt_failures = stats.failed();
   for (size_t i = 0; i < stats.failures.size() && i < kLoggedCellFailures; ++i)
@@ -118,7 +136,13 @@ RecoverReport recover_table(const RecoverOptions& o) {
                   stats.failures[i].row_id.value_or(-1), stats.failures[i].field,
                   stats.failures[i].error);
   report.rows = static_cast<int64_t>(rows.size());
-  report.outputs = write_parts(o, rows);
+  if (report.snapshot) {
+    std::string path = o.out_dir + "/" + recovered_csv_name(o.table, file_date(o.now), 1);
+    io::write_file_atomic(path, snapshot_csv(rows), *o.env);
+    report.outputs = {path};
+  } else {
+    report.outputs = write_parts(o, rows);
+  }
   report.readme = o.out_dir + "/" + recovered_readme_name(o.table, file_date(o.now));
   io::write_file_atomic(report.readme, readme_text(o, report), *o.env);
   return report;

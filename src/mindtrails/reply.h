@@ -12,7 +12,8 @@ namespace ferry::mindtrails {
 
 struct TableExporter::Reply {
   std::string body;
-  std::vector<Row> fresh;        // id above the benchmark, by id, each id once
+  std::vector<Row> fresh;        // id above the benchmark, by id, each id once (a snapshot:
+                                 // every row, in reply order)
   std::vector<int64_t> old_ids;  // at or below it: exported earlier, still on the server
   int64_t without_id = 0;
   int64_t repeated = 0;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ferry/base/text.h"
+#include "ferry/io/csv.h"
 
 namespace ferry::mindtrails {
 namespace {
@@ -206,6 +207,27 @@ std::vector<std::string> csv_fields(const Row& row, const std::vector<std::strin
     out.push_back(c ? c->text : std::string());
   }
   return out;
+}
+
+bool is_snapshot(const std::vector<Row>& rows) {
+  return !rows.empty() &&
+         std::none_of(rows.begin(), rows.end(), [](const Row& r) { return r.id.has_value(); });
+}
+
+std::string snapshot_csv(const std::vector<Row>& rows) {
+  std::vector<std::string> header = rows.front().sorted_keys();
+  bool widened = false;
+  for (const auto& row : rows)
+    for (const auto& field : row.fields)
+      if (std::find(header.begin(), header.end(), field.first) == header.end()) {
+        header.push_back(field.first);
+        widened = true;
+      }
+  if (widened) std::sort(header.begin(), header.end());
+  std::string text;
+  io::append_csv_row(text, header);
+  for (const auto& row : rows) io::append_csv_row(text, csv_fields(row, header));
+  return text;
 }
 
 }  // namespace ferry::mindtrails

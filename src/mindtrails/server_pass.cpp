@@ -29,8 +29,8 @@ ServerPass::ServerPass(const ServerSettings& server, const PipelineSettings& pip
       pipeline_(pipeline),
       services_(services),
       client_(services.http, server),
-      ctx_{server,       pipeline,     services.store,  client_, services.alerts,
-           services.env, services.now, services.run_id, nullptr, false} {}
+      ctx_{server,       pipeline,        services.store, client_, services.alerts, services.env,
+           services.now, services.run_id, nullptr,        false,   &services.wall} {}
 
 ServerPass::~ServerPass() = default;
 
@@ -66,14 +66,18 @@ void ServerPass::stop(const std::string& alert_key, const std::string& subject,
 }
 
 void ServerPass::start() {
-  try {  // safe: the run lock is held, so no other process writes these temps
-    auto stale = io::remove_stale_temps(services_.env, server_.raw_dir());
-    if (!stale.empty())
-      spdlog::info("mindtrails: {}: removed {} temp files left by a killed run", server_.name,
-                   stale.size());
-  } catch (const OperationError& e) {  // the raw backup of the first table alerts it
-    spdlog::warn("mindtrails: {}: temp files left by a killed run not removed: {}", server_.name,
-                 e.what());
+  // Raw backups and snapshots are written under temp names. Safe: the run lock is held, so no
+  // other process writes these temps.
+  for (const std::string& dir : {server_.raw_dir(), server_.active_dir()}) {
+    try {
+      auto stale = io::remove_stale_temps(services_.env, dir);
+      if (!stale.empty())
+        spdlog::info("mindtrails: {}: removed {} temp files left by a killed run in {}",
+                     server_.name, stale.size(), dir);
+    } catch (const OperationError& e) {  // the first write there alerts it
+      spdlog::warn("mindtrails: {}: temp files left by a killed run not removed: {}", server_.name,
+                   e.what());
+    }
   }
   if (server_.private_key.empty())
     return stop("key", "private key unusable",
@@ -170,7 +174,7 @@ void ServerPass::digest() {
                              server_.name + ":\n" + lines + "\n" + why +
                              " The server's watchdog and its maxRecords limit count them.\n"
                              "This digest is sent once a day.");
-  guard.mark("leftovers", today, services_.now);
+  guard.mark("leftovers", today, services_.wall.now());
 }
 
 }  // namespace ferry::mindtrails

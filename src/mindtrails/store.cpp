@@ -32,10 +32,24 @@ CREATE TABLE mindtrails_deletes (
 CREATE INDEX mindtrails_deletes_pending ON mindtrails_deletes(server, status);
 )sql";
 
+const char* kSnapshots = R"sql(
+CREATE TABLE mindtrails_snapshots (
+  server      TEXT NOT NULL,
+  name        TEXT NOT NULL,                -- a table whose rows have no integer id
+  csv_path    TEXT NOT NULL,                -- the file the last snapshot was written to
+  csv_size    INTEGER NOT NULL,             -- its size then
+  sha256      TEXT NOT NULL,                -- hex SHA-256 of the reply body it was made from
+  rows        INTEGER NOT NULL,
+  updated_at  TEXT NOT NULL,
+  PRIMARY KEY (server, name)
+);
+)sql";
+
 }  // namespace
 
 std::vector<state::Migration> migrations() {
-  return {{1, "table state, pending deletes", kTables}};
+  return {{1, "table state, pending deletes", kTables},
+          {2, "snapshots of tables without ids", kSnapshots}};
 }
 
 const char* delete_status_name(DeleteStatus s) {
@@ -84,6 +98,39 @@ void MindTrailsStore::save_table(const MindTrailsTable& t, TimePoint now) {
   q.bind(5, t.csv_size);
   q.bind(6, t.csv_header);
   q.bind(7, format_iso8601(now));
+  q.exec();
+}
+
+std::optional<MindTrailsSnapshot> MindTrailsStore::snapshot(const std::string& server,
+                                                            const std::string& name) {
+  SQLite::Statement q(store_.db(),
+                      "SELECT csv_path, csv_size, sha256, rows FROM mindtrails_snapshots "
+                      "WHERE server = ? AND name = ?");
+  q.bind(1, server);
+  q.bind(2, name);
+  if (!q.executeStep()) return std::nullopt;
+  return MindTrailsSnapshot{server,
+                            name,
+                            q.getColumn(0).getString(),
+                            q.getColumn(1).getInt64(),
+                            q.getColumn(2).getString(),
+                            q.getColumn(3).getInt64()};
+}
+
+void MindTrailsStore::save_snapshot(const MindTrailsSnapshot& s, TimePoint wall) {
+  SQLite::Statement q(store_.db(),
+                      "INSERT INTO mindtrails_snapshots(server, name, csv_path, csv_size, sha256, "
+                      "rows, updated_at) VALUES (?,?,?,?,?,?,?) "
+                      "ON CONFLICT(server, name) DO UPDATE SET csv_path = excluded.csv_path, "
+                      "csv_size = excluded.csv_size, sha256 = excluded.sha256, "
+                      "rows = excluded.rows, updated_at = excluded.updated_at");
+  q.bind(1, s.server);
+  q.bind(2, s.name);
+  q.bind(3, s.csv_path);
+  q.bind(4, s.csv_size);
+  q.bind(5, s.sha256);
+  q.bind(6, s.rows);
+  q.bind(7, format_iso8601(wall));
   q.exec();
 }
 

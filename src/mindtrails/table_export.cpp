@@ -84,7 +84,7 @@ TableResult TableExporter::run(bool last_try) {
     swept.rows_written += result.rows_written;
     return swept;
   }
-  if (!deletes_allowed() && info_.deleteable)
+  if (!deletes_allowed() && info_.deleteable && !snapshot_)
     result.leftovers = !reply.old_ids.empty()
                            ? static_cast<int64_t>(reply.old_ids.size())
                            : std::max<int64_t>(0, info_.size - result.rows_written);
@@ -104,6 +104,7 @@ TableResult TableExporter::fetch_and_export(Reply& reply, int64_t benchmark, boo
   if (auto bad = split(reply, benchmark); !bad.empty())
     return fail("fetch", "unreadable table download",
                 ctx_.client.url_for("/" + info_.name) + ": " + bad);
+  if (snapshot_) return write_snapshot(reply, last_try);
   TableResult result;
   if (!reply.fresh.empty()) {
     result = key_check(reply, last_try);
@@ -126,6 +127,11 @@ TableResult TableExporter::fetch_and_export(Reply& reply, int64_t benchmark, boo
 std::string TableExporter::split(Reply& reply, int64_t benchmark) {
   ParsedRows parsed = parse_rows(reply.body);
   if (!parsed.ok()) return parsed.error;
+  snapshot_ = is_snapshot(parsed.rows);
+  if (snapshot_) {
+    reply.fresh = std::move(parsed.rows);
+    return "";
+  }
   std::set<int64_t> seen;
   for (auto& row : parsed.rows) {
     if (!row.id) {
@@ -142,8 +148,8 @@ std::string TableExporter::split(Reply& reply, int64_t benchmark) {
                    [](const Row& a, const Row& b) { return *a.id < *b.id; });
   if (reply.without_id > 0)
     spdlog::warn(
-        "mindtrails: {}: {}: {} rows have no integer id; they cannot be exported "
-        "incrementally and are skipped",
+        "mindtrails: {}: {}: {} rows have no integer id among rows that have one; they "
+        "cannot be exported by id and are skipped",
         ctx_.server.name, info_.name, reply.without_id);
   if (reply.repeated > 0)
     spdlog::warn("mindtrails: {}: {}: {} rows repeat an id of the same reply; the first is kept",

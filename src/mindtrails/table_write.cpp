@@ -107,7 +107,7 @@ TableResult TableExporter::write_rows(const Reply& reply) {
         // Recorded before it is written, so a crash leaves it named in state and cut back.
         mt.save_table(
             {ctx_.server.name, info_.name, state_deleteable_, target.path, 0, header_json(keys)},
-            ctx_.now);
+            ctx_.wall_now());
       }
       written = csv_->append(target, seg);
     } catch (const OperationError& e) {
@@ -117,11 +117,11 @@ TableResult TableExporter::write_rows(const Reply& reply) {
     for (const Row* row : seg) ids.push_back(*row->id);
     ctx_.store.transaction([&] {
       state::MarkStore(ctx_.store)
-          .set(ctx_.server.source(), info_.name, std::to_string(ids.back()), ctx_.now);
+          .set(ctx_.server.source(), info_.name, std::to_string(ids.back()), ctx_.wall_now());
       mt.save_table({ctx_.server.name, info_.name, state_deleteable_, written.path,
                      static_cast<int64_t>(written.size), header_json(written.header)},
-                    ctx_.now);
-      if (deletes) mt.queue_deletes(ctx_.server.name, info_.name, ids, ctx_.now);
+                    ctx_.wall_now());
+      if (deletes) mt.queue_deletes(ctx_.server.name, info_.name, ids, ctx_.wall_now());
       state::RunStatStore(ctx_.store)
           .add(ctx_.run_id, ctx_.server.source() + ":rows_exported",
                static_cast<int64_t>(ids.size()));
@@ -139,8 +139,9 @@ void TableExporter::queue_leftovers(const Reply& reply) {
   if (reply.old_ids.empty() || !deletes_allowed()) return;
   MindTrailsStore mt(ctx_.store);
   int queued = 0;
-  ctx_.store.transaction(
-      [&] { queued = mt.queue_deletes(ctx_.server.name, info_.name, reply.old_ids, ctx_.now); });
+  ctx_.store.transaction([&] {
+    queued = mt.queue_deletes(ctx_.server.name, info_.name, reply.old_ids, ctx_.wall_now());
+  });
   if (queued > 0)
     spdlog::info(
         "mindtrails: {}: {}: {} rows exported earlier are still on the server; their "
@@ -156,7 +157,7 @@ bool TableExporter::sweep_wanted(const Reply& reply) {
   // At most once a day per table, so a table whose size never adds up is not re-read in full
   // every five minutes.
   toolkit::DayGuard guard(ctx_.store, ctx_.server.source() + ":sweep");
-  if (!guard.claim(info_.name, local_date(ctx_.now), ctx_.now)) return false;
+  if (!guard.claim(info_.name, local_date(ctx_.now), ctx_.wall_now())) return false;
   spdlog::info(
       "mindtrails: {}: {}: about {} rows exported earlier may still be on the server; "
       "reading the whole table once to queue their deletes",

@@ -28,7 +28,7 @@ class SelftestJob : public core::JobHandler {
     std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms_));
     int64_t done = job.progress_done + 1;
     state::JobStore(s_.store).commit_unit(job.id, "unit " + std::to_string(done), done, units_, {},
-                                          s_.now);
+                                          s_.wall.now());
     return done >= units_ ? core::StepResult::done() : core::StepResult::more();
   }
 

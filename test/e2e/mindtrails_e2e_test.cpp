@@ -1,9 +1,11 @@
 // MindTrails end to end: the real bin/ferry against the stand-in server with keys made by the
 // openssl tool. Two runs with rows added in between, deletes only where and when allowed,
-// kill -9 at a random moment, a wrong key, failures the client retries, and recovery.
+// kill -9 at a random moment, a wrong key, failures the client retries, recovery, and a table
+// without ids exported as a snapshot.
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <filesystem>
 #include <random>
 #include <set>
 #include <thread>
@@ -260,6 +262,66 @@ TEST_F(MindTrailsE2E, ExportOneServerByName) {
   EXPECT_NE(bad.err.find("configured: prod, second"), std::string::npos) << bad.err;
   EXPECT_NE(f_.run({"export", "mindtrails", "--help"}).out.find("Example:"), std::string::npos);
   EXPECT_NE(f_.run({"recover", "mindtrails", "--help"}).out.find("Example:"), std::string::npos);
+}
+
+TEST_F(MindTrailsE2E, TableWithoutIdsIsASnapshotReplacedOnlyWhenItChanges) {
+  start(false);  // delete = true, and the table is listed deleteable: still nothing is deleted
+  server_->control("POST", "/_control/add",
+                   {{"table", "ParticipantExportDAO"},
+                    {"deleteable", true},
+                    {"kind", "other"},
+                    {"secure", true},
+                    {"rows",
+                     {{{"participantId", 101}, {"theme", "Social"}, {"participant", 101}},
+                      {{"participantId", 102}, {"theme", "Health"}, {"participant", 102}}}}});
+  const std::string path =
+      f_.path("data/active_data/" + mindtrails::csv_name("ParticipantExportDAO", date(), 1));
+  auto raw_files = [&] {
+    int n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(f_.path("data/raw_data")))
+      n += e.path().filename().string().rfind("ParticipantExportDAO_", 0) == 0;
+    return n;
+  };
+  const std::string state_query =
+      "SELECT csv_size || ' ' || sha256 || ' ' || rows || ' ' || updated_at FROM "
+      "mindtrails_snapshots WHERE name = 'ParticipantExportDAO'";
+  RunResult first = f_.run({"run"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(read_file(path),
+            "participantId,participantRSA,theme\r\n101,101,Social\r\n102,102,Health\r\n");
+  const auto mtime = std::filesystem::last_write_time(path);
+  const std::string state = f_.sql(state_query);
+  EXPECT_EQ(raw_files(), 1);
+
+  std::this_thread::sleep_for(50ms);
+  RunResult same = f_.run({"run"});
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_EQ(std::filesystem::last_write_time(path), mtime) << "an unchanged table is not rewritten";
+  EXPECT_EQ(f_.sql(state_query), state);
+  EXPECT_EQ(raw_files(), 1);
+
+  server_->add("ParticipantExportDAO",
+               json::array({{{"participantId", 103}, {"theme", "Calm"}, {"participant", 103}}}));
+  RunResult changed = f_.run({"run"});
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  EXPECT_EQ(read_file(path),
+            "participantId,participantRSA,theme\r\n101,101,Social\r\n102,102,Health\r\n"
+            "103,103,Calm\r\n");
+  EXPECT_NE(f_.sql(state_query), state);
+  EXPECT_EQ(raw_files(), 2);
+  EXPECT_EQ(deletes_sent("ParticipantExportDAO"), 0);
+  EXPECT_EQ(server_rows()["tables"]["ParticipantExportDAO"]["rows"].size(), 3u);
+  EXPECT_EQ(f_.sql("SELECT count(*) FROM mindtrails_deletes WHERE name = 'ParticipantExportDAO'"),
+            "0");
+  EXPECT_EQ(f_.sql("SELECT count(*) FROM alerts"), "0");
+
+  // Recovery takes the newest raw file, which holds the whole table.
+  RunResult r = f_.run({"recover", "mindtrails", "--server", "prod", "--scale",
+                        "ParticipantExportDAO", "--out", f_.path("recovered")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(f_.path("recovered/" +
+                              mindtrails::recovered_csv_name("ParticipantExportDAO", date(), 1))),
+            read_file(path));
 }
 
 }  // namespace

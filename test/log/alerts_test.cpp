@@ -255,9 +255,10 @@ TEST(AlertsTest, EmptyRecipientsSendNothingAndKeepPending) {
   EXPECT_EQ(f.alerts.count_pending(), 0);
 }
 
-TEST(AlertsTest, OutboxSinkStoresEventsWithRunTime) {
+TEST(AlertsTest, OutboxSinkStampsEventsWithTheWallClock) {
   AlertsFixture f;
-  OutboxAlertSink sink(f.alerts, kT0);
+  FixedClock wall(kT0);
+  OutboxAlertSink sink(f.alerts, wall);
   sink.raise("k1", "subject one", "body one");
   sink.raise("k2", "subject two", "body two");
   EXPECT_EQ(sink.raised(), 2);

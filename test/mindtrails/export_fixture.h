@@ -27,7 +27,7 @@ class ExportFixture : public ::testing::Test {
       : store_(tmp_ / "state", {{"mindtrails", mindtrails::migrations()}}),
         http_([this](const net::HttpRequest& r) { return server_.handle(r); }),
         budget_(timer_, std::chrono::seconds(600)),
-        services_{config_, store_, http_,   alerts_, *parse_iso8601("2016-02-01T21:05:09Z"),
+        services_{config_, store_,  http_, alerts_, *parse_iso8601("2016-02-01T21:05:09Z"),
                   wall_,   budget_, 0,     nullptr, io::Env::posix()} {
     settings_.name = "prod";
     settings_.export_url = FakeMindTrails::kBase;
@@ -51,7 +51,8 @@ class ExportFixture : public ::testing::Test {
   // Services like services_ over another state store, HTTP client and env (the crash walks
   // open the state afresh and change the env between runs).
   core::Services services_over(state::Store& store, net::HttpClient& http, io::Env& env) {
-    return core::Services{config_, store, http, alerts_, services_.now, wall_, budget_, 0, nullptr, env};
+    return core::Services{config_, store,   http, alerts_, services_.now,
+                          wall_,   budget_, 0,    nullptr, env};
   }
   void later(int minutes) { services_.now += std::chrono::minutes(minutes); }
 

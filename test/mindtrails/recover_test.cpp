@@ -1,5 +1,6 @@
 // Recovery from raw backups: exact table names, time order from the names (not the alphabet),
-// each id once with the first file winning, decryption, and the summary file.
+// each id once with the first file winning, decryption, the summary file, and tables without
+// ids (recovered from their newest raw file).
 #include "ferry/mindtrails/recover.h"
 
 #include <gtest/gtest.h>
@@ -93,6 +94,32 @@ TEST_F(MindTrailsRecover, UnreadableFilesAndFailuresAreReported) {
 TEST_F(MindTrailsRecover, NoBackupsIsAnError) {
   raw("DD_FU_Jan_31_2016_23_00_00.json", json::array({row(1, 101, "a")}));
   EXPECT_THROW(recover_table(o_), UsageError);
+}
+
+TEST_F(MindTrailsRecover, TableWithoutIdsIsRecoveredFromItsNewestRawFileAlone) {
+  o_.table = "ParticipantExportDAO";
+  auto participant = [](int id, const std::string& theme) {
+    return json{{"participantId", id},
+                {"theme", theme},
+                {"emailRSA", TestKeys::get().encrypt(std::to_string(id))}};
+  };
+  raw("ParticipantExportDAO_Feb_01_2016_10_00_00.json", json::array({participant(1, "old")}));
+  raw("ParticipantExportDAO_Feb_02_2016_10_00_00.json",
+      json::array({participant(1, "Social"), participant(2, "Health")}));
+  write_file(o_.raw_dir + "/ParticipantExportDAO_Feb_02_2016_11_00_00.json",
+             "[{\"participantId\":");  // cut short: the newest readable file is used
+
+  RecoverReport r = recover_table(o_);
+  ASSERT_EQ(r.files.size(), 1u);
+  EXPECT_NE(r.files[0].find("Feb_02_2016_10_00_00"), std::string::npos);
+  EXPECT_TRUE(r.snapshot);
+  EXPECT_EQ(r.rows, 2);
+  ASSERT_EQ(r.outputs.size(), 1u);
+  EXPECT_EQ(read_file(r.outputs[0]),
+            "emailRSA,participantId,theme\r\n"
+            "1,1,Social\r\n"
+            "2,2,Health\r\n");
+  EXPECT_NE(read_file(r.readme).find("table without ids"), std::string::npos);
 }
 
 }  // namespace

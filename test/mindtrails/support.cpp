@@ -89,8 +89,14 @@ std::set<int64_t> FakeMindTrails::ids(const std::string& name) const {
   std::set<int64_t> out;
   auto it = tables_.find(name);
   if (it != tables_.end())
-    for (const auto& r : it->second.rows) out.insert(r["id"].get<int64_t>());
+    for (const auto& r : it->second.rows)
+      if (r.contains("id")) out.insert(r["id"].get<int64_t>());
   return out;
+}
+
+size_t FakeMindTrails::row_count(const std::string& name) const {
+  auto it = tables_.find(name);
+  return it == tables_.end() ? 0 : it->second.rows.size();
 }
 
 net::HttpResponse FakeMindTrails::handle(const net::HttpRequest& request) {
@@ -132,7 +138,8 @@ net::HttpResponse FakeMindTrails::rows(const std::string& name, int64_t above) {
     return FakeHttpClient::respond(404, R"({"message":"We have no questionnaire by that name."})");
   json out = json::array();
   for (const auto& r : it->second.rows)
-    if (!it->second.honours_greater_than || r["id"].get<int64_t>() > above) out.push_back(r);
+    if (!it->second.honours_greater_than || !r.contains("id") || r["id"].get<int64_t>() > above)
+      out.push_back(r);
   return FakeHttpClient::respond(200, out.dump());
 }
 
@@ -147,7 +154,7 @@ net::HttpResponse FakeMindTrails::remove(const std::string& name, int64_t id) {
   }
   auto& rows = it->second.rows;
   for (auto r = rows.begin(); r != rows.end(); ++r)
-    if ((*r)["id"].get<int64_t>() == id) {
+    if (r->contains("id") && (*r)["id"].get<int64_t>() == id) {
       rows.erase(r);
       return FakeHttpClient::respond(200);
     }

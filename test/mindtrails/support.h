@@ -53,7 +53,10 @@ class FakeMindTrails {
   // Adds a row with `id` and `participant` encrypted into participantRSA (when `secure`).
   void add(const std::string& name, int64_t id, int participant, bool secure = true,
            nlohmann::json extra = nlohmann::json::object());
+  // The ids of a table's rows (rows without an `id` are not counted).
   std::set<int64_t> ids(const std::string& name) const;
+  // How many rows a table holds now, with or without ids.
+  size_t row_count(const std::string& name) const;
 
   net::HttpResponse handle(const net::HttpRequest& request);
 

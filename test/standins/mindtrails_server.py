@@ -22,9 +22,10 @@ the row is inserted (as the real server stores it), so every download shows the 
 ciphertext. With --no-encryption the field holds the plain id (encryption.enabled = false).
 
 Data file: {"next_id": N (optional), "tables": [{"name", "deleteable", "kind" ("questionnaire"
-| "other"; default by name), "secure" (default: questionnaire and not DASS21_AS),
-"rows": [{...}]}]}. Rows without "id" get one from the shared rising id generator; rows
-without "date" get the current time as "EEE, dd MMM yyyy HH:mm:ss -0500".
+| "other"; default by name), "secure" (default: questionnaire and not DASS21_AS), "ids" (default: true except for
+ParticipantExportDAO, whose rows have no id), "rows": [{...}]}]}. In a table with ids, rows
+without "id" get one from the shared rising id generator; rows without "date" get the current
+time as "EEE, dd MMM yyyy HH:mm:ss -0500" (tables without ids get neither).
 
 Control endpoints (no auth; never logged in /_control/log):
   POST   /_control/add   {"table": name, "rows": [...]} -> {"ids": [...]}; same row rules as the
@@ -126,7 +127,8 @@ class Store:
             kind = spec.get("kind", "other" if name in NON_QUESTIONNAIRE else "questionnaire")
             secure = spec.get("secure", kind == "questionnaire" and name not in LINKED)
             self.tables[name] = {"deleteable": bool(spec.get("deleteable", True)), "kind": kind,
-                                 "secure": bool(secure), "rows": [], "participants": {}}
+                                 "secure": bool(secure), "rows": [], "participants": {},
+                                 "ids": bool(spec.get("ids", name != "ParticipantExportDAO"))}
         return self.tables[name]
 
     def add_rows(self, name, rows):
@@ -135,6 +137,9 @@ class Store:
         table = self.table(name)
         ids = []
         for given in rows:
+            if not table["ids"]:
+                table["rows"].append(self.without_id(table, given))
+                continue
             row_id = given.get("id")
             if row_id is None:
                 row_id = self.next_id
@@ -153,6 +158,16 @@ class Store:
             table["rows"].append(row)
             ids.append(row_id)
         return ids
+
+    def without_id(self, table, given):
+        """A row of a table without ids: as given, `participant` encrypted when secure."""
+        row = {}
+        for key, value in given.items():
+            if key == "participant" and table["secure"]:
+                row["participantRSA"] = None if value is None else self.encryptor.encrypt(value)
+            else:
+                row[key] = value
+        return row
 
     def dump(self):
         return {"next_id": self.next_id, "tables": self.tables}
@@ -331,7 +346,8 @@ class Handler(BaseHTTPRequestHandler):
                 rows = None
             else:
                 honour = table["kind"] == "questionnaire" and not self.server.opts.ignore_greater_than
-                rows = [r for r in table["rows"] if not honour or r["id"] > above]
+                rows = [r for r in table["rows"]
+                        if not honour or "id" not in r or r["id"] > above]
         if rows is None:
             return self.spring_error(404, "We have no questionnaire by that name.")
         self.send(200, compact(rows), truncate=truncate)
@@ -352,7 +368,7 @@ class Handler(BaseHTTPRequestHandler):
                 status, message = 403, "This data must remain on the server, and cannot be removed."
             else:
                 before = len(table["rows"])
-                table["rows"] = [r for r in table["rows"] if r["id"] != row_id]
+                table["rows"] = [r for r in table["rows"] if r.get("id") != row_id]
                 table["participants"].pop(str(row_id), None)
                 found = len(table["rows"]) < before
                 status, message = (200, "") if found else (

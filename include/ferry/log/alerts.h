@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "ferry/base/clock.h"
 #include "ferry/base/scrub.h"
 #include "ferry/base/time.h"
 
@@ -27,16 +28,17 @@ class AlertSink {
                      const std::string& body) = 0;
 };
 
-// Stores each event in the outbox (with the run's time) and logs it at critical level.
+// Stores each event in the outbox (stamped with `wall`'s time when raised) and logs it at
+// critical level. `wall` must outlive it.
 class OutboxAlertSink : public AlertSink {
  public:
-  OutboxAlertSink(state::AlertStore& store, TimePoint now) : store_(store), now_(now) {}
+  OutboxAlertSink(state::AlertStore& store, const Clock& wall) : store_(store), wall_(wall) {}
   void raise(const std::string& key, const std::string& subject, const std::string& body) override;
   int raised() const { return raised_; }
 
  private:
   state::AlertStore& store_;
-  TimePoint now_;
+  const Clock& wall_;
   int raised_ = 0;
 };
 

@@ -3,6 +3,8 @@
 // read in the time order their names give (not alphabetical), each reply's rows by id, each id
 // once (the first file that holds it wins; later copies are counted as duplicates). Rows are
 // decrypted and written as the export writes them, key-set changes included (`.2.csv`, ...).
+// A table whose rows have no id (a snapshot table, e.g. ParticipantExportDAO) is recovered from
+// its newest readable raw file alone, which holds the whole table, written as its snapshot.
 // Writes out_dir/<table>_recovered_<date>.csv and README_<table>_recovered_<date>.txt
 // (atomically; a recovery run again the same day replaces them).
 #pragma once
@@ -36,6 +38,7 @@ struct RecoverReport {
   int64_t rows = 0;
   int64_t duplicates = 0;  // ids already taken from an earlier file
   int64_t without_id = 0;
+  bool snapshot = false;  // a table without ids: only the newest raw file was read
   int64_t decrypt_failures = 0;
 };
 

@@ -50,4 +50,10 @@ std::optional<std::vector<std::string>> parse_header_json(const std::string& tex
 // The CSV record of `row` under `header` (a key the row lacks gives an empty cell).
 std::vector<std::string> csv_fields(const Row& row, const std::vector<std::string>& header);
 
+// Whether a reply is a snapshot: it has rows and none of them has an integer id.
+bool is_snapshot(const std::vector<Row>& rows);
+// The whole CSV of a snapshot (`rows` not empty): the header is the first row's keys sorted,
+// with keys only later rows have sorted in (so no cell is dropped), then every row in order.
+std::string snapshot_csv(const std::vector<Row>& rows);
+
 }  // namespace ferry::mindtrails

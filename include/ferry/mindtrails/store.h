@@ -2,6 +2,8 @@
 // header) and whether the server lets us delete there; per exported row, its server-side
 // delete (pending, deleted, gone, kept). The benchmark itself is a mark (MarkStore, source
 // `mindtrails:<server>`, stream = table name), moved in the same transaction as save_table.
+// A table whose rows have no integer id is exported as a snapshot: its state is the file the
+// last snapshot went to and the hash of the reply it was made from.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +22,14 @@ struct MindTrailsTable {
   std::string csv_path;    // "" before the first file
   int64_t csv_size = 0;    // bytes of csv_path that are committed
   std::string csv_header;  // JSON array of column names
+};
+
+struct MindTrailsSnapshot {
+  std::string server, name;
+  std::string csv_path;  // the day's file the last snapshot replaced
+  int64_t csv_size = 0;  // its size when written
+  std::string sha256;    // hex SHA-256 of the reply body the snapshot holds
+  int64_t rows = 0;
 };
 
 struct MindTrailsDelete {
@@ -42,6 +52,11 @@ class MindTrailsStore {
   std::optional<MindTrailsTable> table(const std::string& server, const std::string& name);
   // Inserts or updates every field of `t`.
   void save_table(const MindTrailsTable& t, TimePoint now);
+
+  // The last snapshot of a table without ids, or nullopt before the first.
+  std::optional<MindTrailsSnapshot> snapshot(const std::string& server, const std::string& name);
+  // Inserts or updates every field of `s`; `wall` is the time it was written.
+  void save_snapshot(const MindTrailsSnapshot& s, TimePoint wall);
 
   // Queues server-side deletes for `ids`: new ids become pending; ids recorded as deleted or
   // gone become pending again (the server still has them); pending and kept ones stay as they

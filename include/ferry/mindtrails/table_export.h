@@ -13,6 +13,12 @@
 // Rows whose key set changes start a new file; each file's rows are committed (step 6) before
 // the next file is begun, so a crash anywhere loses nothing and duplicates nothing.
 // Deletes themselves are sent later by the server pass, from the pending list.
+//
+// A table whose rows have no integer id (ParticipantExportDAO) cannot be exported by id; it is
+// a snapshot: when the reply's SHA-256 differs from the recorded one (or today's file is not the
+// recorded snapshot), (1) the raw backup is written, (2) `*RSA` cells are decrypted, (3) the
+// whole reply replaces the day's CSV atomically, (4) one transaction records the file and the
+// hash. An unchanged reply writes nothing. No benchmark, no deletes, no leftovers.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +26,7 @@
 #include <optional>
 #include <string>
 
+#include "ferry/base/clock.h"
 #include "ferry/base/time.h"
 #include "ferry/crypto/rsa.h"
 #include "ferry/mindtrails/client.h"
@@ -51,7 +58,11 @@ struct PassContext {
   TimePoint now;
   int64_t run_id = 0;
   const crypto::RsaPrivateKey* key = nullptr;  // loaded before the first table
-  bool key_proven = false;  // some cell decrypted in this pass: later failures are the data's
+  bool key_proven = false;      // some cell decrypted in this pass: later failures are the data's
+  const Clock* wall = nullptr;  // the wall clock, for when state rows were written
+
+  // When a state row is written now: the wall clock (`now` when none is given).
+  TimePoint wall_now() const { return wall ? wall->now() : now; }
 };
 
 enum class TableStatus {
@@ -85,6 +96,11 @@ class TableExporter {
   TableResult key_check(const Reply& reply, bool last_try);
   void decrypt(Reply& reply);
   TableResult write_rows(const Reply& reply);
+  // Exports a reply whose rows have no integer id as the day's snapshot (table_snapshot.cpp).
+  TableResult write_snapshot(Reply& reply, bool last_try);
+  // The day's file of the snapshot: `<name>_<date>.csv`, or the next part when the table's
+  // rows with ids were appended to that one today.
+  std::string snapshot_path();
   void queue_leftovers(const Reply& reply);
   bool sweep_wanted(const Reply& reply);
   bool deletes_allowed() const;
@@ -93,6 +109,7 @@ class TableExporter {
   PassContext& ctx_;
   TableInfo info_;
   bool state_deleteable_ = true;
+  bool snapshot_ = false;  // the reply had rows and none with an integer id
   int64_t benchmark_ = 0;  // moves as rows are committed
   std::unique_ptr<TableCsv> csv_;
 };
