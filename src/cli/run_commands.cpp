@@ -33,16 +33,11 @@ int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs
   log::OutboxAlertSink alerts(alert_store, ctx.now());
   net::CurlMailer mailer(smtp_settings(config));
   log::AlertDispatcher dispatcher(alert_store, mailer, alert_settings(config));
-  core::Services services{config,
-                          ctx.store(),
-                          ctx.http(),
-                          alerts,
-                          ctx.now(),
-                          ctx.wall_clock(),
-                          budget,
-                          0,
-                          [&ctx](const std::string& t) { return ctx.object_store(t); },
-                          io::Env::posix()};
+  core::Services services{
+      config,          ctx.store(), ctx.http(),
+      alerts,          ctx.now(),   ctx.wall_clock(),
+      budget,          0,           [&ctx](const std::string& t) { return ctx.object_store(t); },
+      io::Env::posix()};
   core::RunOptions options;
   options.job_attempts = static_cast<int>(config.table("run").integer("job_attempts"));
   options.only_task = only_task;
@@ -59,13 +54,17 @@ namespace {
 int do_status(AppContext& ctx) {
   state::Store& store = ctx.store();
   auto lock = core::RunLock::try_acquire(ctx.lock_path());
-  if (lock)
+  state::RunStore runs(store);
+  if (lock) {
     std::cout << "run lock:       free\n";
-  else
+  } else {
     std::cout << "run lock:       held by pid " << core::RunLock::holder_pid(ctx.lock_path())
               << " (a run is in progress)\n";
+    if (auto now = runs.in_progress())
+      std::cout << "running:        #" << now->id << ", pid " << now->pid << ", started "
+                << now->started_at << "\n";
+  }
   lock.reset();
-  state::RunStore runs(store);
   if (auto last = runs.last_finished())
     std::cout << "last run:       #" << last->id << " " << last->outcome << ", started "
               << last->started_at << ", finished " << last->finished_at << "\n";
