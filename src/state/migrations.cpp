@@ -134,6 +134,11 @@ INSERT INTO schema_versions (component, version)
 ALTER TABLE schedule ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;  -- failed passes in a row
 )sql";
 
+// A queued job that waits for its data to become final is not started before `not_before`.
+const char* kNotBefore = R"sql(
+ALTER TABLE jobs ADD COLUMN not_before TEXT;  -- ISO-8601 UTC; NULL: may start at once
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -144,6 +149,7 @@ const std::vector<Migration>& migrations() {
       {3, "(moved to the cake component)", "-- nothing"},
       {4, "(moved to the mindtrails component)", "-- nothing"},
       {5, "schema_versions: one version per component; schedule failures", kComponents},
+      {6, "jobs.not_before: jobs waiting for final data", kNotBefore},
   };
   return kAll;
 }

@@ -271,13 +271,56 @@ TEST(JobsTest, ListNewestFirstHidingOldFinishedJobs) {
   int64_t running = f.in(JobStatus::kRunning, old);
   int64_t queued = f.in(JobStatus::kQueued, old);
 
-  EXPECT_EQ(ids(f.jobs.list(true, now)),
+  EXPECT_EQ(ids(f.jobs.list({true}, now)),
             (std::vector<int64_t>{queued, running, edge_ok, recent_cancelled, recent_ok, old_failed,
                                   old_cancelled, old_ok}));
   EXPECT_EQ(
-      ids(f.jobs.list(false, now)),
+      ids(f.jobs.list({false}, now)),
       (std::vector<int64_t>{queued, running, edge_ok, recent_cancelled, recent_ok, old_failed}));
-  EXPECT_EQ(ids(f.jobs.list(true, now, 3)), (std::vector<int64_t>{queued, running, edge_ok}));
+  EXPECT_EQ(ids(f.jobs.list({true, "", "", 3}, now)),
+            (std::vector<int64_t>{queued, running, edge_ok}));
+}
+
+TEST(JobsTest, ListFiltersByStatusAndKind) {
+  JobsFixture f;
+  int64_t a = f.queued();
+  int64_t b = f.in(JobStatus::kFailed);
+  int64_t c = f.jobs.enqueue("other", "2016-01-10", "2016-01-10", "{}", kT0);
+  EXPECT_EQ(ids(f.jobs.list({true, "queued", "", 10}, kT0)), (std::vector<int64_t>{c, a}));
+  EXPECT_EQ(ids(f.jobs.list({true, "failed", "", 10}, kT0)), (std::vector<int64_t>{b}));
+  EXPECT_EQ(ids(f.jobs.list({true, "", "other", 10}, kT0)), (std::vector<int64_t>{c}));
+  EXPECT_EQ(ids(f.jobs.list({true, "queued", "other", 10}, kT0)), (std::vector<int64_t>{c}));
+}
+
+TEST(JobsTest, FindActiveMatchesOnlyQueuedOrRunningJobsOfTheSameRange) {
+  JobsFixture f;
+  int64_t failed = f.in(JobStatus::kFailed);
+  std::string kind = f.jobs.get(failed)->kind;
+  EXPECT_EQ(f.jobs.find_active(kind, "2016-01-10", "2016-01-10", "{}"), std::nullopt);
+  int64_t q = f.jobs.enqueue(kind, "2016-01-10", "2016-01-11", "{}", kT0);
+  EXPECT_EQ(f.jobs.find_active(kind, "2016-01-10", "2016-01-11", "{}"), q);
+  EXPECT_EQ(f.jobs.find_active(kind, "2016-01-10", "2016-01-12", "{}"), std::nullopt);
+  EXPECT_EQ(f.jobs.find_active(kind, "2016-01-10", "2016-01-11", "{\"a\":1}"), std::nullopt);
+  EXPECT_EQ(f.jobs.find_active("other", "2016-01-10", "2016-01-11", "{}"), std::nullopt);
+}
+
+TEST(JobsTest, WaitingJobIsQueuedAndSkippedUntilItsTime) {
+  JobsFixture f;
+  int64_t a = f.queued();
+  ASSERT_TRUE(f.jobs.start(a, f.run_id, kT0));
+  f.jobs.commit_unit(a, "cp", 1, 4, {}, kT0);
+  ASSERT_TRUE(f.jobs.wait(a, kT0 + hours(2), true, kT0));
+  auto j = *f.jobs.get(a);
+  EXPECT_EQ(j.status, JobStatus::kQueued);
+  EXPECT_EQ(j.not_before, format_iso8601(kT0 + hours(2)));
+  EXPECT_EQ(j.checkpoint, "cp");
+  EXPECT_EQ(j.attempts, 0);
+  EXPECT_EQ(j.failures, 0);
+  EXPECT_EQ(f.jobs.next_queued(0, kT0 + hours(1)), std::nullopt);
+  EXPECT_EQ(f.jobs.next_queued(0, kT0 + hours(2))->id, a);
+  EXPECT_FALSE(f.jobs.wait(a, kT0, false, kT0));  // not running
+  ASSERT_TRUE(f.jobs.start(a, f.run_id, kT0 + hours(2)));
+  EXPECT_EQ(f.jobs.get(a)->not_before, "");
 }
 
 TEST(JobsTest, ListIncludesOutputs) {
@@ -287,7 +330,7 @@ TEST(JobsTest, ListIncludesOutputs) {
   o.name = "clicks_2016-01-01.csv";
   o.link = "https://s3/link";
   f.jobs.commit_unit(id, "c1", 1, 1, {o}, kT0);
-  auto all = f.jobs.list(true, kT0);
+  auto all = f.jobs.list({true}, kT0);
   ASSERT_EQ(all.size(), 1u);
   ASSERT_EQ(all[0].outputs.size(), 1u);
   EXPECT_EQ(all[0].outputs[0].link, "https://s3/link");
@@ -302,12 +345,12 @@ TEST(JobsTest, NextQueuedIsOldestFirstAfterId) {
   int64_t e = f.queued();
   (void)b;
   (void)d;
-  EXPECT_EQ(f.jobs.next_queued()->id, a);
-  EXPECT_EQ(f.jobs.next_queued(a)->id, c);
-  EXPECT_EQ(f.jobs.next_queued(c)->id, e);
-  EXPECT_EQ(f.jobs.next_queued(e), std::nullopt);
+  EXPECT_EQ(f.jobs.next_queued(0, TimePoint{})->id, a);
+  EXPECT_EQ(f.jobs.next_queued(a, TimePoint{})->id, c);
+  EXPECT_EQ(f.jobs.next_queued(c, TimePoint{})->id, e);
+  EXPECT_EQ(f.jobs.next_queued(e, TimePoint{}), std::nullopt);
   ASSERT_TRUE(f.jobs.start(a, f.run_id, kT0));
-  EXPECT_EQ(f.jobs.next_queued()->id, c);
+  EXPECT_EQ(f.jobs.next_queued(0, TimePoint{})->id, c);
 }
 
 TEST(JobsTest, RunningListsJobsLeftRunning) {
