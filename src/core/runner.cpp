@@ -207,7 +207,10 @@ namespace ferry::core {
 void Runner::task_failed(const TaskKind& kind, const Failure& failure) {
   state::ScheduleStore schedule(services_.store);
   int in_a_row = schedule.add_failure(kind.name);
-  spdlog::error("{}: {} ({} pass{} in a row failed)", kind.name, failure.message, in_a_row,
+  // A pipeline's message may already start with its name (`mindtrails: prod: ...`).
+  const std::string prefix = kind.name + ": ";
+  const bool named = failure.message.compare(0, prefix.size(), prefix) == 0;
+  spdlog::error("{}{} ({} pass{} in a row failed)", named ? "" : prefix, failure.message, in_a_row,
                 in_a_row == 1 ? "" : "es");
   if (failure.is_transient() && in_a_row < options_.job_attempts) return;
   services_.alerts.raise(

@@ -2,6 +2,10 @@
 #include "ferry/core/runner.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
 
 #include "ferry/config/config.h"
 #include "ferry/io/env.h"
@@ -263,6 +267,24 @@ class FailingTask : public ScheduledTask {
  private:
   const Failure* failure_;
 };
+
+TEST_F(RunnerTest, TaskFailureLineNamesTheTaskOnce) {
+  std::ostringstream out;
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out)));
+  Failure named = Failure::transient("named: prod: unreachable");
+  Failure plain = Failure::transient("unreachable");
+  for (auto* f : {&named, &plain})
+    registry_.add_task({f == &named ? "named" : "plain", "", [f](Services&, const TaskArgs&) {
+                          return std::make_unique<FailingTask>(f);
+                        }});
+  run();
+  spdlog::set_default_logger(previous);
+  EXPECT_NE(out.str().find("named: prod: unreachable (1 pass"), std::string::npos) << out.str();
+  EXPECT_EQ(out.str().find("named: named:"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("plain: unreachable (1 pass"), std::string::npos) << out.str();
+}
 
 TEST_F(RunnerTest, FailingTaskAlertsByItsKind) {
   Failure failure = Failure::transient("server unreachable");
