@@ -6,51 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "ferry/state/runs.h"
-#include "ferry/state/store.h"
-#include "support/process.h"
+#include "state/jobs_fixture.h"
 
-namespace ferry::state {
+namespace ferry::state::testing {
 namespace {
-
-using ferry::testing::TempDir;
-using std::chrono::hours;
-using std::chrono::seconds;
-
-const TimePoint kT0 = TimePoint(seconds(1452470700));  // 2016-01-11T00:05:00Z
-constexpr JobStatus kAll[] = {JobStatus::kQueued, JobStatus::kRunning, JobStatus::kSucceeded,
-                              JobStatus::kFailed, JobStatus::kCancelled};
-
-struct JobsFixture {
-  TempDir dir;
-  Store store{dir.path()};
-  JobStore jobs{store};
-  int64_t run_id = RunStore(store).begin(kT0, 1);
-
-  int64_t queued(const std::string& kind = "cake_clicks") {
-    return jobs.enqueue(kind, "2016-01-01", "2016-01-03", "{\"site\":1}", kT0);
-  }
-  int64_t running() {
-    int64_t id = queued();
-    EXPECT_TRUE(jobs.start(id, run_id, kT0));
-    return id;
-  }
-  int64_t in(JobStatus s, TimePoint finished = kT0) {
-    int64_t id = queued();
-    if (s == JobStatus::kQueued) return id;
-    EXPECT_TRUE(jobs.start(id, run_id, finished));
-    if (s == JobStatus::kRunning) return id;
-    EXPECT_TRUE(jobs.finish(id, s, s == JobStatus::kFailed ? "HTTP 403" : "", finished));
-    return id;
-  }
-  JobStatus status(int64_t id) { return jobs.get(id).value().status; }
-};
-
-std::vector<int64_t> ids(const std::vector<Job>& jobs) {
-  std::vector<int64_t> out;
-  for (const auto& j : jobs) out.push_back(j.id);
-  return out;
-}
 
 TEST(JobsTest, StatusWordsRoundTrip) {
   EXPECT_STREQ(status_word(JobStatus::kQueued), "queued");
@@ -281,48 +240,6 @@ TEST(JobsTest, ListNewestFirstHidingOldFinishedJobs) {
             (std::vector<int64_t>{queued, running, edge_ok}));
 }
 
-TEST(JobsTest, ListFiltersByStatusAndKind) {
-  JobsFixture f;
-  int64_t a = f.queued();
-  int64_t b = f.in(JobStatus::kFailed);
-  int64_t c = f.jobs.enqueue("other", "2016-01-10", "2016-01-10", "{}", kT0);
-  EXPECT_EQ(ids(f.jobs.list({true, "queued", "", 10}, kT0)), (std::vector<int64_t>{c, a}));
-  EXPECT_EQ(ids(f.jobs.list({true, "failed", "", 10}, kT0)), (std::vector<int64_t>{b}));
-  EXPECT_EQ(ids(f.jobs.list({true, "", "other", 10}, kT0)), (std::vector<int64_t>{c}));
-  EXPECT_EQ(ids(f.jobs.list({true, "queued", "other", 10}, kT0)), (std::vector<int64_t>{c}));
-}
-
-TEST(JobsTest, FindActiveMatchesOnlyQueuedOrRunningJobsOfTheSameRange) {
-  JobsFixture f;
-  int64_t failed = f.in(JobStatus::kFailed);
-  std::string kind = f.jobs.get(failed)->kind;
-  EXPECT_EQ(f.jobs.find_active(kind, "2016-01-10", "2016-01-10", "{}"), std::nullopt);
-  int64_t q = f.jobs.enqueue(kind, "2016-01-10", "2016-01-11", "{}", kT0);
-  EXPECT_EQ(f.jobs.find_active(kind, "2016-01-10", "2016-01-11", "{}"), q);
-  EXPECT_EQ(f.jobs.find_active(kind, "2016-01-10", "2016-01-12", "{}"), std::nullopt);
-  EXPECT_EQ(f.jobs.find_active(kind, "2016-01-10", "2016-01-11", "{\"a\":1}"), std::nullopt);
-  EXPECT_EQ(f.jobs.find_active("other", "2016-01-10", "2016-01-11", "{}"), std::nullopt);
-}
-
-TEST(JobsTest, WaitingJobIsQueuedAndSkippedUntilItsTime) {
-  JobsFixture f;
-  int64_t a = f.queued();
-  ASSERT_TRUE(f.jobs.start(a, f.run_id, kT0));
-  f.jobs.commit_unit(a, "cp", 1, 4, {}, kT0);
-  ASSERT_TRUE(f.jobs.wait(a, kT0 + hours(2), true, kT0));
-  auto j = *f.jobs.get(a);
-  EXPECT_EQ(j.status, JobStatus::kQueued);
-  EXPECT_EQ(j.not_before, format_iso8601(kT0 + hours(2)));
-  EXPECT_EQ(j.checkpoint, "cp");
-  EXPECT_EQ(j.attempts, 0);
-  EXPECT_EQ(j.failures, 0);
-  EXPECT_EQ(f.jobs.next_queued(0, kT0 + hours(1)), std::nullopt);
-  EXPECT_EQ(f.jobs.next_queued(0, kT0 + hours(2))->id, a);
-  EXPECT_FALSE(f.jobs.wait(a, kT0, false, kT0));  // not running
-  ASSERT_TRUE(f.jobs.start(a, f.run_id, kT0 + hours(2)));
-  EXPECT_EQ(f.jobs.get(a)->not_before, "");
-}
-
 TEST(JobsTest, ListIncludesOutputs) {
   JobsFixture f;
   int64_t id = f.running();
@@ -493,4 +410,4 @@ TEST(JobsTest, ViewsReflectJobs) {
 }
 
 }  // namespace
-}  // namespace ferry::state
+}  // namespace ferry::state::testing
