@@ -146,7 +146,7 @@ void Runner::run_job(state::Job job) {
       return;
     }
     if (r.status == StepStatus::kWait) {
-      job_waits(job, r.until, units);
+      job_waits(*current, r.until, units);
       return;
     }
     ++report_.counts.units_done;
