@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <stdexcept>
 
 namespace ferry {
 namespace {
@@ -40,6 +41,10 @@ int64_t days_from_civil(const Date& d) {
 }
 
 Date civil_from_days(int64_t z) {
+  // 0001-01-01 and 9999-12-31 as days since 1970-01-01.
+  constexpr int64_t kFirstDay = -719162, kLastDay = 2932896;
+  if (z < kFirstDay || z > kLastDay)
+    throw std::out_of_range("day " + std::to_string(z) + " is outside years 1..9999");
   z += 719468;
   int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   int64_t doe = z - era * 146097;
@@ -62,7 +67,22 @@ bool is_valid_date(int year, int month, int day) {
 }
 
 Date add_days(const Date& d, int64_t days) {
+  constexpr int64_t kSpan = 2932896 + 719162;  // no valid date is further from another
+  if (days > kSpan || days < -kSpan)
+    throw std::out_of_range("adding " + std::to_string(days) + " days leaves years 1..9999");
   return civil_from_days(days_from_civil(d) + days);
+}
+
+bool time_representable(const Date& d) {
+  return d.year >= kFirstTimeYear && d.year <= kLastTimeYear;
+}
+
+std::optional<TimePoint> checked_time_point(int64_t seconds) {
+  using std::chrono::duration_cast;
+  constexpr int64_t kMax = duration_cast<Seconds>(TimePoint::duration::max()).count();
+  constexpr int64_t kMin = duration_cast<Seconds>(TimePoint::duration::min()).count();
+  if (seconds > kMax || seconds < kMin) return std::nullopt;
+  return TimePoint(duration_cast<TimePoint::duration>(Seconds(seconds)));
 }
 
 std::optional<Date> parse_date(std::string_view t) {
@@ -92,6 +112,8 @@ std::string format_date(const Date& d) {
 }
 
 TimePoint start_of_day_utc(const Date& d) {
+  if (!time_representable(d))
+    throw std::out_of_range("date " + format_date(d) + " is outside what a time point holds");
   return TimePoint(std::chrono::seconds(days_from_civil(d) * 86400));
 }
 
@@ -104,7 +126,9 @@ Date utc_date(TimePoint t) {
 std::optional<TimePoint> parse_iso8601(std::string_view t) {
   if (t.size() < 10) return std::nullopt;
   auto date = parse_date(t.substr(0, 10));
-  if (!date || t[4] != '-') return std::nullopt;
+  // One day of margin each side: an offset may move the instant into the next year.
+  if (!date || t[4] != '-' || date->year <= kFirstTimeYear || date->year >= kLastTimeYear)
+    return std::nullopt;
   int64_t secs = days_from_civil(*date) * 86400;
   std::string_view rest = t.substr(10);
   if (rest.empty()) return TimePoint(std::chrono::seconds(secs));
@@ -172,6 +196,7 @@ std::optional<Seconds> parse_duration(std::string_view t) {
       default:
         return std::nullopt;
     }
+    if (total > kMaxDuration.count()) return std::nullopt;
     ++i;
   }
   return Seconds(total);

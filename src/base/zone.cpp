@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string_view>
 
 #include "ferry/base/error.h"
@@ -157,6 +158,8 @@ LocalTime TimeZone::local_time(TimePoint t) const {
 }
 
 TimePoint TimeZone::local_instant(const Date& d, int minutes) const {
+  if (!time_representable(d))
+    throw std::out_of_range("date " + format_date(d) + " is outside what a time point holds");
   int64_t seconds = 0;
   if (!impl_) {
     seconds = days_from_civil(d) * 86400 + int64_t{minutes} * 60;

@@ -38,6 +38,11 @@ class ClicksJob : public CakeJobBase {
       hour = *at;
     }
     if (hour >= range.end) return core::StepResult::done();
+    if (hour + kHour > settled_until()) {
+      spdlog::info("{}: hour {} is not final before {}; waiting", job_label(job),
+                   format_iso8601(hour), format_iso8601(hour + kHour + settings_.settle));
+      return core::StepResult::wait_until(hour + kHour + settings_.settle);
+    }
     if (auto st = prepare(); !st) return core::StepResult::failed(st.failure());
     if (auto st = export_hour(job, range, hour); !st) return core::StepResult::failed(st.failure());
     return hour + kHour >= range.end ? core::StepResult::done() : core::StepResult::more();

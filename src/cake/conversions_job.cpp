@@ -44,15 +44,27 @@ class ConversionsJob : public CakeJobBase {
       return StepResult::done();
     }
     if (cp.next >= range.end) return finish(job, range, paths, cp);
+    const TimePoint final_end = std::min(range.end, settled_until());
+    if (cp.next >= final_end) return wait(job, range, cp);
     if (auto st = prepare(); !st) return StepResult::failed(st.failure());
-    open_partial(job, range, paths, cp);
+    open_partial(job, range, final_end, paths, cp);
     return read_window(job, range, cp);
+  }
+
+  // Windows from cp.next on are not final yet: wait until the next whole window is.
+  StepResult wait(const state::Job& job, const TimeRange& range, const ConversionCheckpoint& cp) {
+    file_.reset();
+    reader_.reset();
+    TimePoint until = std::min(range.end, cp.next + settings_.conversion_window) + settings_.settle;
+    spdlog::info("{}: conversions from {} are not final before {}; waiting", job_label(job),
+                 format_iso8601(cp.next), format_iso8601(until));
+    return StepResult::wait_until(until);
   }
 
   Paths paths_of(const state::Job& job) const {
     Paths p;
     p.name = conversion_file_name(*parse_date(job.from_date), *parse_date(job.to_date));
-    p.part = settings_.output_dir + "/.partial/job-" + std::to_string(job.id) + "-" + p.name;
+    p.part = conversions_partial_path(settings_, job);
     p.final = settings_.output_dir + "/" + p.name;
     return p;
   }
@@ -68,9 +80,9 @@ class ConversionsJob : public CakeJobBase {
 
   // Opens the partial file at the checkpoint: a new job's file gets the header; a file longer
   // than the checkpoint says is cut back; one shorter (lost) starts the job again from its first
-  // day.
-  void open_partial(const state::Job& job, const TimeRange& range, const Paths& paths,
-                    ConversionCheckpoint& cp) {
+  // day. The reader covers [cp.next, final_end).
+  void open_partial(const state::Job& job, const TimeRange& range, TimePoint final_end,
+                    const Paths& paths, ConversionCheckpoint& cp) {
     if (file_ && reader_ && job.checkpoint == committed_) return;
     reader_.reset();
     const bool fresh = job.checkpoint.empty();
@@ -90,7 +102,7 @@ class ConversionsJob : public CakeJobBase {
                    file_->cut_bytes(), paths.part);
     }
     reader_ = std::make_unique<RangeReader>(*client_, Report::kConversions, rules_, cp.next,
-                                            range.end, policy(settings_.conversion_window));
+                                            final_end, policy(settings_.conversion_window));
     summary_start_ = cp.next;
     summary_ = {};
     summary_rows_ = 0;
@@ -182,6 +194,21 @@ class ConversionsJob : public CakeJobBase {
 };
 
 }  // namespace
+
+std::string conversions_partial_path(const CakeSettings& settings, const state::Job& job) {
+  auto from = parse_date(job.from_date), to = parse_date(job.to_date);
+  std::string name = from && to ? conversion_file_name(*from, *to) : "";
+  return settings.output_dir + "/.partial/job-" + std::to_string(job.id) + "-" + name;
+}
+
+void remove_conversions_partial(const CakeSettings& settings, io::Env& env, const state::Job& job) {
+  std::string path = conversions_partial_path(settings, job);
+  try {
+    if (env.remove(path)) spdlog::info("cake: job {} was cancelled; removed {}", job.id, path);
+  } catch (const OperationError& e) {
+    spdlog::warn("cake: job {} was cancelled; could not remove {}: {}", job.id, path, e.what());
+  }
+}
 
 std::unique_ptr<core::JobHandler> make_conversions_job(core::Services& services,
                                                        CakeSettings settings, const Timer* timer) {

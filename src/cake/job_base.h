@@ -36,6 +36,9 @@ class CakeJobBase : public core::JobHandler {
   // Runs `fn`, turning OperationError (local files, S3) into a failure value.
   static core::StepResult guarded(const std::function<core::StepResult()>& fn);
   std::string job_label(const state::Job& job) const;
+  // The end of the data that is final in this run: Services::now - settings.settle. A unit
+  // ending after it is not exported; its job waits until the unit's end + settle.
+  TimePoint settled_until() const { return services_.now - settings_.settle; }
 
   core::Services& services_;
   CakeSettings settings_;

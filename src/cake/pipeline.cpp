@@ -23,7 +23,10 @@ class CakePipeline : public core::Pipeline {
          [](core::Services& s) { return make_clicks_job(s, read_settings(s.config)); }},
         {kConversionsKind,
          "CAKE conversions, both dates included: one report_DDMMYYYY_DDMMYYYY.csv per job to S3",
-         [](core::Services& s) { return make_conversions_job(s, read_settings(s.config)); }},
+         [](core::Services& s) { return make_conversions_job(s, read_settings(s.config)); },
+         [](const config::Config& c, io::Env& env, const state::Job& job) {
+           remove_conversions_partial(read_settings(c), env, job);
+         }},
     };
   }
 

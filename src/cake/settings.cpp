@@ -46,7 +46,10 @@ void declare_cake_config(config::ConfigSchema& schema) {
       .add_string("daily_at", "01:30", "local time (HH:MM) the daily jobs are queued at")
       .add_duration("connect_timeout", seconds(10), "TCP/TLS connect timeout of a CAKE call")
       .add_duration("timeout", seconds(120), "whole-exchange timeout of one CAKE call")
-      .add_duration("link_expires", seconds(86400), "lifetime of the presigned download links");
+      .add_duration("link_expires", seconds(86400), "lifetime of the presigned download links")
+      .add_duration("settle", seconds(3600),
+                    "time CAKE needs to record late data: an hour or window is exported only "
+                    "once it ended this long before the run's now");
 }
 
 CakeSettings read_settings(const config::Config& config) {
@@ -70,6 +73,7 @@ CakeSettings read_settings(const config::Config& config) {
   s.timeout = ms(c.duration("timeout"));
   s.link_expires = c.duration("link_expires");
   s.connect_timeout = ms(c.duration("connect_timeout"));
+  s.settle = c.duration("settle");
   return s;
 }
 
@@ -130,6 +134,8 @@ std::vector<Problem> problems(const CakeSettings& s, bool configured) {
     add("connect_timeout", "connect_timeout must be at least 1s");
   if (s.link_expires < seconds(1) || s.link_expires > seconds(7 * 86400))
     add("link_expires", "link_expires must be between 1s and 7d");
+  if (s.settle < seconds(0) || s.settle > seconds(7 * 86400))
+    add("settle", "settle must be between 0s and 7d");
   if (s.s3.empty()) add("s3", "s3 (the S3 target name) is empty");
   if (s.output_dir.empty()) add("output_dir", "output_dir is empty");
   if (!parse_time_of_day(s.daily_at))

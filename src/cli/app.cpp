@@ -30,6 +30,20 @@ void add_globals(CLI::App& app, GlobalOptions& g) {
   app.set_version_flag("--version", "ferry " FERRY_VERSION);
 }
 
+// The first word of the command line that is not a global option or its value: the
+// subcommand the operator meant; "" when there is none.
+std::string first_command(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--config" || a == "--state") {
+      ++i;
+      continue;
+    }
+    if (!a.empty() && a[0] != '-') return a;
+  }
+  return "";
+}
+
 }  // namespace
 
 int run_main(int argc, char** argv) {
@@ -54,6 +68,12 @@ int run_main(int argc, char** argv) {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
       if (e.get_exit_code() == 0) return app.exit(e);
+      std::string command = first_command(argc, argv);
+      auto named = [&command](CLI::App* sub) { return sub->check_name(command); };
+      if (!command.empty() && app.get_subcommands(named).empty()) {
+        std::cerr << "ferry: unknown command '" << command << "' (see ferry --help)\n";
+        return kExitUsage;
+      }
       std::cerr << "ferry: " << e.what() << "\n(see ferry --help)\n";
       return kExitUsage;
     }

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <limits>
+#include <tuple>
 
 #include "ferry/base/error.h"
 
@@ -14,12 +16,16 @@ std::string progress(const state::Job& j) {
   return std::to_string(j.progress_done) + "/" + std::to_string(j.progress_total);
 }
 
+std::string waiting(const state::Job& j) {
+  if (j.status != state::JobStatus::kQueued || j.not_before.empty()) return "";
+  return "waiting until " + j.not_before;
+}
+
 std::string note(const state::Job& j) {
   if (j.status == state::JobStatus::kFailed ||
       (!j.error.empty() && j.status == state::JobStatus::kQueued))
     return j.error;
-  if (j.outputs.size() == 1 && !j.outputs[0].link.empty()) return j.outputs[0].link;
-  return "";
+  return waiting(j);
 }
 
 Date parse_one(const std::string& name, const std::string& text) {
@@ -35,7 +41,7 @@ Date parse_one(const std::string& name, const std::string& text) {
 
 std::string format_jobs_table(const std::vector<state::Job>& jobs) {
   std::vector<std::vector<std::string>> rows = {
-      {"ID", "KIND", "STATUS", "FROM", "TO", "PROGRESS", "CREATED", "ERROR / LINK"}};
+      {"ID", "KIND", "STATUS", "FROM", "TO", "PROGRESS", "CREATED", "NOTE"}};
   for (const auto& j : jobs)
     rows.push_back({std::to_string(j.id), j.kind, state::status_word(j.status), j.from_date,
                     j.to_date, progress(j), j.created_at, note(j)});
@@ -63,7 +69,8 @@ std::string format_job_detail(const state::Job& j) {
   };
   row("id", std::to_string(j.id));
   row("kind", j.kind);
-  row("status", state::status_word(j.status));
+  std::string wait = waiting(j);
+  row("status", state::status_word(j.status) + (wait.empty() ? "" : ", " + wait));
   row("from", j.from_date);
   row("to", j.to_date);
   row("progress", progress(j));
@@ -110,14 +117,37 @@ std::string format_jobs_json(const std::vector<state::Job>& jobs) {
                    {"created_at", j.created_at},
                    {"started_at", j.started_at},
                    {"finished_at", j.finished_at},
+                   {"not_before", j.not_before},
                    {"outputs", outputs}});
   }
   // Error texts can quote a server's bytes; invalid UTF-8 is replaced rather than thrown on.
   return arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
+int64_t parse_job_id(const std::string& command, const std::string& text) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  bool ok = !text.empty() && text.size() <= 19;
+  int64_t id = 0;
+  for (char c : text) {
+    if (!ok || c < '0' || c > '9' || id > (kMax - (c - '0')) / 10) {
+      ok = false;
+      break;
+    }
+    id = id * 10 + (c - '0');
+  }
+  if (!ok || id == 0)
+    throw UsageError(command + ": '" + text + "' is not a job id (a number from 1 to " +
+                     std::to_string(kMax) + ")");
+  return id;
+}
+
 DateRange parse_date_range(const std::string& from, const std::string& to) {
   DateRange r{parse_one("--from", from), parse_one("--to", to)};
+  for (auto [name, text, date] : {std::tuple{"--from", &from, r.from}, {"--to", &to, r.to}})
+    if (date.year < kFirstQueueYear || date.year > kLastQueueYear)
+      throw UsageError(std::string(name) + " " + *text + ": the year " + std::to_string(date.year) +
+                       " is outside " + std::to_string(kFirstQueueYear) + ".." +
+                       std::to_string(kLastQueueYear));
   if (r.to < r.from)
     throw UsageError("--from " + from + " is after --to " + to +
                      " (both dates are included; --to must be the same day or later)");

@@ -54,13 +54,17 @@ namespace {
 int do_status(AppContext& ctx) {
   state::Store& store = ctx.store();
   auto lock = core::RunLock::try_acquire(ctx.lock_path());
-  if (lock)
+  state::RunStore runs(store);
+  if (lock) {
     std::cout << "run lock:       free\n";
-  else
+  } else {
     std::cout << "run lock:       held by pid " << core::RunLock::holder_pid(ctx.lock_path())
               << " (a run is in progress)\n";
+    if (auto now = runs.in_progress())
+      std::cout << "running:        #" << now->id << ", pid " << now->pid << ", started "
+                << now->started_at << "\n";
+  }
   lock.reset();
-  state::RunStore runs(store);
   if (auto last = runs.last_finished())
     std::cout << "last run:       #" << last->id << " " << last->outcome << ", started "
               << last->started_at << ", finished " << last->finished_at << "\n";

@@ -31,6 +31,8 @@ void check_core(const config::Config& config, std::vector<ConfigProblem>& out) {
   const auto& run = config.table("run");
   if (run.duration("max_time") <= std::chrono::seconds(0))
     out.push_back({run.setting("max_time").origin, "[run] max_time must be more than 0s"});
+  if (run.duration("max_range") < std::chrono::seconds(86400))
+    out.push_back({run.setting("max_range").origin, "[run] max_range must be at least 1d"});
   const auto& alerts = config.table("alerts");
   const std::string& url = alerts.str("smtp_url");
   if (url.rfind("smtp://", 0) != 0 && url.rfind("smtps://", 0) != 0)

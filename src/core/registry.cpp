@@ -45,7 +45,9 @@ void declare_core_config(config::ConfigSchema& schema) {
   schema.section("run")
       .add_duration("max_time", seconds(270), "no new unit of work starts after this")
       .add_int("job_attempts", 3, "failed tries (transient failures, crashes) before a job fails",
-               1, 100);
+               1, 100)
+      .add_duration("max_range", seconds(366 * 86400),
+                    "longest date range `ferry queue` accepts without --force");
   // Timeouts are per API (each pipeline's and each S3 target's own keys); these are the retries.
   schema.section("http")
       .add_int("max_attempts", 5, "tries per request for timeouts, 429 and 5xx", 1, 20)

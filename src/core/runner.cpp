@@ -81,6 +81,7 @@ void Runner::run_task(const TaskKind& kind) {
       return;
     }
     StepResult r = task->step();
+    if (r.status == StepStatus::kWait) return;  // the pass is not complete; next run again
     if (r.status == StepStatus::kFailed) {
       ++report_.counts.units_failed;
       task_failed(kind, r.failure);
@@ -97,7 +98,7 @@ void Runner::run_task(const TaskKind& kind) {
 void Runner::run_jobs() {
   state::JobStore jobs(services_.store);
   int64_t last = 0;
-  while (auto job = jobs.next_queued(last)) {
+  while (auto job = jobs.next_queued(last, services_.now)) {
     if (!services_.budget.can_start_unit()) {
       report_.interrupted = true;
       spdlog::info("time budget spent; queued jobs continue next run");
@@ -128,6 +129,7 @@ void Runner::run_job(state::Job job) {
   spdlog::info("job {} ({} {}..{}) started at {}/{}", job.id, job.kind, job.from_date, job.to_date,
                job.progress_done, job.progress_total);
   auto handler = kind->make(services_);
+  int units = 0;  // done by this start
   while (true) {
     if (!services_.budget.can_start_unit()) {
       jobs.finish(job.id, state::JobStatus::kQueued, "", services_.wall.now());
@@ -143,9 +145,16 @@ void Runner::run_job(state::Job job) {
       job_failed(*current, r.failure);
       return;
     }
+    if (r.status == StepStatus::kWait) {
+      job_waits(*current, r.until, units);
+      return;
+    }
     ++report_.counts.units_done;
+    ++units;
     if (current->status == state::JobStatus::kCancelled) {
       spdlog::info("job {} was cancelled; stopping", job.id);
+      handler.reset();
+      if (kind->on_cancel) kind->on_cancel(services_.config, services_.env, *current);
       return;
     }
     job = std::move(*current);
@@ -156,6 +165,16 @@ void Runner::run_job(state::Job job) {
       return;
     }
   }
+}
+
+void Runner::job_waits(const state::Job& job, TimePoint until, int units) {
+  state::JobStore jobs(services_.store);
+  if (!jobs.wait(job.id, until, units == 0, services_.wall.now())) {
+    spdlog::info("job {} was cancelled; stopping", job.id);
+    return;
+  }
+  spdlog::info("job {} ({}): waiting until {} for final data, at {}/{}", job.id, job.kind,
+               format_iso8601(until), job.progress_done, job.progress_total);
 }
 
 void Runner::job_failed(const state::Job& job, const Failure& failure) {
@@ -188,7 +207,10 @@ namespace ferry::core {
 void Runner::task_failed(const TaskKind& kind, const Failure& failure) {
   state::ScheduleStore schedule(services_.store);
   int in_a_row = schedule.add_failure(kind.name);
-  spdlog::error("{}: {} ({} pass{} in a row failed)", kind.name, failure.message, in_a_row,
+  // A pipeline's message may already start with its name (`mindtrails: prod: ...`).
+  const std::string prefix = kind.name + ": ";
+  const bool named = failure.message.compare(0, prefix.size(), prefix) == 0;
+  spdlog::error("{}{} ({} pass{} in a row failed)", named ? "" : prefix, failure.message, in_a_row,
                 in_a_row == 1 ? "" : "es");
   if (failure.is_transient() && in_a_row < options_.job_attempts) return;
   services_.alerts.raise(

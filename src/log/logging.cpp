@@ -40,6 +40,19 @@ spdlog::sink_ptr console(const std::string& level) {
   return sink;
 }
 
+// The day in `name` when it is one of ferry's own rotated log names, `<file>.YYYY-MM-DD...`
+// with <file> one of the four files init_files() writes; nullopt for any other name.
+std::optional<Date> rotated_day(const std::string& name) {
+  for (const char* base : {"debug.log.", "daily.log.", "error.log.", "critical.log."}) {
+    std::string_view prefix(base);
+    if (name.size() < prefix.size() + 10 || name.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string text = name.substr(prefix.size(), 10);
+    auto day = parse_date(text);
+    if (day && text[4] == '-') return day;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string rotated_name(const std::string& path, const Date& day) {
@@ -88,11 +101,9 @@ int sweep_old_logs(const std::string& dir, const Date& today, int keep_days) {
   int64_t oldest_kept = days_from_civil(today) - keep_days;
   while (dirent* e = readdir(d)) {
     std::string name = e->d_name;
-    auto pos = name.find(".log.");
-    if (pos == std::string::npos || name.size() < pos + 15) continue;
-    auto day = parse_date(name.substr(pos + 5, 10));
-    if (!day || name.substr(pos + 5, 10)[4] != '-') continue;
-    std::string tail = name.substr(pos + 15);  // "" or ".N" (a second rotation that day)
+    auto day = rotated_day(name);
+    if (!day) continue;
+    std::string tail = name.substr(name.find(".log.") + 15);  // "" or ".N" (a 2nd that day)
     bool numbered = tail.size() > 1 && tail[0] == '.' &&
                     tail.find_first_not_of("0123456789", 1) == std::string::npos;
     if (!tail.empty() && !numbered) continue;

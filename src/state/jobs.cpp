@@ -14,7 +14,7 @@ const char* kJobColumns =
     "id, kind, status, coalesce(from_date,''), coalesce(to_date,''), params, attempts, "
     "failures, progress_done, progress_total, checkpoint, error, created_at, "
     "coalesce(started_at,''), "
-    "coalesce(finished_at,''), updated_at";
+    "coalesce(finished_at,''), updated_at, coalesce(not_before,'')";
 
 Job read_job(SQLite::Statement& q, const Store& store) {
   Job j;
@@ -34,6 +34,7 @@ Job read_job(SQLite::Statement& q, const Store& store) {
   j.started_at = q.getColumn(13).getString();
   j.finished_at = q.getColumn(14).getString();
   j.updated_at = q.getColumn(15).getString();
+  j.not_before = q.getColumn(16).getString();
   return j;
 }
 
@@ -128,25 +129,43 @@ std::optional<Job> JobStore::get(int64_t id) {
   return std::move(one.front());
 }
 
-std::vector<Job> JobStore::list(bool all, TimePoint now, int limit) {
-  std::string sql = std::string("SELECT ") + kJobColumns + " FROM jobs";
-  if (!all) sql += " WHERE status IN ('queued','running','failed') OR finished_at >= ?";
+std::optional<int64_t> JobStore::find_active(const std::string& kind, const std::string& from,
+                                             const std::string& to, const std::string& params) {
+  SQLite::Statement q(store_.db(),
+                      "SELECT id FROM jobs WHERE status IN ('queued','running') AND kind = ? AND "
+                      "coalesce(from_date,'') = ? AND coalesce(to_date,'') = ? AND params = ? "
+                      "ORDER BY id LIMIT 1");
+  q.bind(1, kind);
+  q.bind(2, from);
+  q.bind(3, to);
+  q.bind(4, params);
+  if (!q.executeStep()) return std::nullopt;
+  return q.getColumn(0).getInt64();
+}
+
+std::vector<Job> JobStore::list(const ListFilter& f, TimePoint now) {
+  std::string sql = std::string("SELECT ") + kJobColumns +
+                    " FROM jobs WHERE (? = '' OR status = ?)" + " AND (? = '' OR kind = ?)";
+  if (!f.all) sql += " AND (status IN ('queued','running','failed') OR finished_at >= ?)";
   sql += " ORDER BY id DESC LIMIT ?";
   SQLite::Statement q(store_.db(), sql);
   int n = 1;
-  if (!all) q.bind(n++, format_iso8601(now - std::chrono::hours(24 * 7)));
-  q.bind(n, limit);
+  for (const std::string* v : {&f.status, &f.status, &f.kind, &f.kind}) q.bind(n++, *v);
+  if (!f.all) q.bind(n++, format_iso8601(now - std::chrono::hours(24 * 7)));
+  q.bind(n, f.limit);
   std::vector<Job> out;
   while (q.executeStep()) out.push_back(read_job(q, store_));
   attach_outputs(out);
   return out;
 }
 
-std::optional<Job> JobStore::next_queued(int64_t after_id) {
+std::optional<Job> JobStore::next_queued(int64_t after_id, TimePoint now) {
   SQLite::Statement q(store_.db(),
                       std::string("SELECT ") + kJobColumns +
-                          " FROM jobs WHERE status = 'queued' AND id > ? ORDER BY id LIMIT 1");
+                          " FROM jobs WHERE status = 'queued' AND id > ? AND "
+                          "(not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT 1");
   q.bind(1, after_id);
+  q.bind(2, format_iso8601(now));
   if (!q.executeStep()) return std::nullopt;
   Job j = read_job(q, store_);
   std::vector<Job> one{std::move(j)};
@@ -193,12 +212,24 @@ JobCounts JobStore::counts() {
 bool JobStore::start(int64_t id, int64_t run_id, TimePoint now) {
   SQLite::Statement q(store_.db(),
                       "UPDATE jobs SET status = 'running', attempts = attempts + 1, run_id = ?, "
-                      "started_at = coalesce(started_at, ?), updated_at = ?, finished_at = NULL "
-                      "WHERE id = ? AND status = 'queued'");
+                      "started_at = coalesce(started_at, ?), updated_at = ?, finished_at = NULL, "
+                      "not_before = NULL WHERE id = ? AND status = 'queued'");
   std::string t = format_iso8601(now);
   q.bind(1, run_id);
   q.bind(2, t);
   q.bind(3, t);
+  q.bind(4, id);
+  return q.exec() == 1;
+}
+
+bool JobStore::wait(int64_t id, TimePoint until, bool uncount_attempt, TimePoint now) {
+  SQLite::Statement q(store_.db(),
+                      "UPDATE jobs SET status = 'queued', not_before = ?, error = '', "
+                      "attempts = max(0, attempts - ?), updated_at = ?, finished_at = NULL "
+                      "WHERE id = ? AND status = 'running'");
+  q.bind(1, format_iso8601(until));
+  q.bind(2, uncount_attempt ? 1 : 0);
+  q.bind(3, format_iso8601(now));
   q.bind(4, id);
   return q.exec() == 1;
 }

@@ -142,6 +142,11 @@ ALTER TABLE job_outputs ADD COLUMN s3_bucket TEXT NOT NULL DEFAULT '';
 ALTER TABLE job_outputs ADD COLUMN s3_object_key TEXT NOT NULL DEFAULT ''; -- prefix + s3_key
 )sql";
 
+// A queued job that waits for its data to become final is not started before `not_before`.
+const char* kNotBefore = R"sql(
+ALTER TABLE jobs ADD COLUMN not_before TEXT;  -- ISO-8601 UTC; NULL: may start at once
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -153,6 +158,7 @@ const std::vector<Migration>& migrations() {
       {4, "(moved to the mindtrails component)", "-- nothing"},
       {5, "schema_versions: one version per component; schedule failures", kComponents},
       {6, "job_outputs: endpoint, region, bucket and key of each upload", kOutputLocation},
+      {7, "jobs.not_before: jobs waiting for final data", kNotBefore},
   };
   return kAll;
 }

@@ -76,6 +76,13 @@ std::optional<RunRecord> RunStore::last_finished() {
   return read_run(q);
 }
 
+std::optional<RunRecord> RunStore::in_progress() {
+  SQLite::Statement q(
+      store_.db(), std::string(kRunColumns) + "WHERE outcome = 'running' ORDER BY id DESC LIMIT 1");
+  if (!q.executeStep()) return std::nullopt;
+  return read_run(q);
+}
+
 void RunStatStore::add(int64_t run_id, const std::string& name, int64_t delta) {
   SQLite::Statement q(store_.db(),
                       "INSERT INTO run_stats(run_id, name, value) VALUES (?,?,?) "

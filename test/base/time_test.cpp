@@ -4,7 +4,9 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace ferry {
@@ -239,6 +241,54 @@ TEST(TimeTest, LocalDateFollowsTimeZone) {
     ScopedTimeZone tz("UTC0");
     EXPECT_EQ(local_date(at_epoch_seconds(1452470700)), (Date{2016, 1, 11}));
   }
+}
+
+// Values a TimePoint cannot hold are errors, never a wrapped time (0001-01-01 used to come out
+// as 1754-08-30).
+TEST(TimeTest, ExtremeDatesAreErrorsNotWraps) {
+  EXPECT_THROW(start_of_day_utc({1, 1, 1}), std::out_of_range);
+  EXPECT_THROW(start_of_day_utc({9999, 12, 31}), std::out_of_range);
+  EXPECT_THROW(start_of_day_utc({1677, 12, 31}), std::out_of_range);
+  EXPECT_THROW(start_of_day_utc({2262, 1, 1}), std::out_of_range);
+  EXPECT_EQ(utc_date(start_of_day_utc({1678, 1, 1})), (Date{1678, 1, 1}));
+  EXPECT_EQ(utc_date(start_of_day_utc({2261, 12, 31})), (Date{2261, 12, 31}));
+  EXPECT_FALSE(time_representable({1, 1, 1}));
+  EXPECT_TRUE(time_representable({2100, 12, 31}));
+}
+
+TEST(TimeTest, ExtremeTimestampsDoNotParse) {
+  EXPECT_EQ(parse_iso8601("0001-01-01T00:00:00Z"), std::nullopt);
+  EXPECT_EQ(parse_iso8601("9999-12-31T23:59:59Z"), std::nullopt);
+  EXPECT_EQ(parse_iso8601("0001-01-01"), std::nullopt);
+  EXPECT_EQ(format_iso8601(*parse_iso8601("2100-12-31T23:59:59Z")), "2100-12-31T23:59:59Z");
+}
+
+TEST(TimeTest, CheckedTimePointRefusesWhatDoesNotFit) {
+  EXPECT_EQ(checked_time_point(0), TimePoint{});
+  EXPECT_EQ(checked_time_point(int64_t{1} << 40), std::nullopt);
+  EXPECT_EQ(checked_time_point(-(int64_t{1} << 40)), std::nullopt);
+  EXPECT_EQ(checked_time_point(std::numeric_limits<int64_t>::max()), std::nullopt);
+  EXPECT_NE(checked_time_point(4102444800), std::nullopt);  // 2100-01-01
+}
+
+TEST(TimeTest, AddDaysAndCivilFromDaysRefuseLeavingYears1To9999) {
+  EXPECT_EQ(add_days({9999, 12, 30}, 1), (Date{9999, 12, 31}));
+  EXPECT_THROW(add_days({9999, 12, 31}, 1), std::out_of_range);
+  EXPECT_THROW(add_days({1, 1, 1}, -1), std::out_of_range);
+  EXPECT_THROW(add_days({2016, 1, 1}, std::numeric_limits<int64_t>::max()), std::out_of_range);
+  EXPECT_THROW(add_days({2016, 1, 1}, std::numeric_limits<int64_t>::min()), std::out_of_range);
+  EXPECT_THROW(civil_from_days(std::numeric_limits<int64_t>::max()), std::out_of_range);
+  EXPECT_EQ(civil_from_days(days_from_civil({1, 1, 1})), (Date{1, 1, 1}));
+}
+
+TEST(TimeTest, DurationsLongerThanTheLimitDoNotParse) {
+  EXPECT_EQ(parse_duration("36500d"), kMaxDuration);
+  EXPECT_EQ(parse_duration("36501d"), std::nullopt);
+  EXPECT_EQ(parse_duration("999999999d"), std::nullopt);
+  EXPECT_EQ(parse_duration("36500d1s"), std::nullopt);
+  std::string many;
+  for (int i = 0; i < 200; ++i) many += "999999999s";
+  EXPECT_EQ(parse_duration(many), std::nullopt);
 }
 
 }  // namespace

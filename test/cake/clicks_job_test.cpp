@@ -220,6 +220,19 @@ TEST_F(CakeClicksJob, TimeoutsSplitTheWindowAndFailAtTheSmallestSize) {
       << r.failure.message;
 }
 
+TEST_F(CakeClicksJob, HoursNotFinalWaitWithTheirCheckpointKept) {
+  services_.now = at("2016-01-11T10:30:00Z");  // settle 1h: hours ending by 09:30
+  int64_t id = enqueue(kClicksKind, "2016-01-10", "2016-01-11");
+  core::StepResult r = run(*handler(kClicksKind), id);
+  ASSERT_EQ(r.status, StepStatus::kWait);
+  EXPECT_EQ(format_iso8601(r.until), "2016-01-11T11:00:00Z");
+  EXPECT_EQ(job(id).checkpoint, "2016-01-11T09:00:00Z");
+  EXPECT_EQ(s3_.objects().size(), 33u);  // 24 + 9 hours
+  settings_.settle = Seconds(0);         // with no settle time, 09:00-10:00 is final
+  EXPECT_EQ(run(*handler(kClicksKind), id).status, StepStatus::kWait);
+  EXPECT_EQ(s3_.objects().size(), 34u);
+}
+
 TEST_F(CakeClicksJob, BadSettingsAndUnknownTargetsFailPermanently) {
   int64_t id = enqueue(kClicksKind, "2016-01-10", "2016-01-10");
   settings_.api_key = "";

@@ -132,6 +132,34 @@ TEST_F(CakeConversionsJob, ACrashAfterTheUploadOnlyPlacesTheLocalCopy) {
   EXPECT_EQ(s3_.puts().size(), puts);  // not uploaded again
 }
 
+TEST_F(CakeConversionsJob, WindowsNotFinalWaitAndTheFileIsTheSameOnceTheyAre) {
+  std::string want = reference();
+  TimePoint later = services_.now;
+  services_.now = at("2016-01-11T10:30:00Z");  // settle 1h: final up to 09:30
+  int64_t id = enqueue(kConversionsKind, "2016-01-10", "2016-01-11");
+  core::StepResult r = run(*handler(kConversionsKind), id);
+  ASSERT_EQ(r.status, StepStatus::kWait);
+  EXPECT_EQ(format_iso8601(r.until), "2016-01-11T11:00:00Z");  // the next window's end + 1h
+  auto cp = parse_conversion_checkpoint(job(id).checkpoint);
+  ASSERT_TRUE(cp);
+  EXPECT_EQ(format_iso8601(cp->next), "2016-01-11T09:30:00Z");
+  EXPECT_EQ(s3_.objects().count(kKey), 0u);
+  services_.now = later;
+  ASSERT_EQ(run(*handler(kConversionsKind), id).status, StepStatus::kDone);
+  EXPECT_EQ(s3_.objects().at(kKey), want);
+}
+
+TEST_F(CakeConversionsJob, CancelHookRemovesOnlyItsJobsPartialFile) {
+  int64_t id = enqueue(kConversionsKind, "2016-01-10", "2016-01-11");
+  ASSERT_EQ(run(*handler(kConversionsKind), id, 2).status, StepStatus::kMore);
+  ASSERT_TRUE(fs::exists(partial(id)));
+  io::write_file_atomic(partial(id + 1), "another job's rows\n");
+  remove_conversions_partial(settings_, services_.env, job(id));
+  EXPECT_FALSE(fs::exists(partial(id)));
+  EXPECT_TRUE(fs::exists(partial(id + 1)));
+  remove_conversions_partial(settings_, services_.env, job(id));  // nothing left: no error
+}
+
 TEST_F(CakeConversionsJob, UnreadableCheckpointFailsPermanently) {
   int64_t id = enqueue(kConversionsKind, "2016-01-10", "2016-01-11");
   state::JobStore(store_).commit_unit(id, "{\"next\":\"yesterday\"}", 0, 96, {}, services_.now);

@@ -26,7 +26,7 @@ class CakeDaily : public PipelineTest {
   // "kind from" of every job, oldest first.
   std::vector<std::string> queued() {
     std::vector<std::string> out;
-    auto jobs = state::JobStore(store_).list(true, services_.now);
+    auto jobs = state::JobStore(store_).list({true}, services_.now);
     for (auto it = jobs.rbegin(); it != jobs.rend(); ++it) {
       EXPECT_EQ(it->from_date, it->to_date);
       out.push_back(it->kind + " " + it->from_date);

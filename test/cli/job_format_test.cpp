@@ -197,7 +197,7 @@ TEST(JobFormatTest, TableHasHeaderAndOneLinePerJob) {
   EXPECT_EQ(out[2].find("queued"), col);
 }
 
-TEST(JobFormatTest, TableShowsLinkOnlyForExactlyOneOutputWithLink) {
+TEST(JobFormatTest, TableShowsNoLinks) {
   Job one = job(1, JobStatus::kSucceeded);
   one.outputs = {output("conversions.csv", "https://s3/one")};
   Job two = job(2, JobStatus::kSucceeded);
@@ -207,12 +207,23 @@ TEST(JobFormatTest, TableShowsLinkOnlyForExactlyOneOutputWithLink) {
   Job none = job(4, JobStatus::kSucceeded);
   auto out = lines(format_jobs_table({one, two, nolink, none}));
   ASSERT_EQ(out.size(), 5u);
-  EXPECT_TRUE(contains(out[1], "https://s3/one")) << out[1];
+  EXPECT_FALSE(contains(out[1], "https://")) << out[1];
   EXPECT_FALSE(contains(out[2], "https://")) << out[2];
   EXPECT_FALSE(contains(out[3], "https://")) << out[3];
   EXPECT_FALSE(contains(out[4], "https://")) << out[4];
   // Nothing trails the last column.
   for (const auto& l : out) EXPECT_NE(l.back(), ' ') << "'" << l << "'";
+}
+
+TEST(JobFormatTest, WaitingJobShowsUntilWhenInTableAndDetail) {
+  Job w = job(6, JobStatus::kQueued);
+  w.not_before = "2016-01-25T11:00:00Z";
+  auto out = lines(format_jobs_table({w}));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_TRUE(contains(out[1], "waiting until 2016-01-25T11:00:00Z")) << out[1];
+  std::string d = format_job_detail(w);
+  EXPECT_TRUE(contains(d, "status       queued, waiting until 2016-01-25T11:00:00Z\n")) << d;
+  EXPECT_EQ(nlohmann::json::parse(format_jobs_json({w}))[0]["not_before"], w.not_before);
 }
 
 TEST(JobFormatTest, TableShowsErrorOfFailedJobs) {

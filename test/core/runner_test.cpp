@@ -1,105 +1,14 @@
 // The runner with fake pipelines: budget, scheduling, crash recovery, failures and alerts.
-#include "ferry/core/runner.h"
-
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
-#include "ferry/config/config.h"
-#include "ferry/io/env.h"
-#include "ferry/log/alerts.h"
-#include "ferry/net/fake_http.h"
-#include "ferry/state/jobs.h"
-#include "ferry/state/runs.h"
-#include "support/process.h"
+#include <sstream>
 
-namespace ferry::core {
+#include "core/runner_fixture.h"
+
+namespace ferry::core::testing {
 namespace {
-
-using namespace std::chrono_literals;
-using state::JobStatus;
-
-// A job of `units` units, each advancing the fake timer by `unit_time`.
-class CountingJob : public JobHandler {
- public:
-  CountingJob(Services& s, FakeTimer& timer, int units, std::chrono::milliseconds unit_time,
-              std::function<void(state::Job&)> hook)
-      : s_(s), timer_(timer), units_(units), unit_time_(unit_time), hook_(std::move(hook)) {}
-  StepResult step(state::Job& job) override {
-    timer_.advance(unit_time_);
-    if (hook_) hook_(job);
-    int64_t done = job.progress_done + 1;
-    state::JobStore(s_.store).commit_unit(job.id, "u" + std::to_string(done), done, units_, {},
-                                          s_.now);
-    return done >= units_ ? StepResult::done() : StepResult::more();
-  }
-
- private:
-  Services& s_;
-  FakeTimer& timer_;
-  int units_;
-  std::chrono::milliseconds unit_time_;
-  std::function<void(state::Job&)> hook_;
-};
-
-class FailingJob : public JobHandler {
- public:
-  explicit FailingJob(Failure f) : f_(std::move(f)) {}
-  StepResult step(state::Job&) override { return StepResult::failed(f_); }
-
- private:
-  Failure f_;
-};
-
-class OnceTask : public ScheduledTask {
- public:
-  explicit OnceTask(int* steps, bool throws = false) : steps_(steps), throws_(throws) {}
-  bool due(std::optional<TimePoint> last) override { return !last; }
-  StepResult step() override {
-    if (throws_) throw std::runtime_error("boom in task");
-    ++*steps_;
-    return *steps_ % 2 == 0 ? StepResult::done() : StepResult::more();
-  }
-
- private:
-  int* steps_;
-  bool throws_;
-};
-
-class RunnerTest : public ::testing::Test {
- protected:
-  RunnerTest()
-      : store_(dir_.path()),
-        http_([](const net::HttpRequest&) { return net::FakeHttpClient::respond(200); }),
-        budget_(timer_, 10s),
-        services_{config_, store_,  http_, alerts_, TimePoint(std::chrono::seconds(1452470400)),
-                  wall_,   budget_, 0,     nullptr, io::Env::posix()} {}
-
-  RunReport run(RunOptions options = {}) {
-    Runner runner(registry_, services_, nullptr, options);
-    return runner.run();
-  }
-  int64_t enqueue(const std::string& kind) {
-    return jobs_.enqueue(kind, "2016-01-10", "2016-01-10", "{}", services_.now);
-  }
-  void add_counting(int units, std::chrono::milliseconds unit_time,
-                    std::function<void(state::Job&)> hook = {}) {
-    registry_.add_job_kind({"count", "", [=](Services& s) {
-                              return std::make_unique<CountingJob>(s, timer_, units, unit_time,
-                                                                   hook);
-                            }});
-  }
-
-  ferry::testing::TempDir dir_;
-  state::Store store_;
-  state::JobStore jobs_{store_};
-  config::Config config_;
-  net::FakeHttpClient http_;
-  log::RecordingAlertSink alerts_;
-  FakeTimer timer_;
-  Budget budget_;
-  FixedClock wall_{TimePoint(std::chrono::seconds(1452470403))};
-  Services services_;
-  Registry registry_;
-};
 
 TEST_F(RunnerTest, RunsQueuedJobsOldestFirstToCompletion) {
   add_counting(3, 1ms);
@@ -237,6 +146,24 @@ class FailingTask : public ScheduledTask {
   const Failure* failure_;
 };
 
+TEST_F(RunnerTest, TaskFailureLineNamesTheTaskOnce) {
+  std::ostringstream out;
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out)));
+  Failure named = Failure::transient("named: prod: unreachable");
+  Failure plain = Failure::transient("unreachable");
+  for (auto* f : {&named, &plain})
+    registry_.add_task({f == &named ? "named" : "plain", "", [f](Services&, const TaskArgs&) {
+                          return std::make_unique<FailingTask>(f);
+                        }});
+  run();
+  spdlog::set_default_logger(previous);
+  EXPECT_NE(out.str().find("named: prod: unreachable (1 pass"), std::string::npos) << out.str();
+  EXPECT_EQ(out.str().find("named: named:"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("plain: unreachable (1 pass"), std::string::npos) << out.str();
+}
+
 TEST_F(RunnerTest, FailingTaskAlertsByItsKind) {
   Failure failure = Failure::transient("server unreachable");
   registry_.add_task({"flaky", "", [&failure](Services&, const TaskArgs&) {
@@ -299,4 +226,4 @@ TEST_F(RunnerTest, RunsRowRecordsOutcomeAndCounts) {
 }
 
 }  // namespace
-}  // namespace ferry::core
+}  // namespace ferry::core::testing

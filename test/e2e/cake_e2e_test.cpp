@@ -202,10 +202,12 @@ TEST_F(CakeE2E, ConversionsJobGivesOneObjectWithTheExpectedRowsAndALink) {
   ASSERT_EQ(ids.size(), data.size());
   for (size_t i = 0; i < data.size(); ++i) EXPECT_EQ(data[i][0], ids[i].dump()) << i;
 
-  // `ferry jobs` shows the link; `ferry link` makes a fresh one that downloads the same bytes.
-  RunResult jobs = f->run({"jobs"});
-  EXPECT_NE(jobs.out.find("/cake-bucket/conv/report_10012016_11012016.csv?"), std::string::npos)
-      << jobs.out;
+  // `ferry job` shows the link (`ferry jobs` does not); `ferry link` makes a fresh one that
+  // downloads the same bytes.
+  RunResult one = f->run({"job", std::to_string(id)});
+  EXPECT_NE(one.out.find("/cake-bucket/conv/report_10012016_11012016.csv?"), std::string::npos)
+      << one.out;
+  EXPECT_EQ(f->run({"jobs"}).out.find("X-Amz-"), std::string::npos);
   RunResult link = f->run({"link", std::to_string(id), "--expires", "2h"});
   ASSERT_EQ(link.exit_code, 0) << link.err;
   size_t tab = link.out.find('\t');
@@ -258,6 +260,36 @@ TEST_F(CakeE2E, LinkReachesTheUploadedFileAfterTheTargetsBucketChanged) {
   link = f->run({"link", std::to_string(id)});
   ASSERT_EQ(link.exit_code, 0) << link.err;
   EXPECT_NE(link.out.find("/cake-bucket/moved/" + name + "?"), std::string::npos) << link.out;
+}
+
+TEST_F(CakeE2E, HoursThatHaveNotSettledWaitAndAreExportedOnceFinal) {
+  auto f = env("settle/");
+  f->env["FERRY_NOW"] = "2016-01-25T10:30:00Z";  // cake.settle 1h: hours ending by 09:30
+  int64_t id = queue(*f, "cake-clicks", "25-01-2016", "25-01-2016");
+  std::string where = " FROM jobs WHERE id = " + std::to_string(id);
+  EXPECT_EQ(f->run({"run"}).exit_code, 0);
+  EXPECT_EQ(f->sql("SELECT status || ' ' || not_before || ' ' || progress_done || ' ' || failures" +
+                   where),
+            "queued 2016-01-25T11:00:00Z 9 0");
+  auto got = objects("settle/");
+  ASSERT_EQ(got.size(), 9u);
+  for (int h = 0; h < 9; ++h)
+    EXPECT_TRUE(got.count("ClickReport_25012016_" + two(h) + "00_" + two(h + 1) + "00.csv")) << h;
+  EXPECT_NE(f->run({"jobs"}).out.find("waiting until 2016-01-25T11:00:00Z"), std::string::npos);
+  EXPECT_NE(f->run({"job", std::to_string(id)}).out.find("waiting until 2016-01-25T11:00:00Z"),
+            std::string::npos);
+  f->env["FERRY_NOW"] = "2016-01-25T10:55:00Z";  // not yet: the job is not started
+  EXPECT_EQ(f->run({"run"}).exit_code, 0);
+  EXPECT_EQ(f->sql("SELECT progress_done || ' ' || attempts" + where), "9 1");
+  f->env["FERRY_NOW"] = "2016-01-26T01:00:00Z";  // the day's last hour is final
+  EXPECT_EQ(f->run({"run"}).exit_code, 0);
+  EXPECT_EQ(f->sql("SELECT status || ' ' || progress_done || '/' || progress_total" + where),
+            "succeeded 24/24");
+  got = objects("settle/");
+  ASSERT_EQ(got.size(), 24u);
+  int64_t total = 0;
+  for (const auto& [name, bytes] : got) total += static_cast<int64_t>(rows(bytes, 43).size());
+  EXPECT_EQ(total, expected("clicks", "2016-01-25T00:00:00", "2016-01-26T00:00:00"));
 }
 
 TEST_F(CakeE2E, AWindowWithMoreRowsThanTheRowLimitLosesNone) {

@@ -67,6 +67,10 @@ TEST(LoggingTest, SweepLeavesUnrelatedFiles) {
       "debug.2015-01-01",
       "2015-01-01.log",
       "README-2015-01-01",
+      "notes.txt.2015-01-01",  // another program's rotated files
+      "matomo.log.2015-01-01",
+      "app.debug.log.2015-01-01",
+      "xdebug.log.2015-01-01",
   };
   touch(dir, unrelated);
   EXPECT_EQ(sweep_old_logs(dir.path(), {2016, 1, 10}, 1), 0);

@@ -6,51 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "ferry/state/runs.h"
-#include "ferry/state/store.h"
-#include "support/process.h"
+#include "state/jobs_fixture.h"
 
-namespace ferry::state {
+namespace ferry::state::testing {
 namespace {
-
-using ferry::testing::TempDir;
-using std::chrono::hours;
-using std::chrono::seconds;
-
-const TimePoint kT0 = TimePoint(seconds(1452470700));  // 2016-01-11T00:05:00Z
-constexpr JobStatus kAll[] = {JobStatus::kQueued, JobStatus::kRunning, JobStatus::kSucceeded,
-                              JobStatus::kFailed, JobStatus::kCancelled};
-
-struct JobsFixture {
-  TempDir dir;
-  Store store{dir.path()};
-  JobStore jobs{store};
-  int64_t run_id = RunStore(store).begin(kT0, 1);
-
-  int64_t queued(const std::string& kind = "cake_clicks") {
-    return jobs.enqueue(kind, "2016-01-01", "2016-01-03", "{\"site\":1}", kT0);
-  }
-  int64_t running() {
-    int64_t id = queued();
-    EXPECT_TRUE(jobs.start(id, run_id, kT0));
-    return id;
-  }
-  int64_t in(JobStatus s, TimePoint finished = kT0) {
-    int64_t id = queued();
-    if (s == JobStatus::kQueued) return id;
-    EXPECT_TRUE(jobs.start(id, run_id, finished));
-    if (s == JobStatus::kRunning) return id;
-    EXPECT_TRUE(jobs.finish(id, s, s == JobStatus::kFailed ? "HTTP 403" : "", finished));
-    return id;
-  }
-  JobStatus status(int64_t id) { return jobs.get(id).value().status; }
-};
-
-std::vector<int64_t> ids(const std::vector<Job>& jobs) {
-  std::vector<int64_t> out;
-  for (const auto& j : jobs) out.push_back(j.id);
-  return out;
-}
 
 TEST(JobsTest, StatusWordsRoundTrip) {
   EXPECT_STREQ(status_word(JobStatus::kQueued), "queued");
@@ -271,13 +230,14 @@ TEST(JobsTest, ListNewestFirstHidingOldFinishedJobs) {
   int64_t running = f.in(JobStatus::kRunning, old);
   int64_t queued = f.in(JobStatus::kQueued, old);
 
-  EXPECT_EQ(ids(f.jobs.list(true, now)),
+  EXPECT_EQ(ids(f.jobs.list({true}, now)),
             (std::vector<int64_t>{queued, running, edge_ok, recent_cancelled, recent_ok, old_failed,
                                   old_cancelled, old_ok}));
   EXPECT_EQ(
-      ids(f.jobs.list(false, now)),
+      ids(f.jobs.list({false}, now)),
       (std::vector<int64_t>{queued, running, edge_ok, recent_cancelled, recent_ok, old_failed}));
-  EXPECT_EQ(ids(f.jobs.list(true, now, 3)), (std::vector<int64_t>{queued, running, edge_ok}));
+  EXPECT_EQ(ids(f.jobs.list({true, "", "", 3}, now)),
+            (std::vector<int64_t>{queued, running, edge_ok}));
 }
 
 TEST(JobsTest, ListIncludesOutputs) {
@@ -287,7 +247,7 @@ TEST(JobsTest, ListIncludesOutputs) {
   o.name = "clicks_2016-01-01.csv";
   o.link = "https://s3/link";
   f.jobs.commit_unit(id, "c1", 1, 1, {o}, kT0);
-  auto all = f.jobs.list(true, kT0);
+  auto all = f.jobs.list({true}, kT0);
   ASSERT_EQ(all.size(), 1u);
   ASSERT_EQ(all[0].outputs.size(), 1u);
   EXPECT_EQ(all[0].outputs[0].link, "https://s3/link");
@@ -302,12 +262,12 @@ TEST(JobsTest, NextQueuedIsOldestFirstAfterId) {
   int64_t e = f.queued();
   (void)b;
   (void)d;
-  EXPECT_EQ(f.jobs.next_queued()->id, a);
-  EXPECT_EQ(f.jobs.next_queued(a)->id, c);
-  EXPECT_EQ(f.jobs.next_queued(c)->id, e);
-  EXPECT_EQ(f.jobs.next_queued(e), std::nullopt);
+  EXPECT_EQ(f.jobs.next_queued(0, TimePoint{})->id, a);
+  EXPECT_EQ(f.jobs.next_queued(a, TimePoint{})->id, c);
+  EXPECT_EQ(f.jobs.next_queued(c, TimePoint{})->id, e);
+  EXPECT_EQ(f.jobs.next_queued(e, TimePoint{}), std::nullopt);
   ASSERT_TRUE(f.jobs.start(a, f.run_id, kT0));
-  EXPECT_EQ(f.jobs.next_queued()->id, c);
+  EXPECT_EQ(f.jobs.next_queued(0, TimePoint{})->id, c);
 }
 
 TEST(JobsTest, RunningListsJobsLeftRunning) {
@@ -450,4 +410,4 @@ TEST(JobsTest, ViewsReflectJobs) {
 }
 
 }  // namespace
-}  // namespace ferry::state
+}  // namespace ferry::state::testing

@@ -64,7 +64,8 @@ class TimeZone {
   // The instant of local time `minutes` after midnight on `d` (precondition: 0 <= minutes <
   // 1440). In a gap (clocks jump forward past that time) it is the first valid instant after
   // the gap, i.e. the moment of the switch; in an overlap (clocks go back, the time happens
-  // twice) it is the earlier of the two instants.
+  // twice) it is the earlier of the two instants. Throws std::out_of_range unless
+  // time_representable(d).
   TimePoint local_instant(const Date& d, int minutes) const;
 
  private:

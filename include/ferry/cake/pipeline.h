@@ -29,6 +29,8 @@
 #include "ferry/base/clock.h"
 #include "ferry/cake/settings.h"
 #include "ferry/core/pipeline.h"
+#include "ferry/io/env.h"
+#include "ferry/state/jobs.h"
 
 namespace ferry::cake {
 
@@ -48,6 +50,11 @@ std::unique_ptr<core::JobHandler> make_clicks_job(core::Services& services, Cake
 std::unique_ptr<core::JobHandler> make_conversions_job(core::Services& services,
                                                        CakeSettings settings,
                                                        const Timer* timer = nullptr);
+
+// Where a cake-conversions job builds its file: <output_dir>/.partial/job-<id>-<name>.
+std::string conversions_partial_path(const CakeSettings& settings, const state::Job& job);
+// The cake-conversions on_cancel hook: removes the job's partial file, if any.
+void remove_conversions_partial(const CakeSettings& settings, io::Env& env, const state::Job& job);
 
 // cake-daily: when cake.daily is true, once a day at cake.daily_at (local time of the run's
 // clock) queues a cake-clicks and a cake-conversions job for the day before. Missed days are

@@ -39,6 +39,7 @@ struct CakeSettings {
   std::chrono::milliseconds connect_timeout{10'000};  // one CAKE call, TCP/TLS connect
   std::chrono::milliseconds timeout{120'000};         // one CAKE call, whole exchange
   Seconds link_expires{86400};                        // presigned links made after upload
+  Seconds settle{3600};  // a unit ending after now - settle is not final yet: its job waits
 };
 
 // Declares `[cake]` with every key above.

@@ -51,14 +51,18 @@ struct Services {
   io::Env& env;  // every durable file write of a pipeline goes through it
 };
 
-enum class StepStatus { kDone, kMore, kFailed };
+// kWait: the next unit cannot be done yet (its data is not final before `until`, in the
+// run's logical time). Only job steps may return it.
+enum class StepStatus { kDone, kMore, kFailed, kWait };
 
 struct StepResult {
   StepStatus status = StepStatus::kDone;
   Failure failure;
-  static StepResult done() { return {StepStatus::kDone, {}}; }
-  static StepResult more() { return {StepStatus::kMore, {}}; }
-  static StepResult failed(Failure f) { return {StepStatus::kFailed, std::move(f)}; }
+  TimePoint until{};  // kWait only: when the next unit can be done
+  static StepResult done() { return {StepStatus::kDone, {}, {}}; }
+  static StepResult more() { return {StepStatus::kMore, {}, {}}; }
+  static StepResult failed(Failure f) { return {StepStatus::kFailed, std::move(f), {}}; }
+  static StepResult wait_until(TimePoint t) { return {StepStatus::kWait, {}, t}; }
 };
 
 class JobHandler {
@@ -66,8 +70,12 @@ class JobHandler {
   virtual ~JobHandler() = default;
   // Performs the next checkpointable unit of `job` (status running; checkpoint and progress
   // current), committing its output and checkpoint through JobStore::commit_unit. Returns
-  // kMore while units remain, kDone when the job is complete, kFailed with a one-line reason.
-  // Expected failures are returned, not thrown.
+  // kMore while units remain, kDone when the job is complete, kFailed with a one-line reason,
+  // kWait (StepResult::wait_until) when the next unit must not be done before a later time:
+  // the runner puts the job back to `queued` with `not_before` set, keeping its checkpoint and
+  // progress, counting no failure (and no attempt when this start did no unit), and starts it
+  // again only once Services::now has reached that time. Expected failures are returned, not
+  // thrown.
   virtual StepResult step(state::Job& job) = 0;
 };
 
@@ -84,6 +92,12 @@ struct JobKind {
   std::string name;     // `cake-clicks`
   std::string summary;  // one line for `ferry queue --help`
   std::function<std::unique_ptr<JobHandler>(Services&)> make;
+  // Optional. Removes what a cancelled job leaves that only it could use (e.g. a partial file),
+  // when no process works on the job any more: the runner calls it when it stops a job it found
+  // cancelled after a unit (its handler already destroyed), and `ferry cancel` when the job it
+  // cancelled was queued. A later `ferry retry` must still work (from the start if need be).
+  // Expected problems are logged, not thrown.
+  std::function<void(const config::Config&, io::Env&, const state::Job&)> on_cancel = {};
 };
 
 // Arguments a command gives a task it runs now (`ferry export mindtrails --server prod` gives

@@ -47,6 +47,9 @@ class Runner {
   void run_task(const TaskKind& kind);
   void run_jobs();
   void run_job(state::Job job);
+  // Ends a start whose step asked to wait: back to queued until `until`; the attempt is taken
+  // back when the start did no unit (`units` == 0).
+  void job_waits(const state::Job& job, TimePoint until, int units);
   // Ends a try that failed: requeue (transient, tries left) or fail and alert.
   void job_failed(const state::Job& job, const Failure& failure);
   // Ends a task's pass that failed: a permanent failure, or transient ones in

@@ -54,6 +54,7 @@ struct Job {
   std::string checkpoint;
   std::string error;
   std::string created_at, started_at, finished_at, updated_at;
+  std::string not_before;  // ISO-8601 UTC: a queued job waits until then ("" = it does not)
   std::vector<JobOutput> outputs;
 };
 
@@ -68,16 +69,31 @@ class JobStore {
   int64_t enqueue(const std::string& kind, const std::string& from, const std::string& to,
                   const std::string& params, TimePoint now);
   std::optional<Job> get(int64_t id);
-  // Newest first. all=false: unfinished jobs and jobs finished in the 7 days before `now`.
-  std::vector<Job> list(bool all, TimePoint now, int limit = 1000);
-  // The oldest queued job with an id above `after_id`, if any.
-  std::optional<Job> next_queued(int64_t after_id = 0);
+  // The oldest queued or running job of this kind, range and params, if any.
+  std::optional<int64_t> find_active(const std::string& kind, const std::string& from,
+                                     const std::string& to, const std::string& params);
+  // Which jobs list() gives: all=false: unfinished jobs and jobs finished in the 7 days before
+  // `now`; status and kind ("" = any) narrow it; at most `limit`, newest first.
+  struct ListFilter {
+    bool all = false;
+    std::string status = "";  // a status word, or "" for any
+    std::string kind = "";
+    int limit = 1000;
+  };
+  std::vector<Job> list(const ListFilter& filter, TimePoint now);
+  // The oldest queued job with an id above `after_id` whose not_before (if any) is at or
+  // before `now`.
+  std::optional<Job> next_queued(int64_t after_id, TimePoint now);
   // Jobs left `running`: their process is gone if the caller holds the run lock.
   std::vector<Job> running();
   JobCounts counts();
 
-  // queued → running; attempts + 1. Returns false when the job is no longer queued.
+  // queued → running; attempts + 1; not_before cleared. Returns false when the job is no
+  // longer queued.
   bool start(int64_t id, int64_t run_id, TimePoint now);
+  // running → queued until `until` (not_before), checkpoint and progress kept, no failure
+  // counted; `uncount_attempt` takes back the attempt start() counted. False when not running.
+  bool wait(int64_t id, TimePoint until, bool uncount_attempt, TimePoint now);
   // Records a finished unit: checkpoint, progress and new outputs, in one transaction with
   // whatever `also` writes (so a pipeline's own marks move with it).
   void commit_unit(int64_t id, const std::string& checkpoint, int64_t done, int64_t total,

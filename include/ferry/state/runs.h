@@ -38,6 +38,8 @@ class RunStore {
   int mark_crashed(int64_t except_id);
   std::vector<RunRecord> recent(int limit);
   std::optional<RunRecord> last_finished();
+  // The newest run still `running` (in progress if the run lock is held), if any.
+  std::optional<RunRecord> in_progress();
 
  private:
   Store& store_;
