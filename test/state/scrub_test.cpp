@@ -50,7 +50,9 @@ TEST(StateScrubTest, RowsWrittenBeforeAreMaskedWhenRead) {
   }
   Store store(dir.path(), {}, Scrubber({kKey}));
   EXPECT_EQ(JobStore(store).get(1)->error, kMasked);
-  EXPECT_EQ(JobStore(store).list(true, kT0).at(0).error, kMasked);
+  JobStore::ListFilter all;
+  all.all = true;
+  EXPECT_EQ(JobStore(store).list(all, kT0).at(0).error, kMasked);
   auto pending = AlertStore(store).pending();
   ASSERT_EQ(pending.size(), 1u);
   EXPECT_EQ(pending[0].subject, "subject ********");
