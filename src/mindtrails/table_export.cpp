@@ -107,16 +107,8 @@ TableResult TableExporter::fetch_and_export(Reply& reply, int64_t benchmark, boo
   if (snapshot_) return write_snapshot(reply, last_try);
   TableResult result;
   if (!reply.fresh.empty()) {
-    result = key_check(reply, last_try);
+    result = back_up_and_decrypt(reply, last_try);
     if (result.status != TableStatus::kDone) return result;
-    try {
-      std::string raw =
-          write_raw_backup(ctx_.env, ctx_.server.raw_dir(), info_.name, ctx_.now, reply.body);
-      spdlog::debug("mindtrails: {}: {}: raw reply kept in {}", ctx_.server.name, info_.name, raw);
-    } catch (const OperationError& e) {
-      return fail("backup", "raw backup failed", e.what());
-    }
-    decrypt(reply);
     result = write_rows(reply);
     if (result.status != TableStatus::kDone) return result;
   }

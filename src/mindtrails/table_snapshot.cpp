@@ -36,16 +36,8 @@ TableResult TableExporter::write_snapshot(Reply& reply, bool last_try) {
                   info_.name);
     return {};
   }
-  TableResult result = key_check(reply, last_try);
+  TableResult result = back_up_and_decrypt(reply, last_try);
   if (result.status != TableStatus::kDone) return result;
-  try {
-    std::string raw =
-        write_raw_backup(ctx_.env, ctx_.server.raw_dir(), info_.name, ctx_.now, reply.body);
-    spdlog::debug("mindtrails: {}: {}: raw reply kept in {}", ctx_.server.name, info_.name, raw);
-  } catch (const OperationError& e) {
-    return fail("backup", "raw backup failed", e.what());
-  }
-  decrypt(reply);
   const std::string text = snapshot_csv(reply.fresh);
   try {
     io::AtomicFile f(path, ctx_.env);

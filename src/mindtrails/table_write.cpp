@@ -72,6 +72,20 @@ TableResult TableExporter::key_check(const Reply& reply, bool last_try) {
   return out;
 }
 
+TableResult TableExporter::back_up_and_decrypt(Reply& reply, bool last_try) {
+  TableResult result = key_check(reply, last_try);
+  if (result.status != TableStatus::kDone) return result;
+  try {
+    std::string raw =
+        write_raw_backup(ctx_.env, ctx_.server.raw_dir(), info_.name, ctx_.now, reply.body);
+    spdlog::debug("mindtrails: {}: {}: raw reply kept in {}", ctx_.server.name, info_.name, raw);
+  } catch (const OperationError& e) {
+    return fail("backup", "raw backup failed", e.what());
+  }
+  decrypt(reply);
+  return result;
+}
+
 void TableExporter::decrypt(Reply& reply) {
   DecryptStats stats =
       decrypt_rows(reply.fresh, *ctx_.key, ctx_.server.padding, ctx_.pipeline.decrypt_threads);

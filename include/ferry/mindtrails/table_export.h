@@ -95,6 +95,9 @@ class TableExporter {
   std::string split(Reply& reply, int64_t benchmark);
   TableResult key_check(const Reply& reply, bool last_try);
   void decrypt(Reply& reply);
+  // The steps before any output, in order of safety: the key check, the raw backup (durable
+  // before anything else is written), decryption. kDone when all went well.
+  TableResult back_up_and_decrypt(Reply& reply, bool last_try);
   TableResult write_rows(const Reply& reply);
   // Exports a reply whose rows have no integer id as the day's snapshot (table_snapshot.cpp).
   TableResult write_snapshot(Reply& reply, bool last_try);
