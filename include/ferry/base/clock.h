@@ -1,7 +1,8 @@
 // Time sources behind narrow interfaces so tests can pin them.
 //
-// The wall clock is read once per run (RunContext::now); code below that takes the time as
-// a parameter. Monotonic time is only for budgets and back-off, never for data.
+// The run's logical now is read once per run (core::Context::now; FERRY_NOW pins it) and passed
+// down as a parameter; the wall clock (a Clock) stamps times. Monotonic time is only for
+// budgets and back-off, never for data.
 #pragma once
 
 #include <algorithm>
@@ -20,7 +21,7 @@ class Clock {
   virtual TimePoint now() const = 0;
 };
 
-// The real wall clock, unless FERRY_NOW pins it.
+// The real wall clock (never pinned: timestamps, link expiry, Retry-After).
 class SystemClock : public Clock {
  public:
   TimePoint now() const override { return std::chrono::system_clock::now(); }
