@@ -57,7 +57,7 @@ void Runner::run_tasks() {
     try {
       run_task(kind);
     } catch (const OperationError& e) {
-      ++report_.counts.units_failed;
+      if (!e.failure().is_interrupted()) ++report_.counts.units_failed;
       task_failed(kind, e.failure());
     } catch (const std::exception& e) {
       ++report_.counts.units_failed;
@@ -83,7 +83,7 @@ void Runner::run_task(const TaskKind& kind) {
     StepResult r = task->step();
     if (r.status == StepStatus::kWait) return;  // the pass is not complete; next run again
     if (r.status == StepStatus::kFailed) {
-      ++report_.counts.units_failed;
+      if (!r.failure.is_interrupted()) ++report_.counts.units_failed;
       task_failed(kind, r.failure);
       return;
     }
@@ -141,7 +141,7 @@ void Runner::run_job(state::Job job) {
     StepResult r = handler->step(job);
     auto current = jobs.get(job.id);
     if (r.status == StepStatus::kFailed) {
-      ++report_.counts.units_failed;
+      if (!r.failure.is_interrupted()) ++report_.counts.units_failed;
       job_failed(*current, r.failure);
       return;
     }
@@ -179,6 +179,13 @@ void Runner::job_waits(const state::Job& job, TimePoint until, int units) {
 
 void Runner::job_failed(const state::Job& job, const Failure& failure) {
   state::JobStore jobs(services_.store);
+  if (failure.is_interrupted()) {
+    jobs.finish(job.id, state::JobStatus::kQueued, "", services_.wall.now());
+    report_.interrupted = true;
+    spdlog::info("job {} ({}): {}; queued again at {}/{}, no failure counted", job.id, job.kind,
+                 failure.message, job.progress_done, job.progress_total);
+    return;
+  }
   std::string reason = failure.message;
   if (failure.is_transient()) {
     int failures = jobs.add_failure(job.id, failure.message, services_.wall.now());
@@ -205,6 +212,11 @@ void Runner::job_failed(const state::Job& job, const Failure& failure) {
 namespace ferry::core {
 
 void Runner::task_failed(const TaskKind& kind, const Failure& failure) {
+  if (failure.is_interrupted()) {
+    report_.interrupted = true;
+    spdlog::info("{}: {}; the pass continues next run", kind.name, failure.message);
+    return;
+  }
   state::ScheduleStore schedule(services_.store);
   int in_a_row = schedule.add_failure(kind.name);
   // A pipeline's message may already start with its name (`mindtrails: prod: ...`).

@@ -86,6 +86,22 @@ TEST_F(RunnerTest, TransientFailureIsRequeuedUntilAttemptsRunOut) {
   EXPECT_EQ(alerts_.events.size(), 1u);
 }
 
+TEST_F(RunnerTest, InterruptedUnitRequeuesTheJobWithNoFailureCounted) {
+  registry_.add_job_kind({"stopped", "", [](Services&) {
+                            return std::make_unique<FailingJob>(
+                                Failure::interrupted("stopped by SIGTERM"));
+                          }});
+  int64_t id = enqueue("stopped");
+  for (int i = 0; i < 4; ++i) {
+    RunReport r = run(RunOptions{3, "", true, false, {}});
+    EXPECT_EQ(r.outcome(), "interrupted");
+  }
+  EXPECT_EQ(jobs_.get(id)->status, JobStatus::kQueued);
+  EXPECT_EQ(jobs_.get(id)->failures, 0);
+  EXPECT_EQ(jobs_.get(id)->error, "");
+  EXPECT_TRUE(alerts_.events.empty());
+}
+
 TEST_F(RunnerTest, UnknownKindFailsWithReason) {
   int64_t id = enqueue("from-a-newer-build");
   run();

@@ -20,7 +20,11 @@ enum ExitCode : int {
   kExitUsage = 2,       // bad command line, bad config, bad arguments
 };
 
-enum class FailureKind { kTransient, kPermanent };
+// kTransient: may pass; counted against a job's attempts. kPermanent: will not pass.
+// kInterrupted: the work was stopped from outside it (a signal, the run's time budget, a lock
+// on the state held by another program) before its unit committed; it is taken up again later
+// with no failure counted.
+enum class FailureKind { kTransient, kPermanent, kInterrupted };
 
 // An expected failure: what went wrong, in one human line, and whether it may pass.
 struct Failure {
@@ -29,7 +33,11 @@ struct Failure {
 
   static Failure transient(std::string msg) { return {FailureKind::kTransient, std::move(msg)}; }
   static Failure permanent(std::string msg) { return {FailureKind::kPermanent, std::move(msg)}; }
+  static Failure interrupted(std::string msg) {
+    return {FailureKind::kInterrupted, std::move(msg)};
+  }
   bool is_transient() const { return kind == FailureKind::kTransient; }
+  bool is_interrupted() const { return kind == FailureKind::kInterrupted; }
   // The same failure with `context` put before its message: `cake: ` + message.
   Failure with_context(const std::string& context) const { return {kind, context + message}; }
 };
