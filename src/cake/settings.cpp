@@ -40,7 +40,7 @@ void declare_cake_config(config::ConfigSchema& schema) {
       .add_string("timezone", "UTC", "zone of the date cells (IANA name, e.g. America/New_York)")
       .add_string("s3", "reports", "S3 target ([s3.NAME]) the files are uploaded to")
       .add_string("s3_prefix", "cake/", "key prefix of the uploaded files inside the target")
-      .add_string("output_dir", "exports/cake", "folder of the local files")
+      .add_path("output_dir", "exports/cake", "folder of the local files", "../exports/cake")
       .add_bool("keep_local", true, "keep local copies after upload (false: remove them)")
       .add_bool("daily", false, "queue clicks and conversions jobs for yesterday once a day")
       .add_string("daily_at", "01:30", "local time (HH:MM) the daily jobs are queued at")

@@ -1,6 +1,9 @@
 #include "cli/app_context.h"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
+
+#include <filesystem>
 
 #include "ferry/base/error.h"
 #include "ferry/io/files.h"
@@ -80,7 +83,33 @@ net::HttpClient& AppContext::http() {
   return *http_;
 }
 
+// No state at the configured place: other commands refuse rather than start an empty state
+// somewhere the runs never look; a run refuses when the config's folder moved the state away
+// from where an earlier layout (paths relative to the current directory) had it.
+void AppContext::require_state() {
+  const auto& dir = config().table("state").setting("dir");
+  const std::string& path = std::get<std::string>(dir.value);
+  std::error_code ec;
+  if (std::filesystem::exists(path + "/ferry.db", ec)) return;
+  if (!may_create_state_)
+    throw OperationError(FailureKind::kPermanent,
+                         "no state at " + path + "/ferry.db (state.dir, " + dir.origin +
+                             "); check --config and state.dir, or create it with `ferry init`");
+  if (!dir.unresolved.empty() && std::filesystem::exists(dir.unresolved + "/ferry.db", ec) &&
+      std::filesystem::absolute(dir.unresolved, ec).lexically_normal() !=
+          std::filesystem::path(path))
+    throw OperationError(
+        FailureKind::kPermanent,
+        "no state at " + path + "/ferry.db, but there is one at " +
+            std::filesystem::absolute(dir.unresolved, ec).lexically_normal().string() +
+            "/ferry.db: relative paths in " + config().file() +
+            " are resolved against its folder; set state.dir to that folder (" + dir.origin +
+            ")");
+  spdlog::warn("creating a new state at {}/ferry.db", path);
+}
+
 state::Store& AppContext::store() {
+  if (!store_) require_state();
   if (!store_)
     store_ = std::make_unique<state::Store>(config().table("state").str("dir"),
                                             core::state_components(pipelines_),
@@ -98,6 +127,7 @@ bool AppContext::interactive() const {
 
 std::string AppContext::lock_path() {
   const std::string& dir = config().table("state").str("dir");
+  if (!store_) require_state();
   io::make_dirs(dir);
   return dir + "/ferry.lock";
 }

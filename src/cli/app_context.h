@@ -49,6 +49,9 @@ class AppContext : public core::Context {
   std::string console_level() const;
   // The lock file path under the state dir.
   std::string lock_path();
+  // Lets store() create a new state where none is (`ferry run`, `ferry init`); every other
+  // command gets an OperationError from store() and lock_path() when there is no state.
+  void allow_new_state() { may_create_state_ = true; }
 
  private:
   GlobalOptions& options_;
@@ -64,6 +67,8 @@ class AppContext : public core::Context {
   std::unique_ptr<net::HttpClient> http_;
   std::unique_ptr<state::Store> store_;
   bool file_logging_ = false;
+  bool may_create_state_ = false;
+  void require_state();
 };
 
 // Takes the run lock and runs: every due task and the queued jobs (only_task "" and jobs true,

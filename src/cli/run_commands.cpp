@@ -87,7 +87,22 @@ void add_run_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
       "Takes the run lock (another run in progress: exits 0 at once), runs the scheduled\n"
       "pipelines that are due and the queued jobs, oldest first, until run.max_time; the rest\n"
       "continues on the next tick.\nExample: ferry --config config/ferry.toml run");
-  run->callback([&ctx, &exit_code] { exit_code = run_tick(ctx, "", {}, true); });
+  run->callback([&ctx, &exit_code] {
+    ctx.allow_new_state();
+    exit_code = run_tick(ctx, "", {}, true);
+  });
+
+  auto* init = app.add_subcommand("init", "create the state (or bring its schema up to date)");
+  init->footer(
+      "Creates state.dir/ferry.db with every table, or migrates an existing one, and prints\n"
+      "its path. `ferry run` does the same on its first tick; other commands refuse to start\n"
+      "without a state.\nExample: ferry --config config/ferry.toml init");
+  init->callback([&ctx, &exit_code] {
+    ctx.allow_new_state();
+    state::Store& store = ctx.store();
+    std::cout << "state: " << store.path() << " (schema " << store.schema_version() << ")\n";
+    exit_code = kExitOk;
+  });
 
   auto* status = app.add_subcommand("status", "lock, last run, queue depth, pending alerts");
   status->footer("Example: ferry status");

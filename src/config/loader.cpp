@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "ferry/base/error.h"
 #include "ferry/base/text.h"
@@ -31,6 +32,8 @@ class Loader {
   void overlay_environment();
   void overlay_section_env(const SectionSpec& spec, const std::string& env_path, Section& s);
   void apply_flags();
+  void resolve_paths();
+  void resolve_section_paths(const SectionSpec& spec, Section& s, const std::string& base);
   Value parse_text(const KeySpec& key, const std::string& text, const std::string& where);
   void check(const KeySpec& key, const Value& v, const std::string& where);
   Section defaults(const SectionSpec& spec, const std::string& path);
@@ -99,7 +102,7 @@ bool config_file_present(const std::string& path) {
 Section Loader::defaults(const SectionSpec& spec, const std::string& path) {
   Section s(path);
   for (const auto& k : spec.keys())
-    s.values()[k.name] = Setting{k.default_value, k.type, "default", k.secret};
+    s.values()[k.name] = Setting{k.default_value, k.type, "default", k.secret, ""};
   return s;
 }
 
@@ -122,6 +125,7 @@ Config Loader::load() {
   check_entry_names();
   overlay_environment();
   apply_flags();
+  resolve_paths();
   return std::move(config_);
 }
 
@@ -226,7 +230,7 @@ void Loader::set_from_toml(const KeySpec& key, const toml::node& node, const std
   }
   if (!ok) throw UsageError(what + " must be " + type_word(key.type) + ", not " + node_word(node));
   check(key, v, what);
-  section.values()[key.name] = Setting{std::move(v), key.type, where, key.secret};
+  section.values()[key.name] = Setting{std::move(v), key.type, where, key.secret, ""};
 }
 
 Value Loader::parse_text(const KeySpec& key, const std::string& text, const std::string& where) {
@@ -307,7 +311,7 @@ void Loader::overlay_section_env(const SectionSpec& spec, const std::string& env
     std::string where = "environment " + name;
     Value v = parse_text(key, it->second, where);
     check(key, v, where);
-    s.values()[key.name] = Setting{std::move(v), key.type, "env " + name, key.secret};
+    s.values()[key.name] = Setting{std::move(v), key.type, "env " + name, key.secret, ""};
   }
 }
 
@@ -343,7 +347,44 @@ void Loader::apply_flags() {
     Value v = parse_text(*key, f.text, "flag " + f.flag);
     check(*key, v, "flag " + f.flag);
     config_.tables_[spec->name()].values()[key->name] =
-        Setting{std::move(v), key->type, "flag " + f.flag, key->secret};
+        Setting{std::move(v), key->type, "flag " + f.flag, key->secret, ""};
+  }
+}
+
+void Loader::resolve_section_paths(const SectionSpec& spec, Section& s, const std::string& base) {
+  for (const auto& key : spec.keys()) {
+    if (!key.is_path) continue;
+    auto it = s.values().find(key.name);
+    if (it == s.values().end()) continue;
+    Setting& setting = it->second;
+    if (setting.origin.rfind("env ", 0) == 0 || setting.origin.rfind("flag ", 0) == 0) continue;
+    auto& text = std::get<std::string>(setting.value);
+    if (text.empty() || std::filesystem::path(text).is_absolute()) continue;
+    setting.unresolved = text;
+    text = (std::filesystem::path(base) / text).lexically_normal().string();
+    if (text.size() > 1 && text.back() == '/') text.pop_back();
+  }
+}
+
+void Loader::resolve_paths() {
+  if (config_.file_.empty()) return;
+  std::error_code ec;
+  auto file = std::filesystem::absolute(config_.file_, ec);
+  if (ec) throw UsageError("cannot resolve the folder of config file " + config_.file_);
+  const std::string base = file.parent_path().string();
+  for (const auto& spec : schema_.sections()) {
+    const std::string& name = spec->name();
+    switch (spec->kind()) {
+      case SectionKind::kTable:
+        resolve_section_paths(*spec, config_.tables_[name], base);
+        break;
+      case SectionKind::kNamedTables:
+        for (auto& [target, s] : config_.named_[name]) resolve_section_paths(*spec, s, base);
+        break;
+      case SectionKind::kTableArray:
+        for (auto& s : config_.arrays_[name]) resolve_section_paths(*spec, s, base);
+        break;
+    }
   }
 }
 

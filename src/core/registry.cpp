@@ -25,9 +25,11 @@ const JobKind* Registry::find_job_kind(const std::string& name) const {
 
 void declare_core_config(config::ConfigSchema& schema) {
   using std::chrono::seconds;
-  schema.section("state").add_string("dir", "state", "folder of ferry.db and ferry.lock");
+  schema.section("state").add_path("dir", "state", "folder of ferry.db and ferry.lock",
+                                   "../state");
   schema.section("log")
-      .add_string("dir", "logs", "folder of debug.log, daily.log, error.log, critical.log")
+      .add_path("dir", "logs", "folder of debug.log, daily.log, error.log, critical.log",
+                "../logs")
       .add_int("keep_days", 366, "rotated log files older than this are deleted", 1, 100000)
       .add_string("level", "info", "console level (-v: debug, -q: warning)",
                   {"debug", "info", "warning", "error", "critical", "off"});
