@@ -159,8 +159,14 @@ std::vector<core::ConfigProblem> check_config(const config::Config& config) {
   const auto& section = config.table("cake");
   bool configured = !s.admin_url.empty() || s.daily;
   std::vector<core::ConfigProblem> out;
-  for (auto& p : problems(s, configured))
-    out.push_back({section.setting(p.key).origin, std::move(p.message)});
+  for (auto& p : problems(s, configured)) {
+    // A value left at its default is wrong because of another one: point at that one.
+    std::string where = section.setting(p.key).origin;
+    if (where == "default" && (std::string(p.key) == "click_window" ||
+                               std::string(p.key) == "conversion_window"))
+      where = section.setting("min_window").origin;
+    out.push_back({where, std::move(p.message)});
+  }
   if (configured && !config.named("s3", s.s3))
     out.push_back({section.setting("s3").origin,
                    "[cake] s3 = '" + s.s3 + "' names no [s3." + s.s3 + "] target"});

@@ -40,6 +40,10 @@ const config::Config& AppContext::config() {
   lo.file = options_.config_path;
   lo.file_required = options_.config_given;
   lo.environment = env_;
+  // Read outside the config: the file to load, the pinned clock; and, for tests only, the
+  // selftest pipeline and the test harness's own variables, which its children inherit.
+  lo.other_variables = {"FERRY_CONFIG", "FERRY_NOW",     "FERRY_SELFTEST*", "FERRY_TEST_*",
+                        "FERRY_BIN",    "FERRY_ROOT",    "FERRY_UNIT_ONLY", "FERRY_KEEP_TMP"};
   if (!options_.state_dir.empty()) lo.flags.push_back({"state.dir", options_.state_dir, "--state"});
   config::Config loaded = config::load(schema_, lo);
   log::add_secrets(loaded.secret_values());
@@ -87,6 +91,8 @@ net::HttpClient& AppContext::http() {
 // somewhere the runs never look; a run refuses when the config's folder moved the state away
 // from where an earlier layout (paths relative to the current directory) had it.
 void AppContext::require_state() {
+  if (state_checked_) return;
+  state_checked_ = true;
   const auto& dir = config().table("state").setting("dir");
   const std::string& path = std::get<std::string>(dir.value);
   std::error_code ec;

@@ -68,6 +68,7 @@ class AppContext : public core::Context {
   std::unique_ptr<state::Store> store_;
   bool file_logging_ = false;
   bool may_create_state_ = false;
+  bool state_checked_ = false;
   void require_state();
 };
 

@@ -118,6 +118,23 @@ std::string Config::show() const {
   return out.str();
 }
 
+namespace {
+
+// One `key = value    # help` line of the example; `prefix` comments it out.
+std::string example_line(const KeySpec& k, const std::string& prefix) {
+  std::string help = k.help;
+  if (!k.choices.empty()) {
+    help += " (";
+    for (size_t i = 0; i < k.choices.size(); ++i) help += (i ? ", " : "") + k.choices[i];
+    help += ")";
+  }
+  const std::string value =
+      k.example.empty() ? value_text(k.default_value, k.type) : value_text(k.example, k.type);
+  return prefix + k.name + " = " + value + "    # " + help + "\n";
+}
+
+}  // namespace
+
 std::string example_toml(const ConfigSchema& schema) {
   std::ostringstream out;
   out << "# ferry configuration: every key with its default value.\n"
@@ -127,36 +144,50 @@ std::string example_toml(const ConfigSchema& schema) {
          "# Precedence: defaults < this file < environment FERRY_<SECTION>_<KEY> < flags.\n"
          "# Durations are strings such as \"90s\", \"5m\", \"1h\", \"7d\".\n"
          "# Secrets (password, secret_access_key, session_token, api_key, token_auth, apikey,\n"
-         "# passphrase) can be left empty here and given through the environment.\n";
+         "# passphrase) can be left empty here and given through the environment.\n"
+         "# Tables that name an S3 target or a server are commented out: uncomment and fill in\n"
+         "# the ones you use. As it stands, this file passes `ferry config check` and a run does\n"
+         "# nothing.\n";
   for (const auto& spec : schema.sections()) {
+    std::string prefix;
     switch (spec->kind()) {
       case SectionKind::kTable:
         out << "\n[" << spec->name() << "]\n";
         break;
       case SectionKind::kNamedTables:
         out << "\n# Any number of [" << spec->name() << ".NAME] tables; environment: FERRY_"
-            << env_name(spec->name() + ".NAME", "KEY").substr(6) << "\n[" << spec->name()
+            << env_name(spec->name() + ".NAME", "KEY").substr(6) << "\n# [" << spec->name()
             << ".NAME]\n";
+        prefix = "# ";
         break;
       case SectionKind::kTableArray:
         out << "\n# Repeat the [[" << spec->name()
             << "]] block once per entry; environment: " << env_name(spec->name() + ".<name>", "KEY")
-            << "\n[[" << spec->name() << "]]\n";
+            << "\n# [[" << spec->name() << "]]\n";
+        prefix = "# ";
         break;
     }
-    for (const auto& k : spec->keys()) {
-      std::string help = k.help;
-      if (!k.choices.empty()) {
-        help += " (";
-        for (size_t i = 0; i < k.choices.size(); ++i) help += (i ? ", " : "") + k.choices[i];
-        help += ")";
-      }
-      const std::string value =
-          k.example.empty() ? value_text(k.default_value, k.type) : value_text(k.example, k.type);
-      out << k.name << " = " << value << "    # " << help << "\n";
-    }
+    for (const auto& k : spec->keys()) out << example_line(k, prefix);
   }
   return out.str();
+}
+
+std::string where_written(const Section& s, const std::string& file) {
+  std::string best;
+  long best_line = 0;
+  const std::string prefix = file + ":";
+  for (const auto& [key, setting] : s.values()) {
+    if (file.empty() || setting.origin.compare(0, prefix.size(), prefix) != 0) {
+      if (best.empty() && setting.origin != "default") best = setting.origin;
+      continue;
+    }
+    long line = std::atol(setting.origin.c_str() + prefix.size());
+    if (best_line == 0 || line < best_line) {
+      best_line = line;
+      best = setting.origin;
+    }
+  }
+  return best.empty() ? file : best;
 }
 
 std::string value_text(const Value& v, ValueType type) {

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 #include "ferry/base/error.h"
 #include "ferry/base/text.h"
@@ -30,6 +31,7 @@ class Loader {
                      Section& section);
   void check_entry_names();
   void overlay_environment();
+  void check_unknown_environment() const;
   void overlay_section_env(const SectionSpec& spec, const std::string& env_path, Section& s);
   void apply_flags();
   void resolve_paths();
@@ -45,6 +47,7 @@ class Loader {
   const ConfigSchema& schema_;
   const LoadOptions& options_;
   Config config_;
+  std::set<std::string> known_env_;  // every FERRY_* name a setting answers to
 };
 
 namespace {
@@ -124,6 +127,7 @@ Config Loader::load() {
   }
   check_entry_names();
   overlay_environment();
+  check_unknown_environment();
   apply_flags();
   resolve_paths();
   return std::move(config_);
@@ -294,7 +298,8 @@ void Loader::check_entry_names() {
       const Setting& name = e.values().at("name");
       const auto& text = std::get<std::string>(name.value);
       if (text.empty())
-        throw UsageError(options_.file + ": an entry of [[" + section + "]] has no name");
+        throw UsageError(where_written(e, options_.file) + ": an entry of [[" + section +
+                         "]] has no name");
       auto [it, fresh] = seen.emplace(text, name.origin);
       if (!fresh)
         throw UsageError(name.origin + ": [[" + section + "]] name '" + text +
@@ -306,6 +311,7 @@ void Loader::check_entry_names() {
 void Loader::overlay_section_env(const SectionSpec& spec, const std::string& env_path, Section& s) {
   for (const auto& key : spec.keys()) {
     std::string name = env_name(env_path, key.name);
+    known_env_.insert(name);
     auto it = options_.environment.find(name);
     if (it == options_.environment.end()) continue;
     std::string where = "environment " + name;
@@ -334,6 +340,24 @@ void Loader::overlay_environment() {
         }
         break;
     }
+  }
+}
+
+void Loader::check_unknown_environment() const {
+  for (const auto& [name, value] : options_.environment) {
+    if (name.compare(0, 6, "FERRY_") != 0 || known_env_.count(name)) continue;
+    bool allowed = false;
+    for (const auto& other : options_.other_variables) {
+      if (!other.empty() && other.back() == '*')
+        allowed = allowed || name.compare(0, other.size() - 1, other, 0, other.size() - 1) == 0;
+      else
+        allowed = allowed || name == other;
+    }
+    if (allowed) continue;
+    throw UsageError("environment " + name +
+                     ": not a ferry setting (settings are FERRY_<SECTION>_<KEY>, e.g. "
+                     "FERRY_LOG_DIR; an [s3.NAME] table or a [[...server]] entry must be in "
+                     "the config file to be set from the environment)");
   }
 }
 

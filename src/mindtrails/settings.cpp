@@ -53,7 +53,7 @@ void register_mindtrails_config(config::ConfigSchema& schema) {
                256)
       .add_int("delete_batch", 200, "server-side deletes sent per unit of work", 1, 100000);
   schema.section("mindtrails.server", config::SectionKind::kTableArray)
-      .add_string("name", "mindtrails", "names the server in state, alerts and logs")
+      .add_string("name", "", "names the server in state, alerts and logs (required)")
       .add_string("url", "https://mindtrails.example.edu/api/export",
                   "export API: ends in /api/export (or /api/, and export is added)")
       .add_string("username", "", "HTTP Basic account, an admin of the site")

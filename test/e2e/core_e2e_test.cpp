@@ -236,7 +236,7 @@ TEST(CoreE2E, ExampleConfigIsCurrentAndValid) {
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, read_file(repo_root() + "/config/ferry.example.toml"))
       << "config/ferry.example.toml is stale: regenerate with bin/ferry config example";
-  // Every documented key loads as written (the [s3.NAME] sample included).
+  // Every documented key loads as written (ConfigCheckE2E loads the commented-out tables).
   f.write_config(r.out);
   RunResult check = f.run({"config", "check"});
   EXPECT_EQ(check.exit_code, 0) << check.err;

@@ -37,9 +37,10 @@ TEST(PathsE2E, ARunFromAnotherFolderUsesTheConfigFilesFolder) {
   EXPECT_TRUE(file_exists(l.deploy + "/state/ferry.db"));
   EXPECT_TRUE(file_exists(l.deploy + "/logs/daily.log"));
   EXPECT_TRUE(list_dir(l.elsewhere).empty()) << "wrote into the current directory";
-  EXPECT_NE(r.err.find("creating a new state at " + l.deploy + "/state/ferry.db"),
-            std::string::npos)
-      << r.err;
+  const std::string created = "creating a new state at " + l.deploy + "/state/ferry.db";
+  auto at = r.err.find(created);
+  EXPECT_NE(at, std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(created, at + 1), std::string::npos) << "said twice: " << r.err;
   // The same state from a third folder: no second state, and `status` finds it.
   r = l.run({"status"}, l.dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;

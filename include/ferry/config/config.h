@@ -159,6 +159,10 @@ struct LoadOptions {
   bool file_required = false;                      // false: a missing file means defaults only
   std::map<std::string, std::string> environment;  // only FERRY_* names are read
   std::vector<FlagOverride> flags;
+  // FERRY_* names that are not settings but are read elsewhere (FERRY_CONFIG, FERRY_NOW); a
+  // trailing '*' allows every name with that prefix. Any other FERRY_* name that is not a key
+  // of the schema (or of a named table or entry the file defines) is a UsageError.
+  std::vector<std::string> other_variables;
 };
 
 // Loads and validates. Throws UsageError naming file:line (or the variable or flag) for a
@@ -171,6 +175,10 @@ Config load(const ConfigSchema& schema, const LoadOptions& options);
 // A commented TOML file documenting every key of `schema` with its default value. Named tables
 // are shown once as `[SECTION.NAME]`, arrays of tables once as `[[SECTION]]`.
 std::string example_toml(const ConfigSchema& schema);
+
+// Where the table `s` was written: the origin of the first line of `file` that sets one of its
+// keys; else the environment variable that sets one; else `file`.
+std::string where_written(const Section& s, const std::string& file);
 
 // Text of a value as TOML would write it (strings quoted, lists bracketed, secrets not masked).
 std::string value_text(const Value& v, ValueType type);
