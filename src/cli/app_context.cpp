@@ -82,10 +82,18 @@ net::HttpClient& AppContext::http() {
 
 state::Store& AppContext::store() {
   if (!store_)
-    store_ = std::make_unique<state::Store>(config().table("state").str("dir"),
-                                            core::state_components(pipelines_),
-                                            Scrubber(config().secret_values()));
+    store_ = std::make_unique<state::Store>(
+        config().table("state").str("dir"), core::state_components(pipelines_),
+        Scrubber(config().secret_values()),
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            config().table("state").duration("busy_timeout")));
   return *store_;
+}
+
+std::optional<state::StateError> AppContext::state_error(const std::exception& e) const {
+  if (store_) return store_->error_of(e);
+  if (auto* se = dynamic_cast<const state::StateError*>(&e)) return *se;
+  return std::nullopt;
 }
 
 int AppContext::run_task_now(const std::string& task, const core::TaskArgs& args) {

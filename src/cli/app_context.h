@@ -49,6 +49,8 @@ class AppContext : public core::Context {
   std::string console_level() const;
   // The lock file path under the state dir.
   std::string lock_path();
+  // `e` as a failure of the state file (locked by another program, broken), if it is one.
+  std::optional<state::StateError> state_error(const std::exception& e) const;
 
  private:
   GlobalOptions& options_;
@@ -81,6 +83,7 @@ void add_job_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_config_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_link_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_s3_commands(CLI::App& app, AppContext& ctx, int& exit_code);
+void add_state_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 
 // The pipelines of this build, one line each (src/cli/pipelines.cpp).
 core::PipelineList make_pipelines(const std::map<std::string, std::string>& env);
