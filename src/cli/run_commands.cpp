@@ -46,7 +46,12 @@ int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskAr
   auto report = runner.run();
   // ferry.db alone then holds everything (a copy of it is a usable state). PASSIVE: it never
   // waits; a reader keeping old pages leaves the rest for the next run.
-  if (!ctx.store().checkpoint()) spdlog::debug("state: WAL checkpoint left pages for later");
+  try {
+    if (!ctx.store().checkpoint()) spdlog::debug("state: WAL checkpoint left pages for later");
+  } catch (const state::StateError& e) {
+    if (!e.locked()) throw;
+    spdlog::debug("state: no WAL checkpoint this time: {}", e.what());
+  }
   return report.failed() ? kExitWorkFailed : kExitOk;
 }
 

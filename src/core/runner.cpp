@@ -26,7 +26,9 @@ RunReport Runner::run() {
     // Nothing more can be written to the state: leave word beside it so that the next run
     // queues this run's jobs again with no failure counted instead of taking it for a crash.
     state::UnrecordedRuns(services_.store).add(report_.run_id);
-    spdlog::error("run {} stopped: {}", report_.run_id, se->what());
+    spdlog::warn("run {} stopped: the state file stayed locked; the next run queues its jobs "
+                 "again with no failure counted",
+                 report_.run_id);
     throw *se;
   }
 }

@@ -19,6 +19,12 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+// `10s`, `1m30s`; `200ms` below a whole second.
+std::string wait_text(std::chrono::milliseconds t) {
+  if (t.count() % 1000 != 0) return std::to_string(t.count()) + "ms";
+  return format_duration(std::chrono::duration_cast<std::chrono::seconds>(t));
+}
+
 // The StateError a SQLite error code stands for, if any.
 std::optional<StateError> classify(int code, const std::string& what, const std::string& path,
                                    std::chrono::milliseconds busy_timeout) {
@@ -29,8 +35,7 @@ std::optional<StateError> classify(int code, const std::string& what, const std:
                         "the state file " + path +
                             " is locked by another program (an open sqlite3 transaction or a "
                             "backup?); gave up after waiting " +
-                            format_duration(std::chrono::duration_cast<std::chrono::seconds>(
-                                busy_timeout)) +
+                            wait_text(busy_timeout) +
                             ": " + what);
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:

@@ -9,8 +9,10 @@ namespace {
 
 TEST_F(RunnerTest, StateLockedPastTheRunStopsItAndTheNextRunCountsNoFailure) {
   std::unique_ptr<SQLite::Database> other;  // another program, as `sqlite3` with BEGIN IMMEDIATE
+  bool taken = false;
   add_counting(3, 1ms, [&](state::Job& job) {
-    if (job.progress_done == 1 && !other) {
+    if (job.progress_done == 1 && !taken) {
+      taken = true;
       other = std::make_unique<SQLite::Database>(store_.path(), SQLite::OPEN_READWRITE);
       other->exec("BEGIN IMMEDIATE");
     }

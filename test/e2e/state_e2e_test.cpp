@@ -26,27 +26,17 @@ bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds tim
   return cond();
 }
 
-// True when another connection holds the write lock on `db_path` (a write cannot start).
-bool write_locked(const std::string& db_path) {
-  try {
-    SQLite::Database db(db_path, SQLite::OPEN_READWRITE);
-    db.exec("BEGIN IMMEDIATE");
-    db.exec("ROLLBACK");
-    return false;
-  } catch (const SQLite::Exception&) {
-    return true;
-  }
-}
-
-// A `sqlite3` process that takes the write lock on `db_path` (BEGIN IMMEDIATE) and holds it
-// for `seconds`, then commits; killed (releasing the lock) when destroyed. Returns once the
-// lock is held.
+// A `sqlite3` process that takes the write lock on `db_path` (BEGIN IMMEDIATE, waiting up to
+// 5 s for ferry's own short transactions) and holds it for `seconds`, then commits; killed
+// (releasing the lock) when destroyed. Returns once the lock is held.
 std::unique_ptr<Child> hold_write_lock(const std::string& db_path, int seconds) {
-  std::string script = "{ echo 'BEGIN IMMEDIATE;'; sleep " +
-                       std::to_string(seconds) + "; echo 'COMMIT;'; } | sqlite3 '" + db_path + "'";
+  const std::string held = db_path + ".test-lock-held";
+  std::filesystem::remove(held);
+  std::string script = "{ echo '.timeout 5000'; echo 'BEGIN IMMEDIATE;'; echo '.shell touch " +
+                       held + "'; sleep " + std::to_string(seconds) +
+                       "; echo 'COMMIT;'; } | sqlite3 -bail '" + db_path + "'";
   auto child = std::make_unique<Child>(std::vector<std::string>{"sh", "-c", script});
-  EXPECT_TRUE(wait_until([&] { return write_locked(db_path); }, 10s))
-      << "sqlite3 did not take the lock";
+  EXPECT_TRUE(wait_until([&] { return file_exists(held); }, 10s)) << "sqlite3 took no lock";
   return child;
 }
 
@@ -231,11 +221,11 @@ TEST(StateE2E, BackupWritesACopySqliteOpens) {
   RunResult b = f.run({"backup", file});
   ASSERT_EQ(b.exit_code, 0) << b.err;
   EXPECT_NE(b.out.find(file), std::string::npos) << b.out;
+  EXPECT_TRUE(list_dir(f.path("backups")) == std::vector<std::string>{"ferry-copy.db"});
   RunResult q = run_command(
       {"sqlite3", file, "SELECT group_concat(id || ':' || status, ',') FROM jobs ORDER BY id"});
   EXPECT_EQ(q.exit_code, 0) << q.err;
   EXPECT_EQ(q.out, "1:succeeded,2:succeeded,3:queued\n") << q.err;
-  EXPECT_TRUE(list_dir(f.path("backups")) == std::vector<std::string>{"ferry-copy.db"});
 
   RunResult again = f.run({"backup", file});
   EXPECT_EQ(again.exit_code, 2);
