@@ -223,7 +223,8 @@ TEST(StateE2E, BackupWritesACopySqliteOpens) {
   EXPECT_NE(b.out.find(file), std::string::npos) << b.out;
   EXPECT_TRUE(list_dir(f.path("backups")) == std::vector<std::string>{"ferry-copy.db"});
   RunResult q = run_command(
-      {"sqlite3", file, "SELECT group_concat(id || ':' || status, ',') FROM jobs ORDER BY id"});
+      {"sqlite3", file, "SELECT group_concat(x, ',') FROM "
+                           "(SELECT id || ':' || status AS x FROM jobs ORDER BY id)"});
   EXPECT_EQ(q.exit_code, 0) << q.err;
   EXPECT_EQ(q.out, "1:succeeded,2:succeeded,3:queued\n") << q.err;
 
