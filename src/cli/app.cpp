@@ -56,13 +56,16 @@ int run_main(int argc, char** argv) {
   app.require_subcommand(1);
   add_globals(app, globals);
   int exit_code = kExitOk;
+  std::unique_ptr<AppContext> owned;
   try {
-    AppContext ctx(globals);
+    owned = std::make_unique<AppContext>(globals);
+    AppContext& ctx = *owned;
     add_run_commands(app, ctx, exit_code);
     add_job_commands(app, ctx, exit_code);
     add_config_commands(app, ctx, exit_code);
     add_link_commands(app, ctx, exit_code);
     add_s3_commands(app, ctx, exit_code);
+    add_state_commands(app, ctx, exit_code);
     for (const auto& pipeline : ctx.pipelines()) pipeline->add_commands(app, ctx, exit_code);
     try {
       app.parse(argc, argv);
@@ -86,7 +89,10 @@ int run_main(int argc, char** argv) {
     log::flush();
     return kExitWorkFailed;
   } catch (const std::exception& e) {
-    spdlog::critical("unexpected error: {}", e.what());
+    if (auto se = owned ? owned->state_error(e) : std::nullopt)
+      spdlog::error("{}", se->what());  // the state file locked by another program, or broken
+    else
+      spdlog::critical("unexpected error: {}", e.what());
     log::flush();
     return kExitWorkFailed;
   }

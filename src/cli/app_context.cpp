@@ -96,7 +96,10 @@ void AppContext::require_state() {
   const auto& dir = config().table("state").setting("dir");
   const std::string& path = std::get<std::string>(dir.value);
   std::error_code ec;
-  if (std::filesystem::exists(path + "/ferry.db", ec)) return;
+  // A -wal without its database is the Store's to refuse, loudly (it never starts afresh).
+  if (std::filesystem::exists(path + "/ferry.db", ec) ||
+      std::filesystem::exists(path + "/ferry.db-wal", ec))
+    return;
   if (!may_create_state_)
     throw OperationError(FailureKind::kPermanent,
                          "no state at " + path + "/ferry.db (state.dir, " + dir.origin +
@@ -117,10 +120,18 @@ void AppContext::require_state() {
 state::Store& AppContext::store() {
   if (!store_) require_state();
   if (!store_)
-    store_ = std::make_unique<state::Store>(config().table("state").str("dir"),
-                                            core::state_components(pipelines_),
-                                            Scrubber(config().secret_values()));
+    store_ = std::make_unique<state::Store>(
+        config().table("state").str("dir"), core::state_components(pipelines_),
+        Scrubber(config().secret_values()),
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            config().table("state").duration("busy_timeout")));
   return *store_;
+}
+
+std::optional<state::StateError> AppContext::state_error(const std::exception& e) const {
+  if (store_) return store_->error_of(e);
+  if (auto* se = dynamic_cast<const state::StateError*>(&e)) return *se;
+  return std::nullopt;
 }
 
 int AppContext::run_task_now(const std::string& task, const core::TaskArgs& args) {

@@ -52,6 +52,8 @@ class AppContext : public core::Context {
   // Lets store() create a new state where none is (`ferry run`, `ferry init`); every other
   // command gets an OperationError from store() and lock_path() when there is no state.
   void allow_new_state() { may_create_state_ = true; }
+  // `e` as a failure of the state file (locked by another program, broken), if it is one.
+  std::optional<state::StateError> state_error(const std::exception& e) const;
 
  private:
   GlobalOptions& options_;
@@ -87,6 +89,7 @@ void add_job_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_config_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_link_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_s3_commands(CLI::App& app, AppContext& ctx, int& exit_code);
+void add_state_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 
 // The pipelines of this build, one line each (src/cli/pipelines.cpp).
 core::PipelineList make_pipelines(const std::map<std::string, std::string>& env);

@@ -10,6 +10,7 @@
 #include "ferry/core/runner.h"
 #include "ferry/io/env.h"
 #include "ferry/log/alerts.h"
+#include "ferry/log/state_alarm.h"
 #include "ferry/net/mailer.h"
 #include "ferry/net/object_store.h"
 #include "ferry/state/alerts.h"
@@ -18,15 +19,12 @@
 
 namespace ferry::cli {
 
-int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args, bool jobs) {
+namespace {
+
+// The work of run_tick once the run lock is held.
+int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args,
+               bool jobs) {
   const auto& config = ctx.config();
-  ctx.start_file_logging();
-  auto lock = core::RunLock::try_acquire(ctx.lock_path());
-  if (!lock) {
-    spdlog::info("another run is in progress (pid {}); exiting",
-                 core::RunLock::holder_pid(ctx.lock_path()));
-    return kExitOk;
-  }
   RealTimer timer;
   Budget budget(timer, config.table("run").duration("max_time"));
   state::AlertStore alert_store(ctx.store());
@@ -46,7 +44,45 @@ int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs
   options.force_tasks = !only_task.empty();
   core::Runner runner(ctx.registry(), services, &dispatcher, options);
   auto report = runner.run();
+  // ferry.db alone then holds everything (a copy of it is a usable state). PASSIVE: it never
+  // waits; a reader keeping old pages leaves the rest for the next run.
+  try {
+    if (!ctx.store().checkpoint()) spdlog::debug("state: WAL checkpoint left pages for later");
+  } catch (const state::StateError& e) {
+    if (!e.locked()) throw;
+    spdlog::debug("state: no WAL checkpoint this time: {}", e.what());
+  }
   return report.failed() ? kExitWorkFailed : kExitOk;
+}
+
+// A state file that cannot be used: mailed straight away (the outbox is in that file) at most
+// once per alerts.min_interval; the caller's top-level handler prints it and exits 1.
+void raise_state_alarm(AppContext& ctx, const state::StateError& e) {
+  const std::string dir = ctx.config().table("state").str("dir");
+  net::CurlMailer mailer(smtp_settings(ctx.config()));
+  log::mail_state_alarm(mailer, alert_settings(ctx.config()), dir + "/ferry.db.alerted",
+                        e.what(), ctx.wall_now());
+}
+
+}  // namespace
+
+int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args, bool jobs) {
+  ctx.config();
+  ctx.start_file_logging();
+  auto lock = core::RunLock::try_acquire(ctx.lock_path());
+  if (!lock) {
+    spdlog::info("another run is in progress (pid {}); exiting",
+                 core::RunLock::holder_pid(ctx.lock_path()));
+    return kExitOk;
+  }
+  try {
+    return run_locked(ctx, only_task, args, jobs);
+  } catch (const std::exception& e) {
+    auto se = ctx.state_error(e);
+    if (!se) throw;
+    if (se->broken()) raise_state_alarm(ctx, *se);
+    throw *se;
+  }
 }
 
 namespace {

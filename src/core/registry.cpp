@@ -25,8 +25,10 @@ const JobKind* Registry::find_job_kind(const std::string& name) const {
 
 void declare_core_config(config::ConfigSchema& schema) {
   using std::chrono::seconds;
-  schema.section("state").add_path("dir", "state", "folder of ferry.db and ferry.lock",
-                                   "../state");
+  schema.section("state")
+      .add_path("dir", "state", "folder of ferry.db and ferry.lock", "../state")
+      .add_duration("busy_timeout", seconds(10),
+                    "how long a write waits for another program's lock on ferry.db");
   schema.section("log")
       .add_path("dir", "logs", "folder of debug.log, daily.log, error.log, critical.log",
                 "../logs")

@@ -18,6 +18,22 @@ Runner::Runner(const Registry& registry, Services& services, log::AlertDispatche
     : registry_(registry), services_(services), dispatcher_(dispatcher), options_(options) {}
 
 RunReport Runner::run() {
+  try {
+    return run_all();
+  } catch (const std::exception& e) {
+    auto se = services_.store.error_of(e);
+    if (!se || !se->locked() || report_.run_id == 0) throw;
+    // Nothing more can be written to the state: leave word beside it so that the next run
+    // queues this run's jobs again with no failure counted instead of taking it for a crash.
+    state::UnrecordedRuns(services_.store).add(report_.run_id);
+    spdlog::warn("run {} stopped: the state file stayed locked; the next run queues its jobs "
+                 "again with no failure counted",
+                 report_.run_id);
+    throw *se;
+  }
+}
+
+RunReport Runner::run_all() {
   state::RunStore runs(services_.store);
   report_.run_id = runs.begin(services_.wall.now(), ::getpid());
   services_.run_id = report_.run_id;
@@ -40,6 +56,14 @@ RunReport Runner::run() {
 
 void Runner::recover_orphans() {
   state::RunStore runs(services_.store);
+  state::UnrecordedRuns unrecorded(services_.store);
+  if (auto ids = unrecorded.ids(); !ids.empty()) {
+    int n = runs.close_unrecorded(ids, services_.wall.now());
+    unrecorded.clear();
+    spdlog::info("{} earlier run(s) stopped because the state file was locked; {} job(s) queued "
+                 "again with no failure counted",
+                 ids.size(), n);
+  }
   if (int n = runs.mark_crashed(report_.run_id))
     spdlog::warn("{} earlier run(s) ended without finishing; marked crashed", n);
   state::JobStore jobs(services_.store);
@@ -56,12 +80,10 @@ void Runner::run_tasks() {
     }
     try {
       run_task(kind);
-    } catch (const OperationError& e) {
-      if (!e.failure().is_interrupted()) ++report_.counts.units_failed;
-      task_failed(kind, e.failure());
     } catch (const std::exception& e) {
-      ++report_.counts.units_failed;
-      task_failed(kind, Failure::permanent(std::string("unexpected error: ") + e.what()));
+      Failure f = failure_of(e);
+      if (!f.is_interrupted()) ++report_.counts.units_failed;
+      task_failed(kind, f);
     }
   }
 }
@@ -107,10 +129,9 @@ void Runner::run_jobs() {
     last = job->id;
     try {
       run_job(std::move(*job));
-    } catch (const OperationError& e) {
-      job_failed(*jobs.get(last), e.failure());
     } catch (const std::exception& e) {
-      job_failed(*jobs.get(last), Failure::permanent(std::string("unexpected error: ") + e.what()));
+      Failure f = failure_of(e);
+      job_failed(*jobs.get(last), f);
     }
   }
 }
@@ -165,6 +186,16 @@ void Runner::run_job(state::Job job) {
       return;
     }
   }
+}
+
+Failure Runner::failure_of(const std::exception& e) {
+  if (auto se = services_.store.error_of(e)) {
+    // A broken state cannot record a failure either: the run stops and the caller reports it.
+    if (se->broken()) throw *se;
+    return se->failure();  // locked: interrupted, taken up again with no failure counted
+  }
+  if (auto* oe = dynamic_cast<const OperationError*>(&e)) return oe->failure();
+  return Failure::permanent(std::string("unexpected error: ") + e.what());
 }
 
 void Runner::job_waits(const state::Job& job, TimePoint until, int units) {

@@ -38,10 +38,17 @@ class Runner {
 
   // Records a runs row, recovers jobs and runs a crashed process left `running`, does the
   // work, flushes alerts, closes the runs row. Unexpected exceptions from one task or job are
-  // caught, logged, alerted and counted; they do not stop the rest of the run.
+  // caught, logged, alerted and counted; they do not stop the rest of the run. A state file
+  // locked by another program past its busy timeout interrupts the unit (its job is queued
+  // again, no failure counted); when even that cannot be written, the run stops: its id is
+  // left in state::UnrecordedRuns for the next run and the StateError (locked) is thrown.
+  // A broken state file (StateError, broken) stops the run and is thrown.
   RunReport run();
 
  private:
+  RunReport run_all();
+  // The Failure an exception from a task or job stands for; rethrows a broken state.
+  Failure failure_of(const std::exception& e);
   void recover_orphans();
   void run_tasks();
   void run_task(const TaskKind& kind);
