@@ -33,6 +33,8 @@ class AppContext : public core::Context {
   const config::Config& config() override;
   TimePoint now() override;
   TimePoint wall_now() override;
+  // Every call's timeouts and back-off are capped by the time left in the budget of the run in
+  // progress (start_budget); without one, by nothing.
   net::HttpClient& http() override;
   state::Store& store() override;
   const std::map<std::string, std::string>& environment() override { return env_; }
@@ -49,6 +51,9 @@ class AppContext : public core::Context {
   std::string console_level() const;
   // The lock file path under the state dir.
   std::string lock_path();
+  // Starts the run's time budget of `limit` (replacing an earlier one) and returns it; from now
+  // on http() is bounded by it. Lives as long as this context.
+  const Budget& start_budget(std::chrono::milliseconds limit);
 
  private:
   GlobalOptions& options_;
@@ -60,7 +65,9 @@ class AppContext : public core::Context {
   std::optional<config::Config> config_;
   std::optional<TimePoint> now_;
   RealTimer timer_;
+  std::optional<Budget> budget_;  // the run's, once run_tick started it
   std::unique_ptr<net::HttpClient> curl_;
+  std::unique_ptr<net::HttpClient> deadline_;  // curl_ capped by budget_
   std::unique_ptr<net::HttpClient> http_;
   std::unique_ptr<state::Store> store_;
   bool file_logging_ = false;
