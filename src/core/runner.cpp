@@ -105,12 +105,16 @@ void Runner::run_jobs() {
       if (!services_.budget.can_start_unit()) {
         next.insert(next.end(), std::make_move_iterator(active.begin() + i),
                     std::make_move_iterator(active.end()));
-        return pause_jobs(next);
+        pause_jobs(next);
+        return;
       }
       if (step_job(active[i])) next.push_back(std::move(active[i]));
     }
     while (auto job = jobs.next_queued(last, services_.now)) {
-      if (!services_.budget.can_start_unit()) return pause_jobs(next);
+      if (!services_.budget.can_start_unit()) {
+        pause_jobs(next);
+        return;
+      }
       last = job->id;
       auto taken = take_up(std::move(*job));
       if (taken && step_job(*taken)) next.push_back(std::move(*taken));
@@ -124,6 +128,11 @@ void Runner::pause_jobs(std::vector<ActiveJob>& active) {
   report_.interrupted = true;
   state::JobStore jobs(services_.store);
   for (auto& a : active) {
+    auto current = jobs.get(a.job.id);  // cancelled while other jobs had their turn?
+    if (current->status == state::JobStatus::kCancelled) {
+      stop_cancelled(a, *current);
+      continue;
+    }
     jobs.finish(a.job.id, state::JobStatus::kQueued, "", services_.wall.now());
     spdlog::info("job {}: time budget spent at {}/{}; continuing next run", a.job.id,
                  a.job.progress_done, a.job.progress_total);

@@ -125,6 +125,29 @@ TEST_F(RunnerTurnsTest, AJobCancelledWhileOthersWorkStopsBeforeItsNextUnit) {
   EXPECT_EQ(jobs_.get(a)->status, JobStatus::kSucceeded);
 }
 
+TEST_F(RunnerTurnsTest, AJobCancelledBeforeTheBudgetEndsIsCleanedUpNotRequeued) {
+  int64_t b = 0;
+  std::vector<int64_t> cleaned;
+  add_kind("canceller", 5, 4s, [&](state::Job& job) {  // 10 s budget: units at 0, 4 and 8 s
+    std::string why;
+    if (job.progress_done == 1) {
+      EXPECT_TRUE(jobs_.cancel(b, services_.now, &why)) << why;
+    }
+  });
+  add_kind(
+      "victim", 5, 4s, {},
+      [&cleaned](const config::Config&, io::Env&, const state::Job& job) {
+        cleaned.push_back(job.id);
+      });
+  int64_t a = enqueue("canceller");
+  b = enqueue("victim");
+  run();
+  EXPECT_EQ(order, (std::vector<int64_t>{a, b, a}));
+  EXPECT_EQ(jobs_.get(a)->status, JobStatus::kQueued);
+  EXPECT_EQ(jobs_.get(b)->status, JobStatus::kCancelled);
+  EXPECT_EQ(cleaned, std::vector<int64_t>{b});
+}
+
 TEST_F(RunnerTurnsTest, FailingAndWaitingJobsLeaveTheRoundsToTheOthers) {
   registry_.add_job_kind({"flaky", "", [](Services&) {
                             return std::make_unique<FailingJob>(Failure::transient("HTTP 502"));
