@@ -166,16 +166,21 @@ std::optional<Runner::ActiveJob> Runner::take_up(state::Job job) {
 }
 
 bool Runner::step_job(ActiveJob& a) {
-  const int64_t id = a.job.id;
   try {
     return step_job_unguarded(a);
   } catch (const OperationError& e) {
-    job_failed(*state::JobStore(services_.store).get(id), e.failure());
+    unit_failed(a, e.failure());
   } catch (const std::exception& e) {
-    job_failed(*state::JobStore(services_.store).get(id),
-               Failure::permanent(std::string("unexpected error: ") + e.what()));
+    unit_failed(a, Failure::permanent(std::string("unexpected error: ") + e.what()));
   }
   return false;
+}
+
+void Runner::unit_failed(ActiveJob& a, const Failure& failure) {
+  auto current = state::JobStore(services_.store).get(a.job.id);
+  if (current->status == state::JobStatus::kCancelled) return stop_cancelled(a, *current);
+  if (!failure.is_interrupted()) ++report_.counts.units_failed;
+  job_failed(*current, failure);
 }
 
 bool Runner::step_job_unguarded(ActiveJob& a) {
@@ -187,20 +192,21 @@ bool Runner::step_job_unguarded(ActiveJob& a) {
   }
   a.job = std::move(*before);
   StepResult r = a.handler->step(a.job);
-  auto current = jobs.get(a.job.id);
   if (r.status == StepStatus::kFailed) {
-    if (!r.failure.is_interrupted()) ++report_.counts.units_failed;
-    job_failed(*current, r.failure);
+    unit_failed(a, r.failure);
+    return false;
+  }
+  auto current = jobs.get(a.job.id);
+  if (r.status != StepStatus::kWait) {
+    ++report_.counts.units_done;
+    ++a.units;
+  }
+  if (current->status == state::JobStatus::kCancelled) {
+    stop_cancelled(a, *current);
     return false;
   }
   if (r.status == StepStatus::kWait) {
     job_waits(*current, r.until, a.units);
-    return false;
-  }
-  ++report_.counts.units_done;
-  ++a.units;
-  if (current->status == state::JobStatus::kCancelled) {
-    stop_cancelled(a, *current);
     return false;
   }
   a.job = std::move(*current);

@@ -148,6 +148,44 @@ TEST_F(RunnerTurnsTest, AJobCancelledBeforeTheBudgetEndsIsCleanedUpNotRequeued) 
   EXPECT_EQ(cleaned, std::vector<int64_t>{b});
 }
 
+// Cancels its own job during the unit, which then fails as `failure`.
+class CancelledMidUnitJob : public JobHandler {
+ public:
+  CancelledMidUnitJob(Services& s, Failure failure) : s_(s), failure_(std::move(failure)) {}
+  StepResult step(state::Job& job) override {
+    std::string why;
+    EXPECT_TRUE(state::JobStore(s_.store).cancel(job.id, s_.now, &why)) << why;
+    return StepResult::failed(failure_);
+  }
+
+ private:
+  Services& s_;
+  Failure failure_;
+};
+
+TEST_F(RunnerTurnsTest, AJobCancelledDuringAUnitThatFailsStaysCancelled) {
+  std::vector<int64_t> cleaned;
+  for (auto kind : {FailureKind::kInterrupted, FailureKind::kTransient, FailureKind::kPermanent}) {
+    std::string name = "cancelled-" + std::to_string(static_cast<int>(kind));
+    registry_.add_job_kind({name, "",
+                            [kind](Services& s) {
+                              return std::make_unique<CancelledMidUnitJob>(
+                                  s, Failure{kind, "the call was cut short"});
+                            },
+                            [&cleaned](const config::Config&, io::Env&, const state::Job& job) {
+                              cleaned.push_back(job.id);
+                            }});
+    int64_t id = enqueue(name);
+    RunReport r = run();
+    auto job = *jobs_.get(id);
+    EXPECT_EQ(job.status, JobStatus::kCancelled) << name;
+    EXPECT_EQ(job.failures, 0) << name;
+    EXPECT_EQ(r.counts.jobs_failed, 0) << name;
+    EXPECT_EQ(cleaned.back(), id) << name;
+  }
+  EXPECT_TRUE(alerts_.events.empty());
+}
+
 TEST_F(RunnerTurnsTest, FailingAndWaitingJobsLeaveTheRoundsToTheOthers) {
   registry_.add_job_kind({"flaky", "", [](Services&) {
                             return std::make_unique<FailingJob>(Failure::transient("HTTP 502"));

@@ -67,6 +67,9 @@ class Runner {
   // One unit of `a`. True when the job has more units to do in this run.
   bool step_job(ActiveJob& a);
   bool step_job_unguarded(ActiveJob& a);
+  // Ends a unit that failed: a job cancelled meanwhile stops (and is cleaned up), any other
+  // goes to job_failed.
+  void unit_failed(ActiveJob& a, const Failure& failure);
   // Ends a job found cancelled: its handler is destroyed, then its kind cleans up.
   void stop_cancelled(ActiveJob& a, const state::Job& current);
   // The budget is spent: every job in progress goes back to queued at its checkpoint.
