@@ -9,6 +9,7 @@
 #include "ferry/io/files.h"
 #include "ferry/log/logging.h"
 #include "ferry/net/curl_http.h"
+#include "ferry/net/deadline.h"
 #include "ferry/net/object_store.h"
 #include "ferry/net/redact.h"
 #include "ferry/net/retry.h"
@@ -81,9 +82,14 @@ net::HttpClient& AppContext::http() {
   policy.max_attempts = static_cast<int>(h.integer("max_attempts"));
   policy.max_delay = h.duration("max_backoff");
   policy.retry_after_cap = h.duration("retry_after_cap");
+  net::TimeLeft time_left = [this]() -> std::optional<std::chrono::milliseconds> {
+    if (!budget_) return std::nullopt;
+    return budget_->remaining();
+  };
   curl_ = net::make_curl_http_client();
-  http_ = std::make_unique<net::RetryingHttpClient>(*curl_, policy, timer_, default_random(),
-                                                    wall_clock_);
+  deadline_ = std::make_unique<net::DeadlineHttpClient>(*curl_, time_left);
+  http_ = std::make_unique<net::RetryingHttpClient>(*deadline_, policy, timer_, default_random(),
+                                                    wall_clock_, time_left);
   return *http_;
 }
 
@@ -115,6 +121,11 @@ void AppContext::require_state() {
             " are resolved against its folder; set state.dir to that folder (" + dir.origin +
             ")");
   spdlog::warn("creating a new state at {}/ferry.db", path);
+}
+
+const Budget& AppContext::start_budget(std::chrono::milliseconds limit) {
+  budget_.emplace(timer_, limit);
+  return *budget_;
 }
 
 state::Store& AppContext::store() {

@@ -33,6 +33,8 @@ class AppContext : public core::Context {
   const config::Config& config() override;
   TimePoint now() override;
   TimePoint wall_now() override;
+  // Every call's timeouts and back-off are capped by the time left in the budget of the run in
+  // progress (start_budget); without one, by nothing.
   net::HttpClient& http() override;
   state::Store& store() override;
   const std::map<std::string, std::string>& environment() override { return env_; }
@@ -54,6 +56,9 @@ class AppContext : public core::Context {
   void allow_new_state() { may_create_state_ = true; }
   // `e` as a failure of the state file (locked by another program, broken), if it is one.
   std::optional<state::StateError> state_error(const std::exception& e) const;
+  // Starts the run's time budget of `limit` (replacing an earlier one) and returns it; from now
+  // on http() is bounded by it. Lives as long as this context.
+  const Budget& start_budget(std::chrono::milliseconds limit);
 
  private:
   GlobalOptions& options_;
@@ -65,7 +70,9 @@ class AppContext : public core::Context {
   std::optional<config::Config> config_;
   std::optional<TimePoint> now_;
   RealTimer timer_;
+  std::optional<Budget> budget_;  // the run's, once run_tick started it
   std::unique_ptr<net::HttpClient> curl_;
+  std::unique_ptr<net::HttpClient> deadline_;  // curl_ capped by budget_
   std::unique_ptr<net::HttpClient> http_;
   std::unique_ptr<state::Store> store_;
   bool file_logging_ = false;

@@ -25,8 +25,8 @@ namespace {
 int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args,
                bool jobs) {
   const auto& config = ctx.config();
-  RealTimer timer;
-  Budget budget(timer, config.table("run").duration("max_time"));
+  // Bounds every unit started and every HTTP call's timeouts and back-off (ctx.http()).
+  const Budget& budget = ctx.start_budget(config.table("run").duration("max_time"));
   state::AlertStore alert_store(ctx.store());
   log::OutboxAlertSink alerts(alert_store, ctx.wall_clock());
   net::CurlMailer mailer(smtp_settings(config));
@@ -121,7 +121,8 @@ void add_run_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
   auto* run = app.add_subcommand("run", "the cron tick: do what is due, then queued jobs");
   run->footer(
       "Takes the run lock (another run in progress: exits 0 at once), runs the scheduled\n"
-      "pipelines that are due and the queued jobs, oldest first, until run.max_time; the rest\n"
+      "pipelines that are due and the queued jobs in turn (one unit of each, round after\n"
+      "round), until run.max_time, which also cuts every HTTP timeout and back-off; the rest\n"
       "continues on the next tick.\nExample: ferry --config config/ferry.toml run");
   run->callback([&ctx, &exit_code] {
     ctx.allow_new_state();

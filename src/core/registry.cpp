@@ -47,7 +47,8 @@ void declare_core_config(config::ConfigSchema& schema) {
       .add_string("subject_prefix", "[ferry]", "put before every subject")
       .add_duration("timeout", seconds(30), "SMTP exchange timeout");
   schema.section("run")
-      .add_duration("max_time", seconds(270), "no new unit of work starts after this")
+      .add_duration("max_time", seconds(270),
+                    "the tick's budget: no unit starts after it, HTTP waits end by it")
       .add_int("job_attempts", 3, "failed tries (transient failures, crashes) before a job fails",
                1, 100)
       .add_duration("max_range", seconds(366 * 86400),

@@ -119,73 +119,127 @@ void Runner::run_task(const TaskKind& kind) {
 
 void Runner::run_jobs() {
   state::JobStore jobs(services_.store);
-  int64_t last = 0;
-  while (auto job = jobs.next_queued(last, services_.now)) {
-    if (!services_.budget.can_start_unit()) {
-      report_.interrupted = true;
-      spdlog::info("time budget spent; queued jobs continue next run");
-      return;
+  std::vector<ActiveJob> active;  // in progress, in id order
+  int64_t last = 0;               // the highest id taken up in this run
+  while (true) {
+    std::vector<ActiveJob> next;
+    for (size_t i = 0; i < active.size(); ++i) {
+      if (!services_.budget.can_start_unit()) {
+        next.insert(next.end(), std::make_move_iterator(active.begin() + i),
+                    std::make_move_iterator(active.end()));
+        pause_jobs(next);
+        return;
+      }
+      if (step_job(active[i])) next.push_back(std::move(active[i]));
     }
-    last = job->id;
-    try {
-      run_job(std::move(*job));
-    } catch (const std::exception& e) {
-      Failure f = failure_of(e);
-      job_failed(*jobs.get(last), f);
+    while (auto job = jobs.next_queued(last, services_.now)) {
+      if (!services_.budget.can_start_unit()) {
+        pause_jobs(next);
+        return;
+      }
+      last = job->id;
+      auto taken = take_up(std::move(*job));
+      if (taken && step_job(*taken)) next.push_back(std::move(*taken));
     }
+    if (next.empty()) return;
+    active = std::move(next);
   }
 }
 
-void Runner::run_job(state::Job job) {
+void Runner::pause_jobs(std::vector<ActiveJob>& active) {
+  report_.interrupted = true;
+  state::JobStore jobs(services_.store);
+  for (auto& a : active) {
+    auto current = jobs.get(a.job.id);  // cancelled while other jobs had their turn?
+    if (current->status == state::JobStatus::kCancelled) {
+      stop_cancelled(a, *current);
+      continue;
+    }
+    jobs.finish(a.job.id, state::JobStatus::kQueued, "", services_.wall.now());
+    spdlog::info("job {}: time budget spent at {}/{}; continuing next run", a.job.id,
+                 a.job.progress_done, a.job.progress_total);
+  }
+  spdlog::info("time budget spent; queued jobs continue next run");
+}
+
+std::optional<Runner::ActiveJob> Runner::take_up(state::Job job) {
   state::JobStore jobs(services_.store);
   const JobKind* kind = registry_.find_job_kind(job.kind);
   if (!kind) {
     jobs.start(job.id, report_.run_id, services_.wall.now());
     job_failed(job,
                Failure::permanent("no pipeline in this build handles kind '" + job.kind + "'"));
-    return;
+    return std::nullopt;
   }
-  if (!jobs.start(job.id, report_.run_id, services_.wall.now())) return;
-  job = *jobs.get(job.id);
-  spdlog::info("job {} ({} {}..{}) started at {}/{}", job.id, job.kind, job.from_date, job.to_date,
-               job.progress_done, job.progress_total);
-  auto handler = kind->make(services_);
-  int units = 0;  // done by this start
-  while (true) {
-    if (!services_.budget.can_start_unit()) {
-      jobs.finish(job.id, state::JobStatus::kQueued, "", services_.wall.now());
-      report_.interrupted = true;
-      spdlog::info("job {}: time budget spent at {}/{}; continuing next run", job.id,
-                   job.progress_done, job.progress_total);
-      return;
-    }
-    StepResult r = handler->step(job);
-    auto current = jobs.get(job.id);
-    if (r.status == StepStatus::kFailed) {
-      if (!r.failure.is_interrupted()) ++report_.counts.units_failed;
-      job_failed(*current, r.failure);
-      return;
-    }
-    if (r.status == StepStatus::kWait) {
-      job_waits(*current, r.until, units);
-      return;
-    }
+  if (!jobs.start(job.id, report_.run_id, services_.wall.now())) return std::nullopt;
+  ActiveJob a{*jobs.get(job.id), kind, nullptr, 0};
+  spdlog::info("job {} ({} {}..{}) started at {}/{}", a.job.id, a.job.kind, a.job.from_date,
+               a.job.to_date, a.job.progress_done, a.job.progress_total);
+  try {
+    a.handler = kind->make(services_);
+  } catch (const std::exception& e) {
+    job_failed(a.job, failure_of(e));
+    return std::nullopt;
+  }
+  return a;
+}
+
+bool Runner::step_job(ActiveJob& a) {
+  try {
+    return step_job_unguarded(a);
+  } catch (const std::exception& e) {
+    unit_failed(a, failure_of(e));
+  }
+  return false;
+}
+
+void Runner::unit_failed(ActiveJob& a, const Failure& failure) {
+  auto current = state::JobStore(services_.store).get(a.job.id);
+  if (current->status == state::JobStatus::kCancelled) return stop_cancelled(a, *current);
+  if (!failure.is_interrupted()) ++report_.counts.units_failed;
+  job_failed(*current, failure);
+}
+
+bool Runner::step_job_unguarded(ActiveJob& a) {
+  state::JobStore jobs(services_.store);
+  auto before = jobs.get(a.job.id);  // `ferry cancel` may have come since its last unit
+  if (before->status == state::JobStatus::kCancelled) {
+    stop_cancelled(a, *before);
+    return false;
+  }
+  a.job = std::move(*before);
+  StepResult r = a.handler->step(a.job);
+  if (r.status == StepStatus::kFailed) {
+    unit_failed(a, r.failure);
+    return false;
+  }
+  auto current = jobs.get(a.job.id);
+  if (r.status != StepStatus::kWait) {
     ++report_.counts.units_done;
-    ++units;
-    if (current->status == state::JobStatus::kCancelled) {
-      spdlog::info("job {} was cancelled; stopping", job.id);
-      handler.reset();
-      if (kind->on_cancel) kind->on_cancel(services_.config, services_.env, *current);
-      return;
-    }
-    job = std::move(*current);
-    if (r.status == StepStatus::kDone) {
-      jobs.finish(job.id, state::JobStatus::kSucceeded, "", services_.wall.now());
-      ++report_.counts.jobs_finished;
-      spdlog::info("job {} ({}) succeeded", job.id, job.kind);
-      return;
-    }
+    ++a.units;
   }
+  if (current->status == state::JobStatus::kCancelled) {
+    stop_cancelled(a, *current);
+    return false;
+  }
+  if (r.status == StepStatus::kWait) {
+    job_waits(*current, r.until, a.units);
+    return false;
+  }
+  a.job = std::move(*current);
+  if (r.status == StepStatus::kDone) {
+    jobs.finish(a.job.id, state::JobStatus::kSucceeded, "", services_.wall.now());
+    ++report_.counts.jobs_finished;
+    spdlog::info("job {} ({}) succeeded", a.job.id, a.job.kind);
+    return false;
+  }
+  return true;
+}
+
+void Runner::stop_cancelled(ActiveJob& a, const state::Job& current) {
+  spdlog::info("job {} was cancelled; stopping", current.id);
+  a.handler.reset();
+  if (a.kind->on_cancel) a.kind->on_cancel(services_.config, services_.env, current);
 }
 
 Failure Runner::failure_of(const std::exception& e) {

@@ -10,7 +10,7 @@
 namespace ferry::core::testing {
 namespace {
 
-TEST_F(RunnerTest, RunsQueuedJobsOldestFirstToCompletion) {
+TEST_F(RunnerTest, RunsQueuedJobsToCompletionTheOldestFinishingFirst) {
   add_counting(3, 1ms);
   int64_t a = enqueue("count"), b = enqueue("count");
   RunReport r = run();

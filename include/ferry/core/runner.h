@@ -1,11 +1,16 @@
-// The cron tick: scheduled tasks that are due, then queued jobs oldest first, within the run's
-// time budget; then the alert outbox. The caller holds the run lock.
+// The cron tick: scheduled tasks that are due, then queued jobs in turn (one unit of each, in
+// id order, round after round), within the run's time budget; then the alert outbox. The caller
+// holds the run lock.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "ferry/core/registry.h"
+#include "ferry/state/jobs.h"
 #include "ferry/state/runs.h"
 
 namespace ferry {
@@ -52,8 +57,30 @@ class Runner {
   void recover_orphans();
   void run_tasks();
   void run_task(const TaskKind& kind);
+  // A job taken up in this run, with the handler that keeps its state between its units.
+  struct ActiveJob {
+    state::Job job;
+    const JobKind* kind = nullptr;
+    std::unique_ptr<JobHandler> handler;
+    int units = 0;  // done by this start
+  };
+  // Round-robin over the runnable jobs: each round does one unit of every job in progress, then
+  // takes up the queued jobs not yet seen in this run (oldest first), one unit each. A long
+  // backfill thus never keeps a short job queued behind it waiting for a later run.
   void run_jobs();
-  void run_job(state::Job job);
+  // Starts a queued job (queued → running) and makes its handler; nullopt when it is not
+  // runnable (no longer queued, or a kind this build lacks: then failed).
+  std::optional<ActiveJob> take_up(state::Job job);
+  // One unit of `a`. True when the job has more units to do in this run.
+  bool step_job(ActiveJob& a);
+  bool step_job_unguarded(ActiveJob& a);
+  // Ends a unit that failed: a job cancelled meanwhile stops (and is cleaned up), any other
+  // goes to job_failed.
+  void unit_failed(ActiveJob& a, const Failure& failure);
+  // Ends a job found cancelled: its handler is destroyed, then its kind cleans up.
+  void stop_cancelled(ActiveJob& a, const state::Job& current);
+  // The budget is spent: every job in progress goes back to queued at its checkpoint.
+  void pause_jobs(std::vector<ActiveJob>& active);
   // Ends a start whose step asked to wait: back to queued until `until`; the attempt is taken
   // back when the start did no unit (`units` == 0).
   void job_waits(const state::Job& job, TimePoint until, int units);
