@@ -49,6 +49,10 @@ class AppContext : public core::Context {
   std::string console_level() const;
   // The lock file path under the state dir.
   std::string lock_path();
+  // When `e` says the open state's disk is full, the error that names the file and says so.
+  std::optional<state::StateFullError> state_disk_full(const std::exception& e) {
+    return store_ ? store_->disk_full_error(e) : std::nullopt;
+  }
 
  private:
   GlobalOptions& options_;

@@ -10,6 +10,7 @@
 #include "ferry/core/runner.h"
 #include "ferry/io/env.h"
 #include "ferry/log/alerts.h"
+#include "ferry/log/logging.h"
 #include "ferry/net/mailer.h"
 #include "ferry/net/object_store.h"
 #include "ferry/state/alerts.h"
@@ -17,6 +18,18 @@
 #include "ferry/state/runs.h"
 
 namespace ferry::cli {
+namespace {
+
+// Log files that cannot be written: one alert (key `log:dir`), whose critical line is the one
+// report on stderr. Nothing when there is no problem or it was reported already.
+void raise_log_problem(log::AlertSink& alerts) {
+  std::string problem = log::take_file_problem();
+  if (problem.empty()) return;
+  alerts.raise("log:dir", "log files cannot be written",
+               problem + "; ferry logs to stderr only until it can write there, and does its work");
+}
+
+}  // namespace
 
 int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args, bool jobs) {
   const auto& config = ctx.config();
@@ -45,7 +58,9 @@ int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs
   options.jobs = jobs;
   options.force_tasks = !only_task.empty();
   core::Runner runner(ctx.registry(), services, &dispatcher, options);
+  raise_log_problem(alerts);  // before the run, so that this run mails it
   auto report = runner.run();
+  if (report.state_full.empty()) raise_log_problem(alerts);  // a log disk that filled meanwhile
   return report.failed() ? kExitWorkFailed : kExitOk;
 }
 

@@ -5,6 +5,8 @@
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
+#include <cerrno>
+
 #include "ferry/base/error.h"
 #include "ferry/io/files.h"
 
@@ -13,7 +15,7 @@ namespace ferry::state {
 namespace {
 
 // SQLite's complaint as an OperationError: a busy or locked database may pass (transient),
-// anything else will not (permanent).
+// anything else will not (permanent). A full disk is Store::disk_full_error's.
 OperationError translate(const SQLite::Exception& e, const std::string& path) {
   int code = e.getErrorCode() & 0xff;
   bool busy = code == SQLITE_BUSY || code == SQLITE_LOCKED;
@@ -23,6 +25,26 @@ OperationError translate(const SQLite::Exception& e, const std::string& path) {
 }
 
 }  // namespace
+
+std::optional<StateFullError> Store::disk_full_error(const std::exception& e) {
+  std::optional<StateFullError> full;
+  if (const auto* known = dynamic_cast<const StateFullError*>(&e)) {
+    full = *known;
+  } else if (const auto* sq = dynamic_cast<const SQLite::Exception*>(&e)) {
+    int code = sq->getErrorCode() & 0xff;
+    int sys = db_ && code == SQLITE_IOERR ? sqlite3_system_errno(db_->getHandle()) : 0;
+    if (code == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT)
+      full = StateFullError("state " + path_ + ": the disk is full (" + sq->what() +
+                            "); nothing more is recorded until space is freed there");
+  }
+  if (full && !disk_full_) disk_full_ = full;
+  return full;
+}
+
+void Store::rethrow(const SQLite::Exception& e) {
+  if (auto full = disk_full_error(e)) throw *full;
+  throw translate(e, path_);
+}
 
 Store::Store(const std::string& dir, const std::vector<Component>& components, Scrubber scrubber)
     : path_(dir + "/ferry.db"), scrubber_(std::move(scrubber)) {
@@ -39,7 +61,7 @@ Store::Store(const std::string& dir, const std::vector<Component>& components, S
     db_->exec("PRAGMA foreign_keys=ON");
     migrate_core();
   } catch (const SQLite::Exception& e) {
-    throw translate(e, path_);
+    rethrow(e);
   }
   for (const auto& c : components) migrate(c);
 }
@@ -74,7 +96,7 @@ void Store::transaction(const std::function<void()>& fn) {
     depth_ = 0;
     tx.commit();
   } catch (const SQLite::Exception& e) {
-    throw translate(e, path_);
+    rethrow(e);
   }
 }
 
@@ -138,7 +160,7 @@ void Store::migrate(const Component& component) {
       tx.commit();
     }
   } catch (const SQLite::Exception& e) {
-    throw translate(e, path_);
+    rethrow(e);
   }
 }
 

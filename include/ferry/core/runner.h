@@ -26,7 +26,10 @@ struct RunReport {
   int64_t run_id = 0;
   state::RunCounts counts;
   bool interrupted = false;  // the budget ran out with work left
-  bool failed() const { return counts.units_failed > 0 || counts.jobs_failed > 0; }
+  std::string state_full;    // the state's disk was full: the run stopped (the error's text)
+  bool failed() const {
+    return counts.units_failed > 0 || counts.jobs_failed > 0 || !state_full.empty();
+  }
   std::string outcome() const;
 };
 
@@ -38,7 +41,11 @@ class Runner {
 
   // Records a runs row, recovers jobs and runs a crashed process left `running`, does the
   // work, flushes alerts, closes the runs row. Unexpected exceptions from one task or job are
-  // caught, logged, alerted and counted; they do not stop the rest of the run.
+  // caught, logged, alerted and counted; they do not stop the rest of the run. A full state
+  // disk does: nothing is counted as failed, the job it stopped goes back to the queue when that
+  // can still be written, alerts are not mailed, and the report's state_full says why; every
+  // line logged says only what was written. Throws when the runs row cannot be begun (a full
+  // disk as state::StateFullError).
   RunReport run();
 
  private:
@@ -55,6 +62,12 @@ class Runner {
   // Ends a task's pass that failed: a permanent failure, or transient ones in
   // job_attempts passes in a row, raise an alert; the pass is tried again next run.
   void task_failed(const TaskKind& kind, const Failure& failure);
+  // When the state's disk was found full, a failure is (or follows from) that: nothing is
+  // counted, `job` (when given) is put back in the queue if that can still be written, and
+  // state::StateFullError is thrown to stop the run. Otherwise does nothing.
+  void stop_if_state_full(const state::Job* job);
+  // Closes the runs row (saying when that could not be written) and logs the run's end.
+  void end_run(state::RunStore& runs);
 
   const Registry& registry_;
   Services& services_;

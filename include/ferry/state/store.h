@@ -8,11 +8,14 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "ferry/base/error.h"
 #include "ferry/base/scrub.h"
 
 namespace ferry::state {
@@ -33,6 +36,16 @@ struct Component {
 // The core's ordered migrations (src/state/migrations.cpp). Append; never edit a released one.
 const std::vector<Migration>& migrations();
 
+// The state file's disk is full: a write to it failed for want of space (SQLITE_FULL, or an
+// I/O error whose system error is ENOSPC or EDQUOT), so nothing of that write was recorded.
+// Its kind is kInterrupted: the work it stopped continues, with no failure counted, once there
+// is space again.
+class StateFullError : public OperationError {
+ public:
+  explicit StateFullError(const std::string& what)
+      : OperationError(FailureKind::kInterrupted, what) {}
+};
+
 class Store {
  public:
   // Opens (creating `dir` and `dir/ferry.db`) and migrates the core and then `components`, in
@@ -45,7 +58,8 @@ class Store {
   ~Store();
 
   // Runs `fn` inside one transaction, committed when fn returns, rolled back when it throws.
-  // Nested calls become savepoints of the outer transaction.
+  // Nested calls become savepoints of the outer transaction. Throws OperationError naming the
+  // file (StateFullError when its disk is full).
   void transaction(const std::function<void()>& fn);
 
   // Applies the migrations of `component` not yet applied. Throws as the constructor does.
@@ -58,6 +72,14 @@ class Store {
   // `ok`, or SQLite's first complaint.
   std::string integrity_check();
 
+  // When `e` (a SQLite::Exception from a statement on this store, or an error this store threw)
+  // says the state's disk is full: remembers it (see disk_full()) and returns the error to
+  // report, naming the file; otherwise nullopt.
+  std::optional<StateFullError> disk_full_error(const std::exception& e);
+  // The first full-disk error met on this store since it was opened, if any: a later failure
+  // may follow from it, so none should be counted or recorded as a failure on its account.
+  const std::optional<StateFullError>& disk_full() const { return disk_full_; }
+
   SQLite::Database& db() { return *db_; }
   // `text` with every configured secret masked (see Scrubber).
   std::string scrub(std::string_view text) const { return scrubber_(text); }
@@ -65,10 +87,14 @@ class Store {
 
  private:
   void migrate_core();
+  // Throws `e` as an OperationError naming the file: StateFullError for a full disk,
+  // transient for a busy or locked database, permanent otherwise.
+  [[noreturn]] void rethrow(const SQLite::Exception& e);
   std::string path_;
   std::unique_ptr<SQLite::Database> db_;
   int depth_ = 0;  // transaction() nesting
   Scrubber scrubber_;
+  std::optional<StateFullError> disk_full_;
 };
 
 }  // namespace ferry::state
