@@ -85,8 +85,8 @@ void Runner::run_tasks() {
       if (!e.failure().is_interrupted()) ++report_.counts.units_failed;
       task_failed(kind, e.failure());
     } catch (const std::exception& e) {
-      services_.store.disk_full_error(e);  // a full state disk stops the run in task_failed
-      ++report_.counts.units_failed;
+      // A full state disk is no unit's failure: it stops the run in task_failed.
+      if (!services_.store.disk_full_error(e)) ++report_.counts.units_failed;
       task_failed(kind, Failure::permanent(std::string("unexpected error: ") + e.what()));
     }
   }
