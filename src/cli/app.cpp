@@ -44,9 +44,22 @@ std::string first_command(int argc, char** argv) {
   return "";
 }
 
+int run_command_line(int argc, char** argv);
+
 }  // namespace
 
 int run_main(int argc, char** argv) {
+  int code = run_command_line(argc, argv);
+  // Log files that could not be written and were not raised as an alert: one line per process.
+  std::string problem = log::take_file_problem();
+  if (!problem.empty()) spdlog::error("{}; logging to stderr only", problem);
+  log::flush();
+  return code;
+}
+
+namespace {
+
+int run_command_line(int argc, char** argv) {
   log::init_console("info");
   GlobalOptions globals;
   CLI::App app{"ferry: scheduled exports from web APIs to files, S3 and analytics"};
@@ -79,6 +92,9 @@ int run_main(int argc, char** argv) {
       }
       std::cerr << "ferry: " << e.what() << "\n(see ferry --help)\n";
       return kExitUsage;
+    } catch (const std::exception& e) {
+      if (auto full = ctx.state_disk_full(e)) throw *full;  // name the file, say why
+      throw;
     }
   } catch (const UsageError& e) {
     spdlog::error("{}", e.what());
@@ -100,4 +116,5 @@ int run_main(int argc, char** argv) {
   return exit_code;
 }
 
+}  // namespace
 }  // namespace ferry::cli

@@ -59,6 +59,10 @@ class AppContext : public core::Context {
   // Starts the run's time budget of `limit` (replacing an earlier one) and returns it; from now
   // on http() is bounded by it. Lives as long as this context.
   const Budget& start_budget(std::chrono::milliseconds limit);
+  // When `e` says the open state's disk is full, the error that names the file and says so.
+  std::optional<state::StateFullError> state_disk_full(const std::exception& e) {
+    return store_ ? store_->disk_full_error(e) : std::nullopt;
+  }
 
  private:
   GlobalOptions& options_;

@@ -10,6 +10,7 @@
 #include "ferry/core/runner.h"
 #include "ferry/io/env.h"
 #include "ferry/log/alerts.h"
+#include "ferry/log/logging.h"
 #include "ferry/log/state_alarm.h"
 #include "ferry/net/mailer.h"
 #include "ferry/net/object_store.h"
@@ -18,8 +19,31 @@
 #include "ferry/state/runs.h"
 
 namespace ferry::cli {
+namespace {
+
+// Log files that cannot be written: one alert (key `log:dir`), whose critical line is the one
+// report on stderr. Nothing when there is no problem or it was reported already.
+void raise_log_problem(log::AlertSink& alerts) {
+  std::string problem = log::take_file_problem();
+  if (problem.empty()) return;
+  alerts.raise("log:dir", "log files cannot be written",
+               problem + "; ferry logs to stderr only until it can write there, and does its work");
+}
+
+}  // namespace
 
 namespace {
+
+// ferry.db alone then holds everything (a copy of it is a usable state). PASSIVE: it never
+// waits; a reader keeping old pages leaves the rest for the next run, as does a lock.
+void checkpoint(state::Store& store) {
+  try {
+    if (!store.checkpoint()) spdlog::debug("state: WAL checkpoint left pages for later");
+  } catch (const state::StateError& e) {
+    if (!e.locked()) throw;
+    spdlog::debug("state: no WAL checkpoint this time: {}", e.what());
+  }
+}
 
 // The work of run_tick once the run lock is held.
 int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args,
@@ -43,15 +67,10 @@ int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskAr
   options.jobs = jobs;
   options.force_tasks = !only_task.empty();
   core::Runner runner(ctx.registry(), services, &dispatcher, options);
+  raise_log_problem(alerts);  // before the run, so that this run mails it
   auto report = runner.run();
-  // ferry.db alone then holds everything (a copy of it is a usable state). PASSIVE: it never
-  // waits; a reader keeping old pages leaves the rest for the next run.
-  try {
-    if (!ctx.store().checkpoint()) spdlog::debug("state: WAL checkpoint left pages for later");
-  } catch (const state::StateError& e) {
-    if (!e.locked()) throw;
-    spdlog::debug("state: no WAL checkpoint this time: {}", e.what());
-  }
+  if (report.state_full.empty()) raise_log_problem(alerts);  // a log disk that filled meanwhile
+  if (report.state_full.empty()) checkpoint(ctx.store());
   return report.failed() ? kExitWorkFailed : kExitOk;
 }
 

@@ -38,20 +38,44 @@ RunReport Runner::run_all() {
   report_.run_id = runs.begin(services_.wall.now(), ::getpid());
   services_.run_id = report_.run_id;
   spdlog::info("run {} started (clock {})", report_.run_id, format_iso8601(services_.now));
-  recover_orphans();
-  run_tasks();
-  if (options_.jobs) run_jobs();
-  if (dispatcher_) {
-    auto flushed = dispatcher_->flush(services_.wall.now());
-    report_.counts.alerts_sent = flushed.mails_sent;
+  try {
+    recover_orphans();
+    run_tasks();
+    if (options_.jobs) run_jobs();
+    if (dispatcher_) {
+      auto flushed = dispatcher_->flush(services_.wall.now());
+      report_.counts.alerts_sent = flushed.mails_sent;
+    }
+  } catch (const std::exception& e) {
+    auto full = services_.store.disk_full_error(e);
+    if (!full) throw;
+    report_.state_full = full->what();
   }
-  std::string note = report_.interrupted ? "time budget spent; the rest continues next run" : "";
-  runs.end(report_.run_id, services_.wall.now(), report_.outcome(), report_.counts, note);
+  end_run(runs);
+  return report_;
+}
+
+void Runner::end_run(state::RunStore& runs) {
+  std::string note = !report_.state_full.empty() ? "stopped: " + report_.state_full
+                     : report_.interrupted       ? "time budget spent; the rest continues next run"
+                                                 : "";
+  if (!report_.state_full.empty())
+    spdlog::error("run {} stopped: {}; alerts were not mailed", report_.run_id,
+                  report_.state_full);
+  try {
+    runs.end(report_.run_id, services_.wall.now(), report_.outcome(), report_.counts, note);
+  } catch (const std::exception& e) {
+    auto full = services_.store.disk_full_error(e);
+    if (!full) throw;
+    if (report_.state_full.empty()) report_.state_full = full->what();
+    spdlog::error("run {}: its end could not be recorded ({}); the next run marks it crashed",
+                  report_.run_id, full->what());
+  }
+  if (!report_.state_full.empty()) return;
   spdlog::info("run {} {}: {} units done, {} failed; {} jobs finished, {} failed; {} mails",
                report_.run_id, report_.outcome(), report_.counts.units_done,
                report_.counts.units_failed, report_.counts.jobs_finished,
                report_.counts.jobs_failed, report_.counts.alerts_sent);
-  return report_;
 }
 
 void Runner::recover_orphans() {
@@ -243,6 +267,8 @@ void Runner::stop_cancelled(ActiveJob& a, const state::Job& current) {
 }
 
 Failure Runner::failure_of(const std::exception& e) {
+  // A full disk stops the run in job_failed/task_failed (stop_if_state_full), failing nothing.
+  if (auto full = services_.store.disk_full_error(e)) return full->failure();
   if (auto se = services_.store.error_of(e)) {
     // A broken state cannot record a failure either: the run stops and the caller reports it.
     if (se->broken()) throw *se;
@@ -263,6 +289,7 @@ void Runner::job_waits(const state::Job& job, TimePoint until, int units) {
 }
 
 void Runner::job_failed(const state::Job& job, const Failure& failure) {
+  stop_if_state_full(&job);
   state::JobStore jobs(services_.store);
   if (failure.is_interrupted()) {
     jobs.finish(job.id, state::JobStatus::kQueued, "", services_.wall.now());
@@ -297,6 +324,7 @@ void Runner::job_failed(const state::Job& job, const Failure& failure) {
 namespace ferry::core {
 
 void Runner::task_failed(const TaskKind& kind, const Failure& failure) {
+  stop_if_state_full(nullptr);
   if (failure.is_interrupted()) {
     report_.interrupted = true;
     spdlog::info("{}: {}; the pass continues next run", kind.name, failure.message);
@@ -316,6 +344,27 @@ void Runner::task_failed(const TaskKind& kind, const Failure& failure) {
           (failure.is_transient() ? "\n\n" + std::to_string(in_a_row) + " passes in a row failed."
                                   : std::string()) +
           "\n\nThe task is tried again on every run.");
+}
+
+void Runner::stop_if_state_full(const state::Job* job) {
+  const auto& full = services_.store.disk_full();
+  if (!full) return;
+  if (job) {
+    try {
+      if (state::JobStore(services_.store)
+              .finish(job->id, state::JobStatus::kQueued, "", services_.wall.now()))
+        spdlog::warn("job {} ({}): stopped by the full state disk; queued again at {}/{}, no "
+                     "failure counted",
+                     job->id, job->kind, job->progress_done, job->progress_total);
+    } catch (const std::exception& e) {
+      if (!services_.store.disk_full_error(e)) throw;
+      spdlog::error(
+          "job {} ({}): stopped by the full state disk, which could not record that either: it "
+          "stays 'running' and the next run resumes it from its last checkpoint",
+          job->id, job->kind);
+    }
+  }
+  throw *full;
 }
 
 }  // namespace ferry::core

@@ -32,8 +32,13 @@ std::string compose_body(const std::vector<state::AlertEvent>& events, int64_t s
 
 void OutboxAlertSink::raise(const std::string& key, const std::string& subject,
                             const std::string& body) {
+  try {
+    store_.add(key, subject, body, wall_.now());
+  } catch (const std::exception& e) {
+    spdlog::critical("{}: {} (not stored in the alert outbox: {})", subject, body, e.what());
+    throw;
+  }
   spdlog::critical("{}: {}", subject, body);
-  store_.add(key, subject, body, wall_.now());
   ++raised_;
 }
 

@@ -7,6 +7,9 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
+
+#include "ferry/base/error.h"
 #include "ferry/base/time.h"
 #include "ferry/io/files.h"
 
@@ -56,7 +59,7 @@ StateError broken(const std::string& path, const std::string& why) {
 }
 
 // SQLite's complaint as a StateError (the file's fault), else a permanent OperationError.
-[[noreturn]] void rethrow(const SQLite::Exception& e, const std::string& path,
+[[noreturn]] void rethrow_state_error(const SQLite::Exception& e, const std::string& path,
                           std::chrono::milliseconds busy_timeout) {
   if (auto se = classify(e.getErrorCode(), e.what(), path, busy_timeout)) throw *se;
   throw OperationError(FailureKind::kPermanent, "state " + path + ": " + e.what());
@@ -69,6 +72,26 @@ std::optional<StateError> Store::error_of(const std::exception& e) const {
   if (auto* le = dynamic_cast<const SQLite::Exception*>(&e))
     return classify(le->getErrorCode(), le->what(), path_, busy_timeout_);
   return std::nullopt;
+}
+
+std::optional<StateFullError> Store::disk_full_error(const std::exception& e) {
+  std::optional<StateFullError> full;
+  if (const auto* known = dynamic_cast<const StateFullError*>(&e)) {
+    full = *known;
+  } else if (const auto* sq = dynamic_cast<const SQLite::Exception*>(&e)) {
+    int code = sq->getErrorCode() & 0xff;
+    int sys = db_ && code == SQLITE_IOERR ? sqlite3_system_errno(db_->getHandle()) : 0;
+    if (code == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT)
+      full = StateFullError("state " + path_ + ": the disk is full (" + sq->what() +
+                            "); nothing more is recorded until space is freed there");
+  }
+  if (full && !disk_full_) disk_full_ = full;
+  return full;
+}
+
+void Store::rethrow(const SQLite::Exception& e) {
+  if (auto full = disk_full_error(e)) throw *full;
+  rethrow_state_error(e, path_, busy_timeout_);
 }
 
 Store::Store(const std::string& dir, const std::vector<Component>& components, Scrubber scrubber,
@@ -84,7 +107,7 @@ Store::Store(const std::string& dir, const std::vector<Component>& components, S
   try {
     open();
   } catch (const SQLite::Exception& e) {
-    rethrow(e, path_, busy_timeout_);
+    rethrow(e);
   }
   for (const auto& c : components) migrate(c);
 }
@@ -135,7 +158,7 @@ void Store::transaction(const std::function<void()>& fn) {
     depth_ = 0;
     tx.commit();
   } catch (const SQLite::Exception& e) {
-    rethrow(e, path_, busy_timeout_);
+    rethrow(e);
   }
 }
 
@@ -146,7 +169,7 @@ bool Store::checkpoint() {
     // busy, frames in the WAL, frames copied into the file
     return q.getColumn(0).getInt() == 0 && q.getColumn(1).getInt() == q.getColumn(2).getInt();
   } catch (const SQLite::Exception& e) {
-    rethrow(e, path_, busy_timeout_);
+    rethrow(e);
   }
 }
 
@@ -154,7 +177,7 @@ int Store::schema_version() {
   try {
     return db_->execAndGet("PRAGMA user_version").getInt();
   } catch (const SQLite::Exception& e) {
-    rethrow(e, path_, busy_timeout_);
+    rethrow(e);
   }
 }
 
@@ -164,7 +187,7 @@ int Store::component_version(const std::string& component) {
     q.bind(1, component);
     return q.executeStep() ? q.getColumn(0).getInt() : 0;
   } catch (const SQLite::Exception& e) {
-    rethrow(e, path_, busy_timeout_);
+    rethrow(e);
   }
 }
 
@@ -172,7 +195,7 @@ std::string Store::integrity_check() {
   try {
     return db_->execAndGet("PRAGMA integrity_check").getString();
   } catch (const SQLite::Exception& e) {
-    rethrow(e, path_, busy_timeout_);
+    rethrow(e);
   }
 }
 
@@ -220,7 +243,7 @@ void Store::migrate(const Component& component) {
       tx.commit();
     }
   } catch (const SQLite::Exception& e) {
-    rethrow(e, path_, busy_timeout_);
+    rethrow(e);
   }
 }
 

@@ -31,7 +31,10 @@ struct RunReport {
   int64_t run_id = 0;
   state::RunCounts counts;
   bool interrupted = false;  // the budget ran out with work left
-  bool failed() const { return counts.units_failed > 0 || counts.jobs_failed > 0; }
+  std::string state_full;    // the state's disk was full: the run stopped (the error's text)
+  bool failed() const {
+    return counts.units_failed > 0 || counts.jobs_failed > 0 || !state_full.empty();
+  }
   std::string outcome() const;
 };
 
@@ -47,7 +50,11 @@ class Runner {
   // locked by another program past its busy timeout interrupts the unit (its job is queued
   // again, no failure counted); when even that cannot be written, the run stops: its id is
   // left in state::UnrecordedRuns for the next run and the StateError (locked) is thrown.
-  // A broken state file (StateError, broken) stops the run and is thrown.
+  // A broken state file (StateError, broken) stops the run and is thrown. A full state disk
+  // stops it too: nothing is counted as failed, the job it stopped goes back to the queue when
+  // that can still be written, alerts are not mailed, and the report's state_full says why;
+  // every line logged says only what was written. Throws when the runs row cannot be begun (a
+  // full disk as state::StateFullError).
   RunReport run();
 
  private:
@@ -89,6 +96,12 @@ class Runner {
   // Ends a task's pass that failed: a permanent failure, or transient ones in
   // job_attempts passes in a row, raise an alert; the pass is tried again next run.
   void task_failed(const TaskKind& kind, const Failure& failure);
+  // When the state's disk was found full, a failure is (or follows from) that: nothing is
+  // counted, `job` (when given) is put back in the queue if that can still be written, and
+  // state::StateFullError is thrown to stop the run. Otherwise does nothing.
+  void stop_if_state_full(const state::Job* job);
+  // Closes the runs row (saying when that could not be written) and logs the run's end.
+  void end_run(state::RunStore& runs);
 
   const Registry& registry_;
   Services& services_;

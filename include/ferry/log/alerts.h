@@ -29,7 +29,8 @@ class AlertSink {
 };
 
 // Stores each event in the outbox (stamped with `wall`'s time when raised) and logs it at
-// critical level. `wall` must outlive it.
+// critical level; when it cannot be stored, logs it saying so and rethrows the store's error.
+// `wall` must outlive it.
 class OutboxAlertSink : public AlertSink {
  public:
   OutboxAlertSink(state::AlertStore& store, const Clock& wall) : store_(store), wall_(wall) {}

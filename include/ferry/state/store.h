@@ -60,6 +60,16 @@ class StateError : public OperationError {
   Cause cause_;
 };
 
+// The state file's disk is full: a write to it failed for want of space (SQLITE_FULL, or an
+// I/O error whose system error is ENOSPC or EDQUOT), so nothing of that write was recorded.
+// Its kind is kInterrupted: the work it stopped continues, with no failure counted, once there
+// is space again.
+class StateFullError : public OperationError {
+ public:
+  explicit StateFullError(const std::string& what)
+      : OperationError(FailureKind::kInterrupted, what) {}
+};
+
 class Store {
  public:
   // Opens (creating `dir` and `dir/ferry.db`) and migrates the core and then `components`, in
@@ -77,7 +87,7 @@ class Store {
 
   // Runs `fn` inside one transaction, committed when fn returns, rolled back when it throws.
   // Nested calls become savepoints of the outer transaction. SQLite's errors leave it as
-  // StateError (locked, broken) or OperationError (kPermanent).
+  // StateFullError (its disk is full), StateError (locked, broken) or OperationError (kPermanent).
   void transaction(const std::function<void()>& fn);
 
   // `e` as the StateError it stands for: itself when it is one; a SQLite::Exception for a lock
@@ -105,6 +115,14 @@ class Store {
   // `ok`, or SQLite's first complaint.
   std::string integrity_check();
 
+  // When `e` (a SQLite::Exception from a statement on this store, or an error this store threw)
+  // says the state's disk is full: remembers it (see disk_full()) and returns the error to
+  // report, naming the file; otherwise nullopt.
+  std::optional<StateFullError> disk_full_error(const std::exception& e);
+  // The first full-disk error met on this store since it was opened, if any: a later failure
+  // may follow from it, so none should be counted or recorded as a failure on its account.
+  const std::optional<StateFullError>& disk_full() const { return disk_full_; }
+
   SQLite::Database& db() { return *db_; }
   // `text` with every configured secret masked (see Scrubber).
   std::string scrub(std::string_view text) const { return scrubber_(text); }
@@ -113,11 +131,15 @@ class Store {
  private:
   void open();
   void migrate_core();
+  // Throws `e` as an OperationError naming the file: StateFullError for a full disk,
+  // transient for a busy or locked database, permanent otherwise.
+  [[noreturn]] void rethrow(const SQLite::Exception& e);
   std::string path_;
   std::chrono::milliseconds busy_timeout_;
   std::unique_ptr<SQLite::Database> db_;
   int depth_ = 0;  // transaction() nesting
   Scrubber scrubber_;
+  std::optional<StateFullError> disk_full_;
 };
 
 }  // namespace ferry::state
