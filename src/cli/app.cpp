@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/app_context.h"
+#include "cli/signals.h"
 #include "ferry/base/error.h"
 #include "ferry/log/logging.h"
 #include "ferry/net/curl_http.h"
@@ -44,15 +45,14 @@ std::string first_command(int argc, char** argv) {
   return "";
 }
 
-}  // namespace
-
-int run_main(int argc, char** argv) {
+int run_command(int argc, char** argv) {
   log::init_console("info");
   GlobalOptions globals;
   CLI::App app{"ferry: scheduled exports from web APIs to files, S3 and analytics"};
   app.footer(
       "Cron runs `ferry run` every five minutes; operators queue and inspect work by hand.\n"
-      "Exit codes: 0 ok, 1 some work failed, 2 bad usage or config.");
+      "Exit codes: 0 ok, 1 some work failed, 2 bad usage or config; a run stopped by SIGTERM\n"
+      "or SIGINT ends by that signal (128+N in a shell).");
   app.require_subcommand(1);
   add_globals(app, globals);
   int exit_code = kExitOk;
@@ -92,6 +92,12 @@ int run_main(int argc, char** argv) {
   }
   log::flush();
   return exit_code;
+}
+
+}  // namespace
+
+int run_main(int argc, char** argv) {
+  return end_if_stopped(run_command(argc, argv));
 }
 
 }  // namespace ferry::cli

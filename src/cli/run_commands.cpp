@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/app_context.h"
+#include "cli/signals.h"
 #include "ferry/core/lock.h"
 #include "ferry/core/runner.h"
 #include "ferry/io/env.h"
@@ -20,6 +21,7 @@ namespace ferry::cli {
 
 int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args, bool jobs) {
   const auto& config = ctx.config();
+  install_stop_handlers(config.table("run").duration("stop_grace"));
   ctx.start_file_logging();
   auto lock = core::RunLock::try_acquire(ctx.lock_path());
   if (!lock) {
@@ -40,6 +42,7 @@ int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs
       io::Env::posix()};
   core::RunOptions options;
   options.job_attempts = static_cast<int>(config.table("run").integer("job_attempts"));
+  options.job_crashes = static_cast<int>(config.table("run").integer("job_crashes"));
   options.only_task = only_task;
   options.task_args = args;
   options.jobs = jobs;
@@ -86,7 +89,9 @@ void add_run_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
   run->footer(
       "Takes the run lock (another run in progress: exits 0 at once), runs the scheduled\n"
       "pipelines that are due and the queued jobs, oldest first, until run.max_time; the rest\n"
-      "continues on the next tick.\nExample: ferry --config config/ferry.toml run");
+      "continues on the next tick. SIGTERM or SIGINT: no new unit starts, the unit in progress\n"
+      "gets run.stop_grace to finish, the run is recorded interrupted and the process ends by\n"
+      "that signal.\nExample: ferry --config config/ferry.toml run");
   run->callback([&ctx, &exit_code] { exit_code = run_tick(ctx, "", {}, true); });
 
   auto* status = app.add_subcommand("status", "lock, last run, queue depth, pending alerts");
