@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/app_context.h"
+#include "cli/signals.h"
 #include "ferry/base/error.h"
 #include "ferry/log/logging.h"
 #include "ferry/net/curl_http.h"
@@ -54,7 +55,7 @@ int run_main(int argc, char** argv) {
   std::string problem = log::take_file_problem();
   if (!problem.empty()) spdlog::error("{}; logging to stderr only", problem);
   log::flush();
-  return code;
+  return end_if_stopped(code);
 }
 
 namespace {
@@ -65,7 +66,8 @@ int run_command_line(int argc, char** argv) {
   CLI::App app{"ferry: scheduled exports from web APIs to files, S3 and analytics"};
   app.footer(
       "Cron runs `ferry run` every five minutes; operators queue and inspect work by hand.\n"
-      "Exit codes: 0 ok, 1 some work failed, 2 bad usage or config.");
+      "Exit codes: 0 ok, 1 some work failed, 2 bad usage or config; a run stopped by SIGTERM\n"
+      "or SIGINT ends by that signal (128+N in a shell).");
   app.require_subcommand(1);
   add_globals(app, globals);
   int exit_code = kExitOk;

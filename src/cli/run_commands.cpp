@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/app_context.h"
+#include "cli/signals.h"
 #include "ferry/core/lock.h"
 #include "ferry/core/runner.h"
 #include "ferry/io/env.h"
@@ -62,6 +63,7 @@ int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskAr
       io::Env::posix()};
   core::RunOptions options;
   options.job_attempts = static_cast<int>(config.table("run").integer("job_attempts"));
+  options.job_crashes = static_cast<int>(config.table("run").integer("job_crashes"));
   options.only_task = only_task;
   options.task_args = args;
   options.jobs = jobs;
@@ -86,7 +88,7 @@ void raise_state_alarm(AppContext& ctx, const state::StateError& e) {
 }  // namespace
 
 int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args, bool jobs) {
-  ctx.config();
+  install_stop_handlers(ctx.config().table("run").duration("stop_grace"));
   ctx.start_file_logging();
   auto lock = core::RunLock::try_acquire(ctx.lock_path());
   if (!lock) {
@@ -142,7 +144,9 @@ void add_run_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
       "Takes the run lock (another run in progress: exits 0 at once), runs the scheduled\n"
       "pipelines that are due and the queued jobs in turn (one unit of each, round after\n"
       "round), until run.max_time, which also cuts every HTTP timeout and back-off; the rest\n"
-      "continues on the next tick.\nExample: ferry --config config/ferry.toml run");
+      "continues on the next tick. SIGTERM or SIGINT: no new unit starts, the unit in progress\n"
+      "gets run.stop_grace to finish, the run is recorded interrupted and the process ends by\n"
+      "that signal.\nExample: ferry --config config/ferry.toml run");
   run->callback([&ctx, &exit_code] {
     ctx.allow_new_state();
     exit_code = run_tick(ctx, "", {}, true);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "ferry/base/interrupt.h"
 #include "ferry/log/alerts.h"
 #include "ferry/state/jobs.h"
 
@@ -42,7 +43,10 @@ RunReport Runner::run_all() {
     recover_orphans();
     run_tasks();
     if (options_.jobs) run_jobs();
-    if (dispatcher_) {
+    if (stop_requested()) {
+      report_.interrupted = true;
+      if (dispatcher_) spdlog::info("{}: alert mail waits for the next run", stop_reason());
+    } else if (dispatcher_) {
       auto flushed = dispatcher_->flush(services_.wall.now());
       report_.counts.alerts_sent = flushed.mails_sent;
     }
@@ -57,7 +61,7 @@ RunReport Runner::run_all() {
 
 void Runner::end_run(state::RunStore& runs) {
   std::string note = !report_.state_full.empty() ? "stopped: " + report_.state_full
-                     : report_.interrupted       ? "time budget spent; the rest continues next run"
+                     : report_.interrupted       ? stop_cause() + "; the rest continues next run"
                                                  : "";
   if (!report_.state_full.empty())
     spdlog::error("run {} stopped: {}; alerts were not mailed", report_.run_id,
@@ -91,8 +95,11 @@ void Runner::recover_orphans() {
   if (int n = runs.mark_crashed(report_.run_id))
     spdlog::warn("{} earlier run(s) ended without finishing; marked crashed", n);
   state::JobStore jobs(services_.store);
-  for (const auto& job : jobs.running())
-    job_failed(job, Failure::transient("its run ended while it was running"));
+  for (const auto& job : jobs.running()) job_crashed(job);
+}
+
+std::string Runner::stop_cause() const {
+  return stop_requested() ? stop_reason() : "time budget spent";
 }
 
 void Runner::run_tasks() {
@@ -123,7 +130,7 @@ void Runner::run_task(const TaskKind& kind) {
   while (true) {
     if (!services_.budget.can_start_unit()) {
       report_.interrupted = true;
-      spdlog::info("{}: time budget spent; continuing next run", kind.name);
+      spdlog::info("{}: {}; continuing next run", kind.name, stop_cause());
       return;
     }
     StepResult r = task->step();
@@ -180,10 +187,10 @@ void Runner::pause_jobs(std::vector<ActiveJob>& active) {
       continue;
     }
     jobs.finish(a.job.id, state::JobStatus::kQueued, "", services_.wall.now());
-    spdlog::info("job {}: time budget spent at {}/{}; continuing next run", a.job.id,
+    spdlog::info("job {}: {} at {}/{}; continuing next run", a.job.id, stop_cause(),
                  a.job.progress_done, a.job.progress_total);
   }
-  spdlog::info("time budget spent; queued jobs continue next run");
+  spdlog::info("{}; queued jobs continue next run", stop_cause());
 }
 
 std::optional<Runner::ActiveJob> Runner::take_up(state::Job job) {
@@ -310,6 +317,24 @@ void Runner::job_failed(const state::Job& job, const Failure& failure) {
     reason = "gave up after " + std::to_string(failures) +
              (failures == 1 ? " failed try: " : " failed tries: ") + failure.message;
   }
+  job_gave_up(job, reason);
+}
+
+void Runner::job_crashed(const state::Job& job) {
+  state::JobStore jobs(services_.store);
+  const std::string why = "its run ended while it was running";
+  int crashes = jobs.add_crash(job.id, why, services_.wall.now());
+  if (crashes < options_.job_crashes) {
+    jobs.finish(job.id, state::JobStatus::kQueued, why, services_.wall.now());
+    spdlog::warn("job {} ({}): {} (crash {} of {}; queued again, resuming from its checkpoint)",
+                 job.id, job.kind, why, crashes, options_.job_crashes);
+    return;
+  }
+  job_gave_up(job, "gave up after " + std::to_string(crashes) + " crashes: " + why);
+}
+
+void Runner::job_gave_up(const state::Job& job, const std::string& reason) {
+  state::JobStore jobs(services_.store);
   jobs.finish(job.id, state::JobStatus::kFailed, reason, services_.wall.now());
   ++report_.counts.jobs_failed;
   spdlog::error("job {} ({}) failed: {}", job.id, job.kind, reason);

@@ -24,7 +24,9 @@ void throw_out_of_time(const HttpRequest& request, const std::string& why) {
 
 HttpResponse DeadlineHttpClient::send(const HttpRequest& request) {
   std::optional<std::chrono::milliseconds> left = time_left_ ? time_left_() : std::nullopt;
-  if (!left) return inner_.send(request);
+  // A clean-up call (aborting a multipart upload) goes out with its own timeouts even when the
+  // budget is spent: it is what keeps a cut-short unit from leaving debris behind.
+  if (!left || !request.interruptible) return inner_.send(request);
   if (left->count() <= 0) throw_out_of_time(request, "not sent");
   bool cut = false;
   HttpResponse r = inner_.send(cap_timeouts(request, *left, &cut));

@@ -104,6 +104,17 @@ TEST(DeadlineTest, NoTimeLeftIsInterruptedWithoutSending) {
   EXPECT_EQ(what.find("s3cret"), std::string::npos) << what;
 }
 
+TEST(DeadlineTest, ACleanUpCallGoesOutWithNoTimeLeft) {
+  FakeHttpClient inner([](const HttpRequest&) { return FakeHttpClient::respond(204); });
+  DeadlineHttpClient http(inner, [] { return std::optional<milliseconds>(0ms); });
+  HttpRequest abort = request();
+  abort.method = "DELETE";
+  abort.interruptible = false;
+  EXPECT_EQ(http.send(abort).status, 204);
+  ASSERT_EQ(inner.requests().size(), 1u);
+  EXPECT_EQ(inner.requests()[0].timeout, 120s);  // its own timeouts, not the spent budget
+}
+
 TEST(DeadlineTest, ACallCutShortByTheBudgetIsInterrupted) {
   FakeTimer timer;
   Budget budget(timer, 10s);

@@ -107,7 +107,8 @@ void redirect(int fd, const std::string& path) {
   }
 }
 
-int wait_status(pid_t pid, std::chrono::milliseconds timeout, bool* timed_out) {
+int wait_status(pid_t pid, std::chrono::milliseconds timeout, bool* timed_out,
+                int* term_signal = nullptr) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
   while (true) {
@@ -120,6 +121,7 @@ int wait_status(pid_t pid, std::chrono::milliseconds timeout, bool* timed_out) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  if (term_signal) *term_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -189,7 +191,7 @@ void Child::signal(int sig) {
 int Child::wait(std::chrono::milliseconds timeout) {
   if (reaped_ || pid_ <= 0) return -1;
   bool timed_out = false;
-  int code = wait_status(pid_, timeout, &timed_out);
+  int code = wait_status(pid_, timeout, &timed_out, &term_signal_);
   if (!timed_out) reaped_ = true;
   return code;
 }
@@ -200,6 +202,7 @@ bool Child::running() {
   pid_t r = waitpid(pid_, &status, WNOHANG);
   if (r == pid_) {
     reaped_ = true;
+    term_signal_ = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     return false;
   }
   return true;

@@ -25,12 +25,13 @@ struct RunOptions {
   bool jobs = true;          // process queued jobs
   bool force_tasks = false;  // run tasks even when not due (manual `ferry export`)
   TaskArgs task_args;        // given to only_task's make (a command's arguments)
+  int job_crashes = 10;      // runs that died while a job ran before the job fails
 };
 
 struct RunReport {
   int64_t run_id = 0;
   state::RunCounts counts;
-  bool interrupted = false;  // the budget ran out with work left
+  bool interrupted = false;  // the budget ran out with work left, or a stop was requested
   std::string state_full;    // the state's disk was full: the run stopped (the error's text)
   bool failed() const {
     return counts.units_failed > 0 || counts.jobs_failed > 0 || !state_full.empty();
@@ -45,7 +46,9 @@ class Runner {
          RunOptions options);
 
   // Records a runs row, recovers jobs and runs a crashed process left `running`, does the
-  // work, flushes alerts, closes the runs row. Unexpected exceptions from one task or job are
+  // work, flushes alerts, closes the runs row. After a stop request (base/interrupt.h) no unit
+  // starts, the alert outbox waits for the next run, and the run ends `interrupted` (unless
+  // work failed) with a note naming the signal. Unexpected exceptions from one task or job are
   // caught, logged, alerted and counted; they do not stop the rest of the run. A state file
   // locked by another program past its busy timeout interrupts the unit (its job is queued
   // again, no failure counted); when even that cannot be written, the run stops: its id is
@@ -93,6 +96,13 @@ class Runner {
   void job_waits(const state::Job& job, TimePoint until, int units);
   // Ends a try that failed: requeue (transient, tries left) or fail and alert.
   void job_failed(const state::Job& job, const Failure& failure);
+  // A job found `running` from a run that died: requeue (crashes left, run.job_crashes) or fail
+  // and alert.
+  void job_crashed(const state::Job& job);
+  // Fails a job for good and raises its alert.
+  void job_gave_up(const state::Job& job, const std::string& reason);
+  // Why no new unit starts: the stop request or the spent budget, for logs and the run's note.
+  std::string stop_cause() const;
   // Ends a task's pass that failed: a permanent failure, or transient ones in
   // job_attempts passes in a row, raise an alert; the pass is tried again next run.
   void task_failed(const TaskKind& kind, const Failure& failure);

@@ -33,7 +33,8 @@ class RetryingHttpClient : public HttpClient {
                      const Clock& wall, TimeLeft time_left = {});
 
   // Sends, retrying transient failures (timeouts unless request.retry_timeouts is false,
-  // connection errors, 429, 5xx) up to the request's max_attempts (or the policy's). Waits back-off
+  // connection errors, 429, 5xx) up to the request's max_attempts (or the policy's); never a
+  // call interrupted by a stop request (TransportError::kInterrupted). Waits back-off
   // or Retry-After (capped) between tries. Returns the last response; its `attempts` says how many
   // were made. Throws OperationError(kInterrupted) instead of waiting when the wait would not end
   // before the run's time is spent (time_left); lets the inner client's exceptions through.
