@@ -15,15 +15,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return cond();
-}
-
 TEST(CoreE2E, SecondRunExitsWhileFirstHoldsTheLock) {
   FerryEnv f;
   f.env = {

@@ -65,15 +65,6 @@ int64_t fill_disk(const std::string& path) {
   return total;
 }
 
-bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return cond();
-}
-
 bool has(const std::string& text, const std::string& what) {
   return text.find(what) != std::string::npos;
 }

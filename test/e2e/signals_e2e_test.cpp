@@ -25,16 +25,6 @@ using nlohmann::json;
 
 constexpr const char* kKey = "e2e-signals-key-5b1c";
 
-// Polls `done` every 10 ms until it holds; false after `timeout`.
-bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
-
 // True when process `pid` has `path` open.
 bool has_open(pid_t pid, const std::string& path) {
   std::error_code ec;

@@ -17,15 +17,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return cond();
-}
-
 // A `sqlite3` process that takes the write lock on `db_path` (BEGIN IMMEDIATE, waiting up to
 // 5 s for ferry's own short transactions) and holds it for `seconds`, then commits; killed
 // (releasing the lock) when destroyed. Returns once the lock is held.

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -79,6 +80,8 @@ class Child {
 int free_port();
 // Polls until 127.0.0.1:port accepts connections; false after `timeout`.
 bool wait_for_port(int port, std::chrono::milliseconds timeout);
+// Polls `cond` every 20 ms until it holds; its last answer after `timeout`.
+bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout);
 
 // The Debian interpreter that sees Debian's Python packages (aiosmtpd, cryptography).
 std::string system_python();
