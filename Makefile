@@ -119,13 +119,18 @@ fuzz:
 	@FUZZ_TIME=$(FUZZ_TIME) test/fuzz/run.sh $(FUZZ_TARGETS)
 
 ifeq ($(FUZZ),1)
-FUZZ_DEPS := $(BUILD)/test/fuzz/targets.o $(FUZZ_TARGETS:%=$(BUILD)/test/fuzz/driver_%.o)
+# The target bodies go in an archive, so each binary links only what its target needs.
+FUZZ_BODIES := $(BUILD)/test/fuzz/targets.o $(BUILD)/test/fuzz/config_target.o
+FUZZ_DEPS := $(FUZZ_BODIES) $(FUZZ_TARGETS:%=$(BUILD)/test/fuzz/driver_%.o)
+$(BUILD)/libfuzzbodies.a: $(FUZZ_BODIES)
+	@rm -f $@
+	ar rcs $@ $^
 $(BUILD)/test/fuzz/driver_%.o: test/fuzz/driver.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXSTD) $(CXXFLAGS) $(SAN_FLAGS) $(WARN) $(FERRY_CPPFLAGS) $(CPPFLAGS) \
 	  -DFERRY_FUZZ_TARGET=fuzz_$* -c $< -o $@
 .PRECIOUS: $(BUILD)/test/fuzz/driver_%.o
-$(BIN)/%: $(BUILD)/test/fuzz/driver_%.o $(BUILD)/test/fuzz/targets.o $(LIB)
+$(BIN)/%: $(BUILD)/test/fuzz/driver_%.o $(BUILD)/libfuzzbodies.a $(LIB)
 	@mkdir -p $(BIN)
 	$(CXX) $(CXXFLAGS) -fsanitize=fuzzer,address,undefined $(LDFLAGS) -o $@ $^ $(LDLIBS)
 endif

@@ -6,11 +6,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 time_s=${FUZZ_TIME:-60}
+bin_dir=${FUZZ_BIN_DIR:-bin/fuzz}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 failed=()
 for t in "$@"; do
-  bin=bin/fuzz/$t corpus=test/fuzz/corpus/$t
+  bin=$bin_dir/$t corpus=test/fuzz/corpus/$t
   art=build/fuzz/artifacts/$t log=build/fuzz/logs/$t.log
   new=$(mktemp -d)
   mkdir -p "$corpus" "$art" "$(dirname "$log")"

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ferry::fuzz {
@@ -19,6 +20,14 @@ class Finding : public std::logic_error {
  public:
   using std::logic_error::logic_error;
 };
+
+// For target bodies: the input as text, and a property check that throws Finding.
+inline std::string_view as_text(const uint8_t* data, size_t size) {
+  return size ? std::string_view(reinterpret_cast<const char*>(data), size) : std::string_view();
+}
+inline void require(bool ok, const std::string& what) {
+  if (!ok) throw Finding(what);
+}
 
 // TOML text as a config file: load() with every pipeline's keys either succeeds or throws
 // UsageError; a loaded config can be shown.
