@@ -4,7 +4,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include "ferry/base/error.h"
 #include "ferry/base/text.h"
@@ -22,6 +25,7 @@ class Loader {
 
  private:
   void parse_file();
+  void refuse_control_characters() const;
   void walk(const toml::table& table, const std::string& path, const SectionSpec* spec,
             Section* section);
   void enter_section(const SectionSpec& spec, const toml::node& node, const std::string& path);
@@ -103,6 +107,24 @@ Section Loader::defaults(const SectionSpec& spec, const std::string& path) {
   return s;
 }
 
+// TOML allows no control character but tab, LF and CR anywhere; toml++ aborts on some of them
+// (an assertion in its key parser), so they are refused first, naming the line.
+void Loader::refuse_control_characters() const {
+  std::ifstream in(options_.file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t line = 1;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u == '\n') ++line;
+    if ((u < 0x20 && u != '\t' && u != '\n' && u != '\r') || u == 0x7f) {
+      char code[8];
+      std::snprintf(code, sizeof code, "U+%04X", u);
+      throw UsageError(options_.file + ":" + std::to_string(line) +
+                       ": TOML syntax error: control character " + code + " is not allowed");
+    }
+  }
+}
+
 bool Loader::is_prefix_of_section(const std::string& path) const {
   for (const auto& s : schema_.sections())
     if (s->name().compare(0, path.size() + 1, path + ".") == 0) return true;
@@ -126,6 +148,7 @@ Config Loader::load() {
 }
 
 void Loader::parse_file() {
+  refuse_control_characters();
   toml::table root;
   try {
     root = toml::parse_file(options_.file);

@@ -364,6 +364,15 @@ TEST(ConfigTest, SyntaxErrorNamesFileAndLine) {
   EXPECT_TRUE(contains(err, "syntax")) << err;
 }
 
+// Found by fuzzing: a control character in a table header tripped an assertion in toml++ and
+// aborted ferry instead of reporting the line.
+TEST(ConfigTest, ControlCharacterIsASyntaxErrorNotACrash) {
+  Fixture f;
+  std::string err = f.error_of("[log]\ndir = \"logs\"\n[\x01state]\ndir = \"s\"\n");
+  EXPECT_TRUE(contains(err, f.file + ":3")) << err;
+  EXPECT_TRUE(contains(err, "syntax")) << err;
+}
+
 TEST(ConfigTest, NamedTablesWithEnvironmentOverride) {
   Fixture f;
   f.options.environment = {{"FERRY_S3_REPORTS_BUCKET", "env-bucket"},
