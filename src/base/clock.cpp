@@ -6,7 +6,13 @@
 namespace ferry {
 
 void RealTimer::sleep_for(std::chrono::milliseconds d) {
-  std::this_thread::sleep_for(d);
+  constexpr std::chrono::milliseconds kSlice{100};
+  auto until = std::chrono::steady_clock::now() + d;
+  while (!must_abandon()) {
+    auto left = until - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) return;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(left, kSlice));
+  }
 }
 
 RandomUnit default_random() {

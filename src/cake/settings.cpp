@@ -40,7 +40,7 @@ void declare_cake_config(config::ConfigSchema& schema) {
       .add_string("timezone", "UTC", "zone of the date cells (IANA name, e.g. America/New_York)")
       .add_string("s3", "reports", "S3 target ([s3.NAME]) the files are uploaded to")
       .add_string("s3_prefix", "cake/", "key prefix of the uploaded files inside the target")
-      .add_string("output_dir", "exports/cake", "folder of the local files")
+      .add_path("output_dir", "exports/cake", "folder of the local files", "../exports/cake")
       .add_bool("keep_local", true, "keep local copies after upload (false: remove them)")
       .add_bool("daily", false, "queue clicks and conversions jobs for yesterday once a day")
       .add_string("daily_at", "01:30", "local time (HH:MM) the daily jobs are queued at")
@@ -159,8 +159,14 @@ std::vector<core::ConfigProblem> check_config(const config::Config& config) {
   const auto& section = config.table("cake");
   bool configured = !s.admin_url.empty() || s.daily;
   std::vector<core::ConfigProblem> out;
-  for (auto& p : problems(s, configured))
-    out.push_back({section.setting(p.key).origin, std::move(p.message)});
+  for (auto& p : problems(s, configured)) {
+    // A value left at its default is wrong because of another one: point at that one.
+    std::string where = section.setting(p.key).origin;
+    if (where == "default" && (std::string(p.key) == "click_window" ||
+                               std::string(p.key) == "conversion_window"))
+      where = section.setting("min_window").origin;
+    out.push_back({where, std::move(p.message)});
+  }
   if (configured && !config.named("s3", s.s3))
     out.push_back({section.setting("s3").origin,
                    "[cake] s3 = '" + s.s3 + "' names no [s3." + s.s3 + "] target"});

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/app_context.h"
+#include "cli/signals.h"
 #include "ferry/base/error.h"
 #include "ferry/log/logging.h"
 #include "ferry/net/curl_http.h"
@@ -44,25 +45,42 @@ std::string first_command(int argc, char** argv) {
   return "";
 }
 
+int run_command_line(int argc, char** argv);
+
 }  // namespace
 
 int run_main(int argc, char** argv) {
+  int code = run_command_line(argc, argv);
+  // Log files that could not be written and were not raised as an alert: one line per process.
+  std::string problem = log::take_file_problem();
+  if (!problem.empty()) spdlog::error("{}; logging to stderr only", problem);
+  log::flush();
+  return end_if_stopped(code);
+}
+
+namespace {
+
+int run_command_line(int argc, char** argv) {
   log::init_console("info");
   GlobalOptions globals;
   CLI::App app{"ferry: scheduled exports from web APIs to files, S3 and analytics"};
   app.footer(
       "Cron runs `ferry run` every five minutes; operators queue and inspect work by hand.\n"
-      "Exit codes: 0 ok, 1 some work failed, 2 bad usage or config.");
+      "Exit codes: 0 ok, 1 some work failed, 2 bad usage or config; a run stopped by SIGTERM\n"
+      "or SIGINT ends by that signal (128+N in a shell).");
   app.require_subcommand(1);
   add_globals(app, globals);
   int exit_code = kExitOk;
+  std::unique_ptr<AppContext> owned;
   try {
-    AppContext ctx(globals);
+    owned = std::make_unique<AppContext>(globals);
+    AppContext& ctx = *owned;
     add_run_commands(app, ctx, exit_code);
     add_job_commands(app, ctx, exit_code);
     add_config_commands(app, ctx, exit_code);
     add_link_commands(app, ctx, exit_code);
     add_s3_commands(app, ctx, exit_code);
+    add_state_commands(app, ctx, exit_code);
     for (const auto& pipeline : ctx.pipelines()) pipeline->add_commands(app, ctx, exit_code);
     try {
       app.parse(argc, argv);
@@ -76,6 +94,9 @@ int run_main(int argc, char** argv) {
       }
       std::cerr << "ferry: " << e.what() << "\n(see ferry --help)\n";
       return kExitUsage;
+    } catch (const std::exception& e) {
+      if (auto full = ctx.state_disk_full(e)) throw *full;  // name the file, say why
+      throw;
     }
   } catch (const UsageError& e) {
     spdlog::error("{}", e.what());
@@ -86,7 +107,10 @@ int run_main(int argc, char** argv) {
     log::flush();
     return kExitWorkFailed;
   } catch (const std::exception& e) {
-    spdlog::critical("unexpected error: {}", e.what());
+    if (auto se = owned ? owned->state_error(e) : std::nullopt)
+      spdlog::error("{}", se->what());  // the state file locked by another program, or broken
+    else
+      spdlog::critical("unexpected error: {}", e.what());
     log::flush();
     return kExitWorkFailed;
   }
@@ -94,4 +118,5 @@ int run_main(int argc, char** argv) {
   return exit_code;
 }
 
+}  // namespace
 }  // namespace ferry::cli

@@ -1,11 +1,15 @@
 #include "cli/app_context.h"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
+
+#include <filesystem>
 
 #include "ferry/base/error.h"
 #include "ferry/io/files.h"
 #include "ferry/log/logging.h"
 #include "ferry/net/curl_http.h"
+#include "ferry/net/deadline.h"
 #include "ferry/net/object_store.h"
 #include "ferry/net/redact.h"
 #include "ferry/net/retry.h"
@@ -37,6 +41,10 @@ const config::Config& AppContext::config() {
   lo.file = options_.config_path;
   lo.file_required = options_.config_given;
   lo.environment = env_;
+  // Read outside the config: the file to load, the pinned clock; and, for tests only, the
+  // selftest pipeline and the test harness's own variables, which its children inherit.
+  lo.other_variables = {"FERRY_CONFIG", "FERRY_NOW",     "FERRY_SELFTEST*", "FERRY_TEST_*",
+                        "FERRY_BIN",    "FERRY_ROOT",    "FERRY_UNIT_ONLY", "FERRY_KEEP_TMP"};
   if (!options_.state_dir.empty()) lo.flags.push_back({"state.dir", options_.state_dir, "--state"});
   config::Config loaded = config::load(schema_, lo);
   log::add_secrets(loaded.secret_values());
@@ -74,18 +82,67 @@ net::HttpClient& AppContext::http() {
   policy.max_attempts = static_cast<int>(h.integer("max_attempts"));
   policy.max_delay = h.duration("max_backoff");
   policy.retry_after_cap = h.duration("retry_after_cap");
+  net::TimeLeft time_left = [this]() -> std::optional<std::chrono::milliseconds> {
+    if (!budget_) return std::nullopt;
+    return budget_->remaining();
+  };
   curl_ = net::make_curl_http_client();
-  http_ = std::make_unique<net::RetryingHttpClient>(*curl_, policy, timer_, default_random(),
-                                                    wall_clock_);
+  deadline_ = std::make_unique<net::DeadlineHttpClient>(*curl_, time_left);
+  http_ = std::make_unique<net::RetryingHttpClient>(*deadline_, policy, timer_, default_random(),
+                                                    wall_clock_, time_left);
   return *http_;
 }
 
+// No state at the configured place: other commands refuse rather than start an empty state
+// somewhere the runs never look; a run refuses when the config's folder moved the state away
+// from where an earlier layout (paths relative to the current directory) had it.
+void AppContext::require_state() {
+  if (state_checked_) return;
+  state_checked_ = true;
+  const auto& dir = config().table("state").setting("dir");
+  const std::string& path = std::get<std::string>(dir.value);
+  std::error_code ec;
+  // A -wal without its database is the Store's to refuse, loudly (it never starts afresh).
+  if (std::filesystem::exists(path + "/ferry.db", ec) ||
+      std::filesystem::exists(path + "/ferry.db-wal", ec))
+    return;
+  if (!may_create_state_)
+    throw OperationError(FailureKind::kPermanent,
+                         "no state at " + path + "/ferry.db (state.dir, " + dir.origin +
+                             "); check --config and state.dir, or create it with `ferry init`");
+  if (!dir.unresolved.empty() && std::filesystem::exists(dir.unresolved + "/ferry.db", ec) &&
+      std::filesystem::absolute(dir.unresolved, ec).lexically_normal() !=
+          std::filesystem::path(path))
+    throw OperationError(
+        FailureKind::kPermanent,
+        "no state at " + path + "/ferry.db, but there is one at " +
+            std::filesystem::absolute(dir.unresolved, ec).lexically_normal().string() +
+            "/ferry.db: relative paths in " + config().file() +
+            " are resolved against its folder; set state.dir to that folder (" + dir.origin +
+            ")");
+  spdlog::warn("creating a new state at {}/ferry.db", path);
+}
+
+const Budget& AppContext::start_budget(std::chrono::milliseconds limit) {
+  budget_.emplace(timer_, limit);
+  return *budget_;
+}
+
 state::Store& AppContext::store() {
+  if (!store_) require_state();
   if (!store_)
-    store_ = std::make_unique<state::Store>(config().table("state").str("dir"),
-                                            core::state_components(pipelines_),
-                                            Scrubber(config().secret_values()));
+    store_ = std::make_unique<state::Store>(
+        config().table("state").str("dir"), core::state_components(pipelines_),
+        Scrubber(config().secret_values()),
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            config().table("state").duration("busy_timeout")));
   return *store_;
+}
+
+std::optional<state::StateError> AppContext::state_error(const std::exception& e) const {
+  if (store_) return store_->error_of(e);
+  if (auto* se = dynamic_cast<const state::StateError*>(&e)) return *se;
+  return std::nullopt;
 }
 
 int AppContext::run_task_now(const std::string& task, const core::TaskArgs& args) {
@@ -98,6 +155,7 @@ bool AppContext::interactive() const {
 
 std::string AppContext::lock_path() {
   const std::string& dir = config().table("state").str("dir");
+  if (!store_) require_state();
   io::make_dirs(dir);
   return dir + "/ferry.lock";
 }

@@ -33,6 +33,8 @@ class AppContext : public core::Context {
   const config::Config& config() override;
   TimePoint now() override;
   TimePoint wall_now() override;
+  // Every call's timeouts and back-off are capped by the time left in the budget of the run in
+  // progress (start_budget); without one, by nothing.
   net::HttpClient& http() override;
   state::Store& store() override;
   const std::map<std::string, std::string>& environment() override { return env_; }
@@ -49,6 +51,18 @@ class AppContext : public core::Context {
   std::string console_level() const;
   // The lock file path under the state dir.
   std::string lock_path();
+  // Lets store() create a new state where none is (`ferry run`, `ferry init`); every other
+  // command gets an OperationError from store() and lock_path() when there is no state.
+  void allow_new_state() { may_create_state_ = true; }
+  // `e` as a failure of the state file (locked by another program, broken), if it is one.
+  std::optional<state::StateError> state_error(const std::exception& e) const;
+  // Starts the run's time budget of `limit` (replacing an earlier one) and returns it; from now
+  // on http() is bounded by it. Lives as long as this context.
+  const Budget& start_budget(std::chrono::milliseconds limit);
+  // When `e` says the open state's disk is full, the error that names the file and says so.
+  std::optional<state::StateFullError> state_disk_full(const std::exception& e) {
+    return store_ ? store_->disk_full_error(e) : std::nullopt;
+  }
 
  private:
   GlobalOptions& options_;
@@ -60,10 +74,15 @@ class AppContext : public core::Context {
   std::optional<config::Config> config_;
   std::optional<TimePoint> now_;
   RealTimer timer_;
+  std::optional<Budget> budget_;  // the run's, once run_tick started it
   std::unique_ptr<net::HttpClient> curl_;
+  std::unique_ptr<net::HttpClient> deadline_;  // curl_ capped by budget_
   std::unique_ptr<net::HttpClient> http_;
   std::unique_ptr<state::Store> store_;
   bool file_logging_ = false;
+  bool may_create_state_ = false;
+  bool state_checked_ = false;
+  void require_state();
 };
 
 // Takes the run lock and runs: every due task and the queued jobs (only_task "" and jobs true,
@@ -81,6 +100,7 @@ void add_job_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_config_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_link_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_s3_commands(CLI::App& app, AppContext& ctx, int& exit_code);
+void add_state_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 
 // The pipelines of this build, one line each (src/cli/pipelines.cpp).
 core::PipelineList make_pipelines(const std::map<std::string, std::string>& env);

@@ -74,7 +74,8 @@ std::string format_job_detail(const state::Job& j) {
   row("from", j.from_date);
   row("to", j.to_date);
   row("progress", progress(j));
-  row("attempts", std::to_string(j.attempts) + " (" + std::to_string(j.failures) + " failed)");
+  row("attempts", std::to_string(j.attempts) + " (" + std::to_string(j.failures) + " failed" +
+                      (j.crashes > 0 ? ", " + std::to_string(j.crashes) + " crashed)" : ")"));
   row("checkpoint", j.checkpoint);
   row("error", j.error);
   row("created", j.created_at);
@@ -114,6 +115,7 @@ std::string format_jobs_json(const std::vector<state::Job>& jobs) {
                    {"error", j.error},
                    {"attempts", j.attempts},
                    {"failures", j.failures},
+                   {"crashes", j.crashes},
                    {"created_at", j.created_at},
                    {"started_at", j.started_at},
                    {"finished_at", j.finished_at},

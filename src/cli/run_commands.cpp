@@ -6,10 +6,13 @@
 #include <iostream>
 
 #include "cli/app_context.h"
+#include "cli/signals.h"
 #include "ferry/core/lock.h"
 #include "ferry/core/runner.h"
 #include "ferry/io/env.h"
 #include "ferry/log/alerts.h"
+#include "ferry/log/logging.h"
+#include "ferry/log/state_alarm.h"
 #include "ferry/net/mailer.h"
 #include "ferry/net/object_store.h"
 #include "ferry/state/alerts.h"
@@ -17,18 +20,38 @@
 #include "ferry/state/runs.h"
 
 namespace ferry::cli {
+namespace {
 
-int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args, bool jobs) {
-  const auto& config = ctx.config();
-  ctx.start_file_logging();
-  auto lock = core::RunLock::try_acquire(ctx.lock_path());
-  if (!lock) {
-    spdlog::info("another run is in progress (pid {}); exiting",
-                 core::RunLock::holder_pid(ctx.lock_path()));
-    return kExitOk;
+// Log files that cannot be written: one alert (key `log:dir`), whose critical line is the one
+// report on stderr. Nothing when there is no problem or it was reported already.
+void raise_log_problem(log::AlertSink& alerts) {
+  std::string problem = log::take_file_problem();
+  if (problem.empty()) return;
+  alerts.raise("log:dir", "log files cannot be written",
+               problem + "; ferry logs to stderr only until it can write there, and does its work");
+}
+
+}  // namespace
+
+namespace {
+
+// ferry.db alone then holds everything (a copy of it is a usable state). PASSIVE: it never
+// waits; a reader keeping old pages leaves the rest for the next run, as does a lock.
+void checkpoint(state::Store& store) {
+  try {
+    if (!store.checkpoint()) spdlog::debug("state: WAL checkpoint left pages for later");
+  } catch (const state::StateError& e) {
+    if (!e.locked()) throw;
+    spdlog::debug("state: no WAL checkpoint this time: {}", e.what());
   }
-  RealTimer timer;
-  Budget budget(timer, config.table("run").duration("max_time"));
+}
+
+// The work of run_tick once the run lock is held.
+int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args,
+               bool jobs) {
+  const auto& config = ctx.config();
+  // Bounds every unit started and every HTTP call's timeouts and back-off (ctx.http()).
+  const Budget& budget = ctx.start_budget(config.table("run").duration("max_time"));
   state::AlertStore alert_store(ctx.store());
   log::OutboxAlertSink alerts(alert_store, ctx.wall_clock());
   net::CurlMailer mailer(smtp_settings(config));
@@ -40,13 +63,47 @@ int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs
       io::Env::posix()};
   core::RunOptions options;
   options.job_attempts = static_cast<int>(config.table("run").integer("job_attempts"));
+  options.job_crashes = static_cast<int>(config.table("run").integer("job_crashes"));
   options.only_task = only_task;
   options.task_args = args;
   options.jobs = jobs;
   options.force_tasks = !only_task.empty();
   core::Runner runner(ctx.registry(), services, &dispatcher, options);
+  raise_log_problem(alerts);  // before the run, so that this run mails it
   auto report = runner.run();
+  if (report.state_full.empty()) raise_log_problem(alerts);  // a log disk that filled meanwhile
+  if (report.state_full.empty()) checkpoint(ctx.store());
   return report.failed() ? kExitWorkFailed : kExitOk;
+}
+
+// A state file that cannot be used: mailed straight away (the outbox is in that file) at most
+// once per alerts.min_interval; the caller's top-level handler prints it and exits 1.
+void raise_state_alarm(AppContext& ctx, const state::StateError& e) {
+  const std::string dir = ctx.config().table("state").str("dir");
+  net::CurlMailer mailer(smtp_settings(ctx.config()));
+  log::mail_state_alarm(mailer, alert_settings(ctx.config()), dir + "/ferry.db.alerted",
+                        e.what(), ctx.wall_now());
+}
+
+}  // namespace
+
+int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args, bool jobs) {
+  install_stop_handlers(ctx.config().table("run").duration("stop_grace"));
+  ctx.start_file_logging();
+  auto lock = core::RunLock::try_acquire(ctx.lock_path());
+  if (!lock) {
+    spdlog::info("another run is in progress (pid {}); exiting",
+                 core::RunLock::holder_pid(ctx.lock_path()));
+    return kExitOk;
+  }
+  try {
+    return run_locked(ctx, only_task, args, jobs);
+  } catch (const std::exception& e) {
+    auto se = ctx.state_error(e);
+    if (!se) throw;
+    if (se->broken()) raise_state_alarm(ctx, *se);
+    throw *se;
+  }
 }
 
 namespace {
@@ -85,9 +142,27 @@ void add_run_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
   auto* run = app.add_subcommand("run", "the cron tick: do what is due, then queued jobs");
   run->footer(
       "Takes the run lock (another run in progress: exits 0 at once), runs the scheduled\n"
-      "pipelines that are due and the queued jobs, oldest first, until run.max_time; the rest\n"
-      "continues on the next tick.\nExample: ferry --config config/ferry.toml run");
-  run->callback([&ctx, &exit_code] { exit_code = run_tick(ctx, "", {}, true); });
+      "pipelines that are due and the queued jobs in turn (one unit of each, round after\n"
+      "round), until run.max_time, which also cuts every HTTP timeout and back-off; the rest\n"
+      "continues on the next tick. SIGTERM or SIGINT: no new unit starts, the unit in progress\n"
+      "gets run.stop_grace to finish, the run is recorded interrupted and the process ends by\n"
+      "that signal.\nExample: ferry --config config/ferry.toml run");
+  run->callback([&ctx, &exit_code] {
+    ctx.allow_new_state();
+    exit_code = run_tick(ctx, "", {}, true);
+  });
+
+  auto* init = app.add_subcommand("init", "create the state (or bring its schema up to date)");
+  init->footer(
+      "Creates state.dir/ferry.db with every table, or migrates an existing one, and prints\n"
+      "its path. `ferry run` does the same on its first tick; other commands refuse to start\n"
+      "without a state.\nExample: ferry --config config/ferry.toml init");
+  init->callback([&ctx, &exit_code] {
+    ctx.allow_new_state();
+    state::Store& store = ctx.store();
+    std::cout << "state: " << store.path() << " (schema " << store.schema_version() << ")\n";
+    exit_code = kExitOk;
+  });
 
   auto* status = app.add_subcommand("status", "lock, last run, queue depth, pending alerts");
   status->footer("Example: ferry status");

@@ -5,7 +5,9 @@
 //   ferry s3 get TARGET KEY FILE         download through a temp file
 //   ferry s3 presign TARGET KEY [--expires 24h]   the URL alone on stdout
 //
-// Transfers show progress on stderr when it is a terminal and stay quiet otherwise.
+// Transfers show progress on stderr when it is a terminal and stay quiet otherwise. SIGTERM or
+// SIGINT cuts a transfer at once: the temp file of a download is removed, a multipart upload
+// is aborted, and the process ends by that signal.
 #include <CLI/CLI.hpp>
 #include <cinttypes>
 #include <cstdio>
@@ -14,6 +16,7 @@
 #include <string>
 
 #include "cli/app_context.h"
+#include "cli/signals.h"
 #include "ferry/base/error.h"
 #include "ferry/base/time.h"
 #include "ferry/s3/progress.h"
@@ -61,6 +64,7 @@ void run_ls(AppContext& ctx, const Args& a) {
 
 void run_put(AppContext& ctx, const Args& a) {
   auto client = client_for(ctx, a.target);
+  install_stop_handlers(std::chrono::milliseconds(0));  // a stop cuts the transfer at once
   with_progress(ctx, *client, [&] { client->put_file(a.key, a.file); });
   std::printf("s3://%s/%s  %ju bytes\n", client->options().bucket.c_str(),
               client->full_key(a.key).c_str(),
@@ -69,6 +73,7 @@ void run_put(AppContext& ctx, const Args& a) {
 
 void run_get(AppContext& ctx, const Args& a) {
   auto client = client_for(ctx, a.target);
+  install_stop_handlers(std::chrono::milliseconds(0));  // a stop cuts the transfer at once
   with_progress(ctx, *client, [&] { client->get_file(a.key, a.file); });
   std::printf("%s\n", a.file.c_str());
 }

@@ -1,13 +1,28 @@
 // Loads the TOML file and overlays environment and flags. The only file that includes toml++.
 #include <sys/stat.h>
-#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
+#include <stdexcept>
+
+namespace ferry::config {
+// toml++ checks some of its parser's expectations with assert(), which input it should reject
+// can break (fuzzing found `[#` as a table header): here a broken expectation throws instead,
+// and parse_file() reports it as a syntax error rather than the process aborting.
+struct TomlAssertion : std::logic_error {
+  using std::logic_error::logic_error;
+};
+[[noreturn]] inline void toml_assertion_failed(const char* expr) { throw TomlAssertion(expr); }
+}  // namespace ferry::config
+#define TOML_ASSERT(expr) \
+  ((expr) ? static_cast<void>(0) : ::ferry::config::toml_assertion_failed(#expr))
+#include <toml++/toml.h>
 
 #include "ferry/base/error.h"
 #include "ferry/base/text.h"
@@ -33,8 +48,11 @@ class Loader {
                      Section& section);
   void check_entry_names();
   void overlay_environment();
+  void check_unknown_environment() const;
   void overlay_section_env(const SectionSpec& spec, const std::string& env_path, Section& s);
   void apply_flags();
+  void resolve_paths();
+  void resolve_section_paths(const SectionSpec& spec, Section& s, const std::string& base);
   Value parse_text(const KeySpec& key, const std::string& text, const std::string& where);
   void check(const KeySpec& key, const Value& v, const std::string& where);
   Section defaults(const SectionSpec& spec, const std::string& path);
@@ -46,6 +64,7 @@ class Loader {
   const ConfigSchema& schema_;
   const LoadOptions& options_;
   Config config_;
+  std::set<std::string> known_env_;  // every FERRY_* name a setting answers to
 };
 
 namespace {
@@ -103,7 +122,7 @@ bool config_file_present(const std::string& path) {
 Section Loader::defaults(const SectionSpec& spec, const std::string& path) {
   Section s(path);
   for (const auto& k : spec.keys())
-    s.values()[k.name] = Setting{k.default_value, k.type, "default", k.secret};
+    s.values()[k.name] = Setting{k.default_value, k.type, "default", k.secret, ""};
   return s;
 }
 
@@ -113,8 +132,17 @@ void Loader::refuse_control_characters() const {
   std::ifstream in(options_.file, std::ios::binary);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   size_t line = 1;
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (i == 0 || text[i - 1] == '\n') {  // `[#...` or `[[ #...`: no key where one must be
+      size_t j = text.find_first_not_of(" \t", i);
+      if (j != std::string::npos && text[j] == '[') {
+        j = text.find_first_not_of(" \t[", j);
+        if (j != std::string::npos && text[j] == '#')
+          throw UsageError(options_.file + ":" + std::to_string(line) +
+                           ": TOML syntax error: a table header needs a key before '#'");
+      }
+    }
+    auto u = static_cast<unsigned char>(text[i]);
     if (u == '\n') ++line;
     if ((u < 0x20 && u != '\t' && u != '\n' && u != '\r') || u == 0x7f) {
       char code[8];
@@ -143,7 +171,9 @@ Config Loader::load() {
   }
   check_entry_names();
   overlay_environment();
+  check_unknown_environment();
   apply_flags();
+  resolve_paths();
   return std::move(config_);
 }
 
@@ -152,6 +182,9 @@ void Loader::parse_file() {
   toml::table root;
   try {
     root = toml::parse_file(options_.file);
+  } catch (const TomlAssertion& e) {
+    throw UsageError(options_.file + ": TOML syntax error: the parser rejected the file (" +
+                     e.what() + ")");
   } catch (const toml::parse_error& e) {
     throw UsageError(at(e.source()) + ": TOML syntax error: " + std::string(e.description()));
   }
@@ -249,7 +282,7 @@ void Loader::set_from_toml(const KeySpec& key, const toml::node& node, const std
   }
   if (!ok) throw UsageError(what + " must be " + type_word(key.type) + ", not " + node_word(node));
   check(key, v, what);
-  section.values()[key.name] = Setting{std::move(v), key.type, where, key.secret};
+  section.values()[key.name] = Setting{std::move(v), key.type, where, key.secret, ""};
 }
 
 Value Loader::parse_text(const KeySpec& key, const std::string& text, const std::string& where) {
@@ -313,7 +346,8 @@ void Loader::check_entry_names() {
       const Setting& name = e.values().at("name");
       const auto& text = std::get<std::string>(name.value);
       if (text.empty())
-        throw UsageError(options_.file + ": an entry of [[" + section + "]] has no name");
+        throw UsageError(where_written(e, options_.file) + ": an entry of [[" + section +
+                         "]] has no name");
       auto [it, fresh] = seen.emplace(text, name.origin);
       if (!fresh)
         throw UsageError(name.origin + ": [[" + section + "]] name '" + text +
@@ -325,12 +359,13 @@ void Loader::check_entry_names() {
 void Loader::overlay_section_env(const SectionSpec& spec, const std::string& env_path, Section& s) {
   for (const auto& key : spec.keys()) {
     std::string name = env_name(env_path, key.name);
+    known_env_.insert(name);
     auto it = options_.environment.find(name);
     if (it == options_.environment.end()) continue;
     std::string where = "environment " + name;
     Value v = parse_text(key, it->second, where);
     check(key, v, where);
-    s.values()[key.name] = Setting{std::move(v), key.type, "env " + name, key.secret};
+    s.values()[key.name] = Setting{std::move(v), key.type, "env " + name, key.secret, ""};
   }
 }
 
@@ -356,6 +391,24 @@ void Loader::overlay_environment() {
   }
 }
 
+void Loader::check_unknown_environment() const {
+  for (const auto& [name, value] : options_.environment) {
+    if (name.compare(0, 6, "FERRY_") != 0 || known_env_.count(name)) continue;
+    bool allowed = false;
+    for (const auto& other : options_.other_variables) {
+      if (!other.empty() && other.back() == '*')
+        allowed = allowed || name.compare(0, other.size() - 1, other, 0, other.size() - 1) == 0;
+      else
+        allowed = allowed || name == other;
+    }
+    if (allowed) continue;
+    throw UsageError("environment " + name +
+                     ": not a ferry setting (settings are FERRY_<SECTION>_<KEY>, e.g. "
+                     "FERRY_LOG_DIR; an [s3.NAME] table or a [[...server]] entry must be in "
+                     "the config file to be set from the environment)");
+  }
+}
+
 void Loader::apply_flags() {
   for (const auto& f : options_.flags) {
     auto dot = f.path.rfind('.');
@@ -366,7 +419,44 @@ void Loader::apply_flags() {
     Value v = parse_text(*key, f.text, "flag " + f.flag);
     check(*key, v, "flag " + f.flag);
     config_.tables_[spec->name()].values()[key->name] =
-        Setting{std::move(v), key->type, "flag " + f.flag, key->secret};
+        Setting{std::move(v), key->type, "flag " + f.flag, key->secret, ""};
+  }
+}
+
+void Loader::resolve_section_paths(const SectionSpec& spec, Section& s, const std::string& base) {
+  for (const auto& key : spec.keys()) {
+    if (!key.is_path) continue;
+    auto it = s.values().find(key.name);
+    if (it == s.values().end()) continue;
+    Setting& setting = it->second;
+    if (setting.origin.rfind("env ", 0) == 0 || setting.origin.rfind("flag ", 0) == 0) continue;
+    auto& text = std::get<std::string>(setting.value);
+    if (text.empty() || std::filesystem::path(text).is_absolute()) continue;
+    setting.unresolved = text;
+    text = (std::filesystem::path(base) / text).lexically_normal().string();
+    if (text.size() > 1 && text.back() == '/') text.pop_back();
+  }
+}
+
+void Loader::resolve_paths() {
+  if (config_.file_.empty()) return;
+  std::error_code ec;
+  auto file = std::filesystem::absolute(config_.file_, ec);
+  if (ec) throw UsageError("cannot resolve the folder of config file " + config_.file_);
+  const std::string base = file.parent_path().string();
+  for (const auto& spec : schema_.sections()) {
+    const std::string& name = spec->name();
+    switch (spec->kind()) {
+      case SectionKind::kTable:
+        resolve_section_paths(*spec, config_.tables_[name], base);
+        break;
+      case SectionKind::kNamedTables:
+        for (auto& [target, s] : config_.named_[name]) resolve_section_paths(*spec, s, base);
+        break;
+      case SectionKind::kTableArray:
+        for (auto& s : config_.arrays_[name]) resolve_section_paths(*spec, s, base);
+        break;
+    }
   }
 }
 

@@ -65,6 +65,18 @@ SectionSpec& SectionSpec::add_list(const std::string& key, std::vector<std::stri
   return add(std::move(k));
 }
 
+SectionSpec& SectionSpec::add_path(const std::string& key, std::string def, std::string help,
+                                   std::string example) {
+  KeySpec k;
+  k.name = key;
+  k.type = ValueType::kString;
+  k.default_value = std::move(def);
+  k.help = std::move(help);
+  k.is_path = true;
+  k.example = std::move(example);
+  return add(std::move(k));
+}
+
 SectionSpec& SectionSpec::add_secret(const std::string& key, std::string help) {
   KeySpec k;
   k.name = key;

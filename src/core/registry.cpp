@@ -25,9 +25,13 @@ const JobKind* Registry::find_job_kind(const std::string& name) const {
 
 void declare_core_config(config::ConfigSchema& schema) {
   using std::chrono::seconds;
-  schema.section("state").add_string("dir", "state", "folder of ferry.db and ferry.lock");
+  schema.section("state")
+      .add_path("dir", "state", "folder of ferry.db and ferry.lock", "../state")
+      .add_duration("busy_timeout", seconds(10),
+                    "how long a write waits for another program's lock on ferry.db");
   schema.section("log")
-      .add_string("dir", "logs", "folder of debug.log, daily.log, error.log, critical.log")
+      .add_path("dir", "logs", "folder of debug.log, daily.log, error.log, critical.log",
+                "../logs")
       .add_int("keep_days", 366, "rotated log files older than this are deleted", 1, 100000)
       .add_string("level", "info", "console level (-v: debug, -q: warning)",
                   {"debug", "info", "warning", "error", "critical", "off"});
@@ -43,9 +47,12 @@ void declare_core_config(config::ConfigSchema& schema) {
       .add_string("subject_prefix", "[ferry]", "put before every subject")
       .add_duration("timeout", seconds(30), "SMTP exchange timeout");
   schema.section("run")
-      .add_duration("max_time", seconds(270), "no new unit of work starts after this")
-      .add_int("job_attempts", 3, "failed tries (transient failures, crashes) before a job fails",
-               1, 100)
+      .add_duration("max_time", seconds(270),
+                    "the tick's budget: no unit starts after it, HTTP waits end by it")
+      .add_int("job_attempts", 3, "failed tries (transient failures) before a job fails", 1, 100)
+      .add_int("job_crashes", 10, "runs that died while a job ran before the job fails", 1, 1000)
+      .add_duration("stop_grace", seconds(5),
+                    "after SIGTERM/SIGINT the unit in progress may finish within this")
       .add_duration("max_range", seconds(366 * 86400),
                     "longest date range `ferry queue` accepts without --force");
   // Timeouts are per API (each pipeline's and each S3 target's own keys); these are the retries.

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "ferry/base/interrupt.h"
 #include "ferry/log/alerts.h"
 #include "ferry/state/jobs.h"
 
@@ -18,33 +19,87 @@ Runner::Runner(const Registry& registry, Services& services, log::AlertDispatche
     : registry_(registry), services_(services), dispatcher_(dispatcher), options_(options) {}
 
 RunReport Runner::run() {
+  try {
+    return run_all();
+  } catch (const std::exception& e) {
+    auto se = services_.store.error_of(e);
+    if (!se || !se->locked() || report_.run_id == 0) throw;
+    // Nothing more can be written to the state: leave word beside it so that the next run
+    // queues this run's jobs again with no failure counted instead of taking it for a crash.
+    state::UnrecordedRuns(services_.store).add(report_.run_id);
+    spdlog::warn("run {} stopped: the state file stayed locked; the next run queues its jobs "
+                 "again with no failure counted",
+                 report_.run_id);
+    throw *se;
+  }
+}
+
+RunReport Runner::run_all() {
   state::RunStore runs(services_.store);
   report_.run_id = runs.begin(services_.wall.now(), ::getpid());
   services_.run_id = report_.run_id;
   spdlog::info("run {} started (clock {})", report_.run_id, format_iso8601(services_.now));
-  recover_orphans();
-  run_tasks();
-  if (options_.jobs) run_jobs();
-  if (dispatcher_) {
-    auto flushed = dispatcher_->flush(services_.wall.now());
-    report_.counts.alerts_sent = flushed.mails_sent;
+  try {
+    recover_orphans();
+    run_tasks();
+    if (options_.jobs) run_jobs();
+    if (stop_requested()) {
+      report_.interrupted = true;
+      if (dispatcher_) spdlog::info("{}: alert mail waits for the next run", stop_reason());
+    } else if (dispatcher_) {
+      auto flushed = dispatcher_->flush(services_.wall.now());
+      report_.counts.alerts_sent = flushed.mails_sent;
+    }
+  } catch (const std::exception& e) {
+    auto full = services_.store.disk_full_error(e);
+    if (!full) throw;
+    report_.state_full = full->what();
   }
-  std::string note = report_.interrupted ? "time budget spent; the rest continues next run" : "";
-  runs.end(report_.run_id, services_.wall.now(), report_.outcome(), report_.counts, note);
+  end_run(runs);
+  return report_;
+}
+
+void Runner::end_run(state::RunStore& runs) {
+  std::string note = !report_.state_full.empty() ? "stopped: " + report_.state_full
+                     : report_.interrupted       ? stop_cause() + "; the rest continues next run"
+                                                 : "";
+  if (!report_.state_full.empty())
+    spdlog::error("run {} stopped: {}; alerts were not mailed", report_.run_id,
+                  report_.state_full);
+  try {
+    runs.end(report_.run_id, services_.wall.now(), report_.outcome(), report_.counts, note);
+  } catch (const std::exception& e) {
+    auto full = services_.store.disk_full_error(e);
+    if (!full) throw;
+    if (report_.state_full.empty()) report_.state_full = full->what();
+    spdlog::error("run {}: its end could not be recorded ({}); the next run marks it crashed",
+                  report_.run_id, full->what());
+  }
+  if (!report_.state_full.empty()) return;
   spdlog::info("run {} {}: {} units done, {} failed; {} jobs finished, {} failed; {} mails",
                report_.run_id, report_.outcome(), report_.counts.units_done,
                report_.counts.units_failed, report_.counts.jobs_finished,
                report_.counts.jobs_failed, report_.counts.alerts_sent);
-  return report_;
 }
 
 void Runner::recover_orphans() {
   state::RunStore runs(services_.store);
+  state::UnrecordedRuns unrecorded(services_.store);
+  if (auto ids = unrecorded.ids(); !ids.empty()) {
+    int n = runs.close_unrecorded(ids, services_.wall.now());
+    unrecorded.clear();
+    spdlog::info("{} earlier run(s) stopped because the state file was locked; {} job(s) queued "
+                 "again with no failure counted",
+                 ids.size(), n);
+  }
   if (int n = runs.mark_crashed(report_.run_id))
     spdlog::warn("{} earlier run(s) ended without finishing; marked crashed", n);
   state::JobStore jobs(services_.store);
-  for (const auto& job : jobs.running())
-    job_failed(job, Failure::transient("its run ended while it was running"));
+  for (const auto& job : jobs.running()) job_crashed(job);
+}
+
+std::string Runner::stop_cause() const {
+  return stop_requested() ? stop_reason() : "time budget spent";
 }
 
 void Runner::run_tasks() {
@@ -56,12 +111,10 @@ void Runner::run_tasks() {
     }
     try {
       run_task(kind);
-    } catch (const OperationError& e) {
-      if (!e.failure().is_interrupted()) ++report_.counts.units_failed;
-      task_failed(kind, e.failure());
     } catch (const std::exception& e) {
-      ++report_.counts.units_failed;
-      task_failed(kind, Failure::permanent(std::string("unexpected error: ") + e.what()));
+      Failure f = failure_of(e);
+      if (!f.is_interrupted()) ++report_.counts.units_failed;
+      task_failed(kind, f);
     }
   }
 }
@@ -77,7 +130,7 @@ void Runner::run_task(const TaskKind& kind) {
   while (true) {
     if (!services_.budget.can_start_unit()) {
       report_.interrupted = true;
-      spdlog::info("{}: time budget spent; continuing next run", kind.name);
+      spdlog::info("{}: {}; continuing next run", kind.name, stop_cause());
       return;
     }
     StepResult r = task->step();
@@ -97,74 +150,139 @@ void Runner::run_task(const TaskKind& kind) {
 
 void Runner::run_jobs() {
   state::JobStore jobs(services_.store);
-  int64_t last = 0;
-  while (auto job = jobs.next_queued(last, services_.now)) {
-    if (!services_.budget.can_start_unit()) {
-      report_.interrupted = true;
-      spdlog::info("time budget spent; queued jobs continue next run");
-      return;
+  std::vector<ActiveJob> active;  // in progress, in id order
+  int64_t last = 0;               // the highest id taken up in this run
+  while (true) {
+    std::vector<ActiveJob> next;
+    for (size_t i = 0; i < active.size(); ++i) {
+      if (!services_.budget.can_start_unit()) {
+        next.insert(next.end(), std::make_move_iterator(active.begin() + i),
+                    std::make_move_iterator(active.end()));
+        pause_jobs(next);
+        return;
+      }
+      if (step_job(active[i])) next.push_back(std::move(active[i]));
     }
-    last = job->id;
-    try {
-      run_job(std::move(*job));
-    } catch (const OperationError& e) {
-      job_failed(*jobs.get(last), e.failure());
-    } catch (const std::exception& e) {
-      job_failed(*jobs.get(last), Failure::permanent(std::string("unexpected error: ") + e.what()));
+    while (auto job = jobs.next_queued(last, services_.now)) {
+      if (!services_.budget.can_start_unit()) {
+        pause_jobs(next);
+        return;
+      }
+      last = job->id;
+      auto taken = take_up(std::move(*job));
+      if (taken && step_job(*taken)) next.push_back(std::move(*taken));
     }
+    if (next.empty()) return;
+    active = std::move(next);
   }
 }
 
-void Runner::run_job(state::Job job) {
+void Runner::pause_jobs(std::vector<ActiveJob>& active) {
+  report_.interrupted = true;
+  state::JobStore jobs(services_.store);
+  for (auto& a : active) {
+    auto current = jobs.get(a.job.id);  // cancelled while other jobs had their turn?
+    if (current->status == state::JobStatus::kCancelled) {
+      stop_cancelled(a, *current);
+      continue;
+    }
+    jobs.finish(a.job.id, state::JobStatus::kQueued, "", services_.wall.now());
+    spdlog::info("job {}: {} at {}/{}; continuing next run", a.job.id, stop_cause(),
+                 a.job.progress_done, a.job.progress_total);
+  }
+  spdlog::info("{}; queued jobs continue next run", stop_cause());
+}
+
+std::optional<Runner::ActiveJob> Runner::take_up(state::Job job) {
   state::JobStore jobs(services_.store);
   const JobKind* kind = registry_.find_job_kind(job.kind);
   if (!kind) {
     jobs.start(job.id, report_.run_id, services_.wall.now());
     job_failed(job,
                Failure::permanent("no pipeline in this build handles kind '" + job.kind + "'"));
-    return;
+    return std::nullopt;
   }
-  if (!jobs.start(job.id, report_.run_id, services_.wall.now())) return;
-  job = *jobs.get(job.id);
-  spdlog::info("job {} ({} {}..{}) started at {}/{}", job.id, job.kind, job.from_date, job.to_date,
-               job.progress_done, job.progress_total);
-  auto handler = kind->make(services_);
-  int units = 0;  // done by this start
-  while (true) {
-    if (!services_.budget.can_start_unit()) {
-      jobs.finish(job.id, state::JobStatus::kQueued, "", services_.wall.now());
-      report_.interrupted = true;
-      spdlog::info("job {}: time budget spent at {}/{}; continuing next run", job.id,
-                   job.progress_done, job.progress_total);
-      return;
-    }
-    StepResult r = handler->step(job);
-    auto current = jobs.get(job.id);
-    if (r.status == StepStatus::kFailed) {
-      if (!r.failure.is_interrupted()) ++report_.counts.units_failed;
-      job_failed(*current, r.failure);
-      return;
-    }
-    if (r.status == StepStatus::kWait) {
-      job_waits(*current, r.until, units);
-      return;
-    }
+  if (!jobs.start(job.id, report_.run_id, services_.wall.now())) return std::nullopt;
+  ActiveJob a{*jobs.get(job.id), kind, nullptr, 0};
+  spdlog::info("job {} ({} {}..{}) started at {}/{}", a.job.id, a.job.kind, a.job.from_date,
+               a.job.to_date, a.job.progress_done, a.job.progress_total);
+  try {
+    a.handler = kind->make(services_);
+  } catch (const std::exception& e) {
+    job_failed(a.job, failure_of(e));
+    return std::nullopt;
+  }
+  return a;
+}
+
+bool Runner::step_job(ActiveJob& a) {
+  try {
+    return step_job_unguarded(a);
+  } catch (const std::exception& e) {
+    unit_failed(a, failure_of(e));
+  }
+  return false;
+}
+
+void Runner::unit_failed(ActiveJob& a, const Failure& failure) {
+  auto current = state::JobStore(services_.store).get(a.job.id);
+  if (current->status == state::JobStatus::kCancelled) return stop_cancelled(a, *current);
+  if (!failure.is_interrupted()) ++report_.counts.units_failed;
+  job_failed(*current, failure);
+}
+
+bool Runner::step_job_unguarded(ActiveJob& a) {
+  state::JobStore jobs(services_.store);
+  auto before = jobs.get(a.job.id);  // `ferry cancel` may have come since its last unit
+  if (before->status == state::JobStatus::kCancelled) {
+    stop_cancelled(a, *before);
+    return false;
+  }
+  a.job = std::move(*before);
+  StepResult r = a.handler->step(a.job);
+  if (r.status == StepStatus::kFailed) {
+    unit_failed(a, r.failure);
+    return false;
+  }
+  auto current = jobs.get(a.job.id);
+  if (r.status != StepStatus::kWait) {
     ++report_.counts.units_done;
-    ++units;
-    if (current->status == state::JobStatus::kCancelled) {
-      spdlog::info("job {} was cancelled; stopping", job.id);
-      handler.reset();
-      if (kind->on_cancel) kind->on_cancel(services_.config, services_.env, *current);
-      return;
-    }
-    job = std::move(*current);
-    if (r.status == StepStatus::kDone) {
-      jobs.finish(job.id, state::JobStatus::kSucceeded, "", services_.wall.now());
-      ++report_.counts.jobs_finished;
-      spdlog::info("job {} ({}) succeeded", job.id, job.kind);
-      return;
-    }
+    ++a.units;
   }
+  if (current->status == state::JobStatus::kCancelled) {
+    stop_cancelled(a, *current);
+    return false;
+  }
+  if (r.status == StepStatus::kWait) {
+    job_waits(*current, r.until, a.units);
+    return false;
+  }
+  a.job = std::move(*current);
+  if (r.status == StepStatus::kDone) {
+    jobs.finish(a.job.id, state::JobStatus::kSucceeded, "", services_.wall.now());
+    ++report_.counts.jobs_finished;
+    spdlog::info("job {} ({}) succeeded", a.job.id, a.job.kind);
+    return false;
+  }
+  return true;
+}
+
+void Runner::stop_cancelled(ActiveJob& a, const state::Job& current) {
+  spdlog::info("job {} was cancelled; stopping", current.id);
+  a.handler.reset();
+  if (a.kind->on_cancel) a.kind->on_cancel(services_.config, services_.env, current);
+}
+
+Failure Runner::failure_of(const std::exception& e) {
+  // A full disk stops the run in job_failed/task_failed (stop_if_state_full), failing nothing.
+  if (auto full = services_.store.disk_full_error(e)) return full->failure();
+  if (auto se = services_.store.error_of(e)) {
+    // A broken state cannot record a failure either: the run stops and the caller reports it.
+    if (se->broken()) throw *se;
+    return se->failure();  // locked: interrupted, taken up again with no failure counted
+  }
+  if (auto* oe = dynamic_cast<const OperationError*>(&e)) return oe->failure();
+  return Failure::permanent(std::string("unexpected error: ") + e.what());
 }
 
 void Runner::job_waits(const state::Job& job, TimePoint until, int units) {
@@ -178,6 +296,7 @@ void Runner::job_waits(const state::Job& job, TimePoint until, int units) {
 }
 
 void Runner::job_failed(const state::Job& job, const Failure& failure) {
+  stop_if_state_full(&job);
   state::JobStore jobs(services_.store);
   if (failure.is_interrupted()) {
     jobs.finish(job.id, state::JobStatus::kQueued, "", services_.wall.now());
@@ -198,6 +317,24 @@ void Runner::job_failed(const state::Job& job, const Failure& failure) {
     reason = "gave up after " + std::to_string(failures) +
              (failures == 1 ? " failed try: " : " failed tries: ") + failure.message;
   }
+  job_gave_up(job, reason);
+}
+
+void Runner::job_crashed(const state::Job& job) {
+  state::JobStore jobs(services_.store);
+  const std::string why = "its run ended while it was running";
+  int crashes = jobs.add_crash(job.id, why, services_.wall.now());
+  if (crashes < options_.job_crashes) {
+    jobs.finish(job.id, state::JobStatus::kQueued, why, services_.wall.now());
+    spdlog::warn("job {} ({}): {} (crash {} of {}; queued again, resuming from its checkpoint)",
+                 job.id, job.kind, why, crashes, options_.job_crashes);
+    return;
+  }
+  job_gave_up(job, "gave up after " + std::to_string(crashes) + " crashes: " + why);
+}
+
+void Runner::job_gave_up(const state::Job& job, const std::string& reason) {
+  state::JobStore jobs(services_.store);
   jobs.finish(job.id, state::JobStatus::kFailed, reason, services_.wall.now());
   ++report_.counts.jobs_failed;
   spdlog::error("job {} ({}) failed: {}", job.id, job.kind, reason);
@@ -212,6 +349,7 @@ void Runner::job_failed(const state::Job& job, const Failure& failure) {
 namespace ferry::core {
 
 void Runner::task_failed(const TaskKind& kind, const Failure& failure) {
+  stop_if_state_full(nullptr);
   if (failure.is_interrupted()) {
     report_.interrupted = true;
     spdlog::info("{}: {}; the pass continues next run", kind.name, failure.message);
@@ -231,6 +369,27 @@ void Runner::task_failed(const TaskKind& kind, const Failure& failure) {
           (failure.is_transient() ? "\n\n" + std::to_string(in_a_row) + " passes in a row failed."
                                   : std::string()) +
           "\n\nThe task is tried again on every run.");
+}
+
+void Runner::stop_if_state_full(const state::Job* job) {
+  const auto& full = services_.store.disk_full();
+  if (!full) return;
+  if (job) {
+    try {
+      if (state::JobStore(services_.store)
+              .finish(job->id, state::JobStatus::kQueued, "", services_.wall.now()))
+        spdlog::warn("job {} ({}): stopped by the full state disk; queued again at {}/{}, no "
+                     "failure counted",
+                     job->id, job->kind, job->progress_done, job->progress_total);
+    } catch (const std::exception& e) {
+      if (!services_.store.disk_full_error(e)) throw;
+      spdlog::error(
+          "job {} ({}): stopped by the full state disk, which could not record that either: it "
+          "stays 'running' and the next run resumes it from its last checkpoint",
+          job->id, job->kind);
+    }
+  }
+  throw *full;
 }
 
 }  // namespace ferry::core

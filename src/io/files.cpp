@@ -51,6 +51,11 @@ void make_dirs(const std::string& dir) {
   Env::posix().make_dirs(dir);
 }
 
+void check_writable_dir(Env& env, const std::string& dir) {
+  AtomicFile probe(dir + "/ferry-write-check", env);  // removed uncommitted when it goes
+  probe.write(std::string(4096, '\0'));
+}
+
 int64_t file_size(const std::string& path) {
   return Env::posix().file_size(path);
 }

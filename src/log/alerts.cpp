@@ -32,8 +32,13 @@ std::string compose_body(const std::vector<state::AlertEvent>& events, int64_t s
 
 void OutboxAlertSink::raise(const std::string& key, const std::string& subject,
                             const std::string& body) {
+  try {
+    store_.add(key, subject, body, wall_.now());
+  } catch (const std::exception& e) {
+    spdlog::critical("{}: {} (not stored in the alert outbox: {})", subject, body, e.what());
+    throw;
+  }
   spdlog::critical("{}: {}", subject, body);
-  store_.add(key, subject, body, wall_.now());
   ++raised_;
 }
 
@@ -42,6 +47,7 @@ FlushResult AlertDispatcher::flush(TimePoint now) {
   std::map<std::string, std::vector<state::AlertEvent>> by_key;
   for (auto& e : store_.pending()) by_key[e.key].push_back(std::move(e));
   if (by_key.empty()) return result;
+  std::string server_error;  // set by a transient failure: the rest waits for the next run
   if (settings_.to.empty()) {
     spdlog::warn("alerts: {} alert(s) pending but alerts.to is empty; not mailed", by_key.size());
     return result;
@@ -57,6 +63,10 @@ FlushResult AlertDispatcher::flush(TimePoint now) {
         result.events_suppressed += static_cast<int>(ids.size());
         continue;
       }
+    }
+    if (!server_error.empty()) {
+      ++result.mails_deferred;
+      continue;
     }
     net::Mail mail;
     mail.from = settings_.from;
@@ -75,8 +85,12 @@ FlushResult AlertDispatcher::flush(TimePoint now) {
       result.last_error = e.what();
       spdlog::error("alerts: could not mail '{}' (kept for the next run): {}", mail.subject,
                     e.what());
+      if (e.is_transient()) server_error = e.what();
     }
   }
+  if (result.mails_deferred > 0)
+    spdlog::warn("alerts: {} more alert mail(s) kept for the next run, not tried after: {}",
+                 result.mails_deferred, server_error);
   return result;
 }
 

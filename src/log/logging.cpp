@@ -5,7 +5,9 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "ferry/base/error.h"
 #include "ferry/base/scrub.h"
@@ -68,30 +70,41 @@ void init_console(const std::string& level) {
 }
 
 void init_files(const LogOptions& options) {
+  std::string problem;
   try {
     io::make_dirs(options.dir);
+    if (::access(options.dir.c_str(), W_OK) != 0)
+      problem = "log.dir: cannot write to " + options.dir + ": " + std::strerror(errno);
   } catch (const OperationError& e) {
-    throw UsageError(std::string("log.dir: ") + e.what());
+    problem = std::string("log.dir: ") + e.what();
   }
-  if (::access(options.dir.c_str(), W_OK) != 0)
-    throw UsageError("log.dir: cannot write to " + options.dir);
   std::vector<spdlog::sink_ptr> sinks{console(options.console_level)};
   const std::pair<const char*, spdlog::level::level_enum> files[] = {
       {"debug.log", spdlog::level::debug},
       {"daily.log", spdlog::level::info},
       {"error.log", spdlog::level::warn},
       {"critical.log", spdlog::level::critical}};
-  for (const auto& [name, level] : files) {
-    auto sink = std::make_shared<DatedFileSink>(options.dir + "/" + name);
-    sink->set_level(level);
-    sink->set_pattern(kPattern);
-    sinks.push_back(sink);
+  if (!problem.empty()) {
+    log_problems().note(problem);
+  } else {
+    for (const auto& [name, level] : files) {
+      auto sink = std::make_shared<DatedFileSink>(options.dir + "/" + name);
+      sink->set_level(level);
+      sink->set_pattern(kPattern);
+      sinks.push_back(sink);
+    }
   }
   install(std::move(sinks), options.secrets);
+  if (!problem.empty()) return;
   int removed =
       sweep_old_logs(options.dir, local_date(std::chrono::system_clock::now()), options.keep_days);
   if (removed > 0)
     spdlog::debug("log: removed {} files older than {} days", removed, options.keep_days);
+}
+
+std::string take_file_problem() {
+  flush();  // a full disk shows when the buffered lines are written
+  return log_problems().take();
 }
 
 int sweep_old_logs(const std::string& dir, const Date& today, int keep_days) {

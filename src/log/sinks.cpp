@@ -6,10 +6,26 @@
 #include <cerrno>
 #include <cstring>
 
-#include "ferry/base/error.h"
 #include "ferry/log/logging.h"
 
 namespace ferry::log {
+
+void LogProblems::note(const std::string& problem) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (first_.empty()) first_ = problem;
+}
+
+std::string LogProblems::take() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (taken_ || first_.empty()) return "";
+  taken_ = true;
+  return first_;
+}
+
+LogProblems& log_problems() {
+  static LogProblems problems;
+  return problems;
+}
 
 DatedFileSink::DatedFileSink(std::string path) : path_(std::move(path)) {
   Date today = local_date(std::chrono::system_clock::now());
@@ -28,7 +44,14 @@ DatedFileSink::~DatedFileSink() {
 
 void DatedFileSink::open() {
   file_ = std::fopen(path_.c_str(), "a");
-  if (!file_) throw UsageError("log: cannot write " + path_ + ": " + std::strerror(errno));
+  if (!file_) fail("open");
+}
+
+void DatedFileSink::fail(const char* what) {
+  log_problems().note(std::string("log: cannot ") + what + " " + path_ + ": " +
+                      std::strerror(errno));
+  if (file_) std::fclose(file_);
+  file_ = nullptr;
 }
 
 void DatedFileSink::rotate(const Date& file_day) {
@@ -39,6 +62,7 @@ void DatedFileSink::rotate(const Date& file_day) {
 }
 
 void DatedFileSink::sink_it_(const spdlog::details::log_msg& msg) {
+  if (!file_) return;
   Date msg_day = local_date(msg.time);
   if (day_ < msg_day) {
     std::fclose(file_);
@@ -46,14 +70,16 @@ void DatedFileSink::sink_it_(const spdlog::details::log_msg& msg) {
     rotate(day_);
     day_ = msg_day;
     open();
+    if (!file_) return;
   }
   spdlog::memory_buf_t formatted;
   formatter_->format(msg, formatted);
-  std::fwrite(formatted.data(), 1, formatted.size(), file_);
+  if (std::fwrite(formatted.data(), 1, formatted.size(), file_) != formatted.size())
+    fail("write");
 }
 
 void DatedFileSink::flush_() {
-  if (file_) std::fflush(file_);
+  if (file_ && std::fflush(file_) != 0) fail("write");
 }
 
 void RedactingSink::add_secrets(const std::vector<std::string>& secrets) {

@@ -14,10 +14,28 @@
 
 namespace ferry::log {
 
+// The first problem any log file of this process met, kept until it is taken once.
+class LogProblems {
+ public:
+  // Keeps `problem` when it is the first.
+  void note(const std::string& problem);
+  // The first problem the first time it is asked for after it was noted; "" otherwise.
+  std::string take();
+
+ private:
+  std::mutex mutex_;
+  std::string first_;
+  bool taken_ = false;
+};
+
+// The process's one LogProblems.
+LogProblems& log_problems();
+
 class DatedFileSink : public spdlog::sinks::base_sink<std::mutex> {
  public:
   // Opens `path` for appending; if it was last written on an earlier local date, it is first
-  // renamed to `path.<that date>`. Throws UsageError when the file cannot be opened.
+  // renamed to `path.<that date>`. A file that cannot be opened, written or flushed is noted in
+  // log_problems() (its path and the system error) and written no more; it never throws.
   explicit DatedFileSink(std::string path);
   ~DatedFileSink() override;
 
@@ -27,6 +45,8 @@ class DatedFileSink : public spdlog::sinks::base_sink<std::mutex> {
 
  private:
   void open();
+  // Notes the system error of what failed on the file and stops writing it.
+  void fail(const char* what);
   void rotate(const Date& file_day);
   std::string path_;
   FILE* file_ = nullptr;

@@ -65,7 +65,19 @@ void ServerPass::stop(const std::string& alert_key, const std::string& subject,
   phase_ = Phase::kDone;
 }
 
+void ServerPass::stop_for_data_dir(const std::string& line) {
+  stop("data_dir", "data_dir cannot be written", line);
+}
+
 void ServerPass::start() {
+  // Nothing is fetched for a data_dir that cannot take it: one alert for the server.
+  for (const std::string& dir : {server_.raw_dir(), server_.active_dir()}) {
+    try {
+      io::check_writable_dir(services_.env, dir);
+    } catch (const OperationError& e) {
+      return stop_for_data_dir("data_dir " + server_.data_dir + ": " + e.what());
+    }
+  }
   // Raw backups and snapshots are written under temp names. Safe: the run lock is held, so no
   // other process writes these temps.
   for (const std::string& dir : {server_.raw_dir(), server_.active_dir()}) {
@@ -133,6 +145,9 @@ void ServerPass::next_table() {
       break;
     case TableStatus::kKeyRejected:
       stop("key", "private key unusable", r.message);
+      break;
+    case TableStatus::kDataDirFailed:
+      stop_for_data_dir(r.message);
       break;
   }
 }

@@ -53,18 +53,20 @@ void register_mindtrails_config(config::ConfigSchema& schema) {
                256)
       .add_int("delete_batch", 200, "server-side deletes sent per unit of work", 1, 100000);
   schema.section("mindtrails.server", config::SectionKind::kTableArray)
-      .add_string("name", "mindtrails", "names the server in state, alerts and logs")
+      .add_string("name", "", "names the server in state, alerts and logs (required)")
       .add_string("url", "https://mindtrails.example.edu/api/export",
                   "export API: ends in /api/export (or /api/, and export is added)")
       .add_string("username", "", "HTTP Basic account, an admin of the site")
       .add_secret("password", "its password")
-      .add_string("private_key", "keys/private_key.pem",
-                  "PEM private key (PKCS#1 or PKCS#8) for participantRSA cells")
+      .add_path("private_key", "keys/private_key.pem",
+                "PEM private key (PKCS#1 or PKCS#8) for participantRSA cells",
+                "../keys/private_key.pem")
       .add_secret("passphrase", "passphrase of an encrypted private key")
       .add_string("padding", "pkcs1", "RSA padding the server encrypts with", {"pkcs1", "oaep"})
       .add_bool("delete", false, "delete exported rows from tables the server marks deleteable")
-      .add_string("data_dir", "data/mindtrails",
-                  "folder of active_data/ (CSVs), raw_data/ (raw replies), recovered_data/")
+      .add_path("data_dir", "data/mindtrails",
+                "folder of active_data/ (CSVs), raw_data/ (raw replies), recovered_data/",
+                "../data/mindtrails")
       .add_list("include", {}, "exact table names to export; empty means all")
       .add_list("exclude", {}, "exact table names never exported")
       .add_duration("connect_timeout", std::chrono::seconds(10), "TCP/TLS connect timeout")

@@ -38,6 +38,18 @@ TableExporter::~TableExporter() = default;
 
 TableResult TableExporter::fail(const std::string& what, const std::string& subject,
                                 const std::string& line) {
+  if (what == "backup" || what == "csv") {
+    // A folder that cannot be written fails every table alike: one cause, the server's.
+    try {
+      io::check_writable_dir(ctx_.env,
+                             what == "backup" ? ctx_.server.raw_dir() : ctx_.server.active_dir());
+    } catch (const OperationError& e) {
+      TableResult r;
+      r.status = TableStatus::kDataDirFailed;
+      r.message = "data_dir " + ctx_.server.data_dir + ": " + e.what();
+      return r;
+    }
+  }
   ctx_.alerts.raise(ctx_.server.source() + ":" + info_.name + ":" + what,
                     "MindTrails " + ctx_.server.name + ": " + subject + " (" + info_.name + ")",
                     line +

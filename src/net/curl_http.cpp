@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "ferry/base/error.h"
+#include "ferry/base/interrupt.h"
 #include "ferry/net/redact.h"
 #include "net/curl_lib.h"
 
@@ -25,6 +26,7 @@ struct Exchange {
   // streamed response
   FILE* out = nullptr;
   bool out_failed = false;
+  bool interrupted = false;  // cut by progress_cb after a stop request
 };
 
 size_t read_cb(char* buf, size_t size, size_t n, void* ud) {
@@ -84,11 +86,25 @@ size_t header_cb(char* ptr, size_t size, size_t n, void* ud) {
 int progress_cb(void* ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                 curl_off_t ulnow) {
   auto* x = static_cast<Exchange*>(ud);
+  // libcurl calls this about once a second even when nothing moves, so a stop reaches a
+  // transfer that hangs.
+  if (x->req->interruptible && must_abandon()) {
+    x->interrupted = true;
+    return 1;  // CURLE_ABORTED_BY_CALLBACK
+  }
+  if (!x->req->progress) return 0;
   if (ultotal > 0)
     x->req->progress(static_cast<uint64_t>(ulnow), static_cast<uint64_t>(ultotal));
   else
     x->req->progress(static_cast<uint64_t>(dlnow), static_cast<uint64_t>(dltotal));
   return 0;
+}
+
+// The answer to an exchange cut or not started because of a stop request.
+void set_interrupted(HttpResponse& resp, const HttpRequest& req) {
+  resp.status = 0;
+  resp.error = TransportError::kInterrupted;
+  resp.error_message = stop_reason() + " (" + redact_url(req.url) + ")";
 }
 
 TransportError classify(CURLcode rc) {
@@ -166,11 +182,9 @@ curl_slist* CurlHttpClient::set_request(const HttpRequest& req, Exchange& x, cha
   lib.easy_setopt(c, CURLOPT_WRITEDATA, &x);
   lib.easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
   lib.easy_setopt(c, CURLOPT_HEADERDATA, &x);
-  if (req.progress) {
-    lib.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-    lib.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress_cb);
-    lib.easy_setopt(c, CURLOPT_XFERINFODATA, &x);
-  }
+  lib.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  lib.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress_cb);
+  lib.easy_setopt(c, CURLOPT_XFERINFODATA, &x);
   bool has_body = !req.body.file.empty() || !req.body.data.empty();
   uint64_t body_size = req.body.file.empty() ? req.body.data.size() : x.in_left;
   if (req.method == "HEAD") {
@@ -196,6 +210,11 @@ curl_slist* CurlHttpClient::set_request(const HttpRequest& req, Exchange& x, cha
 }
 
 HttpResponse CurlHttpClient::send(const HttpRequest& req) {
+  HttpResponse resp;
+  if (req.interruptible && must_abandon()) {
+    set_interrupted(resp, req);
+    return resp;
+  }
   if (!curl_) {
     const CurlLib& lib = curl_lib();
     curl_ = lib.easy_init();
@@ -204,7 +223,6 @@ HttpResponse CurlHttpClient::send(const HttpRequest& req) {
   } else {
     lib_->easy_reset(curl_);
   }
-  HttpResponse resp;
   Exchange x;
   x.req = &req;
   x.resp = &resp;
@@ -230,7 +248,9 @@ HttpResponse CurlHttpClient::send(const HttpRequest& req) {
   long code = 0;
   lib_->easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
   resp.status = static_cast<int>(code);
-  if (rc != CURLE_OK) {
+  if (rc == CURLE_ABORTED_BY_CALLBACK && x.interrupted) {
+    set_interrupted(resp, req);
+  } else if (rc != CURLE_OK) {
     resp.error = classify(rc);
     resp.error_message = errbuf[0] ? errbuf : lib_->easy_strerror(rc);
     resp.error_message += " (" + redact_url(req.url) + ")";

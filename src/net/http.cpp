@@ -11,7 +11,8 @@ std::optional<std::string> HttpResponse::header(const std::string& lower_name) c
 }
 
 bool HttpResponse::transient() const {
-  if (error != TransportError::kNone) return error != TransportError::kLocal;
+  if (error != TransportError::kNone)
+    return error != TransportError::kLocal && error != TransportError::kInterrupted;
   return status == 429 || status >= 500;
 }
 
@@ -31,6 +32,8 @@ std::string HttpResponse::describe() const {
       return "local error: " + error_message;
     case TransportError::kOther:
       return "transfer failed: " + error_message;
+    case TransportError::kInterrupted:
+      return "interrupted: " + error_message;
   }
   return error_message;
 }

@@ -121,7 +121,8 @@ void CurlMailer::send(const Mail& mail, TimePoint now) {
 }
 
 void FakeMailer::send(const Mail& mail, TimePoint) {
-  if (!fail_with.empty()) throw OperationError(FailureKind::kTransient, fail_with);
+  ++calls;
+  if (!fail_with.empty()) throw OperationError(fail_kind, fail_with);
   sent.push_back(mail);
 }
 

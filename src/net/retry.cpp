@@ -32,8 +32,13 @@ std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& va
 }
 
 RetryingHttpClient::RetryingHttpClient(HttpClient& inner, RetryPolicy policy, Timer& timer,
-                                       RandomUnit random, const Clock& wall)
-    : inner_(inner), policy_(policy), timer_(timer), random_(std::move(random)), wall_(wall) {}
+                                       RandomUnit random, const Clock& wall, TimeLeft time_left)
+    : inner_(inner),
+      policy_(policy),
+      timer_(timer),
+      random_(std::move(random)),
+      wall_(wall),
+      time_left_(std::move(time_left)) {}
 
 HttpResponse RetryingHttpClient::send(const HttpRequest& request) {
   int max = request.max_attempts > 0 ? request.max_attempts : policy_.max_attempts;
@@ -48,6 +53,10 @@ HttpResponse RetryingHttpClient::send(const HttpRequest& request) {
       if (auto parsed = parse_retry_after(*ra, wall_.now()))
         wait = std::min(*parsed, policy_.retry_after_cap);
     }
+    if (auto left = time_left_ ? time_left_() : std::nullopt; left && wait >= *left)
+      throw_out_of_time(request, r.describe() + " (try " + std::to_string(attempt) + "/" +
+                                     std::to_string(max) + "), no time left to wait " +
+                                     std::to_string(wait.count()) + " ms for the next try");
     spdlog::debug("{} {}: {} (try {}/{}), retrying in {} ms", request.method,
                   redact_url(request.url), r.describe(), attempt, max, wait.count());
     timer_.sleep_for(wait);

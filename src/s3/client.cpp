@@ -69,8 +69,10 @@ void fsync_path(const std::string& path, const std::string& what) {
 OperationError s3_error(const std::string& op, const std::string& target,
                         const net::HttpResponse& response, const std::string& context) {
   std::string where = context.empty() ? "" : " (" + context + ")";
-  return OperationError(
-      is_transient_failure(response) ? FailureKind::kTransient : FailureKind::kPermanent,
+  const FailureKind kind = response.interrupted()           ? FailureKind::kInterrupted
+                           : is_transient_failure(response) ? FailureKind::kTransient
+                                                            : FailureKind::kPermanent;
+  return OperationError(kind,
       "s3 " + op + " " + target + where + ": " + describe_failure(response));
 }
 
@@ -183,6 +185,7 @@ net::HttpResponse S3Client::send(const Call& call) {
   req.timeout = call.transfer ? options_.transfer_timeout : options_.request_timeout;
   if (call.transfer) req.stall_timeout = options_.stall_timeout;
   req.progress = call.progress;
+  req.interruptible = call.interruptible;
   return http_.send(req);
 }
 

@@ -21,6 +21,7 @@ struct S3Client::Call {
   std::string response_file;
   bool transfer = false;  // a large body: transfer timeout and stall guard
   std::function<void(uint64_t, uint64_t)> progress;
+  bool interruptible = true;  // false: goes out during a stop (net::HttpRequest::interruptible)
 };
 
 struct S3Client::Part {

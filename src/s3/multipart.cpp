@@ -1,5 +1,7 @@
 // Multipart upload: initiate, parts (hashed one ahead, each retried on its own), complete,
-// HEAD check; abort on any failure.
+// HEAD check; abort on any failure, an interruption by a stop request included.
+#include <spdlog/spdlog.h>
+
 #include <future>
 
 #include "ferry/crypto/base64.h"
@@ -184,8 +186,14 @@ void S3Client::abort_upload(const std::string& full, const std::string& upload_i
   call.method = "DELETE";
   call.key = full;
   call.query = {{"uploadId", upload_id}};
+  call.interruptible = false;  // sent during a stop too: the parts must not linger
+  spdlog::info("s3 PUT {}: aborting multipart upload {}", target(full), upload_id);
   try {
-    send(call);  // best effort: S3's lifecycle rules clean up what this cannot
+    // Best effort: S3's lifecycle rules clean up what this cannot.
+    net::HttpResponse r = send(call);
+    if (!r.ok())
+      spdlog::warn("s3 PUT {}: aborting multipart upload {}: {}", target(full), upload_id,
+                   describe_failure(r));
   } catch (const std::exception&) {
     // The failure that led here is the one to report.
   }

@@ -95,6 +95,8 @@ std::vector<TargetProblem> check_s3_config(const config::Config& config) {
   std::vector<TargetProblem> out;
   for (const auto& name : config.names("s3")) {
     const config::Section* s = config.named("s3", name);
+    if (s->str("bucket").empty())
+      out.push_back({config::where_written(*s, config.file()), "[s3." + name + "] has no bucket"});
     const std::string& endpoint = s->str("endpoint");
     if (endpoint.empty()) continue;
     const std::string where = s->setting("endpoint").origin;

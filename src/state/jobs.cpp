@@ -14,7 +14,7 @@ const char* kJobColumns =
     "id, kind, status, coalesce(from_date,''), coalesce(to_date,''), params, attempts, "
     "failures, progress_done, progress_total, checkpoint, error, created_at, "
     "coalesce(started_at,''), "
-    "coalesce(finished_at,''), updated_at, coalesce(not_before,'')";
+    "coalesce(finished_at,''), updated_at, coalesce(not_before,''), crashes";
 
 Job read_job(SQLite::Statement& q, const Store& store) {
   Job j;
@@ -35,6 +35,7 @@ Job read_job(SQLite::Statement& q, const Store& store) {
   j.finished_at = q.getColumn(14).getString();
   j.updated_at = q.getColumn(15).getString();
   j.not_before = q.getColumn(16).getString();
+  j.crashes = q.getColumn(17).getInt();
   return j;
 }
 
@@ -328,23 +329,37 @@ bool JobStore::retry(int64_t id, TimePoint now, std::string* why) {
     return *why = "job " + std::to_string(id) + " is " + status_word(job->status) +
                   "; only failed or cancelled jobs can be retried",
            false;
-  SQLite::Statement q(store_.db(), "UPDATE jobs SET failures = 0 WHERE id = ?");
+  SQLite::Statement q(store_.db(), "UPDATE jobs SET failures = 0, crashes = 0 WHERE id = ?");
   q.bind(1, id);
   q.exec();
   return move(id, JobStatus::kQueued, "", now);
 }
 
-int JobStore::add_failure(int64_t id, const std::string& error, TimePoint now) {
-  SQLite::Statement q(store_.db(),
-                      "UPDATE jobs SET failures = failures + 1, error = ?, updated_at = ? "
-                      "WHERE id = ?");
-  q.bind(1, store_.scrub(error));
+namespace {
+
+// Adds one to `column` (failures or crashes) of a job, with its error; returns the new count.
+int count_up(Store& store, const char* column, int64_t id, const std::string& error,
+             TimePoint now) {
+  const std::string c = column;
+  SQLite::Statement q(store.db(), "UPDATE jobs SET " + c + " = " + c +
+                                      " + 1, error = ?, updated_at = ? WHERE id = ?");
+  q.bind(1, store.scrub(error));
   q.bind(2, format_iso8601(now));
   q.bind(3, id);
   q.exec();
-  SQLite::Statement r(store_.db(), "SELECT failures FROM jobs WHERE id = ?");
+  SQLite::Statement r(store.db(), "SELECT " + c + " FROM jobs WHERE id = ?");
   r.bind(1, id);
   return r.executeStep() ? r.getColumn(0).getInt() : 0;
+}
+
+}  // namespace
+
+int JobStore::add_failure(int64_t id, const std::string& error, TimePoint now) {
+  return count_up(store_, "failures", id, error, now);
+}
+
+int JobStore::add_crash(int64_t id, const std::string& error, TimePoint now) {
+  return count_up(store_, "crashes", id, error, now);
 }
 
 void JobStore::set_link(int64_t id, const std::string& name, const std::string& link,

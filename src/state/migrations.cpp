@@ -147,6 +147,12 @@ const char* kNotBefore = R"sql(
 ALTER TABLE jobs ADD COLUMN not_before TEXT;  -- ISO-8601 UTC; NULL: may start at once
 )sql";
 
+// Crashes (a run found dead by the next one) are counted apart from transient failures, with a
+// higher limit of their own (run.job_crashes).
+const char* kCrashes = R"sql(
+ALTER TABLE jobs ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0;  -- runs that died while it ran
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -159,6 +165,7 @@ const std::vector<Migration>& migrations() {
       {5, "schema_versions: one version per component; schedule failures", kComponents},
       {6, "job_outputs: endpoint, region, bucket and key of each upload", kOutputLocation},
       {7, "jobs.not_before: jobs waiting for final data", kNotBefore},
+      {8, "jobs.crashes: runs that died while the job ran", kCrashes},
   };
   return kAll;
 }

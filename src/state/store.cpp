@@ -5,43 +5,127 @@
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
+#include <sys/stat.h>
+
+#include <cerrno>
+
 #include "ferry/base/error.h"
+#include "ferry/base/time.h"
 #include "ferry/io/files.h"
 
 namespace ferry::state {
 
 namespace {
 
-// SQLite's complaint as an OperationError: a busy or locked database may pass (transient),
-// anything else will not (permanent).
-OperationError translate(const SQLite::Exception& e, const std::string& path) {
-  int code = e.getErrorCode() & 0xff;
-  bool busy = code == SQLITE_BUSY || code == SQLITE_LOCKED;
-  return OperationError(
-      busy ? FailureKind::kTransient : FailureKind::kPermanent,
-      "state " + path + ": " + e.what() + (busy ? " (another program holds a lock on it)" : ""));
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// `10s`, `1m30s`; `200ms` below a whole second.
+std::string wait_text(std::chrono::milliseconds t) {
+  if (t.count() % 1000 != 0) return std::to_string(t.count()) + "ms";
+  return format_duration(std::chrono::duration_cast<std::chrono::seconds>(t));
+}
+
+// The StateError a SQLite error code stands for, if any.
+std::optional<StateError> classify(int code, const std::string& what, const std::string& path,
+                                   std::chrono::milliseconds busy_timeout) {
+  switch (code & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return StateError(StateError::Cause::kLocked,
+                        "the state file " + path +
+                            " is locked by another program (an open sqlite3 transaction or a "
+                            "backup?); gave up after waiting " +
+                            wait_text(busy_timeout) +
+                            ": " + what);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+    case SQLITE_IOERR:
+      return StateError(StateError::Cause::kBroken,
+                        "the state file " + path + " cannot be used: " + what);
+    default:
+      return std::nullopt;
+  }
+}
+
+StateError broken(const std::string& path, const std::string& why) {
+  return StateError(StateError::Cause::kBroken, "the state file " + path + " " + why);
+}
+
+// SQLite's complaint as a StateError (the file's fault), else a permanent OperationError.
+[[noreturn]] void rethrow_state_error(const SQLite::Exception& e, const std::string& path,
+                          std::chrono::milliseconds busy_timeout) {
+  if (auto se = classify(e.getErrorCode(), e.what(), path, busy_timeout)) throw *se;
+  throw OperationError(FailureKind::kPermanent, "state " + path + ": " + e.what());
 }
 
 }  // namespace
 
-Store::Store(const std::string& dir, const std::vector<Component>& components, Scrubber scrubber)
-    : path_(dir + "/ferry.db"), scrubber_(std::move(scrubber)) {
+std::optional<StateError> Store::error_of(const std::exception& e) const {
+  if (auto* se = dynamic_cast<const StateError*>(&e)) return *se;
+  if (auto* le = dynamic_cast<const SQLite::Exception*>(&e))
+    return classify(le->getErrorCode(), le->what(), path_, busy_timeout_);
+  return std::nullopt;
+}
+
+std::optional<StateFullError> Store::disk_full_error(const std::exception& e) {
+  std::optional<StateFullError> full;
+  if (const auto* known = dynamic_cast<const StateFullError*>(&e)) {
+    full = *known;
+  } else if (const auto* sq = dynamic_cast<const SQLite::Exception*>(&e)) {
+    int code = sq->getErrorCode() & 0xff;
+    int sys = db_ && code == SQLITE_IOERR ? sqlite3_system_errno(db_->getHandle()) : 0;
+    if (code == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT)
+      full = StateFullError("state " + path_ + ": the disk is full (" + sq->what() +
+                            "); nothing more is recorded until space is freed there");
+  }
+  if (full && !disk_full_) disk_full_ = full;
+  return full;
+}
+
+void Store::rethrow(const SQLite::Exception& e) {
+  if (auto full = disk_full_error(e)) throw *full;
+  rethrow_state_error(e, path_, busy_timeout_);
+}
+
+Store::Store(const std::string& dir, const std::vector<Component>& components, Scrubber scrubber,
+             std::chrono::milliseconds busy_timeout)
+    : path_(dir + "/ferry.db"), busy_timeout_(busy_timeout), scrubber_(std::move(scrubber)) {
   io::make_dirs(dir);
+  // Without its main file a WAL cannot be applied: opening would make an empty state and lose
+  // (or later misapply) what the WAL holds.
+  if (!exists(path_) && exists(path_ + "-wal"))
+    throw broken(path_, "is missing but its write-ahead log " + path_ +
+                            "-wal is there: restore ferry.db (e.g. from a `ferry backup` copy), "
+                            "or move " + path_ + "-wal and -shm away to start an empty state");
   try {
-    db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db_->setBusyTimeout(10'000);
-    db_->exec("PRAGMA journal_mode=WAL");
-    // FULL: a commit is on disk before ferry acts on it (e.g. deletes data on a server).
-    db_->exec("PRAGMA synchronous=FULL");
-    // A five-minute process should not checkpoint the WAL on every exit (two more fsyncs and a
-    // file delete); SQLite checkpoints automatically once the WAL reaches 1000 pages.
-    sqlite3_db_config(db_->getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-    db_->exec("PRAGMA foreign_keys=ON");
-    migrate_core();
+    open();
   } catch (const SQLite::Exception& e) {
-    throw translate(e, path_);
+    rethrow(e);
   }
   for (const auto& c : components) migrate(c);
+}
+
+void Store::open() {
+  db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db_->setBusyTimeout(static_cast<int>(busy_timeout_.count()));
+  if (sqlite3_db_readonly(db_->getHandle(), "main") == 1)
+    throw broken(path_, "is read-only: ferry needs to write it (check its owner and mode)");
+  db_->exec("PRAGMA journal_mode=WAL");
+  // FULL: a commit is on disk before ferry acts on it (e.g. deletes data on a server).
+  db_->exec("PRAGMA synchronous=FULL");
+  // A five-minute process should not checkpoint the WAL on every exit (two more fsyncs and a
+  // file delete); `ferry run` checkpoints once at its end (checkpoint()), and SQLite on its own
+  // once the WAL reaches 1000 pages.
+  sqlite3_db_config(db_->getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  db_->exec("PRAGMA foreign_keys=ON");
+  migrate_core();
 }
 
 Store::~Store() = default;
@@ -74,22 +158,45 @@ void Store::transaction(const std::function<void()>& fn) {
     depth_ = 0;
     tx.commit();
   } catch (const SQLite::Exception& e) {
-    throw translate(e, path_);
+    rethrow(e);
+  }
+}
+
+bool Store::checkpoint() {
+  try {
+    SQLite::Statement q(*db_, "PRAGMA wal_checkpoint(PASSIVE)");
+    if (!q.executeStep()) return false;
+    // busy, frames in the WAL, frames copied into the file
+    return q.getColumn(0).getInt() == 0 && q.getColumn(1).getInt() == q.getColumn(2).getInt();
+  } catch (const SQLite::Exception& e) {
+    rethrow(e);
   }
 }
 
 int Store::schema_version() {
-  return db_->execAndGet("PRAGMA user_version").getInt();
+  try {
+    return db_->execAndGet("PRAGMA user_version").getInt();
+  } catch (const SQLite::Exception& e) {
+    rethrow(e);
+  }
 }
 
 int Store::component_version(const std::string& component) {
-  SQLite::Statement q(*db_, "SELECT version FROM schema_versions WHERE component = ?");
-  q.bind(1, component);
-  return q.executeStep() ? q.getColumn(0).getInt() : 0;
+  try {
+    SQLite::Statement q(*db_, "SELECT version FROM schema_versions WHERE component = ?");
+    q.bind(1, component);
+    return q.executeStep() ? q.getColumn(0).getInt() : 0;
+  } catch (const SQLite::Exception& e) {
+    rethrow(e);
+  }
 }
 
 std::string Store::integrity_check() {
-  return db_->execAndGet("PRAGMA integrity_check").getString();
+  try {
+    return db_->execAndGet("PRAGMA integrity_check").getString();
+  } catch (const SQLite::Exception& e) {
+    rethrow(e);
+  }
 }
 
 void Store::migrate_core() {
@@ -97,10 +204,9 @@ void Store::migrate_core() {
   const auto& all = migrations();
   int newest = all.empty() ? 0 : all.back().version;
   if (current > newest) {
-    throw OperationError(FailureKind::kPermanent,
-                         "state " + path_ + " has schema version " + std::to_string(current) +
-                             " but this ferry knows only up to " + std::to_string(newest) +
-                             "; use a newer ferry");
+    throw broken(path_, "has schema version " + std::to_string(current) +
+                            " but this ferry knows only up to " + std::to_string(newest) +
+                            "; use a newer ferry");
   }
   for (const auto& m : all) {
     if (m.version <= current) continue;
@@ -119,10 +225,9 @@ void Store::migrate(const Component& component) {
     int newest = component.migrations.empty() ? 0 : component.migrations.back().version;
     int current = component_version(component.name);
     if (current > newest)
-      throw OperationError(FailureKind::kPermanent,
-                           "state " + path_ + " has " + component.name + " schema version " +
-                               std::to_string(current) + " but this ferry knows only up to " +
-                               std::to_string(newest) + "; use a newer ferry");
+      throw broken(path_, "has " + component.name + " schema version " +
+                              std::to_string(current) + " but this ferry knows only up to " +
+                              std::to_string(newest) + "; use a newer ferry");
     for (const auto& m : component.migrations) {
       if (m.version <= current) continue;
       SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -138,7 +243,7 @@ void Store::migrate(const Component& component) {
       tx.commit();
     }
   } catch (const SQLite::Exception& e) {
-    throw translate(e, path_);
+    rethrow(e);
   }
 }
 

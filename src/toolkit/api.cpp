@@ -27,6 +27,7 @@ Status classify(const std::string& call, const net::HttpResponse& r, const CallO
   if (r.error != net::TransportError::kNone) {
     std::string msg =
         scrub(head + one_line(scrub(r.describe(), options.secrets)) + tries, options.secrets);
+    if (r.interrupted()) return Failure::interrupted(msg);
     return r.transient() ? Failure::transient(msg) : Failure::permanent(msg);
   }
   bool permanent = false;

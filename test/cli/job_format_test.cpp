@@ -105,6 +105,7 @@ TEST(JobFormatTest, JsonHasEveryField) {
   j.error = "cake: HTTP 502 after 5 tries";
   j.attempts = 3;
   j.failures = 2;
+  j.crashes = 4;
   j.progress_done = 5;
   j.progress_total = 72;
   j.started_at = "2016-01-11T00:10:00Z";
@@ -124,6 +125,7 @@ TEST(JobFormatTest, JsonHasEveryField) {
   EXPECT_EQ(o["error"], "cake: HTTP 502 after 5 tries");
   EXPECT_EQ(o["attempts"], 3);
   EXPECT_EQ(o["failures"], 2);
+  EXPECT_EQ(o["crashes"], 4);
   EXPECT_EQ(o["created_at"], "2016-01-11T00:05:00Z");
   EXPECT_EQ(o["started_at"], "2016-01-11T00:10:00Z");
   EXPECT_EQ(o["finished_at"], "2016-01-11T00:14:30Z");
@@ -259,6 +261,9 @@ TEST(JobFormatTest, DetailShowsFieldsAndOutputs) {
   EXPECT_TRUE(contains(d, "  link       https://s3/c (until 2016-01-12T00:05:00Z)\n")) << d;
   EXPECT_FALSE(contains(d, "error")) << d;
   EXPECT_FALSE(contains(d, "finished")) << d;
+  j.crashes = 2;
+  d = format_job_detail(j);
+  EXPECT_TRUE(contains(d, "attempts     2 (1 failed, 2 crashed)\n")) << d;
 }
 
 }  // namespace

@@ -87,7 +87,7 @@ class OnceTask : public ScheduledTask {
 class RunnerTest : public ::testing::Test {
  protected:
   RunnerTest()
-      : store_(dir_.path()),
+      : store_(dir_.path(), {}, {}, 200ms),  // short busy timeout: lock tests stay quick
         http_([](const net::HttpRequest&) { return net::FakeHttpClient::respond(200); }),
         budget_(timer_, 10s),
         services_{config_, store_,  http_, alerts_, TimePoint(std::chrono::seconds(1452470400)),

@@ -10,7 +10,7 @@
 namespace ferry::core::testing {
 namespace {
 
-TEST_F(RunnerTest, RunsQueuedJobsOldestFirstToCompletion) {
+TEST_F(RunnerTest, RunsQueuedJobsToCompletionTheOldestFinishingFirst) {
   add_counting(3, 1ms);
   int64_t a = enqueue("count"), b = enqueue("count");
   RunReport r = run();
@@ -36,24 +36,51 @@ TEST_F(RunnerTest, StopsStartingUnitsWhenBudgetIsSpent) {
 }
 
 TEST_F(RunnerTest, OrphanedRunningJobIsResumedThenFailsAfterTooManyCrashes) {
+  // Crashes count against run.job_crashes (here 4), not against job_attempts (here 2).
   add_counting(2, 1ms);
+  RunOptions options{2, "", true, false, {}};
+  options.job_crashes = 4;
   int64_t id = enqueue("count");
   int64_t dead_run = state::RunStore(store_).begin(services_.now, 1);
   ASSERT_TRUE(jobs_.start(id, dead_run, services_.now));  // a run that died left it running
-  RunReport r = run(RunOptions{2, "", true, false, {}});
+  jobs_.add_crash(id, "crashed before", services_.now);
+  jobs_.add_crash(id, "crashed before", services_.now);
+  jobs_.add_failure(id, "a transient failure", services_.now);
+  RunReport r = run(options);
   EXPECT_EQ(jobs_.get(id)->status, JobStatus::kSucceeded);
+  EXPECT_EQ(jobs_.get(id)->crashes, 3);
   EXPECT_EQ(jobs_.get(id)->failures, 1);
   EXPECT_EQ(r.counts.jobs_finished, 1);
+  EXPECT_TRUE(alerts_.events.empty());
 
   int64_t other = enqueue("count");
   ASSERT_TRUE(jobs_.start(other, dead_run, services_.now));
-  jobs_.add_failure(other, "crashed before", services_.now);
-  RunReport r2 = run(RunOptions{2, "", true, false, {}});
+  for (int i = 0; i < 3; ++i) jobs_.add_crash(other, "crashed before", services_.now);
+  RunReport r2 = run(options);
   EXPECT_EQ(jobs_.get(other)->status, JobStatus::kFailed);
-  EXPECT_NE(jobs_.get(other)->error.find("gave up"), std::string::npos);
+  EXPECT_EQ(jobs_.get(other)->crashes, 4);
+  EXPECT_EQ(jobs_.get(other)->failures, 0);
+  EXPECT_EQ(jobs_.get(other)->error,
+            "gave up after 4 crashes: its run ended while it was running");
   EXPECT_EQ(r2.counts.jobs_failed, 1);
   ASSERT_EQ(alerts_.events.size(), 1u);
   EXPECT_EQ(alerts_.events[0].key, "count:job:" + std::to_string(other));
+}
+
+TEST_F(RunnerTest, RetryClearsFailuresAndCrashes) {
+  registry_.add_job_kind({"bad", "", [](Services&) {
+                            return std::make_unique<FailingJob>(Failure::permanent("401"));
+                          }});
+  int64_t id = enqueue("bad");
+  int64_t dead_run = state::RunStore(store_).begin(services_.now, 1);
+  ASSERT_TRUE(jobs_.start(id, dead_run, services_.now));
+  jobs_.add_crash(id, "crashed before", services_.now);
+  jobs_.add_failure(id, "a transient failure", services_.now);
+  ASSERT_TRUE(jobs_.finish(id, JobStatus::kFailed, "401", services_.now));
+  std::string why;
+  ASSERT_TRUE(jobs_.retry(id, services_.now, &why)) << why;
+  EXPECT_EQ(jobs_.get(id)->crashes, 0);
+  EXPECT_EQ(jobs_.get(id)->failures, 0);
 }
 
 TEST_F(RunnerTest, PermanentFailureFailsAtOnceWithOneAlert) {

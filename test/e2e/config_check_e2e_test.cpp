@@ -2,6 +2,8 @@
 // would reject exits 2 naming the file and line where it was set.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "e2e/ferry_fixture.h"
 
 namespace ferry::testing {
@@ -30,6 +32,13 @@ TEST(ConfigCheckE2E, ValuesARunWouldRejectAreRefusedWithFileAndLine) {
        "ferry.toml:2: [alerts] smtp_url 'http://u:********@mail.test' must start with smtp://"},
       {"[s3.reports]\nbucket = \"b\"\nendpoint = \"https://user:hunter2@s3.test\"\n",
        "ferry.toml:3: [s3.reports] endpoint 'https://user:********@s3.test' has user info"},
+      {"[log]\nlevel = \"info\"\n[s3.reports]\nregion = \"eu-west-1\"\n",
+       "ferry.toml:4: [s3.reports] has no bucket"},
+      {s3 + cake + "min_window = \"0s\"\n", "ferry.toml:6: [cake] min_window must be at least 1s"},
+      {s3 + cake + "min_window = \"20m\"\n",
+       "ferry.toml:6: [cake] click_window is shorter than min_window"},
+      {"[log]\nlevel = \"info\"\n[[mindtrails.server]]\nurl = \"https://mt.test/api/export\"\n",
+       "ferry.toml:4: an entry of [[mindtrails.server]] has no name"},
   };
   for (const auto& c : cases) {
     f.write_config(c.toml);
@@ -51,6 +60,54 @@ TEST(ConfigCheckE2E, EnvironmentValuesAreCheckedToo) {
       f.run({"config", "check"}, {{"FERRY_CAKE_API_KEY", "k"}, {"FERRY_CAKE_DAILY_AT", "7pm"}});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("FERRY_CAKE_DAILY_AT: [cake] daily_at '7pm'"), std::string::npos) << r.err;
+}
+
+// A misspelt or misplaced FERRY_* variable is refused, not silently ignored.
+TEST(ConfigCheckE2E, UnknownFerryVariablesAreRefusedByName) {
+  FerryEnv f("[s3.reports]\nbucket = \"b\"\n");
+  for (const char* name : {"FERRY_LOG_DRI", "FERRY_S3_ARCHIVE_BUCKET", "FERRY_STATE"}) {
+    RunResult r = f.run({"config", "check"}, {{name, "x"}});
+    EXPECT_EQ(r.exit_code, 2) << name;
+    EXPECT_NE(r.err.find(std::string("environment ") + name + ": not a ferry setting"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(f.run({"run"}, {{name, "x"}}).exit_code, 2) << name;
+  }
+  RunResult ok = f.run({"config", "check"}, {{"FERRY_S3_REPORTS_PREFIX", "p/"},
+                                             {"FERRY_NOW", "2016-01-11T00:05:00Z"},
+                                             {"FERRY_LOG_LEVEL", "debug"}});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
+// The generated example, as shipped, passes the check, and its first run does nothing and
+// raises nothing; its commented-out tables load once uncommented and filled in.
+TEST(ConfigCheckE2E, TheExampleConfigRunsCleanAndItsCommentedTablesLoad) {
+  FerryEnv f;
+  std::string example = f.run({"config", "example"}).out;
+  f.write_config(example);
+  RunResult check = f.run({"config", "check"});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  RunResult run = f.run({"run"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(f.sql("SELECT count(*) FROM alerts"), "0");
+  EXPECT_EQ(f.sql("SELECT outcome || ' ' || units_done || ' ' || units_failed FROM runs"),
+            "ok 0 0");
+  EXPECT_EQ(f.sql("SELECT count(*) FROM jobs"), "0");
+
+  std::string uncommented;
+  std::istringstream lines(example);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("# [", 0) == 0 || (line.rfind("# ", 0) == 0 && line.find(" = ") != std::string::npos))
+      line = line.substr(2);
+    if (line.rfind("bucket = \"\"", 0) == 0) line = "bucket = \"b\"";
+    if (line.rfind("name = \"\"", 0) == 0) line = "name = \"prod\"";
+    uncommented += line + "\n";
+  }
+  f.write_config(uncommented);
+  check = f.run({"config", "check"});
+  EXPECT_EQ(check.exit_code, 0) << check.err << uncommented;
+  EXPECT_NE(uncommented.find("[s3.NAME]\n"), std::string::npos);
+  EXPECT_NE(uncommented.find("[[mindtrails.server]]\n"), std::string::npos);
 }
 
 }  // namespace

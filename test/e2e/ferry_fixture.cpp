@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include <filesystem>
+#include <set>
 
 namespace ferry::testing {
 
@@ -33,7 +34,12 @@ std::map<std::string, std::string> FerryEnv::environment(
 
 RunResult FerryEnv::run(const std::vector<std::string>& args,
                         const std::map<std::string, std::string>& extra) const {
-  return run_command(argv(args), environment(extra), dir_.path());
+  auto env = environment(extra);
+  static const std::set<std::string> creating = {"run", "init", "config", "--version", "--help"};
+  if (auto_init && !args.empty() && !creating.count(args[0]) &&
+      !std::filesystem::exists(env["FERRY_STATE_DIR"] + "/ferry.db"))
+    run_command(argv({"init"}), env, dir_.path());  // on failure, the command itself says why
+  return run_command(argv(args), env, dir_.path());
 }
 
 std::string FerryEnv::all_logs() const {

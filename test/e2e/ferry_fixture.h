@@ -31,6 +31,9 @@ class FerryEnv {
 
   std::map<std::string, std::string> base_env;
   std::map<std::string, std::string> env;  // added to every run, over base_env
+  // Commands other than `run` and `init` refuse to start without a state. When true, run()
+  // creates it first (`ferry init`) for such a command if FERRY_STATE_DIR has none yet.
+  bool auto_init = true;
 
  private:
   TempDir dir_;

@@ -239,6 +239,43 @@ TEST(AlertsTest, FailedMailStaysPendingAndGoesOutLater) {
   EXPECT_EQ(f.alerts.key_state(kKey)->last_sent_at, "2016-01-11T00:15:00Z");
 }
 
+TEST(AlertsTest, AnUnreachableServerCostsOneTryAndTheRestWaitsForTheNextRun) {
+  AlertsFixture f;
+  f.mailer.fail_with = "smtp smtp://127.0.0.1:2525: Timeout was reached";
+  for (int i = 0; i < 10; ++i)
+    f.alerts.add("cake:job:" + std::to_string(i), "CAKE job failed", "body", kT0);
+  FlushResult r = f.flush(kT0);
+  EXPECT_EQ(f.mailer.calls, 1);
+  EXPECT_EQ(r.mails_failed, 1);
+  EXPECT_EQ(r.mails_deferred, 9);
+  EXPECT_EQ(f.alerts.count_pending(), 10);
+  int tried = 0;
+  for (const auto& e : f.alerts.pending()) {
+    EXPECT_LE(e.attempts, 1);
+    tried += e.attempts;
+  }
+  EXPECT_EQ(tried, 1);  // no failure counted against the alerts not tried
+
+  // The next run tries again, and delivers all once the server answers.
+  f.mailer.fail_with.clear();
+  r = f.flush(kT0 + minutes(5));
+  EXPECT_EQ(r.mails_sent, 10);
+  EXPECT_EQ(r.mails_deferred, 0);
+  EXPECT_EQ(f.alerts.count_pending(), 0);
+}
+
+TEST(AlertsTest, AMailRefusedForGoodDoesNotHoldBackTheOthers) {
+  AlertsFixture f;
+  f.mailer.fail_with = "smtp smtp://127.0.0.1:2525: message refused (server said 554)";
+  f.mailer.fail_kind = FailureKind::kPermanent;
+  for (int i = 0; i < 3; ++i)
+    f.alerts.add("cake:job:" + std::to_string(i), "CAKE job failed", "body", kT0);
+  FlushResult r = f.flush(kT0);
+  EXPECT_EQ(f.mailer.calls, 3);
+  EXPECT_EQ(r.mails_failed, 3);
+  EXPECT_EQ(r.mails_deferred, 0);
+}
+
 TEST(AlertsTest, EmptyRecipientsSendNothingAndKeepPending) {
   AlertsFixture f;
   f.settings.to.clear();

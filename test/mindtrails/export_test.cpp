@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "ferry/crypto/base64.h"
@@ -20,6 +22,50 @@ using net::FakeHttpClient;
 using nlohmann::json;
 
 class MindTrailsExport : public ExportFixture {};
+
+// The real file system, whose disk fills up after `writes` appends: later appends fail as a
+// full disk's do (ENOSPC).
+class FullDiskEnv : public io::Env {
+ public:
+  explicit FullDiskEnv(int writes) : left_(writes) {}
+  std::unique_ptr<io::WritableFile> new_file(const std::string& path) override {
+    return std::make_unique<File>(base_.new_file(path), left_);
+  }
+  std::unique_ptr<io::WritableFile> open_append(const std::string& path) override {
+    return std::make_unique<File>(base_.open_append(path), left_);
+  }
+  void rename(const std::string& from, const std::string& to) override { base_.rename(from, to); }
+  void sync_dir(const std::string& dir) override { base_.sync_dir(dir); }
+  bool remove(const std::string& path) override { return base_.remove(path); }
+  int64_t file_size(const std::string& path) override { return base_.file_size(path); }
+  std::string read_file(const std::string& path) override { return base_.read_file(path); }
+  std::vector<std::string> list_dir(const std::string& dir) override {
+    return base_.list_dir(dir);
+  }
+  void make_dirs(const std::string& dir) override { base_.make_dirs(dir); }
+
+ private:
+  class File : public io::WritableFile {
+   public:
+    File(std::unique_ptr<io::WritableFile> base, int& left) : base_(std::move(base)), left_(left) {}
+    void append(std::string_view data) override {
+      if (left_-- <= 0)
+        throw OperationError(FailureKind::kPermanent,
+                             "cannot write " + path() + ": " + std::strerror(ENOSPC));
+      base_->append(data);
+    }
+    void sync() override { base_->sync(); }
+    void truncate(uint64_t size) override { base_->truncate(size); }
+    uint64_t size() const override { return base_->size(); }
+    const std::string& path() const override { return base_->path(); }
+
+   private:
+    std::unique_ptr<io::WritableFile> base_;
+    int& left_;
+  };
+  io::Env& base_ = io::Env::posix();
+  int left_;
+};
 
 TEST_F(MindTrailsExport, NewRowsAreDecryptedWrittenCommittedThenDeleted) {
   server_.add("SUDS", 11, 101, true, {{"anxiety", 55}});
@@ -249,18 +295,48 @@ TEST_F(MindTrailsExport, ListAndFetchFailuresAreAlerted) {
 
 TEST_F(MindTrailsExport, BackupAndCsvFailuresMoveNothing) {
   server_.add("SUDS", 11, 101);
+  server_.add("DD", 12, 102);
+  // A folder that cannot be written: one alert for the server, naming path and error; nothing
+  // is fetched.
   write_file(settings_.data_dir + "/raw_data", "a file where the folder should be");
   EXPECT_EQ(pass().size(), 1u);
-  EXPECT_EQ(alerts("mindtrails:prod:SUDS:backup"), 1);
+  ASSERT_EQ(alerts_.events.size(), 1u);
+  EXPECT_EQ(alerts_.events[0].key, "mindtrails:prod:data_dir");
+  EXPECT_NE(alerts_.events[0].body.find(settings_.raw_dir()), std::string::npos);
+  EXPECT_NE(alerts_.events[0].body.find("Not a directory"), std::string::npos);
+  EXPECT_TRUE(server_.log.empty());
   EXPECT_EQ(csv("SUDS"), "");
 
   std::filesystem::remove(settings_.data_dir + "/raw_data");
   write_file(settings_.data_dir + "/active_data", "a file where the folder should be");
   EXPECT_EQ(pass().size(), 1u);
+  EXPECT_EQ(alerts("mindtrails:prod:data_dir"), 2);
+  EXPECT_EQ(alerts_.events.size(), 2u);
+
+  // One table's own file that cannot be written: that table's alert; the other goes on.
+  std::filesystem::remove(settings_.data_dir + "/active_data");
+  std::filesystem::create_directories(settings_.active_dir());
+  std::filesystem::create_symlink("/proc/no-such-dir/file.csv", csv_path("SUDS"));
+  EXPECT_EQ(pass().size(), 1u);
   EXPECT_EQ(alerts("mindtrails:prod:SUDS:csv"), 1);
   EXPECT_EQ(sql("SELECT count(*) FROM marks WHERE stream = 'SUDS'"), "0");
-  EXPECT_EQ(sql("SELECT count(*) FROM mindtrails_deletes"), "0");
+  EXPECT_EQ(sql("SELECT value FROM marks WHERE stream = 'DD'"), "12");
+  EXPECT_EQ(sql("SELECT count(*) FROM mindtrails_deletes WHERE name = 'SUDS'"), "0");
   EXPECT_EQ(server_.ids("SUDS").size(), 1u);
+}
+
+TEST_F(MindTrailsExport, AFolderThatFailsDuringThePassIsOneAlertForTheServer) {
+  for (const char* table : {"SUDS", "DD", "OA"}) server_.add(table, 11, 101);
+  // The folders pass the check at the start, then the disk refuses every write (as a full
+  // disk does): the first table's failure stops the server with one alert, naming the error.
+  FullDiskEnv env(2);  // the two checks at the start write; then the disk is full
+  auto services = services_over(store_, http_, env);
+  EXPECT_EQ(pass(services).size(), 1u);
+  ASSERT_EQ(alerts_.events.size(), 1u) << alerts_.events.back().key;
+  EXPECT_EQ(alerts_.events[0].key, "mindtrails:prod:data_dir");
+  EXPECT_NE(alerts_.events[0].body.find("No space left on device"), std::string::npos);
+  EXPECT_EQ(count("GET "), 2) << "the list and the first table only";
+  for (const char* table : {"SUDS", "DD", "OA"}) EXPECT_EQ(server_.ids(table).size(), 1u);
 }
 
 }  // namespace

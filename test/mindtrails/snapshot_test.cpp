@@ -129,7 +129,7 @@ TEST_F(MindTrailsSnapshot, BackupFailureWritesNoSnapshotAndTheNextPassDoes) {
   std::filesystem::create_directories(settings_.data_dir);
   ferry::testing::write_file(settings_.raw_dir(), "not a folder");
   EXPECT_EQ(pass().size(), 1u);
-  EXPECT_EQ(alerts("mindtrails:prod:ParticipantExportDAO:backup"), 1);
+  EXPECT_EQ(alerts("mindtrails:prod:data_dir"), 1);  // the folder's cause, not the table's
   EXPECT_FALSE(file_exists(csv_path("ParticipantExportDAO")));
   EXPECT_EQ(sql("SELECT count(*) FROM mindtrails_snapshots"), "0");
 

@@ -192,6 +192,20 @@ TEST(RetryTest, EveryTransientKindIsRetried) {
   }
 }
 
+TEST(RetryTest, InterruptedCallIsNotRetried) {
+  FakeHttpClient inner(std::deque<HttpResponse>{
+      FakeHttpClient::fail(TransportError::kInterrupted, "stopped by SIGTERM"), with_status(200)});
+  RecordingTimer timer;
+  RetryingHttpClient client(inner, RetryPolicy{}, timer, constant(0.5), kWall);
+  auto r = client.send(get());
+  EXPECT_EQ(r.error, TransportError::kInterrupted);
+  EXPECT_FALSE(r.transient());
+  EXPECT_EQ(r.describe(), "interrupted: stopped by SIGTERM");
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_EQ(inner.requests().size(), 1u);
+  EXPECT_TRUE(timer.waits.empty());
+}
+
 TEST(RetryTest, PermanentFailuresAreNotRetried) {
   std::vector<HttpResponse> permanent = {
       with_status(400), with_status(401),

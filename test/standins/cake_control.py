@@ -37,7 +37,7 @@ class Faults:
 
     def add(self, rule):
         mode = str(rule.get("mode", ""))
-        if not (mode in ("slow", "truncate", "drop", "html", "echo")
+        if not (mode in ("slow", "hang", "truncate", "drop", "html", "echo")
                 or re.fullmatch(r"[1-5]\d\d", mode)):
             raise ValueError("unknown mode %r" % mode)
         methods = rule.get("methods")

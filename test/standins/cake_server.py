@@ -38,6 +38,8 @@ skipping AFTER matching calls), optionally only for some methods:
   "502", any NNN     that HTTP status with an HTML error page
   "html"             HTTP 200 with an HTML page instead of JSON
   "slow"             sleeps `seconds` (default --slow-seconds), then answers normally
+  "hang"             reads the request and never answers (the connection stays open until the
+                     client gives up or the stand-in exits)
   "truncate"         answers normally but cuts the body at `fraction` (default 0.5); style
                      "json" (default) declares the cut length, "connection" declares the full
                      length and closes the connection early
@@ -259,6 +261,10 @@ class Handler(ControlMixin, BaseHTTPRequestHandler):
         if mode == "slow":
             time.sleep(float(rule.get("seconds", self.server.options.slow_seconds)))
             return False
+        if mode == "hang":
+            entry["status"] = 0
+            threading.Event().wait()  # never set: the thread dies with the process
+            return True
         if mode == "truncate":
             return False
         if mode == "drop":

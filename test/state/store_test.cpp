@@ -88,7 +88,7 @@ TEST(StoreTest, JobsTableHasOperatorReadableColumns) {
   Store store(dir.path());
   auto cols = columns(store, "jobs");
   for (const char* c : {"id", "kind", "status", "from_date", "to_date", "params", "attempts",
-                        "failures", "progress_done", "progress_total", "checkpoint", "error",
+                        "failures", "crashes", "progress_done", "progress_total", "checkpoint", "error",
                         "created_at", "started_at", "finished_at", "updated_at"})
     EXPECT_EQ(cols.count(c), 1u) << c;
   auto outputs = columns(store, "job_outputs");

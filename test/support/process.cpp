@@ -122,7 +122,8 @@ void redirect(int fd, const std::string& path) {
   }
 }
 
-int wait_status(pid_t pid, std::chrono::milliseconds timeout, bool* timed_out) {
+int wait_status(pid_t pid, std::chrono::milliseconds timeout, bool* timed_out,
+                int* term_signal = nullptr) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
   while (true) {
@@ -135,6 +136,7 @@ int wait_status(pid_t pid, std::chrono::milliseconds timeout, bool* timed_out) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  if (term_signal) *term_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -209,7 +211,7 @@ void Child::signal(int sig) {
 int Child::wait(std::chrono::milliseconds timeout) {
   if (reaped_ || pid_ <= 0) return -1;
   bool timed_out = false;
-  int code = wait_status(pid_, timeout, &timed_out);
+  int code = wait_status(pid_, timeout, &timed_out, &term_signal_);
   if (!timed_out) reaped_ = true;
   check_sanitizer(code, "background process " + std::to_string(pid_), "");
   return code;
@@ -223,6 +225,7 @@ bool Child::running() {
     reaped_ = true;
     if (WIFEXITED(status))
       check_sanitizer(WEXITSTATUS(status), "background process " + std::to_string(pid_), "");
+    term_signal_ = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     return false;
   }
   return true;

@@ -66,10 +66,13 @@ class Child {
   // Waits for exit; returns the exit code, -1 for a signal, -2 on timeout.
   int wait(std::chrono::milliseconds timeout);
   bool running();
+  // The signal that ended the child once it was reaped by wait() or running(); 0 otherwise.
+  int term_signal() const { return term_signal_; }
 
  private:
   pid_t pid_ = -1;
   bool reaped_ = false;
+  int term_signal_ = 0;
 };
 
 // A TCP port on 127.0.0.1 that was free a moment ago.

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <random>
 
+#include "ferry/base/interrupt.h"
 #include "ferry/base/time.h"
 
 namespace ferry {
@@ -46,6 +47,8 @@ class Timer {
   virtual void sleep_for(std::chrono::milliseconds d) = 0;
 };
 
+// sleep_for returns early once work in progress must be abandoned after a stop request
+// (must_abandon(), base/interrupt.h), so no back-off outlives the stop's grace period.
 class RealTimer : public Timer {
  public:
   std::chrono::steady_clock::time_point elapsed_now() const override {
@@ -73,13 +76,16 @@ class FakeTimer : public Timer {
 using RandomUnit = std::function<double()>;
 RandomUnit default_random();
 
-// The run's time budget: once spent, no new unit of work starts.
+// The run's time budget: once spent, or once a stop is requested (base/interrupt.h), no new
+// unit of work starts. remaining() is the time left, 0 once spent or once the work in progress
+// must be abandoned after a stop (must_abandon()).
 class Budget {
  public:
   Budget(const Timer& timer, std::chrono::milliseconds limit)
       : timer_(timer), deadline_(timer.elapsed_now() + limit) {}
-  bool can_start_unit() const { return timer_.elapsed_now() < deadline_; }
+  bool can_start_unit() const { return !stop_requested() && timer_.elapsed_now() < deadline_; }
   std::chrono::milliseconds remaining() const {
+    if (must_abandon()) return std::chrono::milliseconds(0);
     auto left = deadline_ - timer_.elapsed_now();
     return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(left),
                     std::chrono::milliseconds(0));

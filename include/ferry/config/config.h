@@ -29,6 +29,10 @@ struct KeySpec {
   bool secret = false;               // masked in `config show`, removed from logs and errors
   int64_t min_int = INT64_MIN;       // inclusive bounds for kInt
   int64_t max_int = INT64_MAX;
+  // A file or folder: a relative value from the config file, or the default when a config file
+  // was read, is resolved against that file's folder (see load()).
+  bool is_path = false;
+  std::string example;  // what `config example` shows instead of the default, when not empty
 };
 
 // How a section appears in TOML.
@@ -48,6 +52,10 @@ class SectionSpec {
   SectionSpec& add_bool(const std::string& key, bool def, std::string help);
   SectionSpec& add_duration(const std::string& key, std::chrono::seconds def, std::string help);
   SectionSpec& add_list(const std::string& key, std::vector<std::string> def, std::string help);
+  // A string naming a file or folder (KeySpec::is_path). `example` is the value the generated
+  // example file shows, which sits in config/ of the ferry folder (e.g. "../state").
+  SectionSpec& add_path(const std::string& key, std::string def, std::string help,
+                        std::string example);
   // A string whose value is a secret (password, key, token): masked in `config show`, removed
   // from every log line and error, and its name treated as secret in URLs it appears in.
   SectionSpec& add_secret(const std::string& key, std::string help);
@@ -83,6 +91,9 @@ struct Setting {
   ValueType type = ValueType::kString;
   std::string origin;  // "default", "config/ferry.toml:12", "env FERRY_LOG_DIR", "flag --state"
   bool secret = false;
+  // A path key resolved against the config file's folder: the text as written (or defaulted)
+  // before that, e.g. "state". Empty when the value was not resolved.
+  std::string unresolved;
 };
 
 // One table's values: every key of its spec, defaulted where not given.
@@ -148,15 +159,26 @@ struct LoadOptions {
   bool file_required = false;                      // false: a missing file means defaults only
   std::map<std::string, std::string> environment;  // only FERRY_* names are read
   std::vector<FlagOverride> flags;
+  // FERRY_* names that are not settings but are read elsewhere (FERRY_CONFIG, FERRY_NOW); a
+  // trailing '*' allows every name with that prefix. Any other FERRY_* name that is not a key
+  // of the schema (or of a named table or entry the file defines) is a UsageError.
+  std::vector<std::string> other_variables;
 };
 
 // Loads and validates. Throws UsageError naming file:line (or the variable or flag) for a
 // syntax error, an unknown table or key, a wrong type, a bad duration or a value out of range.
+// Relative path keys (KeySpec::is_path) set in the file, and their defaults when a file was read,
+// become absolute, resolved against the file's folder; without a file, and when they come from
+// the environment or a flag, they stay relative to the current directory.
 Config load(const ConfigSchema& schema, const LoadOptions& options);
 
 // A commented TOML file documenting every key of `schema` with its default value. Named tables
 // are shown once as `[SECTION.NAME]`, arrays of tables once as `[[SECTION]]`.
 std::string example_toml(const ConfigSchema& schema);
+
+// Where the table `s` was written: the origin of the first line of `file` that sets one of its
+// keys; else the environment variable that sets one; else `file`.
+std::string where_written(const Section& s, const std::string& file);
 
 // Text of a value as TOML would write it (strings quoted, lists bracketed, secrets not masked).
 std::string value_text(const Value& v, ValueType type);

@@ -33,7 +33,9 @@ class Context {
   virtual TimePoint now() = 0;
   // The wall clock, for timestamps, link expiry and durations (never pinned).
   virtual TimePoint wall_now() = 0;
-  // A retrying libcurl client (timeouts and back-off from [http]).
+  // A retrying libcurl client (back-off from [http]). During a run, every call's timeouts and
+  // back-off are cut to the time the run has left, and a call the budget stops throws
+  // OperationError(kInterrupted) (net/deadline.h).
   virtual net::HttpClient& http() = 0;
   // The state database under the configured state dir, migrated.
   virtual state::Store& store() = 0;

@@ -116,6 +116,12 @@ void sync_directory(const std::string& dir, Env& env = Env::posix());
 // Creates `dir` and its parents. Throws OperationError naming the dir.
 void make_dirs(const std::string& dir);
 
+// Checks that files can be written in `dir` (created when missing): writes 4 KiB to a temp
+// file there (an AtomicFile temp, so remove_stale_temps removes one a killed process left) and
+// removes it. Throws OperationError naming the path and the system error (permission denied, a
+// read-only file system, no space left, not a directory, ...).
+void check_writable_dir(Env& env, const std::string& dir);
+
 // Size of a file, or -1 when it does not exist.
 int64_t file_size(const std::string& path);
 

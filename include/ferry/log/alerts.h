@@ -29,7 +29,8 @@ class AlertSink {
 };
 
 // Stores each event in the outbox (stamped with `wall`'s time when raised) and logs it at
-// critical level. `wall` must outlive it.
+// critical level; when it cannot be stored, logs it saying so and rethrows the store's error.
+// `wall` must outlive it.
 class OutboxAlertSink : public AlertSink {
  public:
   OutboxAlertSink(state::AlertStore& store, const Clock& wall) : store_(store), wall_(wall) {}
@@ -65,14 +66,18 @@ struct AlertSettings {
 struct FlushResult {
   int mails_sent = 0;
   int events_suppressed = 0;
-  int mails_failed = 0;  // their events stay pending for the next run
+  int mails_failed = 0;    // their events stay pending for the next run
+  int mails_deferred = 0;  // not tried after the server failed: pending, no failure counted
   std::string last_error;
 };
 
 // Delivers the outbox: for each key with pending events, one mail when the key was last mailed
 // at least min_interval ago (saying how many repeats were not mailed meanwhile), else the
-// events are counted as suppressed. A mail that fails leaves its events pending. Every secret
-// in settings.secrets, in any of its encoded forms, is masked in the mail.
+// events are counted as suppressed. A mail that fails leaves its events pending. After a
+// transient failure (the server cannot be reached, times out, or says "try later"), the rest of
+// the outbox is not tried in this flush: it stays pending, with no failure counted against it,
+// so one hanging server costs one timeout per run. A mail refused for good does not stop the
+// others. Every secret in settings.secrets, in any of its encoded forms, is masked in the mail.
 class AlertDispatcher {
  public:
   AlertDispatcher(state::AlertStore& store, net::Mailer& mailer, AlertSettings settings)

@@ -24,8 +24,15 @@ struct LogOptions {
 void init_console(const std::string& level);
 
 // Console plus the four files. Creates the dir, rotates files last written before today,
-// sweeps old ones. Throws UsageError naming the dir when it cannot be created or written.
+// sweeps old ones. A dir that cannot be created or written, or a file that cannot be opened,
+// written or flushed (later too, e.g. when its disk fills), stops nothing: the console goes on
+// (and the files that work), and the first such problem is kept for take_file_problem().
 void init_files(const LogOptions& options);
+
+// Flushes the logs, then returns the first problem the log files met (naming the dir or file and
+// the system error) the first time it is called after that problem; "" otherwise. The caller
+// reports it: once per process.
+std::string take_file_problem();
 
 // Deletes rotated files (`*.log.YYYY-MM-DD`) in `dir` dated more than `keep_days` before
 // `today`. Returns how many were deleted. Other files are left alone.

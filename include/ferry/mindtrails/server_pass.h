@@ -60,6 +60,9 @@ class ServerPass {
   void deletes();
   void digest();
   void stop(const std::string& alert_key, const std::string& subject, const std::string& line);
+  // Stops the pass with the one alert of a data_dir that cannot be written (`<source>:data_dir`);
+  // `line` names the path and the system error.
+  void stop_for_data_dir(const std::string& line);
 
   const ServerSettings& server_;
   const PipelineSettings& pipeline_;

@@ -70,11 +70,13 @@ enum class TableStatus {
   kFailed,       // a critical step failed; alert raised; nothing uncommitted is kept
   kDeferred,     // the key decrypted none of this table's cells: try it after the others
   kKeyRejected,  // the same on the last try: the key is not the server's
+  kDataDirFailed,  // a file could not be written because its folder cannot be: the server's
+                   // cause, not the table's (no alert raised; the message names path and error)
 };
 
 struct TableResult {
   TableStatus status = TableStatus::kDone;
-  std::string message;  // for kFailed and kKeyRejected
+  std::string message;  // for kFailed, kKeyRejected and kDataDirFailed
   int64_t rows_written = 0;
   int64_t leftovers = 0;  // exported rows still on a deleteable table that cannot be deleted
 };

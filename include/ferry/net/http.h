@@ -43,9 +43,24 @@ struct HttpRequest {
   bool retry_timeouts = true;
   // Called during transfers with (bytes done, bytes expected or 0); may be empty.
   std::function<void(uint64_t, uint64_t)> progress;
+  // true: once work in progress must be abandoned after a stop request (must_abandon(),
+  // base/interrupt.h) the exchange is not started or is cut, and answers kInterrupted.
+  // false for clean-up calls that must go out during a stop (aborting a multipart upload).
+  bool interruptible = true;
 };
 
-enum class TransportError { kNone, kTimeout, kConnect, kResolve, kSendRecv, kLocal, kOther };
+// kInterrupted: cut (or never started) because a stop was requested; not worth retrying, and
+// not a failure of the server (Failure::interrupted).
+enum class TransportError {
+  kNone,
+  kTimeout,
+  kConnect,
+  kResolve,
+  kSendRecv,
+  kLocal,
+  kOther,
+  kInterrupted
+};
 
 struct HttpResponse {
   int status = 0;  // 0 when the transport failed
@@ -59,8 +74,9 @@ struct HttpResponse {
   // First header with this lower-case name.
   std::optional<std::string> header(const std::string& lower_name) const;
   bool ok() const { return error == TransportError::kNone && status >= 200 && status < 300; }
-  // Timeouts, connection failures, 429 and 5xx: worth trying again.
+  // Timeouts, connection failures, 429 and 5xx: worth trying again (never kInterrupted).
   bool transient() const;
+  bool interrupted() const { return error == TransportError::kInterrupted; }
   // One line for logs and job errors: `HTTP 502` or `timeout: Operation timed out ...`.
   std::string describe() const;
 };

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "ferry/base/error.h"
 #include "ferry/base/time.h"
 
 namespace ferry::net {
@@ -42,12 +43,15 @@ class CurlMailer : public Mailer {
   SmtpSettings settings_;
 };
 
-// Records mail; fails while `fail_with` is non-empty.
+// Records mail; fails (as `fail_kind`) while `fail_with` is non-empty. `calls` counts every
+// send, failed or not.
 class FakeMailer : public Mailer {
  public:
   void send(const Mail& mail, TimePoint now) override;
   std::vector<Mail> sent;
   std::string fail_with;
+  FailureKind fail_kind = FailureKind::kTransient;
+  int calls = 0;
 };
 
 // The RFC 5322 message text (headers and body, CRLF line ends).

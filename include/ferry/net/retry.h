@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ferry/base/clock.h"
+#include "ferry/net/deadline.h"
 #include "ferry/net/http.h"
 
 namespace ferry::net {
@@ -27,14 +28,16 @@ std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& va
 class RetryingHttpClient : public HttpClient {
  public:
   // `inner`, `timer` must outlive this object. `wall` is used only to read HTTP-date
-  // Retry-After values.
+  // Retry-After values. `time_left` (may be empty: no limit) is the run's time left.
   RetryingHttpClient(HttpClient& inner, RetryPolicy policy, Timer& timer, RandomUnit random,
-                     const Clock& wall);
+                     const Clock& wall, TimeLeft time_left = {});
 
   // Sends, retrying transient failures (timeouts unless request.retry_timeouts is false,
-  // connection errors, 429, 5xx) up to the request's max_attempts (or the policy's). Waits back-off
+  // connection errors, 429, 5xx) up to the request's max_attempts (or the policy's); never a
+  // call interrupted by a stop request (TransportError::kInterrupted). Waits back-off
   // or Retry-After (capped) between tries. Returns the last response; its `attempts` says how many
-  // were made.
+  // were made. Throws OperationError(kInterrupted) instead of waiting when the wait would not end
+  // before the run's time is spent (time_left); lets the inner client's exceptions through.
   HttpResponse send(const HttpRequest& request) override;
 
  private:
@@ -43,6 +46,7 @@ class RetryingHttpClient : public HttpClient {
   Timer& timer_;
   RandomUnit random_;
   const Clock& wall_;  // the wall clock, read when a Retry-After date is compared
+  TimeLeft time_left_;
 };
 
 }  // namespace ferry::net

@@ -48,7 +48,8 @@ struct Job {
   std::string to_date;
   std::string params = "{}";
   int attempts = 0;  // runs that started work on it
-  int failures = 0;  // tries that ended in a transient failure or a crash
+  int failures = 0;  // tries that ended in a transient failure
+  int crashes = 0;   // starts whose run died while it was running
   int64_t progress_done = 0;
   int64_t progress_total = 0;
   std::string checkpoint;
@@ -106,6 +107,8 @@ class JobStore {
   bool finish(int64_t id, JobStatus to, const std::string& error, TimePoint now);
   // Counts a failed try; returns the new failure count.
   int add_failure(int64_t id, const std::string& error, TimePoint now);
+  // Counts a start whose run died; returns the new crash count.
+  int add_crash(int64_t id, const std::string& error, TimePoint now);
   // Operator actions. Return false, with `why`, when the job's status does not allow them.
   bool cancel(int64_t id, TimePoint now, std::string* why);
   bool retry(int64_t id, TimePoint now, std::string* why);

@@ -40,9 +40,34 @@ class RunStore {
   std::optional<RunRecord> last_finished();
   // The newest run still `running` (in progress if the run lock is held), if any.
   std::optional<RunRecord> in_progress();
+  // Closes runs that stopped because the state was locked (see UnrecordedRuns): those of
+  // `ids` still `running` become `interrupted` with a note saying why, and the jobs they left
+  // `running` go back to `queued` with no failure counted, in one transaction. Returns the
+  // number of jobs put back. Call before mark_crashed, holding the run lock.
+  int close_unrecorded(const std::vector<int64_t>& ids, TimePoint now);
 
  private:
   Store& store_;
+};
+
+// Runs that had to stop because another program held the state's write lock past the busy
+// timeout, so that they could record neither their jobs' end nor their own: their ids, kept
+// one a line in `<state file>.unrecorded` beside the state (written atomically; the state
+// itself cannot be written then). The next run reads them so that it does not take those runs
+// for crashes (RunStore::close_unrecorded), then clears the file.
+class UnrecordedRuns {
+ public:
+  explicit UnrecordedRuns(const Store& store) : path_(store.path() + ".unrecorded") {}
+  // The ids recorded; empty when there is no file (or no readable id in it).
+  std::vector<int64_t> ids() const;
+  // Adds `run_id`. Throws OperationError when the file cannot be written.
+  void add(int64_t run_id) const;
+  // Removes the file. Throws OperationError when it cannot be removed.
+  void clear() const;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
 };
 
 // Per-run counters (run_stats): add() accumulates.

@@ -4,15 +4,26 @@
 // forward migration in one transaction each. The core's schema version is PRAGMA user_version;
 // each other component (a pipeline's own tables) has its own version in `schema_versions`, so
 // one component's migration never renumbers another's.
+//
+// Failures of the state file itself are StateErrors: another program holding its lock past the
+// busy timeout (locked: kInterrupted, the work is taken up again with no failure counted), or a
+// file ferry cannot use (broken: corrupt, unreadable, read-only, a newer schema, or missing
+// while its -wal file exists; kPermanent). Store's own members throw them; a statement run on
+// db() throws SQLite::Exception, which the code that turns exceptions into failures (the
+// runner, the command line) maps with Store::error_of().
 #pragma once
 
 #include <SQLiteCpp/Database.h>
 
+#include <chrono>
+#include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "ferry/base/error.h"
 #include "ferry/base/scrub.h"
 
 namespace ferry::state {
@@ -33,20 +44,66 @@ struct Component {
 // The core's ordered migrations (src/state/migrations.cpp). Append; never edit a released one.
 const std::vector<Migration>& migrations();
 
+// A failure of the state file itself (see the file comment). what() names the file.
+class StateError : public OperationError {
+ public:
+  enum class Cause { kLocked, kBroken };
+  StateError(Cause cause, const std::string& what)
+      : OperationError(cause == Cause::kLocked ? FailureKind::kInterrupted
+                                               : FailureKind::kPermanent,
+                       what),
+        cause_(cause) {}
+  bool locked() const { return cause_ == Cause::kLocked; }
+  bool broken() const { return cause_ == Cause::kBroken; }
+
+ private:
+  Cause cause_;
+};
+
+// The state file's disk is full: a write to it failed for want of space (SQLITE_FULL, or an
+// I/O error whose system error is ENOSPC or EDQUOT), so nothing of that write was recorded.
+// Its kind is kInterrupted: the work it stopped continues, with no failure counted, once there
+// is space again.
+class StateFullError : public OperationError {
+ public:
+  explicit StateFullError(const std::string& what)
+      : OperationError(FailureKind::kInterrupted, what) {}
+};
+
 class Store {
  public:
   // Opens (creating `dir` and `dir/ferry.db`) and migrates the core and then `components`, in
-  // order. Throws OperationError naming the file when it cannot be opened, is not a ferry
-  // database, or holds a schema (core or component) newer than this binary knows.
-  // `scrubber` masks the configured secrets in the free text the stores write and read
-  // (job errors, alert subjects, bodies and delivery errors, run notes).
+  // order. A statement waits up to `busy_timeout` for another program's lock. Throws
+  // StateError (broken) naming the file when it cannot be opened or written, is not a ferry
+  // database, holds a schema (core or component) newer than this binary knows, or is missing
+  // while its -wal file exists (never recreated empty then); StateError (locked) when a
+  // migration waited out the busy timeout. `scrubber` masks the configured secrets in the
+  // free text the stores write and read (job errors, alert subjects, bodies and delivery
+  // errors, run notes).
   explicit Store(const std::string& dir, const std::vector<Component>& components = {},
-                 Scrubber scrubber = {});
+                 Scrubber scrubber = {},
+                 std::chrono::milliseconds busy_timeout = std::chrono::seconds(10));
   ~Store();
 
   // Runs `fn` inside one transaction, committed when fn returns, rolled back when it throws.
-  // Nested calls become savepoints of the outer transaction.
+  // Nested calls become savepoints of the outer transaction. SQLite's errors leave it as
+  // StateFullError (its disk is full), StateError (locked, broken) or OperationError (kPermanent).
   void transaction(const std::function<void()>& fn);
+
+  // `e` as the StateError it stands for: itself when it is one; a SQLite::Exception for a lock
+  // held past the busy timeout (locked) or a file that cannot be used (broken); nullopt for
+  // anything else (other SQLite errors are ferry's own mistakes, not the file's).
+  std::optional<StateError> error_of(const std::exception& e) const;
+
+  // Copies the WAL's committed pages into ferry.db without waiting for readers or writers
+  // (PRAGMA wal_checkpoint(PASSIVE)), so the file alone is a usable copy when nothing else
+  // is writing. Returns true when every page was copied. Throws StateError.
+  bool checkpoint();
+
+  // Writes a consistent copy of the state to `file` (SQLite's online backup, while other
+  // programs may read and write it): to a temp file beside it, fsynced, then renamed over
+  // `file`. Throws StateError for the state, OperationError for `file`.
+  void backup(const std::string& file);
 
   // Applies the migrations of `component` not yet applied. Throws as the constructor does.
   void migrate(const Component& component);
@@ -58,17 +115,31 @@ class Store {
   // `ok`, or SQLite's first complaint.
   std::string integrity_check();
 
+  // When `e` (a SQLite::Exception from a statement on this store, or an error this store threw)
+  // says the state's disk is full: remembers it (see disk_full()) and returns the error to
+  // report, naming the file; otherwise nullopt.
+  std::optional<StateFullError> disk_full_error(const std::exception& e);
+  // The first full-disk error met on this store since it was opened, if any: a later failure
+  // may follow from it, so none should be counted or recorded as a failure on its account.
+  const std::optional<StateFullError>& disk_full() const { return disk_full_; }
+
   SQLite::Database& db() { return *db_; }
   // `text` with every configured secret masked (see Scrubber).
   std::string scrub(std::string_view text) const { return scrubber_(text); }
   const std::string& path() const { return path_; }
 
  private:
+  void open();
   void migrate_core();
+  // Throws `e` as an OperationError naming the file: StateFullError for a full disk,
+  // transient for a busy or locked database, permanent otherwise.
+  [[noreturn]] void rethrow(const SQLite::Exception& e);
   std::string path_;
+  std::chrono::milliseconds busy_timeout_;
   std::unique_ptr<SQLite::Database> db_;
   int depth_ = 0;  // transaction() nesting
   Scrubber scrubber_;
+  std::optional<StateFullError> disk_full_;
 };
 
 }  // namespace ferry::state

@@ -37,7 +37,8 @@ std::string describe_call(const net::HttpRequest& request);
 
 // Ok for a 2xx reply; otherwise the failure it stands for:
 // `<context><call>: HTTP 502 <detail> after 3 tries`. Transient for transport failures that may
-// pass (timeouts, refused connections), 429 and 5xx; permanent for the rest.
+// pass (timeouts, refused connections), 429 and 5xx; interrupted for a call cut by a stop
+// request; permanent for the rest.
 Status classify(const std::string& call, const net::HttpResponse& response,
                 const CallOptions& options);
 

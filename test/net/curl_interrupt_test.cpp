@@ -1,0 +1,158 @@
+// The libcurl client and a stop request: a call in progress is cut once the grace period has
+// passed, no call starts after that, and clean-up calls still go out. The server is a thread
+// of this test on a loopback socket.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "ferry/base/interrupt.h"
+#include "ferry/net/curl_http.h"
+
+namespace ferry::net {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Accepts connections on 127.0.0.1; answers `204 No Content` to each request when `answer`,
+// else reads the request and never answers.
+class LoopbackServer {
+ public:
+  explicit LoopbackServer(bool answer) : answer_(answer) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 || ::listen(fd_, 4) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+      throw std::runtime_error("cannot listen on 127.0.0.1");
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~LoopbackServer() {
+    stopping_ = true;
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/x"; }
+  // Waits until a whole request was read (false after `timeout`).
+  bool wait_request(std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, timeout, [this] { return requests_ > 0; });
+  }
+  int requests() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return requests_;
+  }
+
+ private:
+  void serve() {
+    while (!stopping_) {
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      std::string got;
+      char buf[4096];
+      while (got.find("\r\n\r\n") == std::string::npos) {
+        ssize_t n = ::read(c, buf, sizeof buf);
+        if (n <= 0) break;
+        got.append(buf, static_cast<size_t>(n));
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++requests_;
+      }
+      cv_.notify_all();
+      if (answer_) {
+        const std::string reply = "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n";
+        (void)!::write(c, reply.data(), reply.size());
+      } else {
+        while (::read(c, buf, sizeof buf) > 0) {  // hold it open until the client goes
+        }
+      }
+      ::close(c);
+    }
+  }
+
+  bool answer_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int requests_ = 0;
+  std::thread thread_;
+};
+
+class CurlInterruptTest : public ::testing::Test {
+ protected:
+  void SetUp() override { reset_stop(); }
+  void TearDown() override { reset_stop(); }
+  static HttpRequest get(const std::string& url) {
+    HttpRequest r;
+    r.url = url;
+    r.connect_timeout = 10s;
+    r.timeout = 60s;
+    return r;
+  }
+};
+
+TEST_F(CurlInterruptTest, StopCutsAHangingCallAsInterrupted) {
+  LoopbackServer server(false);
+  set_stop_grace(0ms);
+  auto http = make_curl_http_client();
+  std::thread stopper([&server] {
+    server.wait_request(10s);
+    request_stop(SIGTERM);
+  });
+  HttpResponse r = http->send(get(server.url()));
+  stopper.join();
+  EXPECT_EQ(r.error, TransportError::kInterrupted) << r.describe();
+  EXPECT_FALSE(r.transient());
+  EXPECT_NE(r.describe().find("interrupted: stopped by SIGTERM"), std::string::npos)
+      << r.describe();
+}
+
+TEST_F(CurlInterruptTest, NoCallStartsOnceWorkMustBeAbandoned) {
+  LoopbackServer server(true);
+  set_stop_grace(0ms);
+  request_stop(SIGINT);
+  auto http = make_curl_http_client();
+  HttpResponse r = http->send(get(server.url()));
+  EXPECT_EQ(r.error, TransportError::kInterrupted) << r.describe();
+  EXPECT_EQ(server.requests(), 0);
+}
+
+TEST_F(CurlInterruptTest, CallsGoOutWithinTheGracePeriod) {
+  LoopbackServer server(true);
+  set_stop_grace(1h);
+  request_stop(SIGTERM);
+  auto http = make_curl_http_client();
+  HttpResponse r = http->send(get(server.url()));
+  EXPECT_EQ(r.status, 204) << r.describe();
+}
+
+TEST_F(CurlInterruptTest, CleanUpCallGoesOutAfterTheGracePeriod) {
+  LoopbackServer server(true);
+  set_stop_grace(0ms);
+  request_stop(SIGTERM);
+  request_stop(SIGTERM);
+  auto http = make_curl_http_client();
+  HttpRequest req = get(server.url());
+  req.method = "DELETE";
+  req.interruptible = false;
+  HttpResponse r = http->send(req);
+  EXPECT_EQ(r.status, 204) << r.describe();
+  EXPECT_EQ(server.requests(), 1);
+}
+
+}  // namespace
+}  // namespace ferry::net

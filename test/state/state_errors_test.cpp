@@ -1,0 +1,150 @@
+// The state file in trouble: locked by another connection, corrupt, too new, missing with its
+// WAL; the checkpoint, the backup and the runs that could not record their end.
+#include <SQLiteCpp/Database.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "ferry/state/jobs.h"
+#include "ferry/state/runs.h"
+#include "ferry/state/store.h"
+#include "support/process.h"
+
+namespace ferry::state {
+namespace {
+
+using ferry::testing::file_exists;
+using ferry::testing::list_dir;
+using ferry::testing::TempDir;
+using ferry::testing::write_file;
+using namespace std::chrono_literals;
+
+const TimePoint kT0 = TimePoint(std::chrono::seconds(1452470700));
+
+// Another program's connection holding the write lock, as `sqlite3` with BEGIN IMMEDIATE.
+struct LockHolder {
+  explicit LockHolder(const std::string& path) : db(path, SQLite::OPEN_READWRITE) {
+    db.exec("BEGIN IMMEDIATE");
+  }
+  SQLite::Database db;
+};
+
+TEST(StateErrorsTest, LockHeldPastTheBusyTimeoutIsLockedAndInterrupted) {
+  TempDir dir;
+  Store store(dir.path(), {}, {}, 100ms);
+  LockHolder other(store.path());
+  try {
+    store.transaction([] {});
+    FAIL() << "no error";
+  } catch (const StateError& e) {
+    EXPECT_TRUE(e.locked());
+    EXPECT_EQ(e.kind(), FailureKind::kInterrupted);
+    EXPECT_NE(std::string(e.what()).find("the state file " + store.path() +
+                                         " is locked by another program"),
+              std::string::npos)
+        << e.what();
+  }
+  // A statement outside a transaction throws SQLite's exception; error_of maps it the same.
+  try {
+    JobStore(store).enqueue("k", "", "", "{}", kT0);
+    FAIL() << "no error";
+  } catch (const std::exception& e) {
+    auto se = store.error_of(e);
+    ASSERT_TRUE(se.has_value()) << e.what();
+    EXPECT_TRUE(se->locked());
+    EXPECT_EQ(se->failure().kind, FailureKind::kInterrupted);
+  }
+  EXPECT_FALSE(store.error_of(std::runtime_error("other")).has_value());
+}
+
+TEST(StateErrorsTest, MissingFileWithItsWalIsRefusedNotRecreated) {
+  TempDir dir;
+  write_file(dir / "ferry.db-wal", std::string(4096, '\0'));
+  try {
+    Store store(dir.path());
+    FAIL() << "opened";
+  } catch (const StateError& e) {
+    EXPECT_TRUE(e.broken());
+    EXPECT_NE(std::string(e.what()).find("ferry.db-wal"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(file_exists(dir / "ferry.db"));
+}
+
+TEST(StateErrorsTest, CorruptFileIsBroken) {
+  TempDir dir;
+  write_file(dir / "ferry.db", std::string(8192, 'x'));
+  try {
+    Store store(dir.path());
+    FAIL() << "opened";
+  } catch (const StateError& e) {
+    EXPECT_TRUE(e.broken());
+    EXPECT_EQ(e.kind(), FailureKind::kPermanent);
+    EXPECT_NE(std::string(e.what()).find(dir / "ferry.db"), std::string::npos) << e.what();
+  }
+}
+
+TEST(StateErrorsTest, NewerSchemaIsBroken) {
+  TempDir dir;
+  { Store(dir.path()).db().exec("PRAGMA user_version = 999"); }
+  try {
+    Store store(dir.path());
+    FAIL() << "opened";
+  } catch (const StateError& e) {
+    EXPECT_TRUE(e.broken());
+    EXPECT_NE(std::string(e.what()).find("schema version 999"), std::string::npos) << e.what();
+  }
+}
+
+TEST(StateErrorsTest, CheckpointLeavesEverythingInTheFileItself) {
+  TempDir dir, copy;
+  {
+    Store store(dir.path());
+    JobStore(store).enqueue("k", "", "", "{}", kT0);
+    EXPECT_TRUE(store.checkpoint());
+  }
+  std::filesystem::copy_file(dir / "ferry.db", copy / "ferry.db");
+  SQLite::Database db(copy / "ferry.db", SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM jobs").getInt(), 1);
+}
+
+TEST(StateErrorsTest, BackupWritesACompleteCopyAndNoTempFile) {
+  TempDir dir, out;
+  Store store(dir.path());
+  JobStore(store).enqueue("k", "", "", "{}", kT0);
+  JobStore(store).enqueue("k", "", "", "{}", kT0);
+  store.backup(out / "copy.db");
+  EXPECT_EQ(list_dir(out.path()), std::vector<std::string>{"copy.db"});
+  SQLite::Database db(out / "copy.db", SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM jobs").getInt(), 2);
+  EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+}
+
+TEST(StateErrorsTest, UnrecordedRunsAreClosedAndTheirJobsQueuedWithNoFailure) {
+  TempDir dir;
+  Store store(dir.path());
+  RunStore runs(store);
+  JobStore jobs(store);
+  int64_t locked_run = runs.begin(kT0, 100), dead_run = runs.begin(kT0, 101);
+  int64_t a = jobs.enqueue("k", "", "", "{}", kT0), b = jobs.enqueue("k", "", "", "{}", kT0);
+  ASSERT_TRUE(jobs.start(a, locked_run, kT0));
+  ASSERT_TRUE(jobs.start(b, dead_run, kT0));
+
+  UnrecordedRuns unrecorded(store);
+  EXPECT_TRUE(unrecorded.ids().empty());
+  unrecorded.add(locked_run);
+  unrecorded.add(locked_run);
+  EXPECT_EQ(unrecorded.ids(), std::vector<int64_t>{locked_run});
+  EXPECT_EQ(unrecorded.path(), store.path() + ".unrecorded");
+
+  EXPECT_EQ(runs.close_unrecorded(unrecorded.ids(), kT0), 1);
+  unrecorded.clear();
+  EXPECT_FALSE(file_exists(store.path() + ".unrecorded"));
+  EXPECT_EQ(jobs.get(a)->status, JobStatus::kQueued);
+  EXPECT_EQ(jobs.get(a)->failures, 0);
+  EXPECT_EQ(jobs.get(b)->status, JobStatus::kRunning);  // its run died: not this function's
+  EXPECT_EQ(runs.recent(2).back().outcome, "interrupted");
+  EXPECT_EQ(runs.recent(2).front().outcome, "running");
+}
+
+}  // namespace
+}  // namespace ferry::state
