@@ -12,10 +12,35 @@ FERRY_CPPFLAGS := -Iinclude -Isrc -Itest $(DEFS) -MMD -MP
 LDLIBS   := -lSQLiteCpp -lsqlite3 -lspdlog -lfmt -lcctz -lpugixml -lssl -lcrypto -lzip -lz -ldl -pthread
 TEST_LIBS := -lgmock -lgtest -pthread
 
+# SANITIZE=1: AddressSanitizer and UndefinedBehaviorSanitizer. Objects go to build/san and the
+# binaries to bin/san, so a plain and a sanitized build live side by side. FUZZ=1 is the clang
+# build `make fuzz` uses (build/fuzz, bin/fuzz).
+SANITIZE ?= 0
+FUZZ     ?= 0
+SANITIZERS := -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ifeq ($(FUZZ),1)
+BUILD    := build/fuzz
+BIN      := bin/fuzz
+CXXFLAGS := -O1 -g
+SAN_FLAGS := -fsanitize=fuzzer-no-link,address,undefined $(SANITIZERS)
+else ifneq ($(filter 1 yes true,$(SANITIZE)),)
+BUILD    := build/san
+BIN      := bin/san
+CXXFLAGS := -O1 -g
+SAN_FLAGS := -fsanitize=address,undefined $(SANITIZERS)
+else
 BUILD    := build
+BIN      := bin
+SAN_FLAGS :=
+endif
+# A sanitizer report stops the program with exit code 86 (test/support/process.h: a child
+# ferry that exits so fails the test). LeakSanitizer runs at exit.
+SAN_ENV := ASAN_OPTIONS=halt_on_error=1:exitcode=86:detect_leaks=1:check_initialization_order=1:strict_init_order=1 \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86
 LIB_SRC  := $(shell find src -name '*.cpp' ! -path src/main.cpp | sort)
 LIB_OBJ  := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
-TEST_SRC := $(shell find test -name "*.cpp" ! -path "test/node_modules/*" ! -path "test/bench/*" | sort)
+TEST_SRC := $(shell find test -name "*.cpp" ! -path "test/node_modules/*" ! -path "test/bench/*" \
+              ! -path test/fuzz/driver.cpp | sort)
 BENCH_SRC := $(shell find test/bench -name "*.cpp" | sort)
 BENCH_OBJ := $(BENCH_SRC:%.cpp=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.cpp=$(BUILD)/%.o)
@@ -39,28 +64,28 @@ UNIT_FILTER := -*E2E.*:*Integration.*
 # Their temp files go to tmpfs when there is one (fsync costs nothing there), unless TMPDIR is set.
 CHECK_TMPDIR = $(or $(TMPDIR),$(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm))
 
-.PHONY: all deps check test layers demo bench install format clean
-all: bin/ferry
+.PHONY: all deps check test fuzz layers demo bench install format clean
+all: $(BIN)/ferry
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXSTD) $(CXXFLAGS) $(WARN) $(FERRY_CPPFLAGS) $(CPPFLAGS) -c $< -o $@
+	$(CXX) $(CXXSTD) $(CXXFLAGS) $(SAN_FLAGS) $(WARN) $(FERRY_CPPFLAGS) $(CPPFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-bin/ferry: $(BUILD)/src/main.o $(LIB)
-	@mkdir -p bin
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BIN)/ferry: $(BUILD)/src/main.o $(LIB)
+	@mkdir -p $(BIN)
+	$(CXX) $(CXXFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-bin/ferry_test: $(TEST_OBJ) $(LIB)
-	@mkdir -p bin
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(TEST_LIBS) $(LDLIBS)
+$(BIN)/ferry_test: $(TEST_OBJ) $(LIB)
+	@mkdir -p $(BIN)
+	$(CXX) $(CXXFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(TEST_LIBS) $(LDLIBS)
 
-bin/ferry_bench: $(BENCH_OBJ) $(LIB)
-	@mkdir -p bin
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJ) $(LIB) $(LDLIBS)
+$(BIN)/ferry_bench: $(BENCH_OBJ) $(LIB)
+	@mkdir -p $(BIN)
+	$(CXX) $(CXXFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJ) $(LIB) $(LDLIBS)
 
 deps:
 	@test/scripts/deps.sh
@@ -71,16 +96,44 @@ layers:
 	@test/scripts/check_layers.sh
 
 # Unit tests and the layering check; no dependency install, no servers.
-check: layers bin/ferry_test
-	@TMPDIR=$(CHECK_TMPDIR) FERRY_UNIT_ONLY=1 FERRY_ROOT=$(CURDIR) bin/ferry_test --gtest_filter='$(UNIT_FILTER)' $(TEST_ARGS)
+check: layers $(BIN)/ferry_test
+	@$(if $(SAN_FLAGS),$(SAN_ENV)) TMPDIR=$(CHECK_TMPDIR) FERRY_UNIT_ONLY=1 FERRY_ROOT=$(CURDIR) $(BIN)/ferry_test --gtest_filter='$(UNIT_FILTER)' $(TEST_ARGS)
 
 # Every test: layering, make install, unit tests and the end-to-end tests that run bin/ferry on
-# loopback; the last line is the test binary's summary.
+# loopback; the last line is the test binary's summary. With SANITIZE=1, all of it sanitized.
 test: deps
-	@$(MAKE) --no-print-directory bin/ferry bin/ferry_test
+	@$(MAKE) --no-print-directory $(BIN)/ferry $(BIN)/ferry_test
 	@$(MAKE) --no-print-directory layers
 	@MAKE='$(MAKE)' test/scripts/install_test.sh
-	@FERRY_BIN=$(CURDIR)/bin/ferry FERRY_ROOT=$(CURDIR) bin/ferry_test $(TEST_ARGS)
+	@$(if $(SAN_FLAGS),$(SAN_ENV)) FERRY_BIN=$(CURDIR)/$(BIN)/ferry FERRY_ROOT=$(CURDIR) \
+	  $(BIN)/ferry_test $(TEST_ARGS)
+
+# make fuzz: each libFuzzer target (test/fuzz/targets.h) for FUZZ_TIME seconds, new inputs
+# merged into test/fuzz/corpus/<target>/; fails when one finds a crash. FUZZ_TARGETS=csv runs one.
+FUZZ_TIME    ?= 60
+FUZZ_TARGETS ?= config_load cake_json s3_xml csv base64 rsa
+FUZZ_CXX     ?= clang++
+fuzz:
+	@test/scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory FUZZ=1 CXX='$(FUZZ_CXX)' $(FUZZ_TARGETS:%=bin/fuzz/%)
+	@FUZZ_TIME=$(FUZZ_TIME) test/fuzz/run.sh $(FUZZ_TARGETS)
+
+ifeq ($(FUZZ),1)
+# The target bodies go in an archive, so each binary links only what its target needs.
+FUZZ_BODIES := $(BUILD)/test/fuzz/targets.o $(BUILD)/test/fuzz/config_target.o
+FUZZ_DEPS := $(FUZZ_BODIES) $(FUZZ_TARGETS:%=$(BUILD)/test/fuzz/driver_%.o)
+$(BUILD)/libfuzzbodies.a: $(FUZZ_BODIES)
+	@rm -f $@
+	ar rcs $@ $^
+$(BUILD)/test/fuzz/driver_%.o: test/fuzz/driver.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXSTD) $(CXXFLAGS) $(SAN_FLAGS) $(WARN) $(FERRY_CPPFLAGS) $(CPPFLAGS) \
+	  -DFERRY_FUZZ_TARGET=fuzz_$* -c $< -o $@
+.PRECIOUS: $(BUILD)/test/fuzz/driver_%.o
+$(BIN)/%: $(BUILD)/test/fuzz/driver_%.o $(BUILD)/libfuzzbodies.a $(LIB)
+	@mkdir -p $(BIN)
+	$(CXX) $(CXXFLAGS) -fsanitize=fuzzer,address,undefined $(LDFLAGS) -o $@ $^ $(LDLIBS)
+endif
 
 demo: deps
 	@$(MAKE) --no-print-directory bin/ferry
@@ -91,9 +144,9 @@ bench: deps
 	@test/bench/run.sh
 
 # The stripped binary, the example config and the crontab line; nothing from tests.
-install: bin/ferry
+install: $(BIN)/ferry
 	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ferry
-	$(INSTALL) -m 755 -s --strip-program=$(STRIP) bin/ferry $(DESTDIR)$(PREFIX)/bin/ferry
+	$(INSTALL) -m 755 -s --strip-program=$(STRIP) $(BIN)/ferry $(DESTDIR)$(PREFIX)/bin/ferry
 	$(INSTALL) -m 644 config/ferry.example.toml $(DESTDIR)$(PREFIX)/share/ferry/ferry.example.toml
 	$(INSTALL) -m 644 crontab $(DESTDIR)$(PREFIX)/share/ferry/crontab
 
@@ -103,4 +156,4 @@ format:
 clean:
 	rm -rf $(BUILD) bin
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(BUILD)/src/main.d
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(BUILD)/src/main.d $(wildcard $(FUZZ_DEPS:.o=.d))

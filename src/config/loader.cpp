@@ -1,12 +1,28 @@
 // Loads the TOML file and overlays environment and flags. The only file that includes toml++.
 #include <sys/stat.h>
-#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
+#include <stdexcept>
+
+namespace ferry::config {
+// toml++ checks some of its parser's expectations with assert(), which input it should reject
+// can break (fuzzing found `[#` as a table header): here a broken expectation throws instead,
+// and parse_file() reports it as a syntax error rather than the process aborting.
+struct TomlAssertion : std::logic_error {
+  using std::logic_error::logic_error;
+};
+[[noreturn]] inline void toml_assertion_failed(const char* expr) { throw TomlAssertion(expr); }
+}  // namespace ferry::config
+#define TOML_ASSERT(expr) \
+  ((expr) ? static_cast<void>(0) : ::ferry::config::toml_assertion_failed(#expr))
+#include <toml++/toml.h>
 
 #include "ferry/base/error.h"
 #include "ferry/base/text.h"
@@ -24,6 +40,7 @@ class Loader {
 
  private:
   void parse_file();
+  void refuse_control_characters() const;
   void walk(const toml::table& table, const std::string& path, const SectionSpec* spec,
             Section* section);
   void enter_section(const SectionSpec& spec, const toml::node& node, const std::string& path);
@@ -109,6 +126,33 @@ Section Loader::defaults(const SectionSpec& spec, const std::string& path) {
   return s;
 }
 
+// TOML allows no control character but tab, LF and CR anywhere; toml++ aborts on some of them
+// (an assertion in its key parser), so they are refused first, naming the line.
+void Loader::refuse_control_characters() const {
+  std::ifstream in(options_.file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t line = 1;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (i == 0 || text[i - 1] == '\n') {  // `[#...` or `[[ #...`: no key where one must be
+      size_t j = text.find_first_not_of(" \t", i);
+      if (j != std::string::npos && text[j] == '[') {
+        j = text.find_first_not_of(" \t[", j);
+        if (j != std::string::npos && text[j] == '#')
+          throw UsageError(options_.file + ":" + std::to_string(line) +
+                           ": TOML syntax error: a table header needs a key before '#'");
+      }
+    }
+    auto u = static_cast<unsigned char>(text[i]);
+    if (u == '\n') ++line;
+    if ((u < 0x20 && u != '\t' && u != '\n' && u != '\r') || u == 0x7f) {
+      char code[8];
+      std::snprintf(code, sizeof code, "U+%04X", u);
+      throw UsageError(options_.file + ":" + std::to_string(line) +
+                       ": TOML syntax error: control character " + code + " is not allowed");
+    }
+  }
+}
+
 bool Loader::is_prefix_of_section(const std::string& path) const {
   for (const auto& s : schema_.sections())
     if (s->name().compare(0, path.size() + 1, path + ".") == 0) return true;
@@ -134,9 +178,13 @@ Config Loader::load() {
 }
 
 void Loader::parse_file() {
+  refuse_control_characters();
   toml::table root;
   try {
     root = toml::parse_file(options_.file);
+  } catch (const TomlAssertion& e) {
+    throw UsageError(options_.file + ": TOML syntax error: the parser rejected the file (" +
+                     e.what() + ")");
   } catch (const toml::parse_error& e) {
     throw UsageError(at(e.source()) + ": TOML syntax error: " + std::string(e.description()));
   }

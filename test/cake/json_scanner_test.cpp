@@ -208,6 +208,17 @@ TEST(CakeJsonScanner, AgreesWithNlohmannOnMutatedDocuments) {
   }
 }
 
+// Found by fuzzing: nlohmann stops at a NUL byte and accepts `null` followed by NUL and
+// anything; JSON allows no NUL outside strings (nor raw inside), so the scanner refuses it.
+TEST(CakeJsonScanner, RejectsANulByteAfterAValue) {
+  for (std::string doc : {std::string("null\0", 5), std::string("{\"a\":1}\0junk", 12),
+                          std::string("[1,\0]", 5), std::string("\"a\0b\"", 5)}) {
+    bool ok = true;
+    scanner_events(doc, ok);
+    EXPECT_FALSE(ok) << "NUL at " << doc.find('\0');
+  }
+}
+
 TEST(CakeJsonScanner, SkipValueAndDepthLimit) {
   JsonScanner s(R"({"skip":{"a":[1,{"b":2}]},"keep":3})");
   ASSERT_EQ(s.next(), JsonToken::kBeginObject);

@@ -398,6 +398,29 @@ TEST(ConfigTest, SyntaxErrorNamesFileAndLine) {
   EXPECT_TRUE(contains(err, "syntax")) << err;
 }
 
+// Found by fuzzing: a control character in a table header tripped an assertion in toml++ and
+// aborted ferry instead of reporting the line.
+TEST(ConfigTest, ControlCharacterIsASyntaxErrorNotACrash) {
+  Fixture f;
+  std::string err = f.error_of("[log]\ndir = \"logs\"\n[\x01state]\ndir = \"s\"\n");
+  EXPECT_TRUE(contains(err, f.file + ":3")) << err;
+  EXPECT_TRUE(contains(err, "syntax")) << err;
+}
+
+// Found by fuzzing: `[#` (a comment where a table header's key must be) broke another of toml++'s
+// assertions; any other broken expectation of its parser is a syntax error too, never an abort.
+TEST(ConfigTest, AHeaderWithoutAKeyIsASyntaxErrorNotACrash) {
+  Fixture f;
+  std::string err = f.error_of("# all set up\n[# every pipeline]\n[state]\ndir = \"s\"\n");
+  EXPECT_TRUE(contains(err, f.file + ":2")) << err;
+  EXPECT_TRUE(contains(err, "syntax")) << err;
+  err = f.error_of("[log]\n[[ #x]]\n");
+  EXPECT_TRUE(contains(err, f.file + ":2")) << err;
+  err = f.error_of("[log]\n[{x]\n");
+  EXPECT_TRUE(contains(err, f.file)) << err;
+  EXPECT_TRUE(contains(err, "syntax")) << err;
+}
+
 TEST(ConfigTest, NamedTablesWithEnvironmentOverride) {
   Fixture f;
   f.options.environment = {{"FERRY_S3_REPORTS_BUCKET", "env-bucket"},

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ferry builds and tests with. Idempotent: quick when all are present.
+# `deps.sh fuzz` adds clang and libFuzzer, which only `make fuzz` needs.
 set -euo pipefail
 pkgs=(g++ make libsqlitecpp-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev curl nlohmann-json3-dev
       libssl-dev openssl libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libzip-dev
       zlib1g-dev libcctz-dev libpugixml-dev libgtest-dev libgmock-dev python3 python3-aiosmtpd
       python3-cryptography tzdata)
+[ "${1:-}" != fuzz ] || pkgs+=(clang libfuzzer-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -22,6 +22,21 @@
 namespace fs = std::filesystem;
 
 namespace ferry::testing {
+namespace {
+
+// The exit code the Makefile's ASAN_OPTIONS and UBSAN_OPTIONS give a sanitizer report
+// (`make test SANITIZE=1`); ferry itself never exits with it.
+constexpr int kSanitizerExitCode = 86;
+
+// Records a test failure when a child's exit code says a sanitizer stopped it, so a test that
+// expected a failing exit code does not take the report for it. `err`: its stderr, if known.
+void check_sanitizer(int exit_code, const std::string& who, const std::string& err) {
+  if (exit_code == kSanitizerExitCode)
+    ADD_FAILURE() << who << " exited with " << kSanitizerExitCode
+                  << ", the sanitizer report exit code" << (err.empty() ? "" : ":\n") << err;
+}
+
+}  // namespace
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
@@ -152,6 +167,7 @@ RunResult run_command(const std::vector<std::string>& argv,
   }
   r.out = read_file(out_path);
   r.err = read_file(err_path);
+  check_sanitizer(r.exit_code, argv.at(0), r.err);
   return r;
 }
 
@@ -180,7 +196,11 @@ Child::~Child() {
   if (!reaped_ && pid_ > 0) {
     kill(-pid_, SIGKILL);
     kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    // It may have ended on its own before the kill.
+    if (WIFEXITED(status))
+      check_sanitizer(WEXITSTATUS(status), "background process " + std::to_string(pid_), "");
   }
 }
 
@@ -193,6 +213,7 @@ int Child::wait(std::chrono::milliseconds timeout) {
   bool timed_out = false;
   int code = wait_status(pid_, timeout, &timed_out, &term_signal_);
   if (!timed_out) reaped_ = true;
+  check_sanitizer(code, "background process " + std::to_string(pid_), "");
   return code;
 }
 
@@ -202,6 +223,8 @@ bool Child::running() {
   pid_t r = waitpid(pid_, &status, WNOHANG);
   if (r == pid_) {
     reaped_ = true;
+    if (WIFEXITED(status))
+      check_sanitizer(WEXITSTATUS(status), "background process " + std::to_string(pid_), "");
     term_signal_ = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     return false;
   }
