@@ -3,11 +3,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <stdexcept>
 
@@ -27,6 +24,7 @@ struct TomlAssertion : std::logic_error {
 #include "ferry/base/error.h"
 #include "ferry/base/text.h"
 #include "ferry/base/time.h"
+#include "config/text_checks.h"
 #include "ferry/config/config.h"
 
 namespace ferry::config {
@@ -40,7 +38,6 @@ class Loader {
 
  private:
   void parse_file();
-  void refuse_control_characters() const;
   void walk(const toml::table& table, const std::string& path, const SectionSpec* spec,
             Section* section);
   void enter_section(const SectionSpec& spec, const toml::node& node, const std::string& path);
@@ -48,7 +45,6 @@ class Loader {
                      Section& section);
   void check_entry_names();
   void overlay_environment();
-  void check_unknown_environment() const;
   void overlay_section_env(const SectionSpec& spec, const std::string& env_path, Section& s);
   void apply_flags();
   void resolve_paths();
@@ -126,33 +122,6 @@ Section Loader::defaults(const SectionSpec& spec, const std::string& path) {
   return s;
 }
 
-// TOML allows no control character but tab, LF and CR anywhere; toml++ aborts on some of them
-// (an assertion in its key parser), so they are refused first, naming the line.
-void Loader::refuse_control_characters() const {
-  std::ifstream in(options_.file, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  size_t line = 1;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (i == 0 || text[i - 1] == '\n') {  // `[#...` or `[[ #...`: no key where one must be
-      size_t j = text.find_first_not_of(" \t", i);
-      if (j != std::string::npos && text[j] == '[') {
-        j = text.find_first_not_of(" \t[", j);
-        if (j != std::string::npos && text[j] == '#')
-          throw UsageError(options_.file + ":" + std::to_string(line) +
-                           ": TOML syntax error: a table header needs a key before '#'");
-      }
-    }
-    auto u = static_cast<unsigned char>(text[i]);
-    if (u == '\n') ++line;
-    if ((u < 0x20 && u != '\t' && u != '\n' && u != '\r') || u == 0x7f) {
-      char code[8];
-      std::snprintf(code, sizeof code, "U+%04X", u);
-      throw UsageError(options_.file + ":" + std::to_string(line) +
-                       ": TOML syntax error: control character " + code + " is not allowed");
-    }
-  }
-}
-
 bool Loader::is_prefix_of_section(const std::string& path) const {
   for (const auto& s : schema_.sections())
     if (s->name().compare(0, path.size() + 1, path + ".") == 0) return true;
@@ -171,14 +140,14 @@ Config Loader::load() {
   }
   check_entry_names();
   overlay_environment();
-  check_unknown_environment();
+  refuse_unknown_variables(options_.environment, known_env_, options_.other_variables);
   apply_flags();
   resolve_paths();
   return std::move(config_);
 }
 
 void Loader::parse_file() {
-  refuse_control_characters();
+  refuse_unparsable_text(options_.file);
   toml::table root;
   try {
     root = toml::parse_file(options_.file);
@@ -388,24 +357,6 @@ void Loader::overlay_environment() {
         }
         break;
     }
-  }
-}
-
-void Loader::check_unknown_environment() const {
-  for (const auto& [name, value] : options_.environment) {
-    if (name.compare(0, 6, "FERRY_") != 0 || known_env_.count(name)) continue;
-    bool allowed = false;
-    for (const auto& other : options_.other_variables) {
-      if (!other.empty() && other.back() == '*')
-        allowed = allowed || name.compare(0, other.size() - 1, other, 0, other.size() - 1) == 0;
-      else
-        allowed = allowed || name == other;
-    }
-    if (allowed) continue;
-    throw UsageError("environment " + name +
-                     ": not a ferry setting (settings are FERRY_<SECTION>_<KEY>, e.g. "
-                     "FERRY_LOG_DIR; an [s3.NAME] table or a [[...server]] entry must be in "
-                     "the config file to be set from the environment)");
   }
 }
 
