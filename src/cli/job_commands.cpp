@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <map>
+#include <utility>
 
 #include "cli/app_context.h"
 #include "cli/job_format.h"
@@ -18,11 +20,27 @@ struct JobArgs {
   std::string kind, from, to, id, status;
   bool all = false, json = false, force = false;
   int limit = 50;
+  // Options job kinds declare (QueueOption), by name: the value and the CLI11 option.
+  std::map<std::string, std::pair<std::string, CLI::Option*>> kind_options;
 };
+
+// The kind's option values as given; UsageError for an option the kind does not take.
+core::QueueValues queue_values(const core::JobKind& kind, const JobArgs& a) {
+  core::QueueValues out;
+  for (const auto& [name, value] : a.kind_options) {
+    if (value.second->count() == 0) continue;
+    bool known = false;
+    for (const auto& o : kind.queue_options) known = known || o.name == name;
+    if (!known) throw UsageError("queue: " + kind.name + " takes no --" + name);
+    out[name] = value.first;
+  }
+  return out;
+}
 
 // Refuses a range longer than run.max_range, and a job like one queued or running (both
 // unless --force).
-void check_queue(AppContext& ctx, const JobArgs& a, const DateRange& r) {
+void check_queue(AppContext& ctx, const JobArgs& a, const DateRange& r,
+                 const std::string& params) {
   if (a.force) return;
   Seconds max = ctx.config().table("run").duration("max_range");
   if (r.days() * 86400 > max.count())
@@ -30,27 +48,34 @@ void check_queue(AppContext& ctx, const JobArgs& a, const DateRange& r) {
                      std::to_string(r.days()) + " days, longer than run.max_range (" +
                      format_duration(max) + "); add --force to queue it anyway");
   if (auto same = state::JobStore(ctx.store())
-                      .find_active(a.kind, format_date(r.from), format_date(r.to), "{}"))
+                      .find_active(a.kind, format_date(r.from), format_date(r.to), params))
     throw UsageError("queue: job " + std::to_string(*same) + " (" + a.kind + " " +
                      format_date(r.from) + ".." + format_date(r.to) +
+                     (params == "{}" ? std::string() : " " + params) +
                      ") is already queued or running; add --force to queue another");
 }
 
 int queue(AppContext& ctx, const JobArgs& a) {
-  if (!ctx.registry().find_job_kind(a.kind)) {
+  const core::JobKind* kind = ctx.registry().find_job_kind(a.kind);
+  if (!kind) {
     std::string kinds;
     for (const auto& k : ctx.registry().job_kinds()) kinds += (kinds.empty() ? "" : ", ") + k.name;
     throw UsageError("queue: unknown kind '" + a.kind +
                      "'; known kinds: " + (kinds.empty() ? "(none in this build)" : kinds));
   }
+  core::QueueValues values = queue_values(*kind, a);
   DateRange r = parse_date_range(a.from, a.to);
-  check_queue(ctx, a, r);
+  std::vector<std::string> params{"{}"};
+  if (kind->queue_params) params = kind->queue_params(ctx.config(), values);
+  for (const auto& p : params) check_queue(ctx, a, r, p);
   ctx.start_file_logging();
   state::JobStore jobs(ctx.store());
-  int64_t id = jobs.enqueue(a.kind, format_date(r.from), format_date(r.to), "{}", ctx.wall_now());
-  spdlog::info("queued job {}: {} {}..{} (both days included)", id, a.kind, format_date(r.from),
-               format_date(r.to));
-  std::cout << id << "\n";
+  for (const auto& p : params) {
+    int64_t id = jobs.enqueue(a.kind, format_date(r.from), format_date(r.to), p, ctx.wall_now());
+    spdlog::info("queued job {}: {} {}..{}{} (both days included)", id, a.kind,
+                 format_date(r.from), format_date(r.to), p == "{}" ? "" : " " + p);
+    std::cout << id << "\n";
+  }
   return kExitOk;
 }
 
@@ -97,14 +122,21 @@ int list_jobs(AppContext& ctx, const JobArgs& a) {
 void add_job_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
   auto args = std::make_shared<JobArgs>();
   std::string kinds;
-  for (const auto& k : ctx.registry().job_kinds())
+  for (const auto& k : ctx.registry().job_kinds()) {
     kinds += "  " + k.name + std::string(k.name.size() < 20 ? 20 - k.name.size() : 1, ' ') +
              k.summary + "\n";
+    for (const auto& o : k.queue_options) kinds += std::string(22, ' ') + "--" + o.name + ": " + o.help + "\n";
+  }
 
   auto* q = app.add_subcommand("queue", "queue a date-range job (both dates included)");
   q->add_option("kind", args->kind, "job kind")->required();
   q->add_option("--from", args->from, "first day, dd-mm-yyyy or yyyy-mm-dd")->required();
   q->add_option("--to", args->to, "last day (included), dd-mm-yyyy or yyyy-mm-dd")->required();
+  for (const auto& k : ctx.registry().job_kinds())
+    for (const auto& o : k.queue_options) {
+      auto& slot = args->kind_options[o.name];
+      if (!slot.second) slot.second = q->add_option("--" + o.name, slot.first, o.help);
+    }
   q->add_flag("--force", args->force,
               "queue even a range longer than run.max_range, or a job like one queued or running");
   q->footer("Kinds:\n" + (kinds.empty() ? std::string("  (none in this build)\n") : kinds) +

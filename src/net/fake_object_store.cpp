@@ -11,11 +11,13 @@ namespace {
 
 constexpr std::chrono::seconds kMaxPresign{7 * 24 * 3600};
 
-ObjectInfo info_of(const std::string& key, const std::string& data) {
-  return {key, data.size(), crypto::md5_hex(data), "2016-01-01T00:00:00.000Z"};
-}
-
 }  // namespace
+
+ObjectInfo FakeObjectStore::info_of(const std::string& key, const std::string& data) const {
+  auto lm = last_modified_.find(key);
+  return {key, data.size(), crypto::md5_hex(data),
+          lm == last_modified_.end() ? "2016-01-01T00:00:00.000Z" : lm->second};
+}
 
 void FakeObjectStore::fail_next(const std::string& operation, Failure failure) {
   failures_.emplace_back(operation, std::move(failure));

@@ -88,6 +88,15 @@ class ScheduledTask {
   virtual StepResult step() = 0;
 };
 
+// An option `ferry queue KIND` takes for a kind besides --from/--to: `site` gives `--site VALUE`.
+struct QueueOption {
+  std::string name;  // without dashes
+  std::string help;
+};
+
+// The option values `ferry queue` was given for a kind (name -> value; only options given).
+using QueueValues = std::map<std::string, std::string>;
+
 struct JobKind {
   std::string name;     // `cake-clicks`
   std::string summary;  // one line for `ferry queue --help`
@@ -98,6 +107,13 @@ struct JobKind {
   // cancelled was queued. A later `ferry retry` must still work (from the start if need be).
   // Expected problems are logged, not thrown.
   std::function<void(const config::Config&, io::Env&, const state::Job&)> on_cancel = {};
+  // Optional. The options `ferry queue` takes for this kind (it refuses the others), and what
+  // turns their values into the params of the jobs to queue: one JSON object text per job (one
+  // per site, say). Throws UsageError for a missing or bad value. Without it, one job with
+  // params `{}`.
+  std::vector<QueueOption> queue_options = {};
+  std::function<std::vector<std::string>(const config::Config&, const QueueValues&)>
+      queue_params = {};
 };
 
 // Arguments a command gives a task it runs now (`ferry export mindtrails --server prod` gives

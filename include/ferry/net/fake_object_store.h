@@ -36,6 +36,10 @@ class FakeObjectStore : public ObjectStore {
 
   // Test controls and observations.
   void set_object(const std::string& key, std::string data) { objects_[key] = std::move(data); }
+  // The LastModified list() and head() give for `key` (default `2016-01-01T00:00:00.000Z`).
+  void set_last_modified(const std::string& key, std::string text) {
+    last_modified_[key] = std::move(text);
+  }
   const std::map<std::string, std::string>& objects() const { return objects_; }
   // Keys passed to put_file, in call order (failed calls included).
   const std::vector<std::string>& puts() const { return puts_; }
@@ -47,9 +51,11 @@ class FakeObjectStore : public ObjectStore {
 
  private:
   void maybe_fail(const std::string& operation, const std::string& key);
+  ObjectInfo info_of(const std::string& key, const std::string& data) const;
 
   std::string bucket_;
   std::map<std::string, std::string> objects_;
+  std::map<std::string, std::string> last_modified_;
   std::vector<std::string> puts_;
   std::vector<std::string> calls_;
   std::vector<std::pair<std::string, Failure>> failures_;

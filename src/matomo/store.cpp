@@ -1,0 +1,231 @@
+#include "ferry/matomo/store.h"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace ferry::matomo {
+namespace {
+
+const char* kObjects = R"sql(
+CREATE TABLE matomo_objects (
+  site            TEXT NOT NULL,             -- [[matomo.site]] name
+  day             TEXT NOT NULL,             -- yyyy-mm-dd: the upload day it was selected for
+  key             TEXT NOT NULL,             -- key in the pull target
+  etag            TEXT NOT NULL,
+  size            INTEGER NOT NULL,
+  last_modified   TEXT NOT NULL,             -- as S3 listed it
+  seq             INTEGER NOT NULL,          -- import order within site and day
+  status          TEXT NOT NULL,             -- pending | importing | imported
+  confirmed_line  INTEGER NOT NULL DEFAULT 0,-- every line up to it confirmed (across members)
+  lines           INTEGER NOT NULL DEFAULT 0,
+  hits            INTEGER NOT NULL DEFAULT 0,-- hits built and sent
+  invalid_lines   INTEGER NOT NULL DEFAULT 0,
+  skipped_lines   INTEGER NOT NULL DEFAULT 0,-- headers, empty lines, classes switched off
+  hits_confirmed  INTEGER NOT NULL DEFAULT 0,-- hits in batches Matomo answered success
+  tracked         INTEGER NOT NULL DEFAULT 0,-- Matomo's `tracked`
+  matomo_invalid  INTEGER NOT NULL DEFAULT 0,-- Matomo's `invalid`
+  in_flight       INTEGER NOT NULL DEFAULT 0,-- sent, not confirmed at the last checkpoint
+  maybe_twice     INTEGER NOT NULL DEFAULT 0,-- may have been sent twice (in flight at a crash)
+  members         INTEGER NOT NULL DEFAULT 0,
+  job_id          INTEGER NOT NULL DEFAULT 0,
+  error           TEXT NOT NULL DEFAULT '',
+  updated_at      TEXT NOT NULL,
+  PRIMARY KEY (site, key, etag)
+);
+CREATE INDEX matomo_objects_day ON matomo_objects(site, day, seq);
+CREATE TABLE matomo_days (
+  site              TEXT NOT NULL,
+  day               TEXT NOT NULL,
+  archive_status    TEXT NOT NULL DEFAULT 'none',  -- none | pending | uploaded
+  archive_key       TEXT NOT NULL DEFAULT '',
+  archive_size      INTEGER NOT NULL DEFAULT 0,
+  archive_members   INTEGER NOT NULL DEFAULT 0,
+  archive_failures  INTEGER NOT NULL DEFAULT 0,      -- failed uploads in a row
+  archive_error     TEXT NOT NULL DEFAULT '',
+  archived_at       TEXT NOT NULL DEFAULT '',
+  command_status    TEXT NOT NULL DEFAULT '',        -- '' | pending | ok | failed
+  command_note      TEXT NOT NULL DEFAULT '',
+  updated_at        TEXT NOT NULL,
+  PRIMARY KEY (site, day)
+);
+)sql";
+
+const char* kObjectColumns =
+    "site, day, key, etag, size, last_modified, seq, status, confirmed_line, lines, hits, "
+    "invalid_lines, skipped_lines, hits_confirmed, tracked, matomo_invalid, in_flight, "
+    "maybe_twice, members, job_id, error";
+
+ObjectRecord read_object(SQLite::Statement& q) {
+  ObjectRecord o;
+  o.site = q.getColumn(0).getString();
+  o.day = q.getColumn(1).getString();
+  o.key = q.getColumn(2).getString();
+  o.etag = q.getColumn(3).getString();
+  o.size = q.getColumn(4).getInt64();
+  o.last_modified = q.getColumn(5).getString();
+  o.seq = q.getColumn(6).getInt64();
+  o.status = q.getColumn(7).getString();
+  o.confirmed_line = q.getColumn(8).getInt64();
+  o.lines = q.getColumn(9).getInt64();
+  o.hits = q.getColumn(10).getInt64();
+  o.invalid_lines = q.getColumn(11).getInt64();
+  o.skipped_lines = q.getColumn(12).getInt64();
+  o.hits_confirmed = q.getColumn(13).getInt64();
+  o.tracked = q.getColumn(14).getInt64();
+  o.matomo_invalid = q.getColumn(15).getInt64();
+  o.in_flight = q.getColumn(16).getInt64();
+  o.maybe_twice = q.getColumn(17).getInt64();
+  o.members = q.getColumn(18).getInt64();
+  o.job_id = q.getColumn(19).getInt64();
+  o.error = q.getColumn(20).getString();
+  return o;
+}
+
+void bind_object_key(SQLite::Statement& q, int first, const ObjectRecord& o) {
+  q.bind(first, o.site);
+  q.bind(first + 1, o.key);
+  q.bind(first + 2, o.etag);
+}
+
+}  // namespace
+
+std::vector<state::Migration> migrations() {
+  return {{1, "imported objects and archived days", kObjects}};
+}
+
+int MatomoStore::add_listed(const std::string& site, const std::string& day,
+                            const std::vector<ListedObject>& listed, TimePoint now) {
+  int added = 0;
+  const std::string at = format_iso8601(now);
+  store_.transaction([&] {
+    SQLite::Statement max(store_.db(),
+                          "SELECT COALESCE(MAX(seq), -1) FROM matomo_objects WHERE site = ? "
+                          "AND day = ?");
+    max.bind(1, site);
+    max.bind(2, day);
+    max.executeStep();
+    int64_t seq = max.getColumn(0).getInt64();
+    SQLite::Statement ins(store_.db(),
+                          "INSERT OR IGNORE INTO matomo_objects(site, day, key, etag, size, "
+                          "last_modified, seq, status, updated_at) VALUES (?,?,?,?,?,?,?,?,?)");
+    for (const auto& o : listed) {
+      ins.bind(1, site);
+      ins.bind(2, day);
+      ins.bind(3, o.key);
+      ins.bind(4, o.etag);
+      ins.bind(5, o.size);
+      ins.bind(6, o.last_modified);
+      ins.bind(7, seq + 1);
+      ins.bind(8, kPending);
+      ins.bind(9, at);
+      if (ins.exec() == 1) {
+        ++seq;
+        ++added;
+      }
+      ins.reset();
+    }
+    ensure_day(site, day, now);
+  });
+  return added;
+}
+
+std::optional<ObjectRecord> MatomoStore::find(const std::string& site, const std::string& key,
+                                              const std::string& etag) {
+  SQLite::Statement q(store_.db(), std::string("SELECT ") + kObjectColumns +
+                                       " FROM matomo_objects WHERE site = ? AND key = ? AND "
+                                       "etag = ?");
+  q.bind(1, site);
+  q.bind(2, key);
+  q.bind(3, etag);
+  if (!q.executeStep()) return std::nullopt;
+  return read_object(q);
+}
+
+std::vector<ObjectRecord> MatomoStore::objects(const std::string& site, const std::string& day) {
+  SQLite::Statement q(store_.db(), std::string("SELECT ") + kObjectColumns +
+                                       " FROM matomo_objects WHERE site = ? AND day = ? "
+                                       "ORDER BY seq");
+  q.bind(1, site);
+  q.bind(2, day);
+  std::vector<ObjectRecord> out;
+  while (q.executeStep()) out.push_back(read_object(q));
+  return out;
+}
+
+ObjectRecord MatomoStore::start(const ObjectRecord& o, int64_t job_id, TimePoint now) {
+  store_.transaction([&] {
+    SQLite::Statement q(store_.db(),
+                        "UPDATE matomo_objects SET status = ?, job_id = ?, "
+                        "maybe_twice = maybe_twice + in_flight, in_flight = 0, updated_at = ? "
+                        "WHERE site = ? AND key = ? AND etag = ?");
+    q.bind(1, kImporting);
+    q.bind(2, job_id);
+    q.bind(3, format_iso8601(now));
+    bind_object_key(q, 4, o);
+    q.exec();
+  });
+  return *find(o.site, o.key, o.etag);
+}
+
+void MatomoStore::progress(const ObjectRecord& o, const ObjectProgress& p, TimePoint now) {
+  store_.transaction([&] {
+    SQLite::Statement q(store_.db(),
+                        "UPDATE matomo_objects SET confirmed_line = MAX(confirmed_line, ?), "
+                        "hits_confirmed = hits_confirmed + ?, tracked = tracked + ?, "
+                        "matomo_invalid = matomo_invalid + ?, in_flight = ?, updated_at = ? "
+                        "WHERE site = ? AND key = ? AND etag = ?");
+    q.bind(1, p.confirmed_line);
+    q.bind(2, p.hits_confirmed);
+    q.bind(3, p.tracked);
+    q.bind(4, p.matomo_invalid);
+    q.bind(5, p.in_flight);
+    q.bind(6, format_iso8601(now));
+    bind_object_key(q, 7, o);
+    q.exec();
+  });
+}
+
+void MatomoStore::finish(const ObjectRecord& o, const ObjectTotals& t, bool archive,
+                         TimePoint now) {
+  const std::string at = format_iso8601(now);
+  store_.transaction([&] {
+    SQLite::Statement q(store_.db(),
+                        "UPDATE matomo_objects SET status = ?, lines = ?, hits = ?, "
+                        "invalid_lines = ?, skipped_lines = ?, members = ?, in_flight = 0, "
+                        "confirmed_line = MAX(confirmed_line, ?), error = '', updated_at = ? "
+                        "WHERE site = ? AND key = ? AND etag = ?");
+    q.bind(1, kImported);
+    q.bind(2, t.lines);
+    q.bind(3, t.hits);
+    q.bind(4, t.invalid_lines);
+    q.bind(5, t.skipped_lines);
+    q.bind(6, t.members);
+    q.bind(7, t.lines);
+    q.bind(8, at);
+    bind_object_key(q, 9, o);
+    q.exec();
+    ensure_day(o.site, o.day, now);
+    SQLite::Statement d(store_.db(),
+                        "UPDATE matomo_days SET "
+                        "archive_status = CASE WHEN ? THEN 'pending' ELSE archive_status END, "
+                        "command_status = CASE WHEN ? THEN 'pending' ELSE command_status END, "
+                        "updated_at = ? WHERE site = ? AND day = ?");
+    d.bind(1, archive ? 1 : 0);
+    d.bind(2, t.hits > 0 ? 1 : 0);
+    d.bind(3, at);
+    d.bind(4, o.site);
+    d.bind(5, o.day);
+    d.exec();
+  });
+}
+
+void MatomoStore::set_error(const ObjectRecord& o, const std::string& error, TimePoint now) {
+  SQLite::Statement q(store_.db(),
+                      "UPDATE matomo_objects SET error = ?, updated_at = ? WHERE site = ? AND "
+                      "key = ? AND etag = ?");
+  q.bind(1, store_.scrub(error));
+  q.bind(2, format_iso8601(now));
+  bind_object_key(q, 3, o);
+  q.exec();
+}
+
+}  // namespace ferry::matomo
