@@ -58,17 +58,22 @@ json analytic_descriptor(const std::string& app, const std::string& type,
                          const std::string& dimension, const std::string& metric, const Window& w,
                          const TimeZone& zone) {
   TimePoint from = w.from.value_or(TimePoint{});
-  return {{"timespan",
-           {{"type", "fixed"}, {"start", logger_time(from, zone)}, {"end", logger_time(w.to, zone)}}},
-          {"project", app},
-          {"type", type},
-          {"dimension", dimension},
-          {"metric", metric}};
+  return {
+      {"timespan",
+       {{"type", "fixed"}, {"start", logger_time(from, zone)}, {"end", logger_time(w.to, zone)}}},
+      {"project", app},
+      {"type", type},
+      {"dimension", dimension},
+      {"metric", metric}};
 }
 
 Client::Client(net::HttpClient& http, ClientOptions options, Timer& timer, HttpFactory worker_http)
-    : http_(http), options_(std::move(options)), timer_(timer), worker_http_(std::move(worker_http)) {
-  while (!options_.instance.empty() && options_.instance.back() == '/') options_.instance.pop_back();
+    : http_(http),
+      options_(std::move(options)),
+      timer_(timer),
+      worker_http_(std::move(worker_http)) {
+  while (!options_.instance.empty() && options_.instance.back() == '/')
+    options_.instance.pop_back();
   call_.context = "wenet: ";
   call_.connect_timeout = options_.connect_timeout;
   call_.timeout = options_.timeout;
@@ -112,11 +117,12 @@ Result<std::vector<std::string>> Client::app_users(const std::string& app, const
   std::string key = app + query;
   auto cached = users_cache_.find(key);
   if (cached != users_cache_.end()) return cached->second;
-  auto j = json_call(http_,
-                     request("GET", "/hub/frontend/data/app/" + net::url_encode(app) + "/user" + query),
-                     "app " + app);
+  auto j = json_call(
+      http_, request("GET", "/hub/frontend/data/app/" + net::url_encode(app) + "/user" + query),
+      "app " + app);
   if (!j) return j.failure();
-  if (!j->is_array()) return Failure::permanent("wenet: the hub's users of app " + app + " are not a list");
+  if (!j->is_array())
+    return Failure::permanent("wenet: the hub's users of app " + app + " are not a list");
   std::vector<std::string> users;
   for (const auto& u : *j)
     if (u.is_string()) users.push_back(u.get<std::string>());
@@ -147,8 +153,9 @@ Result<std::map<std::string, json>> Client::profiles(const std::vector<std::stri
   std::optional<Failure> failure;
   auto work = [&](net::HttpClient& http) {
     for (size_t i = next++; i < unique.size() && !stop; i = next++) {
-      auto p = json_call(http, request("GET", "/profile_manager/profiles/" + net::url_encode(unique[i])),
-                         "user " + unique[i]);
+      auto p =
+          json_call(http, request("GET", "/profile_manager/profiles/" + net::url_encode(unique[i])),
+                    "user " + unique[i]);
       if (p) {
         found[i] = std::move(*p);
       } else if (p.failure().kind == FailureKind::kPermanent &&
@@ -182,7 +189,7 @@ Result<std::vector<json>> Client::read_listing(const std::string& path, const st
   std::vector<json> items;
   std::optional<int64_t> total;
   *consistent = true;
-  for (int64_t offset = 0;; ) {
+  for (int64_t offset = 0;;) {
     auto j = json_call(http_,
                        request("GET", path + "?" + query + "&offset=" + std::to_string(offset) +
                                           "&limit=" + std::to_string(kTaskPage)),
@@ -204,7 +211,8 @@ Result<std::vector<json>> Client::read_listing(const std::string& path, const st
 
 Result<std::vector<json>> Client::listing(const std::string& path, const std::string& key,
                                           const std::string& app, const Window& w) {
-  std::string query = "appId=" + net::url_encode(app) + window_query(w, "creationFrom", "creationTo");
+  std::string query =
+      "appId=" + net::url_encode(app) + window_query(w, "creationFrom", "creationTo");
   bool consistent = false;
   auto items = read_listing(path, key, query, &consistent);
   if (items && !consistent) {
@@ -218,7 +226,8 @@ Result<std::vector<json>> Client::listing(const std::string& path, const std::st
   std::vector<json> kept;
   int64_t to = epoch_seconds(w.to);
   for (auto& item : *items) {
-    const json* ts = item.is_object() && item.contains("_creationTs") ? &item["_creationTs"] : nullptr;
+    const json* ts =
+        item.is_object() && item.contains("_creationTs") ? &item["_creationTs"] : nullptr;
     if (ts && ts->is_number() && ts->get<double>() >= static_cast<double>(to)) continue;
     kept.push_back(std::move(item));
   }

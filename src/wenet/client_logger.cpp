@@ -53,7 +53,8 @@ Result<json> Client::poll_analytic(const std::string& id, const std::string& met
   auto deadline = timer_.elapsed_now() + options_.analytic_timeout;
   auto delay = options_.poll_first;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - timer_.elapsed_now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - timer_.elapsed_now());
     timer_.sleep_for(std::max(std::chrono::milliseconds(0), std::min(delay, left)));
     auto got = json_call(http_, request("GET", "/logger/analytic?id=" + net::url_encode(id)),
                          "analytic " + id);
@@ -61,10 +62,10 @@ Result<json> Client::poll_analytic(const std::string& id, const std::string& met
     if (got->is_object() && got->contains("result") && !(*got)["result"].is_null())
       return (*got)["result"];
     if (timer_.elapsed_now() >= deadline)
-      return Failure::permanent("wenet: analytic " + metric + " (" + id + "): no result after " +
-                                format_duration(std::chrono::duration_cast<Seconds>(
-                                    options_.analytic_timeout)) +
-                                " (wenet.analytic_timeout)");
+      return Failure::permanent(
+          "wenet: analytic " + metric + " (" + id + "): no result after " +
+          format_duration(std::chrono::duration_cast<Seconds>(options_.analytic_timeout)) +
+          " (wenet.analytic_timeout)");
     delay = std::min(delay * 2, options_.poll_max);
   }
 }
@@ -103,7 +104,8 @@ struct Client::MessagePager {
   Result<TimePoint> stamp(const json& m, TimePoint not_before) const {
     const json* ts = m.is_object() && m.contains("timestamp") ? &m["timestamp"] : nullptr;
     auto t = ts && ts->is_string() ? parse_logger_time(ts->get<std::string>()) : std::nullopt;
-    if (!t) return Failure::permanent("wenet: a message of app " + app + " has no readable timestamp");
+    if (!t)
+      return Failure::permanent("wenet: a message of app " + app + " has no readable timestamp");
     if (*t < not_before)
       return Failure::permanent("wenet: the logger's messages of app " + app +
                                 " are not in time order at " + ts->get<std::string>());
@@ -115,7 +117,8 @@ struct Client::MessagePager {
       keys.clear();
       boundary = t;
     }
-    std::string key = text_of(m.value("messageId", json())) + '\x1f' + text_of(m.value("userId", json()));
+    std::string key =
+        text_of(m.value("messageId", json())) + '\x1f' + text_of(m.value("userId", json()));
     if (!keys.insert(key).second) return Status::ok();
     ++written;
     return sink(m);
@@ -152,8 +155,8 @@ struct Client::MessagePager {
       if (part->size() >= static_cast<size_t>(kMaxPage))
         return Failure::permanent("wenet: more than " + std::to_string(kMaxPage - 1) +
                                   " messages at " + logger_time(t, client.options_.zone) +
-                                  " for user " + u + " of type " + type +
-                                  " in app " + app + "; they cannot all be read");
+                                  " for user " + u + " of type " + type + " in app " + app +
+                                  "; they cannot all be read");
       if (Status s = take_all(*part, t); !s) return s;
     }
     return Status::ok();

@@ -86,8 +86,8 @@ std::optional<IsoParts> parse_iso(std::string_view t) {
 
 TimePoint utc_instant(const IsoParts& p, int offset) {
   int64_t secs = days_from_civil(p.date) * 86400 + p.seconds - offset;
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
-      std::chrono::seconds(secs) + nanoseconds(p.nanos)));
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::seconds(secs) +
+                                                                   nanoseconds(p.nanos)));
 }
 
 TimePoint bound(std::string_view text, const char* what, const TimeZone& zone) {
@@ -142,13 +142,23 @@ Window window_from_range(std::string_view range, TimePoint now, const TimeZone& 
   if (n < 1) throw bad("needs N of at least 1");
   Date start;
   switch (r.back()) {
-    case 'D': start = add_days(today, -n); break;
-    case 'W': start = add_days(today, -7LL * n); break;
-    case 'M': start = add_months(today, -n); break;
-    case 'Y': start = add_months(today, -12LL * n); break;
-    default: throw bad("has an unknown unit (D, W, M or Y)");
+    case 'D':
+      start = add_days(today, -n);
+      break;
+    case 'W':
+      start = add_days(today, -7LL * n);
+      break;
+    case 'M':
+      start = add_months(today, -n);
+      break;
+    case 'Y':
+      start = add_months(today, -12LL * n);
+      break;
+    default:
+      throw bad("has an unknown unit (D, W, M or Y)");
   }
-  if (!time_representable(start)) throw bad("starts before the year " + std::to_string(kFirstTimeYear));
+  if (!time_representable(start))
+    throw bad("starts before the year " + std::to_string(kFirstTimeYear));
   w.from = zone.local_midnight(start);
   return w;
 }

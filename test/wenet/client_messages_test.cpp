@@ -20,8 +20,12 @@ std::string stamp(int64_t ms) {
 }
 
 json message(int id, const std::string& user, const std::string& type, int64_t ms) {
-  return {{"messageId", "m" + std::to_string(id)}, {"userId", user}, {"type", type},
-          {"channel", "telegram"}, {"timestamp", stamp(ms)}, {"project", "app1"}};
+  return {{"messageId", "m" + std::to_string(id)},
+          {"userId", user},
+          {"type", type},
+          {"channel", "telegram"},
+          {"timestamp", stamp(ms)},
+          {"project", "app1"}};
 }
 
 struct WenetMessagesTest : ::testing::Test {
@@ -59,7 +63,9 @@ TEST_F(WenetMessagesTest, ManyAtOneTimestampAreEachWrittenOnce) {
   std::set<std::string> seen;
   std::string last;
   auto n = c.messages("app1", window(), 1000, [&](const json& m) {
-    EXPECT_TRUE(seen.insert(m["messageId"].get<std::string>() + "/" + m["userId"].get<std::string>()).second);
+    EXPECT_TRUE(
+        seen.insert(m["messageId"].get<std::string>() + "/" + m["userId"].get<std::string>())
+            .second);
     EXPECT_LE(last, m["timestamp"].get<std::string>());
     last = m["timestamp"].get<std::string>();
     return Status::ok();
@@ -74,11 +80,18 @@ TEST_F(WenetMessagesTest, ManyAtOneTimestampAreEachWrittenOnce) {
 
 TEST_F(WenetMessagesTest, SplitByTypeWhenThatIsEnough) {
   for (int i = 0; i < 30; ++i)
-    wenet.messages.push_back(message(i, "u1", i % 3 == 0 ? "request" : i % 3 == 1 ? "response" : "notification", 5));
+    wenet.messages.push_back(message(i, "u1",
+                                     i % 3 == 0   ? "request"
+                                     : i % 3 == 1 ? "response"
+                                                  : "notification",
+                                     5));
   wenet.messages.push_back(message(99, "u1", "request", 6));
   Client c = client();
   int64_t got = 0;
-  auto n = c.messages("app1", window(), 10, [&](const json&) { ++got; return Status::ok(); });
+  auto n = c.messages("app1", window(), 10, [&](const json&) {
+    ++got;
+    return Status::ok();
+  });
   ASSERT_TRUE(n) << n.failure().message;
   EXPECT_EQ(*n, 31);
   EXPECT_EQ(got, 31);
@@ -91,7 +104,8 @@ TEST_F(WenetMessagesTest, TooManyAtOneInstantForOneUserFailsClearly) {
   Client c = client();
   auto n = c.messages("app1", window(), 1000, [](const json&) { return Status::ok(); });
   ASSERT_FALSE(n);
-  EXPECT_NE(n.failure().message.find("more than 9999 messages at 2021-07-24T02:00:00.005000+02:00 for user u1"),
+  EXPECT_NE(n.failure().message.find(
+                "more than 9999 messages at 2021-07-24T02:00:00.005000+02:00 for user u1"),
             std::string::npos)
       << n.failure().message;
 }

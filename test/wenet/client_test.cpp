@@ -14,7 +14,9 @@ using nlohmann::json;
 using testing::FakeWenet;
 using namespace std::chrono_literals;
 
-TimePoint at(const char* iso) { return *parse_logger_time(iso); }
+TimePoint at(const char* iso) {
+  return *parse_logger_time(iso);
+}
 
 struct WenetClientTest : ::testing::Test {
   FakeWenet wenet;
@@ -75,8 +77,9 @@ TEST_F(WenetClientTest, HubUsersBothBoundsOrNoneAndFetchedOnce) {
   ASSERT_TRUE(c.app_users("app1", nullptr));  // cached: same as ALL
   ASSERT_TRUE(c.app_users("app1", &w));       // cached
   ASSERT_EQ(http.requests().size(), 2u);
-  EXPECT_EQ(http.requests()[0].url,
-            "http://wenet.test/prod/hub/frontend/data/app/app1/user?fromTs=1627077600&toTs=1627682400");
+  EXPECT_EQ(
+      http.requests()[0].url,
+      "http://wenet.test/prod/hub/frontend/data/app/app1/user?fromTs=1627077600&toTs=1627682400");
   EXPECT_EQ(http.requests()[1].url, "http://wenet.test/prod/hub/frontend/data/app/app1/user");
 }
 
@@ -156,8 +159,9 @@ TEST_F(WenetClientTest, AnalyticPolledWithBackoffThenDeleted) {
   auto d = analytic_descriptor("app1", "count", "user", "total", week(), options().zone);
   EXPECT_EQ(d["timespan"]["start"], "2021-07-24T00:00:00+02:00");
   EXPECT_EQ(d["timespan"]["type"], "fixed");
-  auto r = c.analytic(d, [&](const std::string& id) { events.push_back("created " + id); },
-                      [&](const std::string& id) { events.push_back("deleted " + id); });
+  auto r = c.analytic(
+      d, [&](const std::string& id) { events.push_back("created " + id); },
+      [&](const std::string& id) { events.push_back("deleted " + id); });
   ASSERT_TRUE(r) << r.failure().message;
   EXPECT_EQ((*r)["count"], 7);
   EXPECT_EQ(events, (std::vector<std::string>{"created an-1", "deleted an-1"}));
@@ -172,11 +176,13 @@ TEST_F(WenetClientTest, AnalyticNeverComputedFailsAtTheDeadlineAndIsDeleted) {
   wenet.null_polls = -1;
   Client c(http, options(), timer);
   int deleted = 0;
-  auto r = c.analytic(analytic_descriptor("app1", "count", "user", "active", week(), options().zone),
-                      nullptr, [&](const std::string&) { ++deleted; });
+  auto r =
+      c.analytic(analytic_descriptor("app1", "count", "user", "active", week(), options().zone),
+                 nullptr, [&](const std::string&) { ++deleted; });
   ASSERT_FALSE(r);
   EXPECT_FALSE(r.failure().is_transient());
-  EXPECT_NE(r.failure().message.find("count user/active"), std::string::npos) << r.failure().message;
+  EXPECT_NE(r.failure().message.find("count user/active"), std::string::npos)
+      << r.failure().message;
   EXPECT_EQ(timer.total_slept(), 30s);
   EXPECT_EQ(deleted, 1);
   EXPECT_EQ(wenet.log.back().rfind("DELETE", 0), 0u);

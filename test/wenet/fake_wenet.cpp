@@ -32,8 +32,8 @@ net::HttpResponse reply(int status, const json& body) {
 
 std::string path_of(const std::string& url) {
   auto start = url.find('/', url.find("//") + 2);
-  return url.substr(start, url.find('?') == std::string::npos ? std::string::npos
-                                                              : url.find('?') - start);
+  return url.substr(start,
+                    url.find('?') == std::string::npos ? std::string::npos : url.find('?') - start);
 }
 
 std::map<std::string, std::string> query_of(const std::string& url) {
@@ -46,7 +46,8 @@ std::map<std::string, std::string> query_of(const std::string& url) {
     auto amp = rest.find('&', pos);
     std::string part = rest.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
     auto eq = part.find('=');
-    if (!part.empty()) q[decode(part.substr(0, eq))] = eq == std::string::npos ? "" : decode(part.substr(eq + 1));
+    if (!part.empty())
+      q[decode(part.substr(0, eq))] = eq == std::string::npos ? "" : decode(part.substr(eq + 1));
     if (amp == std::string::npos) break;
     pos = amp + 1;
   }
@@ -91,7 +92,8 @@ net::HttpResponse FakeWenet::messages_reply(const std::map<std::string, std::str
   if (max > 10000) return reply(400, {{"status", "maxSize"}, {"code", 400}});
   if (stamps_.size() != messages.size()) {
     stamps_.clear();
-    for (const auto& m : messages) stamps_.push_back(*parse_logger_time(m["timestamp"].get<std::string>()));
+    for (const auto& m : messages)
+      stamps_.push_back(*parse_logger_time(m["timestamp"].get<std::string>()));
   }
   size_t first = std::lower_bound(stamps_.begin(), stamps_.end(), from) - stamps_.begin();
   json out = json::array();

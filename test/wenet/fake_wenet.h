@@ -19,12 +19,12 @@ std::string path_of(const std::string& url);
 
 struct FakeWenet {
   std::string key = "k3y-secret-1234";
-  std::vector<nlohmann::json> messages;  // sorted by timestamp
+  std::vector<nlohmann::json> messages;            // sorted by timestamp
   std::map<std::string, nlohmann::json> profiles;  // user -> profile; 202 for ids starting "a"
   std::vector<std::string> hub_users;
   std::vector<nlohmann::json> tasks;
-  int total_shift_calls = 0;  // this many task pages report total + 1
-  int null_polls = 2;         // analytic GETs answering a null result (-1: for ever)
+  int total_shift_calls = 0;     // this many task pages report total + 1
+  int null_polls = 2;            // analytic GETs answering a null result (-1: for ever)
   std::vector<std::string> log;  // "METHOD url"
   std::mutex mu;
 

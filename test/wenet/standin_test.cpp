@@ -28,18 +28,34 @@ json data_set() {
   }
   json tasks = json::array();
   for (int i = 0; i < 230; ++i)
-    tasks.push_back({{"id", "t" + std::to_string(i)}, {"appId", "app1"}, {"_creationTs", 1627100000 + i}});
+    tasks.push_back(
+        {{"id", "t" + std::to_string(i)}, {"appId", "app1"}, {"_creationTs", 1627100000 + i}});
   tasks.push_back({{"id", "other"}, {"appId", "app2"}, {"_creationTs", 1627100000}});
   json messages = json::array();
-  messages.push_back({{"messageId", "late"}, {"userId", "u1"}, {"type", "request"}, {"project", "app1"},
-                      {"timestamp", "2021-07-25T00:00:00"}, {"content", {{"type", "text"}}}});
-  return {{"apps", {{"app1", {{"details", {{"id", "app1"}, {"name", "Bot one"}}}, {"users", users}}}}},
-          {"profiles", profiles},
-          {"profiles_202", {"u1", "u3"}},
-          {"tasks", tasks},
-          {"message_bursts",
-           {{{"project", "app1"}, {"count", 1300}, {"start", "2021-07-24T01:00:00"}, {"step_ms", 1500}, {"users", 7}, {"id_prefix", "s-"}},
-            {{"project", "app1"}, {"count", 1200}, {"start", "2021-07-24T12:00:00.250000"}, {"step_ms", 0}, {"users", 12}, {"id_prefix", "d-"}}}}};
+  messages.push_back({{"messageId", "late"},
+                      {"userId", "u1"},
+                      {"type", "request"},
+                      {"project", "app1"},
+                      {"timestamp", "2021-07-25T00:00:00"},
+                      {"content", {{"type", "text"}}}});
+  return {
+      {"apps", {{"app1", {{"details", {{"id", "app1"}, {"name", "Bot one"}}}, {"users", users}}}}},
+      {"profiles", profiles},
+      {"profiles_202", {"u1", "u3"}},
+      {"tasks", tasks},
+      {"message_bursts",
+       {{{"project", "app1"},
+         {"count", 1300},
+         {"start", "2021-07-24T01:00:00"},
+         {"step_ms", 1500},
+         {"users", 7},
+         {"id_prefix", "s-"}},
+        {{"project", "app1"},
+         {"count", 1200},
+         {"start", "2021-07-24T12:00:00.250000"},
+         {"step_ms", 0},
+         {"users", 12},
+         {"id_prefix", "d-"}}}}};
 }
 
 class WenetStandinIntegration : public ::testing::Test {
@@ -87,7 +103,9 @@ class WenetStandinIntegration : public ::testing::Test {
     o.poll_max = 200ms;
     return o;
   }
-  Window day() { return window_from_bounds("2021-07-24T00:00:00Z", "2021-07-25T00:00:00Z", TimeZone::utc()); }
+  Window day() {
+    return window_from_bounds("2021-07-24T00:00:00Z", "2021-07-25T00:00:00Z", TimeZone::utc());
+  }
 
   std::unique_ptr<net::HttpClient> curl_ = net::make_curl_http_client();
   RealTimer timer_;
@@ -102,7 +120,8 @@ TEST_F(WenetStandinIntegration, WrongKeyIsPermanentAndScrubbed) {
   auto r = c.app_details("app1");
   ASSERT_FALSE(r);
   EXPECT_FALSE(r.failure().is_transient());
-  EXPECT_NE(r.failure().message.find("invalid key ********"), std::string::npos) << r.failure().message;
+  EXPECT_NE(r.failure().message.find("invalid key ********"), std::string::npos)
+      << r.failure().message;
   EXPECT_EQ(r.failure().message.find("not-the-key-777"), std::string::npos);
   json calls = control("GET", "/control/calls");
   ASSERT_EQ(calls.size(), 1u);
@@ -149,15 +168,17 @@ TEST_F(WenetStandinIntegration, TasksPagedAgainstTotalAndReadAgainWhenItChanges)
 TEST_F(WenetStandinIntegration, AnalyticComputedPolledAndDeleted) {
   Client c(*curl_, options(), timer_);
   std::vector<std::string> created, deleted;
-  auto r = c.analytic(analytic_descriptor("app1", "count", "user", "total", day(), TimeZone::load("Europe/Rome")),
-                      [&](const std::string& id) { created.push_back(id); },
-                      [&](const std::string& id) { deleted.push_back(id); });
+  auto r = c.analytic(
+      analytic_descriptor("app1", "count", "user", "total", day(), TimeZone::load("Europe/Rome")),
+      [&](const std::string& id) { created.push_back(id); },
+      [&](const std::string& id) { deleted.push_back(id); });
   ASSERT_TRUE(r) << r.failure().message;
   EXPECT_EQ((*r)["count"], 12);
   EXPECT_EQ(created, deleted);
   EXPECT_TRUE(control("GET", "/control/analytics").empty());
-  auto seg = c.analytic(analytic_descriptor("app1", "segmentation", "message", "all", day(), TimeZone::utc()),
-                        nullptr, nullptr);
+  auto seg = c.analytic(
+      analytic_descriptor("app1", "segmentation", "message", "all", day(), TimeZone::utc()),
+      nullptr, nullptr);
   ASSERT_TRUE(seg) << seg.failure().message;
   EXPECT_EQ((*seg)["segments"], json::parse(R"([{"type":"request","count":2500}])"));
 }
@@ -167,10 +188,12 @@ TEST_F(WenetStandinIntegration, AnalyticNeverComputedFailsNamingTheMetricAndIsDe
   o.analytic_timeout = 600ms;
   Client c(*curl_, o, timer_);
   control("POST", "/control/never_compute", {{"on", true}});
-  auto r = c.analytic(analytic_descriptor("app1", "count", "user", "engaged", day(), TimeZone::utc()),
-                      nullptr, nullptr);
+  auto r =
+      c.analytic(analytic_descriptor("app1", "count", "user", "engaged", day(), TimeZone::utc()),
+                 nullptr, nullptr);
   ASSERT_FALSE(r);
-  EXPECT_NE(r.failure().message.find("count user/engaged"), std::string::npos) << r.failure().message;
+  EXPECT_NE(r.failure().message.find("count user/engaged"), std::string::npos)
+      << r.failure().message;
   EXPECT_TRUE(control("GET", "/control/analytics").empty());
 }
 

@@ -7,12 +7,20 @@
 namespace ferry::wenet {
 namespace {
 
-TimeZone rome() { return TimeZone::load("Europe/Rome"); }
-TimePoint at(const char* iso) { return *parse_logger_time(iso); }
+TimeZone rome() {
+  return TimeZone::load("Europe/Rome");
+}
+TimePoint at(const char* iso) {
+  return *parse_logger_time(iso);
+}
 // 2021-07-31 10:00 in Rome.
-TimePoint now() { return at("2021-07-31T08:00:00Z"); }
+TimePoint now() {
+  return at("2021-07-31T08:00:00Z");
+}
 
-std::string from_of(const Window& w) { return w.from ? file_time(*w.from, rome()) : "none"; }
+std::string from_of(const Window& w) {
+  return w.from ? file_time(*w.from, rome()) : "none";
+}
 
 TEST(WenetWindow, ProtocolTableInRome) {
   struct Case {
