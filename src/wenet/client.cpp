@@ -94,7 +94,12 @@ net::HttpRequest Client::request(const std::string& method, const std::string& p
 Result<json> Client::json_call(net::HttpClient& http, net::HttpRequest request,
                                const std::string& what) {
   std::string call = toolkit::describe_call(request);
-  auto reply = toolkit::call(http, std::move(request), call_);
+  Result<net::HttpResponse> reply = Failure::permanent("");
+  try {
+    reply = toolkit::call(http, std::move(request), call_);
+  } catch (const OperationError& e) {  // out of run time, or a local failure of the client
+    return Failure{e.kind(), toolkit::scrub("wenet: " + std::string(e.what()), call_.secrets)};
+  }
   if (!reply) {
     const Failure& f = reply.failure();
     if (f.kind == FailureKind::kPermanent && f.message.find(": HTTP 404") != std::string::npos)

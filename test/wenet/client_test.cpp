@@ -190,3 +190,31 @@ TEST_F(WenetClientTest, AnalyticNeverComputedFailsAtTheDeadlineAndIsDeleted) {
 
 }  // namespace
 }  // namespace ferry::wenet
+
+namespace ferry::wenet {
+namespace {
+
+TEST(WenetClientSeam, ThrownInterruptionBecomesAFailureAndTheAnalyticIsStillDeleted) {
+  FakeWenet wenet;
+  net::FakeHttpClient http([&](const net::HttpRequest& r) {
+    if (r.method == "GET") throw OperationError(FailureKind::kInterrupted, "GET x: budget spent");
+    return wenet.answer(r);
+  });
+  FakeTimer timer;
+  ClientOptions o;
+  o.instance = "http://wenet.test/prod";
+  o.apikey = wenet.key;
+  Client c(http, o, timer);
+  Window w = window_from_range("1D", TimePoint(std::chrono::hours(24 * 19000)), TimeZone::utc());
+  int deleted = 0;
+  auto r = c.analytic(analytic_descriptor("app1", "count", "user", "new", w, TimeZone::utc()),
+                      nullptr, [&](const std::string&) { ++deleted; });
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.failure().is_interrupted()) << r.failure().message;
+  EXPECT_EQ(deleted, 1);
+  EXPECT_EQ(http.requests().back().method, "DELETE");
+  EXPECT_FALSE(http.requests().back().interruptible);
+}
+
+}  // namespace
+}  // namespace ferry::wenet

@@ -109,6 +109,7 @@ class WenetStandinIntegration : public ::testing::Test {
 
   std::unique_ptr<net::HttpClient> curl_ = net::make_curl_http_client();
   RealTimer timer_;
+  SystemClock clock_;
   static inline std::unique_ptr<TempDir> dir_;
   static inline std::unique_ptr<Child> server_;
   static inline int port_ = 0;
@@ -131,7 +132,10 @@ TEST_F(WenetStandinIntegration, WrongKeyIsPermanentAndScrubbed) {
 }
 
 TEST_F(WenetStandinIntegration, HubUsersDetailsAndParallelProfiles) {
-  Client c(*curl_, options(), timer_, [] { return net::make_curl_http_client(); });
+  net::RetryPolicy retry;
+  retry.max_attempts = 3;
+  retry.base_delay = 10ms;
+  Client c(*curl_, options(), timer_, [&] { return make_worker_http(retry, timer_, clock_); });
   Window w = window_from_bounds("2021-07-24T00:00:00Z", "2021-07-24T12:00:00Z", TimeZone::utc());
   auto some = c.app_users("app1", &w);  // enabled 04:13Z + i * 2h47m: u0..u2
   ASSERT_TRUE(some) << some.failure().message;
@@ -144,12 +148,15 @@ TEST_F(WenetStandinIntegration, HubUsersDetailsAndParallelProfiles) {
   EXPECT_EQ((*details)["name"], "Bot one");
   EXPECT_FALSE(c.app_details("nope"));
   control("POST", "/control/slow", {{"path", "/profile_manager"}, {"ms", 150}, {"count", -1}});
+  control("POST", "/control/fail",
+          {{"path", "/profile_manager/profiles/u5"}, {"status", 503}});  // retried
   auto users = *all;
   users.push_back("ghost");
   auto p = c.profiles(users);
   ASSERT_TRUE(p) << p.failure().message;
   EXPECT_EQ((*p)["u1"]["email"], "u1@example.org");  // a 202
   EXPECT_TRUE((*p)["ghost"].is_null());
+  EXPECT_EQ((*p)["u5"]["id"], "u5");
   EXPECT_GE(control("GET", "/control/stats")["max_in_flight"].get<int>(), 2);
 }
 
