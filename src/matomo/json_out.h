@@ -12,11 +12,17 @@
 
 namespace ferry::matomo::detail {
 
-// Byte classes: 0 copied as is, 1 escaped, 2 the start of a UTF-8 sequence to check.
+// Byte classes: 0 copied as is, 1 escaped, 2 the start of a UTF-8 sequence to check; and the
+// bytes percent-encoding leaves as they are.
 struct JsonTables {
   uint8_t cls[256] = {};
+  bool url_safe[256] = {};
   JsonTables() {
-    for (int c = 0; c < 256; ++c) cls[c] = c < 0x20 || c == '"' || c == '\\' ? 1 : c >= 0x80 ? 2 : 0;
+    for (int c = 0; c < 256; ++c) {
+      cls[c] = c < 0x20 || c == '"' || c == '\\' ? 1 : c >= 0x80 ? 2 : 0;
+      url_safe[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '.' || c == '-' || c == '~';
+    }
   }
 };
 inline const JsonTables& json_tables() {
@@ -106,11 +112,10 @@ inline char* escape_json_twice(char* w, std::string_view v) { return escape<true
 // `v` percent-encoded: every byte but A-Z a-z 0-9 _ . - ~ as %XX (capitals).
 inline char* percent_encode(char* w, std::string_view v) {
   static const char kHex[] = "0123456789ABCDEF";
+  const bool* safe = json_tables().url_safe;
   for (char ch : v) {
     auto c = static_cast<unsigned char>(ch);
-    bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '_' || c == '.' || c == '-' || c == '~';
-    if (safe) {
+    if (safe[c]) {
       *w++ = ch;
     } else {
       *w++ = '%';

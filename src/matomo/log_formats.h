@@ -60,8 +60,10 @@ bool parse_offset(std::string_view text, int64_t& seconds);
 // or unreadable values.
 int64_t parse_ms(std::string_view text, GenUnit unit);
 
+// Python's \s on bytes: space, \t, \n, \v, \f, \r (one comparison for most characters).
 inline bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+  auto u = static_cast<unsigned char>(c);
+  return u <= ' ' && (u == ' ' || (u >= '\t' && u <= '\r'));
 }
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
