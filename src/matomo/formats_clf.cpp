@@ -16,7 +16,7 @@ bool split_request(std::string_view request, RawLine& raw) {
   while (m < request.size() && !is_space(request[m])) ++m;
   if (m == 0 || m == request.size()) return false;
   size_t end = request.size();
-  while (end > m && !is_space(request[end - 1])) --end;  // start of the protocol
+  while (end > m && !is_space(request[end - 1])) --end;     // start of the protocol
   if (end == request.size() || end - 1 <= m) return false;  // no protocol, or no path blanks
   size_t path_end = end;
   while (path_end > m && is_space(request[path_end - 1])) --path_end;
@@ -83,13 +83,12 @@ std::string_view scan_clf(std::string_view line, LogFormat format, RawLine& raw)
 std::string_view scan_s3(std::string_view line, RawLine& raw) {
   LineScanner s(line);
   std::string_view inside, request;
-  bool ok = s.skip_field() && s.field(raw.host) && s.bracketed(inside) &&
-            split_date(inside, raw) && s.spaces() && s.run(char_tables().ip, raw.ip) &&
-            s.spaces() && s.field(raw.userid) && s.skip_field() && s.skip_field() &&
-            s.skip_field() && s.quoted(request) && split_request(request, raw) && s.spaces() &&
-            s.digits(raw.status) && s.spaces() && s.skip_field() && s.field(raw.length) &&
-            s.skip_field() && s.skip_field() && s.skip_field() && s.quoted(raw.referrer) &&
-            s.spaces() && s.quoted(raw.user_agent);
+  bool ok = s.skip_field() && s.field(raw.host) && s.bracketed(inside) && split_date(inside, raw) &&
+            s.spaces() && s.run(char_tables().ip, raw.ip) && s.spaces() && s.field(raw.userid) &&
+            s.skip_field() && s.skip_field() && s.skip_field() && s.quoted(request) &&
+            split_request(request, raw) && s.spaces() && s.digits(raw.status) && s.spaces() &&
+            s.skip_field() && s.field(raw.length) && s.skip_field() && s.skip_field() &&
+            s.skip_field() && s.quoted(raw.referrer) && s.spaces() && s.quoted(raw.user_agent);
   if (!ok) return reason::kNoMatch;
   raw.has_host = true;
   raw.fields = 11;
@@ -157,9 +156,9 @@ std::string_view scan_elb(std::string_view line, RawLine& raw) {
   raw.date_form = DateForm::kIso;
   bool ok = s.field(balancer) && s.field(client) && address_with_port(client, raw.ip) &&
             s.field(backend) && (backend == "-" || backend.find(':') != std::string_view::npos) &&
-            s.skip_field() && s.field(raw.generation) && s.skip_field() &&
-            s.digits(raw.status) && s.spaces() && s.skip_field() && s.skip_field() &&
-            s.field(raw.length) && s.quoted(request) && elb_request(request, raw) && s.spaces() &&
+            s.skip_field() && s.field(raw.generation) && s.skip_field() && s.digits(raw.status) &&
+            s.spaces() && s.skip_field() && s.skip_field() && s.field(raw.length) &&
+            s.quoted(request) && elb_request(request, raw) && s.spaces() &&
             s.quoted(raw.user_agent) && !raw.user_agent.empty() && s.spaces() && s.skip_field() &&
             s.skip_token();
   if (!ok) return reason::kNoMatch;

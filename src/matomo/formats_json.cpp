@@ -118,18 +118,34 @@ class JsonLine {
     char c = *p_++;
     unsigned cp = 0;
     switch (c) {
-      case '"': case '\\': case '/': *w++ = c; return true;
-      case 'b': *w++ = '\b'; return true;
-      case 'f': *w++ = '\f'; return true;
-      case 'n': *w++ = '\n'; return true;
-      case 'r': *w++ = '\r'; return true;
-      case 't': *w++ = '\t'; return true;
+      case '"':
+      case '\\':
+      case '/':
+        *w++ = c;
+        return true;
+      case 'b':
+        *w++ = '\b';
+        return true;
+      case 'f':
+        *w++ = '\f';
+        return true;
+      case 'n':
+        *w++ = '\n';
+        return true;
+      case 'r':
+        *w++ = '\r';
+        return true;
+      case 't':
+        *w++ = '\t';
+        return true;
       case 'x':
         if (!hex_digits(2, cp)) return false;
         *w++ = static_cast<char>(cp);
         return true;
-      case 'u': break;
-      default: return false;
+      case 'u':
+        break;
+      default:
+        return false;
     }
     if (!hex_digits(4, cp)) return false;
     if (cp >= 0xD800 && cp <= 0xDBFF && e_ - p_ >= 6 && p_[0] == '\\' && p_[1] == 'u') {
@@ -158,8 +174,8 @@ class JsonLine {
     const char* s = p_;
     if (p_ < e_ && *p_ == '-') ++p_;
     const char* digits = p_;
-    while (p_ < e_ && (is_digit(*p_) || *p_ == '.' || *p_ == 'e' || *p_ == 'E' || *p_ == '+' ||
-                       *p_ == '-')) {
+    while (p_ < e_ &&
+           (is_digit(*p_) || *p_ == '.' || *p_ == 'e' || *p_ == 'E' || *p_ == '+' || *p_ == '-')) {
       ++p_;
     }
     v = std::string_view(s, static_cast<size_t>(p_ - s));
@@ -190,19 +206,32 @@ class JsonLine {
 
 // Stores the value of a known key; false for a key import_logs.py does not read.
 bool store(std::string_view key, std::string_view v, RawLine& raw) {
-  if (key == "ip") raw.ip = v;
-  else if (key == "host") raw.host = v, raw.has_host = true;
-  else if (key == "path") raw.path = v;
-  else if (key == "query_string") raw.query = v, raw.has_query = true;
-  else if (key == "status") raw.status = v;
-  else if (key == "referrer") raw.referrer = v;
-  else if (key == "user_agent") raw.user_agent = v;
-  else if (key == "length") raw.length = v;
-  else if (key == "generation_time_milli") raw.generation = v, raw.gen_unit = GenUnit::kSecs;
-  else if (key == "date") raw.date = v;
-  else if (key == "method") raw.method = v;
-  else if (key == "userid") raw.userid = v;
-  else return false;
+  if (key == "ip")
+    raw.ip = v;
+  else if (key == "host")
+    raw.host = v, raw.has_host = true;
+  else if (key == "path")
+    raw.path = v;
+  else if (key == "query_string")
+    raw.query = v, raw.has_query = true;
+  else if (key == "status")
+    raw.status = v;
+  else if (key == "referrer")
+    raw.referrer = v;
+  else if (key == "user_agent")
+    raw.user_agent = v;
+  else if (key == "length")
+    raw.length = v;
+  else if (key == "generation_time_milli")
+    raw.generation = v, raw.gen_unit = GenUnit::kSecs;
+  else if (key == "date")
+    raw.date = v;
+  else if (key == "method")
+    raw.method = v;
+  else if (key == "userid")
+    raw.userid = v;
+  else
+    return false;
   return true;
 }
 

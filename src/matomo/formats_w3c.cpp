@@ -39,8 +39,8 @@ std::string_view unquote(std::string_view v) {
 
 // One column: a quoted string (for the UA and unknown columns) or a blank-free token.
 bool column(LineScanner& s, W3cField f, std::string_view& v) {
-  bool may_quote = f == W3cField::kOther || f == W3cField::kUserAgent ||
-                   f == W3cField::kWin32Status;
+  bool may_quote =
+      f == W3cField::kOther || f == W3cField::kUserAgent || f == W3cField::kWin32Status;
   if (may_quote && s.peek() == '"') {
     const char* start = s.pos();
     s.skip(1);
@@ -62,28 +62,53 @@ bool all_of(std::string_view v, bool (*ok)(char)) {
 // Stores one known column's value; false when the value cannot be that column.
 bool store(W3cField f, std::string_view v, RawLine& raw) {
   switch (f) {
-    case W3cField::kDate: raw.date = unquote(v); return !raw.date.empty();
-    case W3cField::kTime: raw.time = unquote(v); return !raw.time.empty();
+    case W3cField::kDate:
+      raw.date = unquote(v);
+      return !raw.date.empty();
+    case W3cField::kTime:
+      raw.time = unquote(v);
+      return !raw.time.empty();
     case W3cField::kIp: {
       raw.ip = unquote(v);
       for (char c : raw.ip)
         if (!char_tables().ip[static_cast<unsigned char>(c)]) return false;
       return true;
     }
-    case W3cField::kMethod: raw.method = v; return true;
-    case W3cField::kPath: raw.path = v; return v[0] == '/';
-    case W3cField::kQuery: raw.query = v; raw.has_query = true; return true;
-    case W3cField::kStatus: raw.status = v; return all_of(v, is_digit);
-    case W3cField::kBytes: raw.length = v; return true;
-    case W3cField::kUserAgent: raw.user_agent = v; return true;
-    case W3cField::kReferrer: raw.referrer = v; return true;
-    case W3cField::kHost: raw.host = v; raw.has_host = true; return true;
-    case W3cField::kUser: raw.userid = v; return true;
+    case W3cField::kMethod:
+      raw.method = v;
+      return true;
+    case W3cField::kPath:
+      raw.path = v;
+      return v[0] == '/';
+    case W3cField::kQuery:
+      raw.query = v;
+      raw.has_query = true;
+      return true;
+    case W3cField::kStatus:
+      raw.status = v;
+      return all_of(v, is_digit);
+    case W3cField::kBytes:
+      raw.length = v;
+      return true;
+    case W3cField::kUserAgent:
+      raw.user_agent = v;
+      return true;
+    case W3cField::kReferrer:
+      raw.referrer = v;
+      return true;
+    case W3cField::kHost:
+      raw.host = v;
+      raw.has_host = true;
+      return true;
+    case W3cField::kUser:
+      raw.userid = v;
+      return true;
     case W3cField::kTimeTaken:
       raw.generation = v;
       return v == "-" || all_of(v, [](char c) { return is_digit(c) || c == '.'; });
     case W3cField::kWin32Status:
-    case W3cField::kOther: return true;
+    case W3cField::kOther:
+      return true;
   }
   return true;
 }

@@ -14,26 +14,48 @@ namespace ferry::matomo {
 namespace {
 
 constexpr std::string_view kStaticExtensions[] = {
-    "gif", "jpg", "jpeg", "png", "bmp", "ico", "svg", "svgz", "ttf", "otf", "eot", "woff",
-    "woff2", "class", "swf", "css", "js", "xml", "webp"};
+    "gif", "jpg",  "jpeg",  "png",   "bmp", "ico", "svg", "svgz", "ttf", "otf",
+    "eot", "woff", "woff2", "class", "swf", "css", "js",  "xml",  "webp"};
 
 constexpr std::string_view kDownloadExtensions[] = {
-    "7z",   "aac",  "arc",  "arj",  "asf",     "asx",  "avi",  "bin",  "csv",  "deb",  "dmg",
-    "doc",  "docx", "exe",  "flac", "flv",     "gz",   "gzip", "hqx",  "ibooks", "jar", "json",
-    "mpg",  "mp2",  "mp3",  "mp4",  "mpeg",    "mov",  "movie", "msi", "msp",  "odb",  "odf",
-    "odg",  "odp",  "ods",  "odt",  "ogg",     "ogv",  "pdf",  "phps", "ppt",  "pptx", "qt",
-    "qtm",  "ra",   "ram",  "rar",  "rpm",     "rtf",  "sea",  "sit",  "tar",  "tbz",  "bz2",
-    "tgz",  "torrent", "txt", "wav", "webm",   "wma",  "wmv",  "wpd",  "xls",  "xlsx", "xml",
-    "xsd",  "z",    "zip",  "azw3", "epub",    "mobi", "apk",  "md5",  "sig"};
+    "7z",  "aac",     "arc", "arj",  "asf",  "asx",  "avi",   "bin",  "csv",    "deb",  "dmg",
+    "doc", "docx",    "exe", "flac", "flv",  "gz",   "gzip",  "hqx",  "ibooks", "jar",  "json",
+    "mpg", "mp2",     "mp3", "mp4",  "mpeg", "mov",  "movie", "msi",  "msp",    "odb",  "odf",
+    "odg", "odp",     "ods", "odt",  "ogg",  "ogv",  "pdf",   "phps", "ppt",    "pptx", "qt",
+    "qtm", "ra",      "ram", "rar",  "rpm",  "rtf",  "sea",   "sit",  "tar",    "tbz",  "bz2",
+    "tgz", "torrent", "txt", "wav",  "webm", "wma",  "wmv",   "wpd",  "xls",    "xlsx", "xml",
+    "xsd", "z",       "zip", "azw3", "epub", "mobi", "apk",   "md5",  "sig"};
 
 // import_logs.py's EXCLUDED_USER_AGENTS.
-constexpr std::string_view kBotMarkers[] = {
-    "adsbot-google", "ask jeeves", "baidubot",  "bot-",         "bot/",
-    "ccooter/",      "crawl",      "curl",      "echoping",     "exabot",
-    "feed",          "googlebot",  "ia_archiver", "java/",      "libwww",
-    "mediapartners-google", "msnbot", "netcraftsurvey", "panopta", "pingdom.com_bot_",
-    "robot",         "spider",     "surveybot", "twiceler",     "voilabot",
-    "yahoo",         "yandex",     "zabbix",    "googlestackdrivermonitoring"};
+constexpr std::string_view kBotMarkers[] = {"adsbot-google",
+                                            "ask jeeves",
+                                            "baidubot",
+                                            "bot-",
+                                            "bot/",
+                                            "ccooter/",
+                                            "crawl",
+                                            "curl",
+                                            "echoping",
+                                            "exabot",
+                                            "feed",
+                                            "googlebot",
+                                            "ia_archiver",
+                                            "java/",
+                                            "libwww",
+                                            "mediapartners-google",
+                                            "msnbot",
+                                            "netcraftsurvey",
+                                            "panopta",
+                                            "pingdom.com_bot_",
+                                            "robot",
+                                            "spider",
+                                            "surveybot",
+                                            "twiceler",
+                                            "voilabot",
+                                            "yahoo",
+                                            "yandex",
+                                            "zabbix",
+                                            "googlestackdrivermonitoring"};
 
 // An extension of up to 8 bytes as one number (0 for longer ones: in no list).
 uint64_t pack(std::string_view ext) {
@@ -86,15 +108,14 @@ bool marker_at(const BotTables& t, std::string_view ua, size_t i) {
   for (auto m : kBotMarkers) {
     if (m.size() > ua.size() - i) continue;
     size_t k = 0;
-    while (k < m.size() && t.lower[static_cast<unsigned char>(ua[i + k])] ==
-                               static_cast<unsigned char>(m[k])) {
+    while (k < m.size() &&
+           t.lower[static_cast<unsigned char>(ua[i + k])] == static_cast<unsigned char>(m[k])) {
       ++k;
     }
     if (k == m.size()) return true;
   }
   return false;
 }
-
 
 bool scan_for_bot(std::string_view ua) {
   const BotTables& t = bot_tables();
@@ -175,15 +196,22 @@ HitClass class_of(const LineFlags& f) {
 
 }  // namespace detail
 
-HitClass classify(const LogLine& line) { return detail::class_of(detail::line_flags(line)); }
+HitClass classify(const LogLine& line) {
+  return detail::class_of(detail::line_flags(line));
+}
 
 std::string_view hit_class_name(HitClass c) {
   switch (c) {
-    case HitClass::kPage: return "page";
-    case HitClass::kDownload: return "download";
-    case HitClass::kStatic: return "static";
-    case HitClass::kRedirect: return "redirect";
-    case HitClass::kError: return "error";
+    case HitClass::kPage:
+      return "page";
+    case HitClass::kDownload:
+      return "download";
+    case HitClass::kStatic:
+      return "static";
+    case HitClass::kRedirect:
+      return "redirect";
+    case HitClass::kError:
+      return "error";
   }
   return "page";
 }

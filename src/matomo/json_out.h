@@ -38,9 +38,9 @@ inline size_t utf8_sequence(const unsigned char* p, const unsigned char* e) {
   if (n == 0 || c > 0xF4 || static_cast<size_t>(e - p) < n) return 0;
   for (size_t i = 1; i < n; ++i)
     if ((p[i] & 0xC0) != 0x80) return 0;
-  if (c == 0xE0 && p[1] < 0xA0) return 0;  // overlong
+  if (c == 0xE0 && p[1] < 0xA0) return 0;   // overlong
   if (c == 0xED && p[1] >= 0xA0) return 0;  // surrogate
-  if (c == 0xF0 && p[1] < 0x90) return 0;  // overlong
+  if (c == 0xF0 && p[1] < 0x90) return 0;   // overlong
   if (c == 0xF4 && p[1] >= 0x90) return 0;  // above U+10FFFF
   return n;
 }
@@ -106,8 +106,12 @@ char* escape(char* w, std::string_view v) {
   return w;
 }
 
-inline char* escape_json(char* w, std::string_view v) { return escape<false>(w, v); }
-inline char* escape_json_twice(char* w, std::string_view v) { return escape<true>(w, v); }
+inline char* escape_json(char* w, std::string_view v) {
+  return escape<false>(w, v);
+}
+inline char* escape_json_twice(char* w, std::string_view v) {
+  return escape<true>(w, v);
+}
 
 // `v` percent-encoded: every byte but A-Z a-z 0-9 _ . - ~ as %XX (capitals).
 inline char* percent_encode(char* w, std::string_view v) {

@@ -21,7 +21,9 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int days_in_month(int y, int m) {
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -36,7 +38,8 @@ const int64_t kLastSecond = days_from_civil(9999, 12, 31) * kDay + kDay - 1;
 bool num(std::string_view text, size_t& i, size_t min, size_t max, int& value) {
   size_t start = i;
   value = 0;
-  while (i < text.size() && i - start < max && is_digit(text[i])) value = value * 10 + (text[i++] - '0');
+  while (i < text.size() && i - start < max && is_digit(text[i]))
+    value = value * 10 + (text[i++] - '0');
   return i - start >= min;
 }
 
@@ -116,8 +119,10 @@ bool parse_status(std::string_view v, int& status) {
 
 bool parse_time(const RawLine& raw, int64_t& t) {
   switch (raw.date_form) {
-    case DateForm::kClf: return parse_clf_datetime(raw.date, t);
-    case DateForm::kW3c: return parse_ymd_hms(raw.date, raw.time, t);
+    case DateForm::kClf:
+      return parse_clf_datetime(raw.date, t);
+    case DateForm::kW3c:
+      return parse_ymd_hms(raw.date, raw.time, t);
     case DateForm::kIso:
       return raw.date.size() > 11 && raw.date[10] == 'T' &&
              parse_ymd_hms(raw.date.substr(0, 10), raw.date.substr(11), t);
@@ -165,8 +170,8 @@ bool parse_clf_datetime(std::string_view text, int64_t& seconds) {
 bool parse_ymd_hms(std::string_view date, std::string_view time, int64_t& seconds) {
   size_t i = 0, j = 0;
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  if (!(num(date, i, 4, 4, y) && sep(date, i, '-') && num(date, i, 1, 2, mo) &&
-        sep(date, i, '-') && num(date, i, 1, 2, d) && i == date.size())) {
+  if (!(num(date, i, 4, 4, y) && sep(date, i, '-') && num(date, i, 1, 2, mo) && sep(date, i, '-') &&
+        num(date, i, 1, 2, d) && i == date.size())) {
     return false;
   }
   if (!hms(time, j, h, mi, s)) return false;
@@ -229,8 +234,8 @@ std::string_view finish_line(const RawLine& raw, std::string& host_buf, std::str
   out.method = raw.method;
   split_path(raw, out);
   size_t dot = out.path.rfind('.');
-  out.extension = lowered(dot == std::string_view::npos ? out.path : out.path.substr(dot + 1),
-                          ext_buf);
+  out.extension =
+      lowered(dot == std::string_view::npos ? out.path : out.path.substr(dot + 1), ext_buf);
   out.referrer = strip_quotes(raw.referrer);
   if (out.referrer == "-") out.referrer = std::string_view();
   out.user_agent = strip_quotes(raw.user_agent);

@@ -94,8 +94,8 @@ struct CharTables {
   bool host[256] = {};
   CharTables() {
     for (int c = 0; c < 256; ++c) {
-      bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '_';
+      bool word =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
       host[c] = word || c == '.' || c == '-';
       ip[c] = host[c] || c == '*' || c == ':';
     }

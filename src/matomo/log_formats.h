@@ -65,6 +65,8 @@ inline bool is_space(char c) {
   auto u = static_cast<unsigned char>(c);
   return u <= ' ' && (u == ' ' || (u >= '\t' && u <= '\r'));
 }
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 }  // namespace ferry::matomo::detail

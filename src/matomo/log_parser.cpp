@@ -24,9 +24,13 @@ constexpr NamedFormat kFormats[] = {
     {LogFormat::kNginxJson, "nginx_json"},
 };
 
-ParseResult invalid(std::string_view why) { return {LineOutcome::kInvalid, why}; }
+ParseResult invalid(std::string_view why) {
+  return {LineOutcome::kInvalid, why};
+}
 
-bool is_w3c(LogFormat f) { return f == LogFormat::kW3cExtended || f == LogFormat::kIis; }
+bool is_w3c(LogFormat f) {
+  return f == LogFormat::kW3cExtended || f == LogFormat::kIis;
+}
 
 bool blank(std::string_view line) {
   for (char c : line)
@@ -78,15 +82,20 @@ std::string_view scan(LogFormat f, std::string_view line, bool w3c_known,
     case LogFormat::kCommon:
     case LogFormat::kCommonVhost:
     case LogFormat::kNcsaExtended:
-    case LogFormat::kCommonComplete: return detail::scan_clf(line, f, raw);
+    case LogFormat::kCommonComplete:
+      return detail::scan_clf(line, f, raw);
     case LogFormat::kW3cExtended:
     case LogFormat::kIis:
       if (!w3c_known) return reason::kNoFields;
       return detail::scan_w3c(line, fields, f == LogFormat::kIis, raw);
-    case LogFormat::kS3: return detail::scan_s3(line, raw);
-    case LogFormat::kElb: return detail::scan_elb(line, raw);
-    case LogFormat::kNginxJson: return detail::scan_nginx_json(line, json_buf, raw);
-    case LogFormat::kAuto: break;
+    case LogFormat::kS3:
+      return detail::scan_s3(line, raw);
+    case LogFormat::kElb:
+      return detail::scan_elb(line, raw);
+    case LogFormat::kNginxJson:
+      return detail::scan_nginx_json(line, json_buf, raw);
+    case LogFormat::kAuto:
+      break;
   }
   return reason::kNoMatch;
 }

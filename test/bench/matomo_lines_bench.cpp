@@ -60,12 +60,19 @@ std::string generate(size_t n) {
       "curl/8.4.0",
       "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
       "Navigateur \"cité\" 1.0"};
-  static const char* kPaths[] = {"/",          "/index.html", "/blog/2015/03/05/post-title",
-                                 "/search",    "/css/site.css", "/img/Logo.PNG",
-                                 "/files/report.pdf", "/old-page", "/robots.txt",
-                                 "/api/v1/items/12345", "/missing.php", "/caf%C3%A9"};
-  static const char* kQueries[] = {"", "", "", "?q=ferry+boats&page=2", "?utm_source=news",
-                                   "?-"};
+  static const char* kPaths[] = {"/",
+                                 "/index.html",
+                                 "/blog/2015/03/05/post-title",
+                                 "/search",
+                                 "/css/site.css",
+                                 "/img/Logo.PNG",
+                                 "/files/report.pdf",
+                                 "/old-page",
+                                 "/robots.txt",
+                                 "/api/v1/items/12345",
+                                 "/missing.php",
+                                 "/caf%C3%A9"};
+  static const char* kQueries[] = {"", "", "", "?q=ferry+boats&page=2", "?utm_source=news", "?-"};
   static const int kStatus[] = {200, 200, 200, 200, 304, 301, 302, 404, 500, 206};
   static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -77,12 +84,14 @@ std::string generate(size_t n) {
     auto pick = [&](auto& list) { return list[rng() % (sizeof(list) / sizeof(list[0]))]; };
     uint64_t r = rng();
     int sec = static_cast<int>(i % 86400);
-    std::string ip = r % 10 == 0 ? "2001:db8::" + std::to_string(r % 65536)
-                                 : std::to_string(r % 223 + 1) + "." + std::to_string(r >> 8 & 255) +
-                                       ".0." + std::to_string(r >> 16 & 255);
+    std::string ip = r % 10 == 0
+                         ? "2001:db8::" + std::to_string(r % 65536)
+                         : std::to_string(r % 223 + 1) + "." + std::to_string(r >> 8 & 255) +
+                               ".0." + std::to_string(r >> 16 & 255);
     const char* user = r % 7 == 0 ? "alice" : "-";
     std::string length = r % 9 == 0 ? "-" : std::to_string(r >> 24 & 65535);
-    std::string ref = r % 3 == 0 ? "-" : "https://www.example.org/page?id=" + std::to_string(r % 97);
+    std::string ref =
+        r % 3 == 0 ? "-" : "https://www.example.org/page?id=" + std::to_string(r % 97);
     int len = std::snprintf(
         buf, sizeof buf,
         "%s - %s [%02d/%s/2015:%02d:%02d:%02d %s] \"%s %s%s HTTP/1.1\" %d %s \"%s\" \"%s\"\n",
@@ -146,8 +155,9 @@ int matomo_lines_bench_main(int argc, char** argv) {
   Options o;
   auto format = matomo::LogFormat::kAuto;
   if (!parse_options(argc, argv, o) || !matomo::parse_log_format(o.format)) {
-    std::fprintf(stderr, "usage: ferry_bench matomo-lines [--lines N] [--repeat N] "
-                         "[--format NAME] [--goal LINES_PER_S]\n");
+    std::fprintf(stderr,
+                 "usage: ferry_bench matomo-lines [--lines N] [--repeat N] "
+                 "[--format NAME] [--goal LINES_PER_S]\n");
     return 2;
   }
   format = *matomo::parse_log_format(o.format);
@@ -159,16 +169,15 @@ int matomo_lines_bench_main(int argc, char** argv) {
     if (r.cpu_seconds < best.cpu_seconds) best = r;
   }
   double rate = static_cast<double>(best.lines) / best.cpu_seconds;
-  std::printf("matomo-lines: %zu %s lines (%.1f MB), %zu hits, %zu invalid, %.1f MB of hit JSON "
-              "in %.3f s CPU, %.3f s wall (best of %d): %.0f lines/s of CPU time, %.0f lines/s "
-              "of wall time\n",
-              best.lines, o.format.c_str(), static_cast<double>(text.size()) / 1048576.0,
-              best.hits, best.invalid, static_cast<double>(best.json_bytes) / 1048576.0,
-              best.cpu_seconds, best.seconds, o.repeat, rate,
-              static_cast<double>(best.lines) / best.seconds);
+  std::printf(
+      "matomo-lines: %zu %s lines (%.1f MB), %zu hits, %zu invalid, %.1f MB of hit JSON "
+      "in %.3f s CPU, %.3f s wall (best of %d): %.0f lines/s of CPU time, %.0f lines/s "
+      "of wall time\n",
+      best.lines, o.format.c_str(), static_cast<double>(text.size()) / 1048576.0, best.hits,
+      best.invalid, static_cast<double>(best.json_bytes) / 1048576.0, best.cpu_seconds,
+      best.seconds, o.repeat, rate, static_cast<double>(best.lines) / best.seconds);
   std::printf("matomo-lines: goal %.0f lines/s parsed and built on one core (CPU time): %s\n",
-              o.goal,
-              rate >= o.goal ? "met" : "NOT met");
+              o.goal, rate >= o.goal ? "met" : "NOT met");
   return best.invalid == 0 ? 0 : 1;
 }
 

@@ -38,21 +38,21 @@ HitOptions site() {
 // The parameters every hit has, for a line of line_for() with its url and status.
 json base(const std::string& url, int status, bool bot = false, const char* ua = kBrowser) {
   std::string code = std::to_string(status);
-  json j = {{"rec", "1"},
-            {"apiv", "1"},
-            {"idsite", "3"},
-            {"url", url},
-            {"urlref", ""},
-            {"cip", "203.0.113.5"},
-            {"cdt", "2015-03-05 21:55:36"},
-            {"ua", ua},
-            {"dp", "1"},
-            {"queuedtracking", "0"},
-            {"bots", "1"},
-            {"bw_bytes", 2326},
-            {"cvar", "{\"1\": [\"HTTP-code\", \"" + code + "\"]}"},
-            {"_cvar", std::string("{\"1\": [\"") + (bot ? "Bot" : "Not-Bot") + "\", \"" + ua +
-                          "\"]}"}};
+  json j = {
+      {"rec", "1"},
+      {"apiv", "1"},
+      {"idsite", "3"},
+      {"url", url},
+      {"urlref", ""},
+      {"cip", "203.0.113.5"},
+      {"cdt", "2015-03-05 21:55:36"},
+      {"ua", ua},
+      {"dp", "1"},
+      {"queuedtracking", "0"},
+      {"bots", "1"},
+      {"bw_bytes", 2326},
+      {"cvar", "{\"1\": [\"HTTP-code\", \"" + code + "\"]}"},
+      {"_cvar", std::string("{\"1\": [\"") + (bot ? "Bot" : "Not-Bot") + "\", \"" + ua + "\"]}"}};
   return j;
 }
 
@@ -111,7 +111,8 @@ std::vector<Case> cases() {
   redirect.referrer = "https://example.org/";
   json rd = base("https://example.org/old", 301);
   rd["urlref"] = "https://example.org/";
-  rd["action_name"] = "301/URL = https%3A%2F%2Fexample.org%2Fold/From = https%3A%2F%2Fexample.org%2F";
+  rd["action_name"] =
+      "301/URL = https%3A%2F%2Fexample.org%2Fold/From = https%3A%2F%2Fexample.org%2F";
   c.push_back({"redirect with referrer", redirect, HitClass::kRedirect, false, rd});
 
   c.push_back({"304 is a page", line_for("/a", 304), HitClass::kPage, false,
@@ -240,7 +241,8 @@ TEST(MatomoHitsTest, TextIsEscapedAndAlwaysValidJson) {
   l.userid = "u\"1";
   json got = json::parse(build(l).text);
   EXPECT_EQ(got["url"], "https://example.org/caf\xC3\xA9");
-  EXPECT_EQ(got["ua"], "A \"q\" \\ \t\x01 \xC3\xA9 \xC3\xBF\xC3\x83");  // bad bytes as U+00FF, U+00C3
+  EXPECT_EQ(got["ua"],
+            "A \"q\" \\ \t\x01 \xC3\xA9 \xC3\xBF\xC3\x83");  // bad bytes as U+00FF, U+00C3
   EXPECT_EQ(got["uid"], "u\"1");
   json cvar = json::parse(got["_cvar"].get<std::string>());
   EXPECT_EQ(cvar["1"][1], "A \"q\" \\ \t\x01 \xC3\xA9 \xC3\xBF\xC3\x83");
@@ -266,8 +268,8 @@ TEST(MatomoHitsTest, BotMarkers) {
     EXPECT_TRUE(is_bot(ua)) << ua;
     EXPECT_TRUE(is_bot(ua)) << ua << " (cached)";
   }
-  for (const char* ua : {"", "b", kBrowser, "Mozilla/5.0 (Windows NT 10.0) Chrome/120.0",
-                         "bot", "Bot 1.0"}) {
+  for (const char* ua :
+       {"", "b", kBrowser, "Mozilla/5.0 (Windows NT 10.0) Chrome/120.0", "bot", "Bot 1.0"}) {
     EXPECT_FALSE(is_bot(ua)) << ua;
   }
   std::string long_ua(300, 'x');

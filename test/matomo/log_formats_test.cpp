@@ -62,11 +62,10 @@ TEST(MatomoLogFormatsTest, W3cFieldsAndASecondHeaderBlock) {
 
 TEST(MatomoLogFormatsTest, W3cLineBeforeFieldsAndShortLinesAreInvalid) {
   LogParser parser(LogFormat::kW3cExtended);
-  auto r = parse_all(parser, {"2015-03-05 21:55:36 1.2.3.4 GET / - 200 1",
-                              "#Fields: date time c-ip cs-uri-stem sc-status",
-                              "2015-03-05 21:55:36 1.2.3.4 /",
-                              "2015-03-05 21:55:36 1.2.3.4 nopath 200",
-                              "2015-02-30 21:55:36 1.2.3.4 / 200"});
+  auto r = parse_all(
+      parser, {"2015-03-05 21:55:36 1.2.3.4 GET / - 200 1",
+               "#Fields: date time c-ip cs-uri-stem sc-status", "2015-03-05 21:55:36 1.2.3.4 /",
+               "2015-03-05 21:55:36 1.2.3.4 nopath 200", "2015-02-30 21:55:36 1.2.3.4 / 200"});
   expect_invalid(r[0], reason::kNoFields);
   expect_invalid(r[2], reason::kNoMatch);
   expect_invalid(r[3], reason::kNoMatch);
@@ -132,9 +131,11 @@ TEST(MatomoLogFormatsTest, ElbAndAlbLines) {
   EXPECT_EQ(p.ip, "2001:db8::7");
   EXPECT_EQ(p.status, 503);
   EXPECT_EQ(p.generation_ms, -1);
-  expect_invalid(parse_one(LogFormat::kElb,
-                           R"(2015-03-05T21:55:36.945958Z my-lb 1.2.3.4:2817 10.0.0.1:80 0.001 0.001 0.001 - - 82 305 "- - - " "-" - -)"),
-                 reason::kNoMatch);
+  expect_invalid(
+      parse_one(
+          LogFormat::kElb,
+          R"(2015-03-05T21:55:36.945958Z my-lb 1.2.3.4:2817 10.0.0.1:80 0.001 0.001 0.001 - - 82 305 "- - - " "-" - -)"),
+      reason::kNoMatch);
 }
 
 TEST(MatomoLogFormatsTest, NginxJsonFromTheProtocol) {
@@ -174,9 +175,10 @@ TEST(MatomoLogFormatsTest, NginxHexEscapesAndJsonErrors) {
   expect_invalid(parse_one(LogFormat::kNginxJson,
                            R"({"ip":"1","path":"/","status":"OK","date":"2015-03-05T21:55:36"})"),
                  reason::kBadStatus);
-  expect_invalid(parse_one(LogFormat::kNginxJson,
-                           R"({"ip":"1","path":"/","status":"200","date":"2015-03-05T21:55:36+0x:00"})"),
-                 reason::kBadOffset);
+  expect_invalid(
+      parse_one(LogFormat::kNginxJson,
+                R"({"ip":"1","path":"/","status":"200","date":"2015-03-05T21:55:36+0x:00"})"),
+      reason::kBadOffset);
 }
 
 LogFormat detect(const std::vector<std::string>& lines) {
@@ -194,12 +196,18 @@ TEST(MatomoLogFormatsTest, AutoDetectionPicksTheFormatWithMostFields) {
   EXPECT_EQ(detect({"example.org " + kCombined}), LogFormat::kCommonComplete);
   EXPECT_EQ(detect(kW3cFile), LogFormat::kW3cExtended);
   EXPECT_EQ(detect(kIisFile), LogFormat::kIis);
-  EXPECT_EQ(detect({R"(o www.example.com [05/Mar/2015:13:55:36 -0800] 1.2.3.4 - R1 REST.GET.OBJECT k "GET /k HTTP/1.1" 200 - 10 10 7 6 "-" "B")"}),
-            LogFormat::kS3);
-  EXPECT_EQ(detect({R"(2015-03-05T21:55:36.9Z lb 1.2.3.4:1 10.0.0.1:80 0.1 0.2 0.3 200 200 0 57 "GET http://a.example:80/ HTTP/1.1" "B" - -)"}),
-            LogFormat::kElb);
-  EXPECT_EQ(detect({R"({"ip":"1.2.3.4","path":"/","status":"200","referrer":"-","date":"2015-03-05T21:55:36+00:00"})"}),
-            LogFormat::kNginxJson);
+  EXPECT_EQ(
+      detect(
+          {R"(o www.example.com [05/Mar/2015:13:55:36 -0800] 1.2.3.4 - R1 REST.GET.OBJECT k "GET /k HTTP/1.1" 200 - 10 10 7 6 "-" "B")"}),
+      LogFormat::kS3);
+  EXPECT_EQ(
+      detect(
+          {R"(2015-03-05T21:55:36.9Z lb 1.2.3.4:1 10.0.0.1:80 0.1 0.2 0.3 200 200 0 57 "GET http://a.example:80/ HTTP/1.1" "B" - -)"}),
+      LogFormat::kElb);
+  EXPECT_EQ(
+      detect(
+          {R"({"ip":"1.2.3.4","path":"/","status":"200","referrer":"-","date":"2015-03-05T21:55:36+00:00"})"}),
+      LogFormat::kNginxJson);
 }
 
 TEST(MatomoLogFormatsTest, AutoDetectionKeepsTryingAndThenKeepsTheFormat) {

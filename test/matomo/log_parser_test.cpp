@@ -61,15 +61,15 @@ TEST(MatomoLogParserTest, BadDatesAndOffsetsAreInvalidWithTheirReason) {
   auto with = [](const std::string& date) {
     return parse_one(LogFormat::kCommon, "1.2.3.4 - - [" + date + R"(] "GET / HTTP/1.1" 200 1)");
   };
-  for (const char* bad : {"31/Feb/2015:10:00:00 +0000", "29/Feb/2015:10:00:00 +0000",
-                          "05/Foo/2015:10:00:00 +0000", "05/Mar/2015:24:00:00 +0000",
-                          "05/Mar/2015:10:60:00 +0000", "05/Mar/15:10:00:00 +0000",
-                          "05/Mar/2015 10:00:00 +0000", "05/Mar/2015:10:00:00x +0000"}) {
+  for (const char* bad :
+       {"31/Feb/2015:10:00:00 +0000", "29/Feb/2015:10:00:00 +0000", "05/Foo/2015:10:00:00 +0000",
+        "05/Mar/2015:24:00:00 +0000", "05/Mar/2015:10:60:00 +0000", "05/Mar/15:10:00:00 +0000",
+        "05/Mar/2015 10:00:00 +0000", "05/Mar/2015:10:00:00x +0000"}) {
     expect_invalid(with(bad), reason::kBadDate);
   }
-  for (const char* bad : {"05/Mar/2015:10:00:00 +2500", "05/Mar/2015:10:00:00 +05:3",
-                          "05/Mar/2015:10:00:00 0800", "05/Mar/2015:10:00:00 abc",
-                          "05/Mar/2015:10:00:00 +0860", "05/Mar/2015:10:00:00 +08000"}) {
+  for (const char* bad :
+       {"05/Mar/2015:10:00:00 +2500", "05/Mar/2015:10:00:00 +05:3", "05/Mar/2015:10:00:00 0800",
+        "05/Mar/2015:10:00:00 abc", "05/Mar/2015:10:00:00 +0860", "05/Mar/2015:10:00:00 +08000"}) {
     expect_invalid(with(bad), reason::kBadOffset);
   }
   Parsed leap = with("29/feb/2016:00:00:00 +0000");  // month names in any case
@@ -79,8 +79,9 @@ TEST(MatomoLogParserTest, BadDatesAndOffsetsAreInvalidWithTheirReason) {
 }
 
 TEST(MatomoLogParserTest, DashValuesAndQuerySplit) {
-  Parsed p = parse_one(LogFormat::kNcsaExtended,
-                       R"(1.2.3.4 - - [05/Mar/2015:13:55:36 +0000] "GET /a?- HTTP/1.1" 304 - "-" "-")");
+  Parsed p =
+      parse_one(LogFormat::kNcsaExtended,
+                R"(1.2.3.4 - - [05/Mar/2015:13:55:36 +0000] "GET /a?- HTTP/1.1" 304 - "-" "-")");
   expect_hit(p);
   EXPECT_EQ(p.path, "/a");
   EXPECT_EQ(p.query, "");
@@ -99,9 +100,8 @@ TEST(MatomoLogParserTest, ExtensionIsAfterTheLastDotLowerCased) {
   struct Case {
     const char* path;
     const char* extension;
-  } cases[] = {{"/img/Logo.PNG", "png"},   {"/a/b.tar.GZ?x=y.pdf", "gz"},
-               {"/About", "/about"},       {"/dir.v2/file", "v2/file"},
-               {"/robots.txt", "txt"},     {"/", "/"}};
+  } cases[] = {{"/img/Logo.PNG", "png"},    {"/a/b.tar.GZ?x=y.pdf", "gz"}, {"/About", "/about"},
+               {"/dir.v2/file", "v2/file"}, {"/robots.txt", "txt"},        {"/", "/"}};
   for (const auto& c : cases) {
     std::string line = "1.2.3.4 - - [05/Mar/2015:13:55:36 +0000] \"GET " + std::string(c.path) +
                        " HTTP/1.1\" 200 1";
@@ -131,8 +131,9 @@ TEST(MatomoLogParserTest, CombinedWithEscapedQuotesAndSpacesInThePath) {
   EXPECT_EQ(p.referrer, R"(http://r.example/?q=\"x\")");
   EXPECT_EQ(p.user_agent, R"(Agent \"quoted\" 1.0)");
   expect_invalid(parse_one(LogFormat::kNcsaExtended, kCommon), reason::kNoMatch);
-  expect_invalid(parse_one(LogFormat::kCommon, R"(1.2.3.4 - - [05/Mar/2015:13:55:36 +0000] "-" 408 0)"),
-                 reason::kNoMatch);
+  expect_invalid(
+      parse_one(LogFormat::kCommon, R"(1.2.3.4 - - [05/Mar/2015:13:55:36 +0000] "-" 408 0)"),
+      reason::kNoMatch);
 }
 
 TEST(MatomoLogParserTest, CommonCompleteHasHostAndAgent) {
@@ -145,8 +146,9 @@ TEST(MatomoLogParserTest, CommonCompleteHasHostAndAgent) {
 }
 
 TEST(MatomoLogParserTest, IpV6Clients) {
-  Parsed p = parse_one(LogFormat::kNcsaExtended,
-                       R"(2001:db8::ff00:42:8329 - - [05/Mar/2015:13:55:36 +0000] "GET / HTTP/1.1" 200 1 "-" "B")");
+  Parsed p = parse_one(
+      LogFormat::kNcsaExtended,
+      R"(2001:db8::ff00:42:8329 - - [05/Mar/2015:13:55:36 +0000] "GET / HTTP/1.1" 200 1 "-" "B")");
   expect_hit(p);
   EXPECT_EQ(p.ip, "2001:db8::ff00:42:8329");
   p = parse_one(LogFormat::kCommon,

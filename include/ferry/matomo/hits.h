@@ -23,8 +23,8 @@ struct HitOptions {
 struct BuiltHit {
   bool kept = false;  // false: the line's class is switched off (skipped, not invalid)
   HitClass cls = HitClass::kPage;
-  bool bot = false;               // the user agent is a bot's (whether bots are tracked or not)
-  std::string_view skip_reason;   // "static", "bot", "http error", "redirect" when !kept
+  bool bot = false;              // the user agent is a bot's (whether bots are tracked or not)
+  std::string_view skip_reason;  // "static", "bot", "http error", "redirect" when !kept
 };
 
 // The class of a line: kError for status 4xx/5xx, kRedirect for 3xx but 304, else kStatic for

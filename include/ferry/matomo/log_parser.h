@@ -85,8 +85,21 @@ class LogParser {
 
   // Internal: one W3C `#Fields:` column.
   enum class W3cField : uint8_t {
-    kOther, kDate, kTime, kIp, kMethod, kPath, kQuery, kStatus, kBytes, kUserAgent, kReferrer,
-    kHost, kUser, kTimeTaken, kWin32Status
+    kOther,
+    kDate,
+    kTime,
+    kIp,
+    kMethod,
+    kPath,
+    kQuery,
+    kStatus,
+    kBytes,
+    kUserAgent,
+    kReferrer,
+    kHost,
+    kUser,
+    kTimeTaken,
+    kWin32Status
   };
 
  private:
