@@ -10,6 +10,10 @@
 #include <cstring>
 #include <string_view>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace ferry::matomo::detail {
 
 // Byte classes: 0 copied as is, 1 escaped, 2 the start of a UTF-8 sequence to check; and the
@@ -55,6 +59,37 @@ inline bool plain8(const unsigned char* p) {
   return (special & kHigh) == 0;
 }
 
+// Copies the bytes from p that need no look, 16 at a time while 16 are left; returns where it
+// stopped (`w` advanced alike). May store up to 16 bytes at `w` beyond those it keeps: callers
+// size the buffer at several bytes per input byte.
+inline const unsigned char* skip_plain16(const unsigned char* p, const unsigned char* e,
+                                         char*& w) {
+#ifdef __SSE2__
+  const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
+                backslash = _mm_set1_epi8('\\');
+  while (e - p >= 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Signed: bytes from 0x80 count as below 0x20, so non-ASCII is looked at too.
+    __m128i special = _mm_or_si128(_mm_cmplt_epi8(x, space),
+                                   _mm_or_si128(_mm_cmpeq_epi8(x, quote),
+                                                _mm_cmpeq_epi8(x, backslash)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(w), x);
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+    if (mask != 0) {
+      unsigned n = static_cast<unsigned>(__builtin_ctz(mask));
+      w += n;
+      return p + n;
+    }
+    p += 16;
+    w += 16;
+  }
+#else
+  (void)e;
+  (void)w;
+#endif
+  return p;
+}
+
 inline char* put(char* w, std::string_view s) {
   std::memcpy(w, s.data(), s.size());
   return w + s.size();
@@ -70,6 +105,7 @@ char* escape(char* w, std::string_view v) {
   const auto* e = p + v.size();
   const uint8_t* cls = json_tables().cls;
   while (p < e) {
+    p = skip_plain16(p, e, w);
     while (e - p >= 8 && plain8(p)) {
       std::memcpy(w, p, 8);
       w += 8;
