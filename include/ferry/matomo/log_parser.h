@@ -78,9 +78,10 @@ class LogParser {
  public:
   explicit LogParser(LogFormat format);
   // `line` without its "\n" / "\r\n" (a trailing "\r" is ignored anyway). Fills `out` for kHit
-  // (left in an unspecified state otherwise). Never throws.
+  // (left in an unspecified state otherwise). Throws nothing but std::bad_alloc.
   ParseResult parse(std::string_view line, LogLine& out);
-  // The configured format, or the detected one after the first hit with kAuto (kAuto before).
+  // The configured format; with kAuto, the detected one once a line matched a format (even if
+  // that line then had a bad date), kAuto before.
   LogFormat format() const { return current_; }
 
   // Internal: one W3C `#Fields:` column.
