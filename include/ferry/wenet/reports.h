@@ -151,9 +151,10 @@ void write_id_email(std::ostream& out, TableFormat f, const ReportHeader& h,
 // A JSON array written one element at a time, as Python's json.dump(items, f, indent=2,
 // ensure_ascii=False) writes it: `[` newline, each element indented by 2 (nested levels by 2
 // more), `,` at line ends, `": "` after keys, `[]`/`{}` for empty containers, `[]` for no
-// element, no newline at the end. Non-ASCII as is. Keys in nlohmann::json's order (sorted).
-// Invalid UTF-8 in a string is replaced by U+FFFD rather than thrown. Nothing is kept but a
-// flag: memory does not grow with the number of elements.
+// element, no newline at the end; strings escaped as Python does (`\"`, `\\`, `\n`, `\r`,
+// `\t`, `\b`, `\f`, other control characters `\u00xx`), everything else (UTF-8) as is;
+// floats as python_float(). Object keys come in nlohmann::json's order (sorted), not the API's.
+// Nothing is kept but a count: memory does not grow with the number of elements.
 class JsonArrayWriter {
  public:
   explicit JsonArrayWriter(std::ostream& out) : out_(out) {}
@@ -166,5 +167,11 @@ class JsonArrayWriter {
   std::ostream& out_;
   int64_t count_ = 0;
 };
+
+// `d` as Python's repr(float) writes it: the shortest digits that read back to `d`, fixed
+// notation with at least one decimal (`1.0`, `1000000000000000.0`, `0.0001`) when the decimal
+// exponent is in -4..15, else `1e+16`, `1.5e-05` (exponent of at least two digits); `NaN`,
+// `Infinity`, `-Infinity`, `-0.0`.
+std::string python_float(double d);
 
 }  // namespace ferry::wenet
