@@ -42,9 +42,9 @@ struct Scan {
 struct Parts {
   Date date;
   bool year_first = false;
-  int seconds = 0;           // since local midnight
-  int64_t nanos = 0;         // fraction of the second
-  std::optional<int> offset; // seconds east of UTC
+  int seconds = 0;            // since local midnight
+  int64_t nanos = 0;          // fraction of the second
+  std::optional<int> offset;  // seconds east of UTC
 };
 
 bool parse_date_part(Scan& sc, Parts& p) {
@@ -122,8 +122,7 @@ std::optional<TimePoint> epoch_time(std::string_view text) {
   auto n = parse_int64(text);
   if (!n) return std::nullopt;
   if (text.size() == 9 || text.size() == 10) return checked_time_point(*n);
-  if (text.size() == 12 || text.size() == 13)
-    return TimePoint(std::chrono::milliseconds(*n));
+  if (text.size() == 12 || text.size() == 13) return TimePoint(std::chrono::milliseconds(*n));
   return std::nullopt;
 }
 
@@ -140,8 +139,7 @@ std::optional<TimePoint> parse_dump_date(std::string_view raw, const TimeZone& z
         !parse_offset(sc, p))
       return std::nullopt;
   }
-  if (!time_representable(p.date) || p.date.year <= kFirstTimeYear ||
-      p.date.year >= kLastTimeYear)
+  if (!time_representable(p.date) || p.date.year <= kFirstTimeYear || p.date.year >= kLastTimeYear)
     return std::nullopt;
   std::chrono::nanoseconds within_minute =
       std::chrono::seconds(p.seconds % 60) + std::chrono::nanoseconds(p.nanos);

@@ -107,8 +107,7 @@ void write_analytics(std::ostream& out, TableFormat f, const ReportHeader& h,
   row("total messages", c.total_messages, "The total number of messages exchanged");
   row("messages from users", c.user_messages,
       "The number of messages sent by users (textual messages, clicked buttons and commands)");
-  row("user textual messages", c.text_messages,
-      "The number of textual messages sent by the users");
+  row("user textual messages", c.text_messages, "The number of textual messages sent by the users");
   row("user action messages", c.action_messages,
       "The number of action messages (buttons and commands) sent by the users");
   row("messages from bot", c.bot_messages, "The number of messages sent by the application");
@@ -131,7 +130,9 @@ void write_analytics(std::ostream& out, TableFormat f, const ReportHeader& h,
 
 namespace {
 
-std::string id_text(const nlohmann::json* v) { return cell_text(v); }
+std::string id_text(const nlohmann::json* v) {
+  return cell_text(v);
+}
 
 // The restored best answer of `task`, "" when none; warns when it points nowhere useful.
 std::string best_answer(const nlohmann::json& task, std::vector<std::string>& warnings) {

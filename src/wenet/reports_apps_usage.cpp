@@ -134,9 +134,8 @@ void write_apps_usage(std::ostream& out, TableFormat f, const ReportHeader& h,
     std::string email = p == profiles.end() ? "" : string_member(p->second, "email");
     if (email.empty()) warnings.push_back("user " + user + ": no e-mail in the profile");
     bool completed = dumped.count(user) > 0;
-    rows.push_back({email, survey.count(user) || completed ? "yes" : "no",
-                    completed ? "yes" : "no", chatbot_cell(in, user, unnamed),
-                    ilog.count(user) ? "yes" : "no"});
+    rows.push_back({email, survey.count(user) || completed ? "yes" : "no", completed ? "yes" : "no",
+                    chatbot_cell(in, user, unnamed), ilog.count(user) ? "yes" : "no"});
   }
   for (const auto& app : unnamed)
     warnings.push_back("app " + app + ": no name in the app details, its id printed instead");

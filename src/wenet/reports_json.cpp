@@ -19,13 +19,27 @@ void write_string(std::ostream& out, const std::string& s) {
   buf.push_back('"');
   for (char c : s) {
     switch (c) {
-      case '"': buf += "\\\""; break;
-      case '\\': buf += "\\\\"; break;
-      case '\n': buf += "\\n"; break;
-      case '\r': buf += "\\r"; break;
-      case '\t': buf += "\\t"; break;
-      case '\b': buf += "\\b"; break;
-      case '\f': buf += "\\f"; break;
+      case '"':
+        buf += "\\\"";
+        break;
+      case '\\':
+        buf += "\\\\";
+        break;
+      case '\n':
+        buf += "\\n";
+        break;
+      case '\r':
+        buf += "\\r";
+        break;
+      case '\t':
+        buf += "\\t";
+        break;
+      case '\b':
+        buf += "\\b";
+        break;
+      case '\f':
+        buf += "\\f";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           buf += "\\u00";
@@ -85,14 +99,30 @@ void write_array(std::ostream& out, const nlohmann::json& v, int depth) {
 
 void write_value(std::ostream& out, const nlohmann::json& v, int depth) {
   switch (v.type()) {
-    case nlohmann::json::value_t::object: write_object(out, v, depth); break;
-    case nlohmann::json::value_t::array: write_array(out, v, depth); break;
-    case nlohmann::json::value_t::string: write_string(out, v.get_ref<const std::string&>()); break;
-    case nlohmann::json::value_t::boolean: out << (v.get<bool>() ? "true" : "false"); break;
-    case nlohmann::json::value_t::number_integer: out << v.get<int64_t>(); break;
-    case nlohmann::json::value_t::number_unsigned: out << v.get<uint64_t>(); break;
-    case nlohmann::json::value_t::number_float: out << python_float(v.get<double>()); break;
-    default: out << "null"; break;  // null, binary, discarded
+    case nlohmann::json::value_t::object:
+      write_object(out, v, depth);
+      break;
+    case nlohmann::json::value_t::array:
+      write_array(out, v, depth);
+      break;
+    case nlohmann::json::value_t::string:
+      write_string(out, v.get_ref<const std::string&>());
+      break;
+    case nlohmann::json::value_t::boolean:
+      out << (v.get<bool>() ? "true" : "false");
+      break;
+    case nlohmann::json::value_t::number_integer:
+      out << v.get<int64_t>();
+      break;
+    case nlohmann::json::value_t::number_unsigned:
+      out << v.get<uint64_t>();
+      break;
+    case nlohmann::json::value_t::number_float:
+      out << python_float(v.get<double>());
+      break;
+    default:
+      out << "null";
+      break;  // null, binary, discarded
   }
 }
 
@@ -127,6 +157,8 @@ void JsonArrayWriter::add(const nlohmann::json& item) {
   write_value(out_, item, 1);
 }
 
-void JsonArrayWriter::end() { out_ << (count_ == 0 ? "[]" : "\n]"); }
+void JsonArrayWriter::end() {
+  out_ << (count_ == 0 ? "[]" : "\n]");
+}
 
 }  // namespace ferry::wenet

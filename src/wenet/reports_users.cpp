@@ -73,7 +73,8 @@ std::unordered_map<std::string, int64_t> count_by(const std::vector<nlohmann::js
                                                   const char* key, const char* label) {
   std::unordered_map<std::string, int64_t> out;
   for (const auto& item : items)
-    if (label == nullptr || string_member(item, "label") == label) ++out[cell_text(member(item, key))];
+    if (label == nullptr || string_member(item, "label") == label)
+      ++out[cell_text(member(item, key))];
   return out;
 }
 

@@ -51,7 +51,8 @@ std::optional<std::string_view> emoji_for(std::string_view name) {
   const GemojiEntry* begin = kGemojiTable;
   const GemojiEntry* end = kGemojiTable + kGemojiCount;
   const GemojiEntry* it = std::lower_bound(
-      begin, end, name, [](const GemojiEntry& e, std::string_view n) { return std::string_view(e.name) < n; });
+      begin, end, name,
+      [](const GemojiEntry& e, std::string_view n) { return std::string_view(e.name) < n; });
   if (it == end || std::string_view(it->name) != name) return std::nullopt;
   return std::string_view(it->emoji);
 }

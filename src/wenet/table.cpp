@@ -6,7 +6,9 @@ namespace ferry::wenet {
 
 namespace {
 
-char delimiter(TableFormat f) { return f == TableFormat::kCsv ? ',' : '\t'; }
+char delimiter(TableFormat f) {
+  return f == TableFormat::kCsv ? ',' : '\t';
+}
 
 void append_cell(std::string& out, std::string_view cell, char delim) {
   bool plain = true;
@@ -32,15 +34,16 @@ void append_cell(std::string& out, std::string_view cell, char delim) {
 
 std::optional<TableFormat> table_format_for(std::string_view file_name) {
   auto ends_with = [&](std::string_view ext) {
-    return file_name.size() > ext.size() &&
-           file_name.substr(file_name.size() - ext.size()) == ext;
+    return file_name.size() > ext.size() && file_name.substr(file_name.size() - ext.size()) == ext;
   };
   if (ends_with(".csv")) return TableFormat::kCsv;
   if (ends_with(".tsv")) return TableFormat::kTsv;
   return std::nullopt;
 }
 
-const char* table_format_name(TableFormat f) { return f == TableFormat::kCsv ? "csv" : "tsv"; }
+const char* table_format_name(TableFormat f) {
+  return f == TableFormat::kCsv ? "csv" : "tsv";
+}
 
 std::string table_row(TableFormat f, const std::vector<std::string>& cells) {
   std::string out;

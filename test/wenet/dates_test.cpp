@@ -5,7 +5,9 @@
 namespace ferry::wenet {
 namespace {
 
-TimePoint utc(const char* iso) { return *parse_iso8601(iso); }
+TimePoint utc(const char* iso) {
+  return *parse_iso8601(iso);
+}
 
 TEST(WenetDumpDates, IsoFormsWithAndWithoutOffset) {
   TimeZone utc_zone;

@@ -15,7 +15,9 @@ std::string dump_all(const std::vector<nlohmann::json>& items) {
   return out.str();
 }
 
-TEST(WenetJsonWriter, EmptyArrayIsBrackets) { EXPECT_EQ(dump_all({}), "[]"); }
+TEST(WenetJsonWriter, EmptyArrayIsBrackets) {
+  EXPECT_EQ(dump_all({}), "[]");
+}
 
 TEST(WenetJsonWriter, NestedLayoutAsPythonIndent2) {
   auto item = nlohmann::json::parse(
@@ -28,7 +30,8 @@ TEST(WenetJsonWriter, NestedLayoutAsPythonIndent2) {
 }
 
 TEST(WenetJsonWriter, StringsEscapedAsPythonDoes) {
-  nlohmann::json s = std::string("q\" b\\ n\n r\r t\t \b \f \x01 \x1f \x7f caf\xC3\xA9 \xF0\x9F\x91\x8D");
+  nlohmann::json s =
+      std::string("q\" b\\ n\n r\r t\t \b \f \x01 \x1f \x7f caf\xC3\xA9 \xF0\x9F\x91\x8D");
   EXPECT_EQ(dump_all({s}),
             "[\n  \"q\\\" b\\\\ n\\n r\\r t\\t \\b \\f \\u0001 \\u001f \x7f caf\xC3\xA9 "
             "\xF0\x9F\x91\x8D\"\n]");

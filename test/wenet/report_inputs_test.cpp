@@ -48,15 +48,16 @@ TEST(WenetActivity, UnparsableTimestampIsLastByArrival) {
 
 TEST(WenetAnalyticsCounts, MissingResultsCountZeroWithWarnings) {
   std::array<nlohmann::json, 6> results = {
-      nlohmann::json{{"count", 4}}, nlohmann::json(), nlohmann::json{{"count", "x"}},
+      nlohmann::json{{"count", 4}},
+      nlohmann::json(),
+      nlohmann::json{{"count", "x"}},
       nlohmann::json{{"count", 2}},
-      nlohmann::json{{"segments", {{{"type", "request"}, {"count", 3}},
-                                   {{"type", "location"}, {"count", 2}}}}},
+      nlohmann::json{{"segments",
+                      {{{"type", "request"}, {"count", 3}}, {{"type", "location"}, {"count", 2}}}}},
       nlohmann::json{{"segments", nlohmann::json::array()}}};
   std::vector<nlohmann::json> tasks(2, nlohmann::json::object());
-  std::vector<nlohmann::json> transactions = {{{"label", "answerTransaction"}},
-                                              {{"label", "answerTransaction"}},
-                                              {{"label", nullptr}}};
+  std::vector<nlohmann::json> transactions = {
+      {{"label", "answerTransaction"}}, {{"label", "answerTransaction"}}, {{"label", nullptr}}};
   std::vector<std::string> warnings;
   AnalyticsCounts c = analytics_counts(results, tasks, transactions, warnings);
   EXPECT_EQ(c.total_users, 4);
@@ -105,24 +106,24 @@ TEST(WenetDumpFiles, ColumnsAndRows) {
   EXPECT_EQ(rows[0].date, parse_iso8601("2021-07-24T00:00:00Z"));
   EXPECT_EQ(rows[1].wenet_id, "u3");
   EXPECT_EQ(rows[1].date, std::nullopt);
-  EXPECT_EQ(warnings, (std::vector<std::string>{
-                          "upd.csv row 3: no wenet_id, row skipped",
-                          "upd.csv row 4: date '' not understood, never in a window"}));
+  EXPECT_EQ(warnings,
+            (std::vector<std::string>{"upd.csv row 3: no wenet_id, row skipped",
+                                      "upd.csv row 4: date '' not understood, never in a window"}));
 }
 
 TEST(WenetDumpFiles, Refusals) {
   std::vector<std::string> w;
   try {
-    (void)parse_dump("wenet_id,last_update\n", TableFormat::kCsv, kFailuresDateColumn,
-                     TimeZone(), "f.csv", w);
+    (void)parse_dump("wenet_id,last_update\n", TableFormat::kCsv, kFailuresDateColumn, TimeZone(),
+                     "f.csv", w);
     FAIL() << "no error";
   } catch (const UsageError& e) {
     EXPECT_EQ(std::string(e.what()), "f.csv: no column 'failure_datetime' in the header row");
   }
   EXPECT_THROW((void)parse_dump("", TableFormat::kCsv, kUpdatesDateColumn, TimeZone(), "e", w),
                UsageError);
-  EXPECT_THROW((void)parse_dump("wenet_id,\"last_update\n", TableFormat::kCsv,
-                                kUpdatesDateColumn, TimeZone(), "q", w),
+  EXPECT_THROW((void)parse_dump("wenet_id,\"last_update\n", TableFormat::kCsv, kUpdatesDateColumn,
+                                TimeZone(), "q", w),
                UsageError);
   ferry::testing::TempDir dir;
   std::string txt = dir.path() + "/dump.txt";
@@ -148,8 +149,9 @@ TEST(WenetAppsUsage, UnnamedAppPrintsItsIdAndTiesKeepUserOrder) {
   EXPECT_EQ(out.str(),
             "total users,4\r\n\r\nemail,registered to survey,completed survey,chatbot,ilog\r\n"
             "u1@x,no,no,zeta,no\r\nu2@x,no,no,zeta,no\r\nu3@x,no,no,b2,no\r\nu4@x,no,no,b2,no\r\n");
-  EXPECT_EQ(warnings, (std::vector<std::string>{
-                          "app b2: no name in the app details, its id printed instead"}));
+  EXPECT_EQ(
+      warnings,
+      (std::vector<std::string>{"app b2: no name in the app details, its id printed instead"}));
 }
 
 }  // namespace

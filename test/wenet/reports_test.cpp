@@ -16,7 +16,9 @@ namespace {
 std::string golden_path(const std::string& name) {
   return ferry::testing::repo_root() + "/test/wenet/golden/" + name;
 }
-std::string golden(const std::string& name) { return ferry::testing::read_file(golden_path(name)); }
+std::string golden(const std::string& name) {
+  return ferry::testing::read_file(golden_path(name));
+}
 
 bool has_warning(const std::vector<std::string>& warnings, const std::string& part) {
   return std::any_of(warnings.begin(), warnings.end(),
@@ -30,8 +32,8 @@ class WenetReportsGolden : public ::testing::TestWithParam<TableFormat> {
     format_ = GetParam();
     ext_ = table_format_name(format_);
     // csv files print a dated window, tsv files an ALL window (empty `from`).
-    header_ = {data_["app_id"], format_ == TableFormat::kCsv ? data_["from"].get<std::string>() : "",
-               data_["to"]};
+    header_ = {data_["app_id"],
+               format_ == TableFormat::kCsv ? data_["from"].get<std::string>() : "", data_["to"]};
     for (const auto& t : data_["tasks"]) tasks_.push_back(t);
     for (const auto& t : data_["transactions"]) transactions_.push_back(t);
     for (const auto& u : data_["users"]) users_.push_back(u);
@@ -53,7 +55,8 @@ TEST_P(WenetReportsGolden, Analytics) {
   std::array<nlohmann::json, 6> results;
   for (size_t i = 0; i < results.size(); ++i) results[i] = data_["analytics"][i];
   std::ostringstream out;
-  write_analytics(out, format_, header_, analytics_counts(results, tasks_, transactions_, warnings_));
+  write_analytics(out, format_, header_,
+                  analytics_counts(results, tasks_, transactions_, warnings_));
   EXPECT_EQ(out.str(), golden(name("analytics")));
   EXPECT_TRUE(warnings_.empty());
 }
@@ -113,13 +116,15 @@ AppsUsageInput apps_usage_input(bool windowed, const TimeZone& zone,
                   {"ilog", {"u1", "u6"}},
                   {"survey", {"u2", "u7"}}};
   if (windowed) {
-    in.window_users = {{"bot1", {"u1", "u2"}}, {"bot2", {"u3"}}, {"ilog", {"u6"}},
-                       {"survey", {"u2", "u7"}}};
+    in.window_users = {
+        {"bot1", {"u1", "u2"}}, {"bot2", {"u3"}}, {"ilog", {"u6"}}, {"survey", {"u2", "u7"}}};
     in.from = zone.local_midnight(Date{2021, 7, 24});
     in.to = zone.local_midnight(Date{2021, 7, 31});
   } else {
-    in.window_users = {{"bot1", {"u1", "u2", "u8"}}, {"bot2", {"u1", "u3"}},
-                       {"ilog", {"u1", "u6"}}, {"survey", {"u2", "u7"}}};
+    in.window_users = {{"bot1", {"u1", "u2", "u8"}},
+                       {"bot2", {"u1", "u3"}},
+                       {"ilog", {"u1", "u6"}},
+                       {"survey", {"u2", "u7"}}};
   }
   in.updates = read_dump_file(golden_path("updates.csv"), kUpdatesDateColumn, zone, warnings);
   in.failures = read_dump_file(golden_path("failures.tsv"), kFailuresDateColumn, zone, warnings);
@@ -136,16 +141,20 @@ TEST_P(WenetReportsGolden, AppsUsage) {
   for (const char* u : {"u1", "u2", "u3", "u6", "u7", "u8", "u11", "u12"}) {
     std::string id = u;
     nlohmann::json p = {{"id", id}};
-    if (id != "u2") p["email"] = id == "u1" ? "anna@example.org" : id == "u3" ? "c@example.org"
-                               : id == "u6" ? "f@example.org" : id == "u7" ? "g@example.org"
-                               : id == "u8" ? "h@example.org" : id == "u11" ? "k@example.org"
-                                            : "m@example.org";
+    if (id != "u2")
+      p["email"] = id == "u1"    ? "anna@example.org"
+                   : id == "u3"  ? "c@example.org"
+                   : id == "u6"  ? "f@example.org"
+                   : id == "u7"  ? "g@example.org"
+                   : id == "u8"  ? "h@example.org"
+                   : id == "u11" ? "k@example.org"
+                                 : "m@example.org";
     profiles[id] = p;
   }
   std::vector<std::string> expected_users =
-      windowed ? std::vector<std::string>{"u1", "u2", "u3", "u6", "u7", "u9", "u11"}
-               : std::vector<std::string>{"u1", "u2", "u8", "u3", "u6", "u7", "u9", "u10",
-                                          "u11", "u12"};
+      windowed
+          ? std::vector<std::string>{"u1", "u2", "u3", "u6", "u7", "u9", "u11"}
+          : std::vector<std::string>{"u1", "u2", "u8", "u3", "u6", "u7", "u9", "u10", "u11", "u12"};
   EXPECT_EQ(apps_usage_users(in), expected_users);
   ReportHeader h = header_;
   h.has_window = windowed;
@@ -157,7 +166,9 @@ TEST_P(WenetReportsGolden, AppsUsage) {
 
 INSTANTIATE_TEST_SUITE_P(Wenet, WenetReportsGolden,
                          ::testing::Values(TableFormat::kCsv, TableFormat::kTsv),
-                         [](const auto& info) { return std::string(table_format_name(info.param)); });
+                         [](const auto& info) {
+                           return std::string(table_format_name(info.param));
+                         });
 
 TEST(WenetReportsJson, TasksDumpGolden) {
   auto data = nlohmann::json::parse(golden("dataset.json"));

@@ -16,8 +16,7 @@ TEST(WenetTable, QuotesOnlyWhatPythonQuotes) {
   EXPECT_EQ(table_row(TableFormat::kCsv, {"x,y", "say \"hi\"", "l1\nl2", "cr\r", "t\tab"}),
             "\"x,y\",\"say \"\"hi\"\"\",\"l1\nl2\",\"cr\r\",t\tab\r\n");
   // In tsv the tab is the delimiter and the comma is plain.
-  EXPECT_EQ(table_row(TableFormat::kTsv, {"x,y", "t\tab", "q\""}),
-            "x,y\t\"t\tab\"\t\"q\"\"\"\r\n");
+  EXPECT_EQ(table_row(TableFormat::kTsv, {"x,y", "t\tab", "q\""}), "x,y\t\"t\tab\"\t\"q\"\"\"\r\n");
   // Leading/trailing blanks, quotes' neighbours and UTF-8 are not reasons to quote.
   EXPECT_EQ(table_row(TableFormat::kCsv, {" a ", "caf\xC3\xA9 \xF0\x9F\x91\x8D", "it's"}),
             " a ,caf\xC3\xA9 \xF0\x9F\x91\x8D,it's\r\n");

@@ -23,8 +23,8 @@ namespace ferry::wenet {
 // failure_datetime).
 struct DumpRow {
   std::string wenet_id;
-  std::string date_text;            // as in the file
-  std::optional<TimePoint> date;    // parse_dump_date(date_text, zone); nullopt if it does not parse
+  std::string date_text;          // as in the file
+  std::optional<TimePoint> date;  // parse_dump_date(date_text, zone); nullopt if it does not parse
 };
 
 // The rows of dump text in format `f`. The first row is the header; it must name `wenet_id`

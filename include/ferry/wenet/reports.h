@@ -120,13 +120,13 @@ struct UserRow {
 // What the users report is made of.
 struct UsersInput {
   std::string app_id;
-  std::vector<std::string> users;                  // hub users of app_id in the window, hub order
+  std::vector<std::string> users;  // hub users of app_id in the window, hub order
   const std::map<std::string, nlohmann::json>* profiles = nullptr;  // user -> profile or null
-  const nlohmann::json* cohorts = nullptr;         // incentive server rows (array)
-  const std::set<std::string>* ilog_users = nullptr;    // every user of ilog_id
-  const std::set<std::string>* survey_users = nullptr;  // every user of survey_id
-  const std::vector<nlohmann::json>* tasks = nullptr;         // the window's tasks
-  const std::vector<nlohmann::json>* transactions = nullptr;  // the window's transactions
+  const nlohmann::json* cohorts = nullptr;                          // incentive server rows (array)
+  const std::set<std::string>* ilog_users = nullptr;                // every user of ilog_id
+  const std::set<std::string>* survey_users = nullptr;              // every user of survey_id
+  const std::vector<nlohmann::json>* tasks = nullptr;               // the window's tasks
+  const std::vector<nlohmann::json>* transactions = nullptr;        // the window's transactions
   const ActivityTracker* activity = nullptr;
 };
 
