@@ -122,7 +122,12 @@ std::optional<TimePoint> epoch_time(std::string_view text) {
   auto n = parse_int64(text);
   if (!n) return std::nullopt;
   if (text.size() == 9 || text.size() == 10) return checked_time_point(*n);
-  if (text.size() == 12 || text.size() == 13) return TimePoint(std::chrono::milliseconds(*n));
+  if (text.size() == 12 || text.size() == 13) {
+    // Below the last representable second, so adding the milliseconds cannot overflow.
+    auto seconds = *n / 1000 < 9'000'000'000 ? checked_time_point(*n / 1000) : std::nullopt;
+    if (!seconds) return std::nullopt;
+    return *seconds + std::chrono::milliseconds(*n % 1000);
+  }
   return std::nullopt;
 }
 
