@@ -45,6 +45,12 @@ const char* table_format_name(TableFormat f) {
   return f == TableFormat::kCsv ? "csv" : "tsv";
 }
 
+std::optional<TableFormat> table_format_named(std::string_view name) {
+  if (name == "csv") return TableFormat::kCsv;
+  if (name == "tsv") return TableFormat::kTsv;
+  return std::nullopt;
+}
+
 std::string table_row(TableFormat f, const std::vector<std::string>& cells) {
   std::string out;
   if (cells.size() == 1 && cells[0].empty()) {

@@ -1,6 +1,10 @@
 #include "ferry/wenet/restore.h"
 
+#include <string_view>
+
 #include <gtest/gtest.h>
+
+#include "wenet/gemoji_table.h"
 
 namespace ferry::wenet {
 namespace {
@@ -18,6 +22,15 @@ TEST(WenetRestore, EmojiTableLookups) {
   EXPECT_EQ(emoji_for("Smile"), std::nullopt);
   EXPECT_EQ(emoji_for("no_such_emoji"), std::nullopt);
   EXPECT_EQ(emoji_for(""), std::nullopt);
+}
+
+TEST(WenetRestore, GeneratedTableSortedForBinarySearch) {
+  ASSERT_GT(kGemojiCount, 1800u);
+  for (std::size_t i = 1; i < kGemojiCount; ++i)
+    EXPECT_LT(std::string_view(kGemojiTable[i - 1].name), std::string_view(kGemojiTable[i].name))
+        << i;
+  for (std::size_t i = 0; i < kGemojiCount; ++i)
+    EXPECT_EQ(emoji_for(kGemojiTable[i].name), std::string_view(kGemojiTable[i].emoji));
 }
 
 TEST(WenetRestore, ShortCodesReplacedUnknownKept) {

@@ -43,6 +43,10 @@ TEST(WenetTable, FormatFromExtension) {
   EXPECT_EQ(table_format_for(".csv"), std::nullopt);
   EXPECT_EQ(table_format_for("csv"), std::nullopt);
   EXPECT_STREQ(table_format_name(TableFormat::kTsv), "tsv");
+  EXPECT_EQ(table_format_named("csv"), TableFormat::kCsv);
+  EXPECT_EQ(table_format_named("tsv"), TableFormat::kTsv);
+  EXPECT_EQ(table_format_named("CSV"), std::nullopt);
+  EXPECT_EQ(table_format_named("xlsx"), std::nullopt);
 }
 
 TEST(WenetTable, ParseReadsWhatTheWriterWrites) {

@@ -22,6 +22,9 @@ std::optional<TableFormat> table_format_for(std::string_view file_name);
 // `csv` or `tsv`: the config value and the file extension (without the dot).
 const char* table_format_name(TableFormat f);
 
+// The format named `csv` or `tsv` (the `wenet.format` value, exact lower case); nullopt else.
+std::optional<TableFormat> table_format_named(std::string_view name);
+
 // One row's bytes, `\r\n` included.
 std::string table_row(TableFormat f, const std::vector<std::string>& cells);
 
