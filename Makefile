@@ -9,7 +9,7 @@ WARN     := -Wall -Wextra -Wpedantic $(if $(filter 1,$(WERROR)),-Werror)
 DEFS     := -DSPDLOG_SHARED_LIB -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL
 CXXFLAGS ?= -O2 -g
 FERRY_CPPFLAGS := -Iinclude -Isrc -Itest $(DEFS) -MMD -MP
-LDLIBS   := -lSQLiteCpp -lsqlite3 -lspdlog -lfmt -lcctz -lpugixml -lssl -lcrypto -lzip -lz -ldl -pthread
+LDLIBS   := -lSQLiteCpp -lsqlite3 -lspdlog -lfmt -lcctz -lpugixml -lssl -lcrypto -lzip -larchive -lz -ldl -pthread
 TEST_LIBS := -lgmock -lgtest -pthread
 
 # SANITIZE=1: AddressSanitizer and UndefinedBehaviorSanitizer. Objects go to build/san and the
