@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -120,6 +121,25 @@ bool is_zip_magic(const char* p, size_t n) {
          ((p[2] == 3 && p[3] == 4) || (p[2] == 5 && p[3] == 6) || (p[2] == 7 && p[3] == 8));
 }
 
+// libarchive converts entry names to the current locale's charset; under the "C" locale a
+// UTF-8 name cannot be converted and is lost. While one lives, this thread runs in C.UTF-8
+// (character type only), so names come through as they are stored.
+class Utf8Names {
+ public:
+  Utf8Names() {
+    static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t{});
+    if (utf8) old_ = uselocale(utf8);
+  }
+  ~Utf8Names() {
+    if (old_) uselocale(old_);
+  }
+  Utf8Names(const Utf8Names&) = delete;
+  Utf8Names& operator=(const Utf8Names&) = delete;
+
+ private:
+  locale_t old_ = locale_t{};
+};
+
 struct ZipMember {
   std::string name;
   int64_t index;  // position among all entries, in libarchive's order
@@ -175,6 +195,7 @@ struct LogReader::Impl {
 
   // Reads the next entry header; false at the end of the archive.
   bool next_header(archive_entry*& e) {
+    Utf8Names names;
     int r = archive_read_next_header(a.get(), &e);
     if (r == ARCHIVE_EOF) return false;
     if (r < ARCHIVE_WARN) fail_here(error_of(a.get()));
@@ -183,6 +204,7 @@ struct LogReader::Impl {
   }
 
   static std::string entry_name(archive_entry* e, int64_t index) {
+    Utf8Names names;
     const char* n = archive_entry_pathname(e);
     if (!n) n = archive_entry_pathname_utf8(e);
     return n ? n : "(member " + std::to_string(index + 1) + ")";

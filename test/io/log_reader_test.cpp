@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <utility>
@@ -9,6 +10,7 @@
 
 #include "ferry/base/error.h"
 #include "io/archive_fixtures.h"
+#include "io/memory_peak.h"
 #include "support/process.h"
 
 namespace ferry::io {
@@ -250,6 +252,39 @@ TEST(LogReaderTest, GzipCheckValueIsVerified) {
   EXPECT_TRUE(contains(e, dir / "crc.log.gz") && contains(e, "member crc.log") &&
               contains(e, "incorrect data check"))
       << e;
+}
+
+// 200 MB of lines (and a 5 MiB line) through a reader: its memory does not grow with them.
+TEST(LogReaderTest, MemoryDoesNotGrowWithTheData) {
+  std::string block;
+  while (block.size() < 1'000'000)
+    block += "203.0.113.5 - - [05/Mar/2015:13:55:36 -0800] \"GET /a.html?x=" +
+             std::to_string(block.size()) + " HTTP/1.1\" 200 2326\n";
+  std::string member = gzip_bytes(block), file;
+  for (int i = 0; i < 200; ++i) file += member;  // concatenated gzip members: one stream
+  file += gzip_bytes(std::string(5 << 20, 'x'));
+  TempDir dir;
+  write_file(dir / "big.log.gz", file);
+  file = std::string();
+  file.shrink_to_fit();
+  uint64_t lines = 0, cut = 0, bytes = 0;
+  ferry::testing::MemoryPeak peak;
+  {
+    LogReader r(dir / "big.log.gz");
+    ASSERT_TRUE(r.next_member());
+    std::string_view line;
+    while (r.next_line(line)) {
+      ++lines;
+      cut += r.line_cut();
+      bytes += line.size() + 1;
+    }
+  }
+  if (peak.available()) {
+    EXPECT_LT(peak.growth(), 32u << 20);
+  }
+  EXPECT_EQ(bytes, 200 * block.size() + LogReader::kMaxLine + 1);
+  EXPECT_EQ(cut, 1u);
+  EXPECT_EQ(lines, 200 * static_cast<uint64_t>(std::count(block.begin(), block.end(), '\n')) + 1);
 }
 
 std::string corrupt_middle(std::string data) {
