@@ -48,6 +48,11 @@ void fuzz_base64(const uint8_t* data, size_t size);
 // as base64 cells, never throws, always says why it failed, and leaves OpenSSL's error queue
 // empty.
 void fuzz_rsa(const uint8_t* data, size_t size);
+// LogReader on the bytes as a file (plain, gzip, bzip2, ZIP or garbage): reads every member as
+// lines and as chunks without crashing or hanging; only OperationError (permanent, naming the
+// file) escapes; lines hold no newline and at most kMaxLine bytes; progress never goes back; a
+// plain file reads back as itself.
+void fuzz_log_reader(const uint8_t* data, size_t size);
 
 struct Target {
   const char* name;  // also the corpus folder test/fuzz/corpus/<name>
