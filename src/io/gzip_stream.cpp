@@ -22,7 +22,9 @@ GzipStream::GzipStream(int fd) : z_(std::make_unique<Z>()), fd_(fd), in_(kBlock)
   if (inflateInit2(&z_->s, 15 + 16) != Z_OK) throw std::runtime_error("zlib: out of memory");
 }
 
-GzipStream::~GzipStream() { inflateEnd(&z_->s); }
+GzipStream::~GzipStream() {
+  inflateEnd(&z_->s);
+}
 
 bool GzipStream::fill() {
   ssize_t n;

@@ -3,23 +3,27 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
-#include <locale.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <map>
 #include <vector>
 
 #include "ferry/base/error.h"
+#include "io/archive_input.h"
 #include "io/gzip_stream.h"
 
 namespace ferry::io {
 namespace {
 
-constexpr size_t kReadBlock = 64 * 1024;
+using detail::ArchivePtr;
+using detail::error_of;
+using detail::is_zip_magic;
+using detail::Source;
+using detail::Utf8Names;
+
 // archive_read_data_block returning empty blocks this many times in a row is taken for a
 // broken stream rather than waited on.
 constexpr int kMaxEmptyBlocks = 1000;
@@ -37,109 +41,6 @@ bool ends_with(const std::string& s, std::string_view tail) {
   return s.size() > tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-// The file's byte ranges read so far, merged; total() counts each byte once.
-class RangeSet {
- public:
-  void add(uint64_t begin, uint64_t end) {
-    if (begin >= end) return;
-    auto it = ranges_.upper_bound(begin);
-    if (it != ranges_.begin() && std::prev(it)->second >= begin) --it;
-    while (it != ranges_.end() && it->first <= end) {
-      begin = std::min(begin, it->first);
-      end = std::max(end, it->second);
-      total_ -= it->second - it->first;
-      it = ranges_.erase(it);
-    }
-    ranges_.emplace(begin, end);
-    total_ += end - begin;
-  }
-  uint64_t total() const { return total_; }
-
- private:
-  std::map<uint64_t, uint64_t> ranges_;
-  uint64_t total_ = 0;
-};
-
-// The open file under libarchive: reads, seeks and skips through its own descriptor, so that the
-// ZIP can be reopened, and records which bytes were read.
-struct Source {
-  int fd = -1;
-  uint64_t size = 0;
-  uint64_t pos = 0;
-  bool counting = true;
-  RangeSet read;
-  std::vector<char> buf = std::vector<char>(kReadBlock);
-
-  static int open_cb(archive*, void* self) {
-    static_cast<Source*>(self)->pos = 0;
-    return lseek(static_cast<Source*>(self)->fd, 0, SEEK_SET) < 0 ? ARCHIVE_FATAL : ARCHIVE_OK;
-  }
-  static la_ssize_t read_cb(archive* a, void* self, const void** out) {
-    auto* s = static_cast<Source*>(self);
-    ssize_t n;
-    do {
-      n = ::read(s->fd, s->buf.data(), s->buf.size());
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-      archive_set_error(a, errno, "read: %s", std::strerror(errno));
-      return -1;
-    }
-    if (s->counting) s->read.add(s->pos, s->pos + static_cast<uint64_t>(n));
-    s->pos += static_cast<uint64_t>(n);
-    *out = s->buf.data();
-    return n;
-  }
-  static la_int64_t seek_cb(archive*, void* self, la_int64_t offset, int whence) {
-    auto* s = static_cast<Source*>(self);
-    off_t r = lseek(s->fd, static_cast<off_t>(offset), whence);
-    if (r < 0) return ARCHIVE_FATAL;
-    s->pos = static_cast<uint64_t>(r);
-    return r;
-  }
-  static la_int64_t skip_cb(archive*, void* self, la_int64_t request) {
-    auto* s = static_cast<Source*>(self);
-    la_int64_t room = static_cast<la_int64_t>(s->size > s->pos ? s->size - s->pos : 0);
-    la_int64_t n = std::min(request, room);
-    if (n <= 0 || lseek(s->fd, static_cast<off_t>(n), SEEK_CUR) < 0) return 0;
-    s->pos += static_cast<uint64_t>(n);
-    return n;
-  }
-};
-
-struct ArchiveFree {
-  void operator()(archive* a) const { archive_read_free(a); }
-};
-using ArchivePtr = std::unique_ptr<archive, ArchiveFree>;
-
-std::string error_of(archive* a) {
-  const char* e = archive_error_string(a);
-  return e && *e ? e : "unreadable or damaged data";
-}
-
-bool is_zip_magic(const char* p, size_t n) {
-  return n >= 4 && p[0] == 'P' && p[1] == 'K' &&
-         ((p[2] == 3 && p[3] == 4) || (p[2] == 5 && p[3] == 6) || (p[2] == 7 && p[3] == 8));
-}
-
-// libarchive converts entry names to the current locale's charset; under the "C" locale a
-// UTF-8 name cannot be converted and is lost. While one lives, this thread runs in C.UTF-8
-// (character type only), so names come through as they are stored.
-class Utf8Names {
- public:
-  Utf8Names() {
-    static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t{});
-    if (utf8) old_ = uselocale(utf8);
-  }
-  ~Utf8Names() {
-    if (old_) uselocale(old_);
-  }
-  Utf8Names(const Utf8Names&) = delete;
-  Utf8Names& operator=(const Utf8Names&) = delete;
-
- private:
-  locale_t old_ = locale_t{};
-};
-
 struct ZipMember {
   std::string name;
   int64_t index;  // position among all entries, in libarchive's order
@@ -155,11 +56,11 @@ struct LogReader::Impl {
   Kind kind = Kind::kPlain;
   ArchivePtr a;
   std::unique_ptr<detail::GzipStream> gz;  // gzip goes to zlib, everything else to libarchive
-  bool at_eof = false;           // the single stream was empty (no header)
-  std::vector<ZipMember> zip;    // regular members, sorted by name
-  size_t next_zip = 0;           // position in `zip` of the next member
-  int64_t entry = -1;            // index of the entry `a` stands at
-  int members_started = 0;       // for plain, gzip, bzip2
+  bool at_eof = false;                     // the single stream was empty (no header)
+  std::vector<ZipMember> zip;              // regular members, sorted by name
+  size_t next_zip = 0;                     // position in `zip` of the next member
+  int64_t entry = -1;                      // index of the entry `a` stands at
+  int members_started = 0;                 // for plain, gzip, bzip2
   bool finished = false;
 
   std::string name;
@@ -427,25 +328,43 @@ LogReader::~LogReader() {
   ::close(impl_->src.fd);
 }
 
-bool LogReader::next_member() { return impl_->next_member(); }
-const std::string& LogReader::member_name() const { return impl_->name; }
-bool LogReader::next_line(std::string_view& line) { return impl_->next_line(line); }
-bool LogReader::line_cut() const { return impl_->cut; }
-bool LogReader::next_chunk(std::string_view& chunk) { return impl_->next_chunk(chunk); }
-uint64_t LogReader::line_number() const { return impl_->lines; }
+bool LogReader::next_member() {
+  return impl_->next_member();
+}
+const std::string& LogReader::member_name() const {
+  return impl_->name;
+}
+bool LogReader::next_line(std::string_view& line) {
+  return impl_->next_line(line);
+}
+bool LogReader::line_cut() const {
+  return impl_->cut;
+}
+bool LogReader::next_chunk(std::string_view& chunk) {
+  return impl_->next_chunk(chunk);
+}
+uint64_t LogReader::line_number() const {
+  return impl_->lines;
+}
 uint64_t LogReader::compressed_bytes() const {
   if (impl_->finished) return impl_->src.size;
   uint64_t n = impl_->gz ? impl_->gz->bytes_read() : impl_->src.read.total();
   return std::min(n, impl_->src.size);
 }
-uint64_t LogReader::file_size() const { return impl_->src.size; }
+uint64_t LogReader::file_size() const {
+  return impl_->src.size;
+}
 
 const char* LogReader::kind() const {
   switch (impl_->kind) {
-    case Kind::kGzip: return "gzip";
-    case Kind::kBzip2: return "bzip2";
-    case Kind::kZip: return "zip";
-    case Kind::kPlain: break;
+    case Kind::kGzip:
+      return "gzip";
+    case Kind::kBzip2:
+      return "bzip2";
+    case Kind::kZip:
+      return "zip";
+    case Kind::kPlain:
+      break;
   }
   return "plain";
 }

@@ -65,7 +65,8 @@ struct ZipWriter::Impl {
 
   void open() {
     a.reset(archive_write_new());
-    if (!a) throw OperationError(FailureKind::kPermanent, "writing ZIP " + path + ": out of memory");
+    if (!a)
+      throw OperationError(FailureKind::kPermanent, "writing ZIP " + path + ": out of memory");
     archive* p = a.get();
     check(archive_write_set_format_zip(p), "set format");
     check(archive_write_zip_set_compression_deflate(p), "set deflate");
@@ -76,8 +77,7 @@ struct ZipWriter::Impl {
   }
 };
 
-ZipWriter::ZipWriter(const std::string& path, Env& env)
-    : impl_(std::make_unique<Impl>(path, env)) {
+ZipWriter::ZipWriter(const std::string& path, Env& env) : impl_(std::make_unique<Impl>(path, env)) {
   impl_->open();
 }
 
@@ -93,7 +93,8 @@ void ZipWriter::begin_member(const std::string& name) {
   w.require(!w.broken && !w.finished && !w.in_member && !name.empty(),
             "begin_member with a member open, after finish or a failure, or without a name");
   std::unique_ptr<archive_entry, EntryFree> e(archive_entry_new());
-  if (!e) throw OperationError(FailureKind::kPermanent, "writing ZIP " + w.path + ": out of memory");
+  if (!e)
+    throw OperationError(FailureKind::kPermanent, "writing ZIP " + w.path + ": out of memory");
   archive_entry_set_pathname_utf8(e.get(), name.c_str());
   archive_entry_set_filetype(e.get(), AE_IFREG);
   archive_entry_set_perm(e.get(), 0644);
@@ -131,6 +132,8 @@ void ZipWriter::finish() {
   w.finished = true;
 }
 
-uint64_t ZipWriter::bytes_written() const { return impl_->file.bytes_written(); }
+uint64_t ZipWriter::bytes_written() const {
+  return impl_->file.bytes_written();
+}
 
 }  // namespace ferry::io

@@ -20,12 +20,13 @@ la_ssize_t append_cb(archive*, void* out, const void* buf, size_t n) {
 }
 
 void check(archive* a, int r) {
-  if (r < ARCHIVE_WARN) throw std::runtime_error(std::string("libarchive: ") + archive_error_string(a));
+  if (r < ARCHIVE_WARN)
+    throw std::runtime_error(std::string("libarchive: ") + archive_error_string(a));
 }
 
 void add_entry(archive* a, const std::string& name, std::string_view data, bool directory) {
   std::unique_ptr<archive_entry, void (*)(archive_entry*)> e(archive_entry_new(),
-                                                               archive_entry_free);
+                                                             archive_entry_free);
   archive_entry_set_pathname(e.get(), name.c_str());
   archive_entry_set_filetype(e.get(), directory ? AE_IFDIR : AE_IFREG);
   archive_entry_set_perm(e.get(), directory ? 0755 : 0644);
@@ -49,7 +50,9 @@ std::string filtered(std::string_view data, int (*add_filter)(archive*)) {
 
 }  // namespace
 
-std::string gzip_bytes(std::string_view data) { return filtered(data, archive_write_add_filter_gzip); }
+std::string gzip_bytes(std::string_view data) {
+  return filtered(data, archive_write_add_filter_gzip);
+}
 
 std::string bzip2_bytes(std::string_view data) {
   return filtered(data, archive_write_add_filter_bzip2);

@@ -86,8 +86,8 @@ TEST(LogReaderTest, GzipAndBzip2AreToldByTheirBytesNotTheirNames) {
   TempDir dir;
   write_file(dir / "a.log.gz", gzip_bytes(kLog));
   write_file(dir / "b.log.bz2", bzip2_bytes(kLog));
-  write_file(dir / "c.log", gzip_bytes(kLog));   // gzip under a plain name
-  write_file(dir / "d.log.gz", kLog);            // plain text under a gzip name
+  write_file(dir / "c.log", gzip_bytes(kLog));  // gzip under a plain name
+  write_file(dir / "d.log.gz", kLog);           // plain text under a gzip name
   EXPECT_EQ(read_all(dir / "a.log.gz"), (std::vector<Member>{{"a.log", kLines}}));
   EXPECT_EQ(read_all(dir / "b.log.bz2"), (std::vector<Member>{{"b.log", kLines}}));
   EXPECT_EQ(read_all(dir / "c.log"), (std::vector<Member>{{"c.log", kLines}}));
@@ -111,12 +111,9 @@ TEST(LogReaderTest, EmptyFilesAndStreamsAreOneEmptyMember) {
 TEST(LogReaderTest, ZipMembersComeInNameOrderWithoutDirectories) {
   TempDir dir;
   // Stored order differs from name order; the reader must reopen the ZIP to go back.
-  std::vector<ZipEntry> stored = {{"c.log", "c1\nc2\n"},
-                                  {"logs/", "", true},
-                                  {"a.log", "a1\r\na2"},
-                                  {"logs/b.log", "b1\n"},
-                                  {"B.log", "upper\n"},
-                                  {"empty.log", ""}};
+  std::vector<ZipEntry> stored = {{"c.log", "c1\nc2\n"}, {"logs/", "", true},
+                                  {"a.log", "a1\r\na2"}, {"logs/b.log", "b1\n"},
+                                  {"B.log", "upper\n"},  {"empty.log", ""}};
   for (bool deflate : {true, false}) {
     write_file(dir / "day.zip", zip_bytes(stored, deflate));
     EXPECT_EQ(read_all(dir / "day.zip"), (std::vector<Member>{{"B.log", {"upper"}},
@@ -187,9 +184,12 @@ TEST(LogReaderTest, LineLongerThanTheLimitIsCutAndFlagged) {
     std::vector<std::pair<std::string, bool>> got;
     std::string_view line;
     while (r.next_line(line)) got.emplace_back(std::string(line), r.line_cut());
-    std::vector<std::pair<std::string, bool>> want = {
-        {"a", false},          {exact, false},   {over.substr(0, max), true},
-        {huge.substr(0, max), true}, {"b", false}, {huge.substr(0, max), true}};
+    std::vector<std::pair<std::string, bool>> want = {{"a", false},
+                                                      {exact, false},
+                                                      {over.substr(0, max), true},
+                                                      {huge.substr(0, max), true},
+                                                      {"b", false},
+                                                      {huge.substr(0, max), true}};
     ASSERT_EQ(got.size(), want.size()) << name;
     for (size_t i = 0; i < want.size(); ++i) {
       EXPECT_EQ(got[i].first.size(), want[i].first.size()) << name << " line " << i + 1;
@@ -239,15 +239,16 @@ TEST(LogReaderTest, CompressedBytesGrowToTheFileSize) {
 
 TEST(LogReaderTest, ConcatenatedGzipMembersReadAsOneStream) {
   TempDir dir;
-  write_file(dir / "cat.log.gz", gzip_bytes("a1\na") + gzip_bytes("2\nb1\n") + std::string(512, '\0'));
+  write_file(dir / "cat.log.gz",
+             gzip_bytes("a1\na") + gzip_bytes("2\nb1\n") + std::string(512, '\0'));
   EXPECT_EQ(read_all(dir / "cat.log.gz"), (std::vector<Member>{{"cat.log", {"a1", "a2", "b1"}}}));
 }
 
 TEST(LogReaderTest, GzipCheckValueIsVerified) {
   std::string gz = gzip_bytes("a line\n");
   TempDir dir;
-  write_file(dir / "crc.log.gz", gz.substr(0, gz.size() - 8) + "\x01\x02\x03\x04" +
-                                     gz.substr(gz.size() - 4));
+  write_file(dir / "crc.log.gz",
+             gz.substr(0, gz.size() - 8) + "\x01\x02\x03\x04" + gz.substr(gz.size() - 4));
   std::string e = failure_of(dir / "crc.log.gz");
   EXPECT_TRUE(contains(e, dir / "crc.log.gz") && contains(e, "member crc.log") &&
               contains(e, "incorrect data check"))
@@ -288,7 +289,8 @@ TEST(LogReaderTest, MemoryDoesNotGrowWithTheData) {
 }
 
 std::string corrupt_middle(std::string data) {
-  for (size_t i = data.size() / 2; i < data.size() / 2 + 64; ++i) data[i] = static_cast<char>(~data[i]);
+  for (size_t i = data.size() / 2; i < data.size() / 2 + 64; ++i)
+    data[i] = static_cast<char>(~data[i]);
   return data;
 }
 

@@ -61,7 +61,8 @@ TEST(ZipWriterTest, MembersUnzipByteIdenticalUnderTheirNames) {
   ZipWriter w(path);
   for (const auto& [name, data] : members) {
     w.begin_member(name);
-    for (size_t at = 0; at < data.size(); at += 1000) w.write(std::string_view(data).substr(at, 1000));
+    for (size_t at = 0; at < data.size(); at += 1000)
+      w.write(std::string_view(data).substr(at, 1000));
     w.end_member();
   }
   EXPECT_FALSE(file_exists(path));
@@ -211,8 +212,9 @@ TEST(ZipWriterTest, LargeMemberIsStreamed) {
   std::string path = dir / "big.zip";
   std::string block;
   for (int i = 0; block.size() < 1'000'000; ++i)
-    block += "198.51.100." + std::to_string(i % 256) + " - - [05/Mar/2015:13:55:36 +0000] \"GET /p/" +
-             std::to_string(i * 7919 % 100'003) + " HTTP/1.1\" 200 " + std::to_string(i) + "\n";
+    block += "198.51.100." + std::to_string(i % 256) +
+             " - - [05/Mar/2015:13:55:36 +0000] \"GET /p/" + std::to_string(i * 7919 % 100'003) +
+             " HTTP/1.1\" 200 " + std::to_string(i) + "\n";
   uLong crc = 0;
   uint64_t size = 0;
   ferry::testing::MemoryPeak peak;
@@ -221,7 +223,8 @@ TEST(ZipWriterTest, LargeMemberIsStreamed) {
     w.begin_member("big.log");
     for (int i = 0; i < 50; ++i) {
       w.write(block);
-      crc = crc32(crc, reinterpret_cast<const Bytef*>(block.data()), static_cast<uInt>(block.size()));
+      crc =
+          crc32(crc, reinterpret_cast<const Bytef*>(block.data()), static_cast<uInt>(block.size()));
       size += block.size();
     }
     w.end_member();
