@@ -132,7 +132,7 @@ struct LogReader::Impl {
       if (!at_eof) index_zip(e);
       return;
     }
-    if (zip_magic && head[2] == 5 && src.size == 22) {  // nothing but an end record
+    if (zip_magic && head[2] == 5) {  // an end record first: an empty ZIP
       kind = Kind::kZip;
       return;
     }
