@@ -11,6 +11,7 @@
 
 #include "ferry/base/error.h"
 #include "ferry/io/log_reader.h"
+#include "io/archive_fixtures.h"
 #include "io/memory_peak.h"
 #include "support/fault_env.h"
 #include "support/process.h"
@@ -85,6 +86,31 @@ TEST(ZipWriterTest, MembersUnzipByteIdenticalUnderTheirNames) {
     EXPECT_TRUE(data == members[i].second) << members[i].first;
   }
   EXPECT_FALSE(r.next_member());
+}
+
+// The archive step's use: members of logs read with LogReader::next_chunk, copied into a ZIP.
+TEST(ZipWriterTest, CopiesOfLogReaderMembersAreByteIdentical) {
+  std::string a = "a1\r\na2\n", b(200'000, 'b'), c = "c without newline";
+  for (size_t i = 0; i < b.size(); i += 97) b[i] = '\n';
+  TempDir dir;
+  ferry::testing::write_file(dir / "x.log.gz", ferry::testing::gzip_bytes(a));
+  ferry::testing::write_file(dir / "y.zip", ferry::testing::zip_bytes({{"c", c}, {"b", b}}));
+  std::string path = dir / "out.zip";
+  ZipWriter w(path);
+  int n = 0;
+  for (const char* file : {"x.log.gz", "y.zip"}) {
+    LogReader r(dir / file);
+    while (r.next_member()) {
+      w.begin_member("site-March-05-" + std::to_string(n++) + ".log");
+      std::string_view chunk;
+      while (r.next_chunk(chunk)) w.write(chunk);
+      w.end_member();
+    }
+  }
+  w.finish();
+  EXPECT_EQ(list_zip(path), describe("site-March-05-0.log", a) +
+                                describe("site-March-05-1.log", b) +
+                                describe("site-March-05-2.log", c));
 }
 
 TEST(ZipWriterTest, NothingIsLeftWhenNotFinished) {
