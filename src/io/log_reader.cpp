@@ -108,7 +108,7 @@ struct LogReader::Impl {
     Utf8Names names;
     const char* n = archive_entry_pathname(e);
     if (!n) n = archive_entry_pathname_utf8(e);
-    return n ? n : "(member " + std::to_string(index + 1) + ")";
+    return n && *n ? n : "(member " + std::to_string(index + 1) + ")";
   }
 
   void detect() {

@@ -2,6 +2,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <zlib.h>
 
 #include <memory>
 #include <stdexcept>
@@ -68,6 +69,56 @@ std::string zip_bytes(const std::vector<ZipEntry>& entries, bool deflate) {
   check(a.get(), archive_write_open2(a.get(), &out, nullptr, append_cb, nullptr, nullptr));
   for (const auto& e : entries) add_entry(a.get(), e.name, e.data, e.directory);
   check(a.get(), archive_write_close(a.get()));
+  return out;
+}
+
+namespace {
+
+void put(std::string& out, uint32_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+// The fields a local and a central header share, from "version needed" to "extra length".
+std::string common_fields(const ZipEntry& e) {
+  std::string f;
+  put(f, 10, 2);  // version needed
+  put(f, 0, 2);   // flags
+  put(f, 0, 2);   // stored
+  put(f, 0, 4);   // DOS time and date
+  put(f, crc32(0, reinterpret_cast<const Bytef*>(e.data.data()), static_cast<uInt>(e.data.size())),
+      4);
+  put(f, static_cast<uint32_t>(e.data.size()), 4);
+  put(f, static_cast<uint32_t>(e.data.size()), 4);
+  put(f, static_cast<uint32_t>(e.name.size()), 2);
+  put(f, 0, 2);  // extra length
+  return f;
+}
+
+}  // namespace
+
+std::string raw_zip_bytes(const std::vector<ZipEntry>& entries) {
+  std::string out, central;
+  for (const auto& e : entries) {
+    uint32_t offset = static_cast<uint32_t>(out.size());
+    out += std::string("PK\x03\x04", 4) + common_fields(e) + e.name + e.data;
+    central += std::string("PK\x01\x02", 4);
+    put(central, 20, 2);  // version made by
+    central += common_fields(e);
+    put(central, 0, 2);  // comment length
+    put(central, 0, 2);  // disk
+    put(central, 0, 2);  // internal attributes
+    put(central, 0, 4);  // external attributes
+    put(central, offset, 4);
+    central += e.name;
+  }
+  uint32_t cd_offset = static_cast<uint32_t>(out.size());
+  out += central + std::string("PK\x05\x06", 4);
+  put(out, 0, 4);  // disk numbers
+  put(out, static_cast<uint32_t>(entries.size()), 2);
+  put(out, static_cast<uint32_t>(entries.size()), 2);
+  put(out, static_cast<uint32_t>(central.size()), 4);
+  put(out, cd_offset, 4);
+  put(out, 0, 2);  // comment length
   return out;
 }
 

@@ -18,5 +18,8 @@ struct ZipEntry {
 };
 // A ZIP of `entries` in this order (deflated, or stored when `deflate` is false).
 std::string zip_bytes(const std::vector<ZipEntry>& entries, bool deflate = true);
+// A ZIP of stored (uncompressed) regular members put together byte by byte, for what libarchive
+// will not write (a member without a name).
+std::string raw_zip_bytes(const std::vector<ZipEntry>& entries);
 
 }  // namespace ferry::testing

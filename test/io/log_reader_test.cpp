@@ -133,6 +133,14 @@ TEST(LogReaderTest, ZipWithoutRegularMembersHasNone) {
   EXPECT_TRUE(read_all(dir / "none.zip").empty());
 }
 
+// Found by fuzzing: a ZIP member stored without a name gets one.
+TEST(LogReaderTest, ZipMemberWithoutANameIsNamedByPosition) {
+  TempDir dir;
+  write_file(dir / "noname.zip", ferry::testing::raw_zip_bytes({{"b.log", "b\n"}, {"", "x\n"}}));
+  EXPECT_EQ(read_all(dir / "noname.zip"),
+            (std::vector<Member>{{"(member 2)", {"x"}}, {"b.log", {"b"}}}));
+}
+
 TEST(LogReaderTest, UnreadRestOfAMemberIsSkipped) {
   TempDir dir;
   write_file(dir / "two.zip", zip_bytes({{"b.log", "b1\nb2\n"}, {"a.log", "a1\na2\n"}}));

@@ -17,7 +17,9 @@ namespace ferry::io {
 // directory and without a final ".gz" or ".bz2" (an empty file or an empty stream is one empty
 // member). A ZIP has one member per regular file in it (directories and links are skipped),
 // taken in the byte order of their names, whatever their order in the ZIP; its members are
-// named as stored. A gzip- or bzip2-compressed ZIP is not read (OperationError).
+// named as stored (one stored without a name or with one that cannot be read is named
+// "(member N)", N its position in the ZIP from 1). A gzip- or bzip2-compressed ZIP is not
+// read (OperationError).
 //
 // Memory does not depend on the size of the file or of a member: a line longer than
 // kMaxLine bytes is returned cut to kMaxLine bytes, with line_cut() set, and the rest of it
