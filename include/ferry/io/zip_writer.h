@@ -13,8 +13,10 @@
 namespace ferry::io {
 
 // Writes a ZIP to `path` through a temp file, fsynced and renamed by finish() (nothing at
-// `path` if finish() is not reached). Members are added streamed (deflate; sizes in a data
-// descriptor after each member, Zip64 where needed), named exactly as given (UTF-8), dated now.
+// `path` if finish() is not reached). Members are added streamed: deflated, with their sizes
+// (unknown ahead) in a Zip64 data descriptor after each and in the central directory, so a
+// member may exceed 4 GiB; named exactly as given (UTF-8), dated now. Any current unzip
+// (Info-ZIP, Python's zipfile, libarchive, 7-Zip) reads them.
 // Not thread-safe. Every failure (file system, libarchive) is an OperationError(kPermanent)
 // naming the path; after one, the writer can only be destroyed.
 class ZipWriter {
