@@ -15,8 +15,8 @@ namespace ferry::io {
 // Writes a ZIP to `path` through a temp file, fsynced and renamed by finish() (nothing at
 // `path` if finish() is not reached). Members are added streamed: deflated, with their sizes
 // (unknown ahead) in a Zip64 data descriptor after each and in the central directory, so a
-// member may exceed 4 GiB; named exactly as given (UTF-8), dated now. Any current unzip
-// (Info-ZIP, Python's zipfile, libarchive, 7-Zip) reads them.
+// member may exceed 4 GiB; named exactly as given (UTF-8), dated now. Info-ZIP's unzip,
+// Python's zipfile and libarchive read them.
 // Not thread-safe. Every failure (file system, libarchive) is an OperationError(kPermanent)
 // naming the path; after one, the writer can only be destroyed.
 class ZipWriter {
