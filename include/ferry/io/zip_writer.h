@@ -28,8 +28,9 @@ class ZipWriter {
   ZipWriter(const ZipWriter&) = delete;
   ZipWriter& operator=(const ZipWriter&) = delete;
 
-  // Starts a member (a regular file). Precondition: no member open, finish() not called;
-  // `name` not empty. Throws std::logic_error when broken, OperationError.
+  // Starts a member (a regular file). Precondition: no member open, finish() not called,
+  // `name` not empty. Every call with its precondition broken (or after a failure) throws
+  // std::logic_error. Throws OperationError.
   void begin_member(const std::string& name);
   // Appends to the open member. Precondition: a member is open. Throws OperationError.
   void write(std::string_view data);
