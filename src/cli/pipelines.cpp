@@ -2,6 +2,7 @@
 // make_pipelines() (and its folder). Everything else reaches it through core::Pipeline.
 #include "cli/app_context.h"
 #include "ferry/cake/pipeline.h"
+#include "ferry/matomo/pipeline.h"
 #include "ferry/mindtrails/task.h"
 #include "ferry/net/object_store.h"
 #include "ferry/s3/store.h"
@@ -21,6 +22,7 @@ core::PipelineList make_pipelines(const std::map<std::string, std::string>& env)
   add(list, selftest::make_pipeline(env));  // only with FERRY_SELFTEST=1
   add(list, mindtrails::make_pipeline());
   add(list, cake::make_pipeline());
+  add(list, matomo::make_pipeline());
   return list;
 }
 
