@@ -98,6 +98,7 @@ def hit_object(hit):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "MatomoStandin/1.0"
+    disable_nagle_algorithm = True  # headers and body leave at once (no delayed-ACK stalls)
 
     def log_message(self, fmt, *args):
         if self.server.verbose:
