@@ -40,7 +40,8 @@ std::string with_message(std::string head, const std::string& message) {
 // The detail of a failed bulk reply; 401/403 and 4xx that name the token are permanent.
 std::string bulk_detail(const net::HttpResponse& r, bool* permanent) {
   std::string message = message_of(r.body);
-  if (r.status == 401 || r.status == 403 || lower(message).find("token_auth") != std::string::npos) {
+  if (r.status == 401 || r.status == 403 ||
+      lower(message).find("token_auth") != std::string::npos) {
     if (r.status < 500) *permanent = true;
     return with_message("Matomo refused the token_auth (it needs write access to the site)",
                         message);
@@ -101,11 +102,11 @@ Result<std::string> read_site(const std::string& body, int64_t idsite,
                            ": not a Matomo API reply (wrong URL?): " + toolkit::one_line(body, 80),
                        o.secrets));
   if (string_field(doc, "result") == "error") {
-    std::string message = toolkit::one_line(toolkit::scrub(string_field(doc, "message"), o.secrets));
-    std::string what = looks_unknown_site(message)
-                           ? "Matomo does not know " + site
-                           : "Matomo refused the token_auth for " + site +
-                                 " (it needs write access to the site)";
+    std::string message =
+        toolkit::one_line(toolkit::scrub(string_field(doc, "message"), o.secrets));
+    std::string what = looks_unknown_site(message) ? "Matomo does not know " + site
+                                                   : "Matomo refused the token_auth for " + site +
+                                                         " (it needs write access to the site)";
     return Failure::permanent(kContext + what + ": " + message);
   }
   if (!doc.contains("main_url") || !doc["main_url"].is_string() ||
@@ -120,8 +121,8 @@ Result<BulkReply> read_bulk(const net::HttpResponse& r, size_t sent, const std::
   json doc = json::parse(r.body, nullptr, false);
   auto bad = [&] {
     std::string type = r.header("content-type").value_or("no content type");
-    return Failure::transient(kContext + call + ": HTTP 200 " + kNotTracking + " (" + type +
-                              ", " + std::to_string(r.body.size()) + " bytes)");
+    return Failure::transient(kContext + call + ": HTTP 200 " + kNotTracking + " (" + type + ", " +
+                              std::to_string(r.body.size()) + " bytes)");
   };
   if (!doc.is_object() || !doc.contains("status") || !doc["status"].is_string()) return bad();
   if (doc["status"] != "success")
@@ -171,10 +172,8 @@ Result<std::string> Client::main_url(int64_t idsite) {
   net::HttpRequest req;
   req.method = "POST";
   req.url = api_url_;
-  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
-                 {"User-Agent", kUserAgent}};
-  req.body.data = "module=API&method=SitesManager.getSiteFromId&idSite=" +
-                  std::to_string(idsite) +
+  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"User-Agent", kUserAgent}};
+  req.body.data = "module=API&method=SitesManager.getSiteFromId&idSite=" + std::to_string(idsite) +
                   "&format=json&token_auth=" + net::url_encode(options_.token_auth);
   auto options = call_options(options_, api_detail);
   auto r = guarded_call(http_, std::move(req), options);

@@ -42,7 +42,8 @@ Sender::Sender(SendFunction send, SenderOptions options,
   filling_.resize(static_cast<size_t>(options_.recorders));
   queues_.resize(static_cast<size_t>(options_.recorders));
   threads_.reserve(static_cast<size_t>(options_.recorders));
-  for (int i = 0; i < options_.recorders; ++i) threads_.emplace_back([this, i] { run_recorder(i); });
+  for (int i = 0; i < options_.recorders; ++i)
+    threads_.emplace_back([this, i] { run_recorder(i); });
 }
 
 Sender::~Sender() {
@@ -68,11 +69,13 @@ Status Sender::add(std::string_view ip, std::string_view hit, uint64_t line) {
   return Status::ok();
 }
 
-void Sender::pass(uint64_t line) { last_line_ = std::max(last_line_, line); }
+void Sender::pass(uint64_t line) {
+  last_line_ = std::max(last_line_, line);
+}
 
 Status Sender::flush() {
-  bool buffered = std::any_of(filling_.begin(), filling_.end(),
-                              [](const Batch& b) { return !b.ends.empty(); });
+  bool buffered =
+      std::any_of(filling_.begin(), filling_.end(), [](const Batch& b) { return !b.ends.empty(); });
   if (buffered) {
     Status s = send_wave();
     if (!s) return s;

@@ -44,8 +44,8 @@ Result<BulkReply> send_with(HttpResponse response, FakeHttpClient** out = nullpt
 
 TEST(MatomoClient, BulkRequestCarriesTheTokenInTheBodyOnly) {
   FakeHttpClient* fake = nullptr;
-  auto r = send_with(FakeHttpClient::respond(200, R"({"status":"success","tracked":3,"invalid":0})"),
-                     &fake);
+  auto r = send_with(
+      FakeHttpClient::respond(200, R"({"status":"success","tracked":3,"invalid":0})"), &fake);
   ASSERT_TRUE(r) << r.failure().message;
   EXPECT_EQ(r->tracked, 3);
   EXPECT_EQ(r->invalid, 0);
@@ -77,7 +77,8 @@ TEST(MatomoClient, InvalidIndicesAreRead) {
 }
 
 TEST(MatomoClient, AShortfallIsOkAndCounted) {
-  auto r = send_with(FakeHttpClient::respond(200, R"({"status":"success","tracked":1,"invalid":0})"));
+  auto r =
+      send_with(FakeHttpClient::respond(200, R"({"status":"success","tracked":1,"invalid":0})"));
   ASSERT_TRUE(r) << r.failure().message;
   EXPECT_EQ(r->sent, 3);
   EXPECT_EQ(r->shortfall, 2);
@@ -185,17 +186,19 @@ TEST(MatomoClient, MainUrlAsksTheReportingApi) {
 }
 
 TEST(MatomoClient, MainUrlTakesTheOldArrayForm) {
-  auto r = main_url_with(FakeHttpClient::respond(200, R"([{"idsite":"7","main_url":"http://a.b"}])"));
+  auto r =
+      main_url_with(FakeHttpClient::respond(200, R"([{"idsite":"7","main_url":"http://a.b"}])"));
   ASSERT_TRUE(r) << r.failure().message;
   EXPECT_EQ(*r, "http://a.b");
 }
 
 TEST(MatomoClient, MainUrlNamesARefusedTokenOrAnUnknownSite) {
-  std::string no_access = json{{"result", "error"},
-                               {"message", std::string("You can't access this resource as it "
-                                                       "requires 'view' access (token ") +
-                                               kToken + ")"}}
-                              .dump();
+  std::string no_access = json{
+      {"result", "error"},
+      {"message", std::string("You can't access this resource as it "
+                              "requires 'view' access (token ") +
+                      kToken +
+                      ")"}}.dump();
   auto r = main_url_with(FakeHttpClient::respond(200, no_access));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.failure().kind, FailureKind::kPermanent);
@@ -205,7 +208,8 @@ TEST(MatomoClient, MainUrlNamesARefusedTokenOrAnUnknownSite) {
   EXPECT_EQ(r.failure().message.find("1234"), std::string::npos);
 
   r = main_url_with(FakeHttpClient::respond(
-      200, R"({"result":"error","message":"An unexpected website was found in the request: website id was set to '7' ."})"));
+      200,
+      R"({"result":"error","message":"An unexpected website was found in the request: website id was set to '7' ."})"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.failure().kind, FailureKind::kPermanent);
   EXPECT_NE(r.failure().message.find("Matomo does not know site 7"), std::string::npos)

@@ -19,9 +19,15 @@ namespace {
 using namespace std::chrono_literals;
 using Hits = std::vector<std::string>;
 
-std::string hit(const std::string& ip, uint64_t line) { return ip + "#" + std::to_string(line); }
-uint64_t line_of(const std::string& h) { return std::stoull(h.substr(h.find('#') + 1)); }
-std::string ip_of(const std::string& h) { return h.substr(0, h.find('#')); }
+std::string hit(const std::string& ip, uint64_t line) {
+  return ip + "#" + std::to_string(line);
+}
+uint64_t line_of(const std::string& h) {
+  return std::stoull(h.substr(h.find('#') + 1));
+}
+std::string ip_of(const std::string& h) {
+  return h.substr(0, h.find('#'));
+}
 
 // A scripted Matomo: records every call (thread, hits), holds calls its gate refuses, answers
 // with `reply` (success for every hit by default) and remembers the lines it confirmed.
@@ -90,7 +96,7 @@ struct Progress {
   FakeMatomo& fake;
   int64_t max_in_flight;
   size_t checked = 0;  // hit_lines[0, checked) were found answered
-  int64_t added = 0;  // hits given to add(), kept by the test on the caller's thread
+  int64_t added = 0;   // hits given to add(), kept by the test on the caller's thread
   std::vector<uint64_t> hit_lines;
   std::mutex mu;
   std::vector<WaveCommit> commits;
@@ -293,7 +299,8 @@ TEST(MatomoSender, APermanentFailureIsNotRetriedAndTheThreadsStop) {
   Status s;
   {
     Sender sender(fake.send_function(), opts(3, 1, 5), p.callback());
-    for (uint64_t line = 1; line <= 50 && s; ++line) s = add(sender, p, "10.1.1." + std::to_string(line), line);
+    for (uint64_t line = 1; line <= 50 && s; ++line)
+      s = add(sender, p, "10.1.1." + std::to_string(line), line);
     if (s) s = sender.flush();
   }  // the destructor joins every recorder, also with batches still queued
   ASSERT_FALSE(s);

@@ -23,9 +23,8 @@ class MatomoStandinIntegration : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = std::make_unique<testing::TempDir>();
     server_ = std::make_unique<MatomoStandin>(
-        *dir_ / "matomo.log",
-        std::vector<std::string>{"--site", "1=https://example.org", "--site",
-                                 "3=https://shop.example.com"});
+        *dir_ / "matomo.log", std::vector<std::string>{"--site", "1=https://example.org", "--site",
+                                                       "3=https://shop.example.com"});
   }
   static void TearDownTestSuite() {
     server_.reset();
@@ -36,8 +35,8 @@ class MatomoStandinIntegration : public ::testing::Test {
                                   << (*dir_ / "matomo.log");
     server_->set_mode("reset");
     // A request a client gave up on (the slow mode) may still store its hits: wait for it.
-    ASSERT_TRUE(testing::wait_until([] { return server_->stats().value("in_flight", -1) == 0; },
-                                    30s));
+    ASSERT_TRUE(
+        testing::wait_until([] { return server_->stats().value("in_flight", -1) == 0; }, 30s));
     server_->clear_hits();
   }
   static ClientOptions options(std::string token = MatomoStandin::kToken) {
@@ -74,8 +73,8 @@ TEST_F(MatomoStandinIntegration, BulkRequestIsStoredAndAnswered) {
   EXPECT_EQ(r->invalid, 1);
   EXPECT_EQ(r->invalid_indices, std::vector<int64_t>{2});
   EXPECT_EQ(r->shortfall, 0);
-  EXPECT_EQ(as_set(server_->hits()),
-            (std::multiset<std::string>{json::parse(kHits[0]).dump(), json::parse(kHits[1]).dump()}));
+  EXPECT_EQ(as_set(server_->hits()), (std::multiset<std::string>{json::parse(kHits[0]).dump(),
+                                                                 json::parse(kHits[1]).dump()}));
   json reqs = server_->requests();
   ASSERT_FALSE(reqs.empty());
   EXPECT_EQ(reqs.back()["user_agent"], "Matomo/LogImport");
@@ -187,7 +186,9 @@ TEST_F(MatomoStandinIntegration, SenderDeliversEveryHitOnceThroughRetries) {
                   });
     for (uint64_t line = 1; line <= 1000; ++line) {
       std::string ip = "192.0.2." + std::to_string(line % 50);
-      json h = {{"rec", "1"}, {"idsite", line % 2 ? "1" : "3"}, {"cip", ip},
+      json h = {{"rec", "1"},
+                {"idsite", line % 2 ? "1" : "3"},
+                {"cip", ip},
                 {"url", "https://example.org/p" + std::to_string(line)}};
       expected.insert(h.dump());
       ASSERT_TRUE(sender.add(ip, h.dump(), line));

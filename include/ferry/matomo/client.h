@@ -30,7 +30,7 @@ struct ClientOptions {
 struct BulkReply {
   int64_t tracked = 0, invalid = 0;
   std::vector<int64_t> invalid_indices;  // positions in the request (super-user tokens only)
-  int64_t sent = 0;       // hits in the request
+  int64_t sent = 0;                      // hits in the request
   int64_t shortfall = 0;  // sent - tracked - invalid when positive: hits Matomo skipped silently
 };
 

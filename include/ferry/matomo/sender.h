@@ -31,11 +31,11 @@
 namespace ferry::matomo {
 
 struct WaveCommit {
-  uint64_t confirmed_line = 0;         // every line <= this is confirmed (or was not a hit)
-  int64_t hits_confirmed = 0;          // hits of the waves confirmed since the last call
-  int64_t tracked = 0, invalid = 0;    // from Matomo's replies, same waves
-  int64_t shortfall = 0;               // sum of BulkReply::shortfall, same waves
-  int64_t in_flight_hits = 0;          // hits sent or about to be sent and not yet confirmed
+  uint64_t confirmed_line = 0;       // every line <= this is confirmed (or was not a hit)
+  int64_t hits_confirmed = 0;        // hits of the waves confirmed since the last call
+  int64_t tracked = 0, invalid = 0;  // from Matomo's replies, same waves
+  int64_t shortfall = 0;             // sum of BulkReply::shortfall, same waves
+  int64_t in_flight_hits = 0;        // hits sent or about to be sent and not yet confirmed
 };
 
 struct SenderOptions {
@@ -84,8 +84,8 @@ class Sender {
   struct Batch {
     uint64_t wave = 0;
     uint64_t first_line = 0;
-    std::string text;           // the hits, one after another
-    std::vector<size_t> ends;   // end offset of each hit in text
+    std::string text;          // the hits, one after another
+    std::vector<size_t> ends;  // end offset of each hit in text
   };
   struct Wave {
     int pending = 0;  // batches not yet confirmed
