@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "ferry/net/fake_http.h"
 
@@ -153,6 +155,25 @@ TEST(MatomoClient, AnOperationErrorOfTheHttpStackBecomesItsFailure) {
   ASSERT_FALSE(r);
   EXPECT_TRUE(r.failure().is_interrupted());
   EXPECT_EQ(r.failure().message.find("1234"), std::string::npos) << r.failure().message;
+}
+
+TEST(MatomoClient, SendBulkFromSeveralThreadsAtOnce) {
+  FakeHttpClient fake([](const net::HttpRequest& r) {
+    size_t hits = json::parse(r.body.data)["requests"].size();
+    return FakeHttpClient::respond(
+        200, json{{"status", "success"}, {"tracked", hits}, {"invalid", 0}}.dump());
+  });
+  Client client(fake, options());
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i)
+        if (auto r = client.send_bulk(kHits); r && r->tracked == 3) ++ok;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 200);
+  EXPECT_EQ(fake.requests().size(), 200u);
 }
 
 TEST(MatomoClient, BulkBodyIsExactlyTheHitsInOrder) {
