@@ -40,9 +40,9 @@ std::string with_message(std::string head, const std::string& message) {
 // The detail of a failed bulk reply; 401/403 and 4xx that name the token are permanent.
 std::string bulk_detail(const net::HttpResponse& r, bool* permanent) {
   std::string message = message_of(r.body);
-  if (r.status == 401 || r.status == 403 ||
-      lower(message).find("token_auth") != std::string::npos) {
-    if (r.status < 500) *permanent = true;
+  bool names_token = lower(message).find("token_auth") != std::string::npos;
+  if (r.status == 401 || r.status == 403 || (r.status < 500 && names_token)) {
+    *permanent = true;
     return with_message("Matomo refused the token_auth (it needs write access to the site)",
                         message);
   }

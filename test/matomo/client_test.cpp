@@ -134,6 +134,16 @@ TEST(MatomoClient, ARefusedTokenIsPermanentAndScrubbedWhenEchoed) {
   }
 }
 
+TEST(MatomoClient, A500NamingTheTokenStaysTransient) {
+  // e.g. a lock wait timeout while Matomo updates the token's last use
+  auto r = send_with(FakeHttpClient::respond(
+      500,
+      R"x({"status":"error","message":"Lock wait timeout exceeded (token_auth last_used)"})x"));
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.failure().is_transient());
+  EXPECT_EQ(r.failure().message.find("refused"), std::string::npos) << r.failure().message;
+}
+
 TEST(MatomoClient, TimeoutsAndRefusedConnectionsAreTransient) {
   auto r = send_with(FakeHttpClient::fail(net::TransportError::kTimeout, "timed out"));
   ASSERT_FALSE(r);
