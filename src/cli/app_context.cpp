@@ -13,6 +13,7 @@
 #include "ferry/net/curl_http.h"
 #include "ferry/net/deadline.h"
 #include "ferry/net/object_store.h"
+#include "ferry/net/pool.h"
 #include "ferry/net/redact.h"
 #include "ferry/net/retry.h"
 #include "ferry/s3/store.h"
@@ -88,7 +89,8 @@ net::HttpClient& AppContext::http() {
     if (!budget_) return std::nullopt;
     return budget_->remaining();
   };
-  curl_ = net::make_curl_http_client();
+  // One libcurl handle per concurrent call: the Matomo sender calls from several threads.
+  curl_ = std::make_unique<net::HttpClientPool>([] { return net::make_curl_http_client(); });
   deadline_ = std::make_unique<net::DeadlineHttpClient>(*curl_, time_left);
   http_ = std::make_unique<net::RetryingHttpClient>(*deadline_, policy, timer_, default_random(),
                                                     wall_clock_, time_left);
