@@ -7,6 +7,7 @@
 
 #include "ferry/base/zone.h"
 #include "ferry/config/config.h"
+#include "ferry/matomo/log_parser.h"
 
 namespace ferry::matomo {
 namespace {
@@ -63,15 +64,18 @@ const SiteSettings* MatomoSettings::site(const std::string& name) const {
 }
 
 const std::vector<std::string>& format_names() {
-  static const std::vector<std::string> names{
-      "auto", "common", "common_vhost", "ncsa_extended", "common_complete",
-      "w3c_extended", "iis", "s3", "elb", "nginx_json"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (auto name : log_format_names()) out.emplace_back(name);
+    return out;
+  }();
   return names;
 }
 
 void declare_matomo_config(config::ConfigSchema& schema) {
   schema.section("matomo")
-      .add_bool("enabled", false, "import the sites' logs (jobs, daily task, ferry import)")
+      .add_bool("enabled", false,
+                "master switch: the daily task and matomo-import jobs run only when true")
       .add_string("url", "https://matomo.example.org/",
                   "Matomo base URL: hits to {url}matomo.php, API at {url}index.php")
       .add_secret("token_auth",
