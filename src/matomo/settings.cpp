@@ -106,7 +106,7 @@ void declare_matomo_config(config::ConfigSchema& schema) {
       .add_duration("retry_delay", seconds(10), "wait before a failed bulk request is re-sent");
   schema.section("matomo.site", config::SectionKind::kTableArray)
       .add_string("name", "", "names the site in files, keys, state and stats (required)")
-      .add_int("idsite", 0, "Matomo's id of the site", 0, INT64_MAX)
+      .add_int("idsite", 1, "Matomo's id of the site", 1, INT64_MAX)
       .add_string("prefix", "", "where its logs are in the pull bucket, e.g. example.org/")
       .add_string("pattern", "",
                   "optional regular expression (POSIX extended) a key must contain a match of")
@@ -197,7 +197,6 @@ void site_problems(const config::Section& entry, std::vector<core::ConfigProblem
       add("name", where + ": the name may hold only letters, digits, '.', '-' and '_'");
       break;
     }
-  if (s.idsite < 1) add("idsite", where + " has no idsite (Matomo's site id, 1 or more)");
   if (!s.pattern.empty()) {
     std::string err = pattern_error(s.pattern);
     if (!err.empty()) add("pattern", where + ": pattern '" + s.pattern + "': " + err);

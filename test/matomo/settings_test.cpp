@@ -91,18 +91,17 @@ TEST(MatomoSettings, ReadsTheSitesAndTheTokenFromTheEnvironment) {
 TEST(MatomoSettings, ChecksNameWhereTheBadValueIsSet) {
   Fixture f;
   std::string text = kGood;
-  text += "[[matomo.site]]\nname = \"bad/site\"\nidsite = 0\npattern = \"(\"\n";
+  text += "[[matomo.site]]\nname = \"bad/site\"\nidsite = 2\npattern = \"(\"\n";
   text += "main_url = \"ftp://x\"\n";
   auto p = f.problems(text);
-  ASSERT_EQ(p.size(), 4u) << ::testing::PrintToString(p);
+  ASSERT_EQ(p.size(), 3u) << ::testing::PrintToString(p);
   EXPECT_NE(p[0].find("ferry.toml:20: [[matomo.site]] 'bad/site': the name may hold only"),
             std::string::npos)
       << p[0];
-  EXPECT_NE(p[1].find("has no idsite"), std::string::npos);
-  EXPECT_NE(p[2].find("ferry.toml:22: [[matomo.site]] 'bad/site': pattern '('"),
+  EXPECT_NE(p[1].find("ferry.toml:22: [[matomo.site]] 'bad/site': pattern '('"),
             std::string::npos)
-      << p[2];
-  EXPECT_NE(p[3].find("main_url 'ftp://x'"), std::string::npos);
+      << p[1];
+  EXPECT_NE(p[2].find("main_url 'ftp://x'"), std::string::npos);
 }
 
 TEST(MatomoSettings, InUseNeedsUrlTokenAndTargets) {
@@ -123,9 +122,10 @@ TEST(MatomoSettings, InUseNeedsUrlTokenAndTargets) {
       << all;
 }
 
-TEST(MatomoSettings, UnknownFormatIsRefusedByTheSchema) {
+TEST(MatomoSettings, UnknownFormatAndIdsiteZeroAreRefusedByTheSchema) {
   Fixture f;
   EXPECT_THROW(f.load_text("[[matomo.site]]\nname = \"a\"\nformat = \"apache\"\n"), UsageError);
+  EXPECT_THROW(f.load_text("[[matomo.site]]\nname = \"a\"\nidsite = 0\n"), UsageError);
 }
 
 TEST(MatomoSettings, NormalizeUrl) {
