@@ -39,8 +39,7 @@ core::QueueValues queue_values(const core::JobKind& kind, const JobArgs& a) {
 
 // Refuses a range longer than run.max_range, and a job like one queued or running (both
 // unless --force).
-void check_queue(AppContext& ctx, const JobArgs& a, const DateRange& r,
-                 const std::string& params) {
+void check_queue(AppContext& ctx, const JobArgs& a, const DateRange& r, const std::string& params) {
   if (a.force) return;
   Seconds max = ctx.config().table("run").duration("max_range");
   if (r.days() * 86400 > max.count())
@@ -72,8 +71,8 @@ int queue(AppContext& ctx, const JobArgs& a) {
   state::JobStore jobs(ctx.store());
   for (const auto& p : params) {
     int64_t id = jobs.enqueue(a.kind, format_date(r.from), format_date(r.to), p, ctx.wall_now());
-    spdlog::info("queued job {}: {} {}..{}{} (both days included)", id, a.kind,
-                 format_date(r.from), format_date(r.to), p == "{}" ? "" : " " + p);
+    spdlog::info("queued job {}: {} {}..{}{} (both days included)", id, a.kind, format_date(r.from),
+                 format_date(r.to), p == "{}" ? "" : " " + p);
     std::cout << id << "\n";
   }
   return kExitOk;
@@ -125,7 +124,8 @@ void add_job_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
   for (const auto& k : ctx.registry().job_kinds()) {
     kinds += "  " + k.name + std::string(k.name.size() < 20 ? 20 - k.name.size() : 1, ' ') +
              k.summary + "\n";
-    for (const auto& o : k.queue_options) kinds += std::string(22, ' ') + "--" + o.name + ": " + o.help + "\n";
+    for (const auto& o : k.queue_options)
+      kinds += std::string(22, ' ') + "--" + o.name + ": " + o.help + "\n";
   }
 
   auto* q = app.add_subcommand("queue", "queue a date-range job (both dates included)");

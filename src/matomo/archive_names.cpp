@@ -15,9 +15,9 @@ std::string two_digits(int n) {
 }  // namespace
 
 const char* month_name(int month) {
-  static const char* kNames[] = {"January", "February", "March",     "April",
-                                 "May",     "June",     "July",      "August",
-                                 "September", "October", "November", "December"};
+  static const char* kNames[] = {"January",   "February", "March",    "April",
+                                 "May",       "June",     "July",     "August",
+                                 "September", "October",  "November", "December"};
   return kNames[month - 1];
 }
 

@@ -35,8 +35,8 @@ const SiteSettings& find_site(const MatomoSettings& s, const std::string& name) 
   if (const SiteSettings* site = s.site(name)) return *site;
   std::string names;
   for (const auto& site : s.sites) names += (names.empty() ? "" : ", ") + site.name;
-  throw UsageError("no [[matomo.site]] named '" + name + "' (configured: " +
-                   (names.empty() ? "none" : names) + ")");
+  throw UsageError("no [[matomo.site]] named '" + name +
+                   "' (configured: " + (names.empty() ? "none" : names) + ")");
 }
 
 // The hit options of `site`: its main_url from config, from Matomo, or (dry run without one)
@@ -72,10 +72,9 @@ bool import_one(const std::string& file, const ImportOptions& options, Client* c
     so.batch_size = s.batch_size;
     so.max_attempts = s.job_attempts;
     so.retry_delay = s.retry_delay;
-    Sender sender([client](const std::vector<std::string_view>& hits) {
-                    return client->send_bulk(hits);
-                  },
-                  so, [](const WaveCommit&) {});
+    Sender sender(
+        [client](const std::vector<std::string_view>& hits) { return client->send_bulk(hits); }, so,
+        [](const WaveCommit&) {});
     counts = import_file(file, options, &sender);
   } else {
     counts = import_file(file, options, nullptr);
@@ -155,8 +154,8 @@ void add_matomo_commands(CLI::App& app, Context& ctx, int& exit_code) {
       "Example: ferry import matomo --site example.org --dry-run access.log.gz");
   im->callback([&ctx, &exit_code, args] { exit_code = import_matomo(ctx, *args); });
 
-  CLI::App* st = core::command_group(app, "stats", "statistics a pipeline keeps",
-                                     "ferry stats matomo --csv");
+  CLI::App* st =
+      core::command_group(app, "stats", "statistics a pipeline keeps", "ferry stats matomo --csv");
   auto* sm = st->add_subcommand("matomo", "per site and day: files, bytes, lines, hits");
   auto sargs = std::make_shared<StatsArgs>();
   sm->add_option("--site", sargs->site, "only this site");

@@ -14,8 +14,7 @@ constexpr const char* kMarkSource = "matomo";
 constexpr const char* kMarkStream = "daily";
 
 int minutes_of(const std::string& hh_mm) {
-  return ((hh_mm[0] - '0') * 10 + (hh_mm[1] - '0')) * 60 + (hh_mm[3] - '0') * 10 +
-         (hh_mm[4] - '0');
+  return ((hh_mm[0] - '0') * 10 + (hh_mm[1] - '0')) * 60 + (hh_mm[3] - '0') * 10 + (hh_mm[4] - '0');
 }
 
 class DailyTask : public core::ScheduledTask {

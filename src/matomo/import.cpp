@@ -20,11 +20,21 @@ void count_invalid(ImportCounts& c, std::string_view reason, uint64_t line) {
 void count_hit(ImportCounts& c, const BuiltHit& h) {
   ++c.hits;
   switch (h.cls) {
-    case HitClass::kPage: ++c.pages; break;
-    case HitClass::kDownload: ++c.downloads; break;
-    case HitClass::kStatic: ++c.statics; break;
-    case HitClass::kRedirect: ++c.redirects; break;
-    case HitClass::kError: ++c.errors; break;
+    case HitClass::kPage:
+      ++c.pages;
+      break;
+    case HitClass::kDownload:
+      ++c.downloads;
+      break;
+    case HitClass::kStatic:
+      ++c.statics;
+      break;
+    case HitClass::kRedirect:
+      ++c.redirects;
+      break;
+    case HitClass::kError:
+      ++c.errors;
+      break;
   }
   if (h.bot) ++c.bots;
 }
@@ -61,9 +71,12 @@ class FileImport {
     const bool send = sender_ && n > options_.resume_after;
     ParseResult r = parser.parse(text, parsed_);
     if (r.outcome != LineOutcome::kHit) {
-      if (r.outcome == LineOutcome::kInvalid) count_invalid(counts_, r.reason, n);
-      else if (r.outcome == LineOutcome::kHeader) ++counts_.headers;
-      else ++counts_.empty;
+      if (r.outcome == LineOutcome::kInvalid)
+        count_invalid(counts_, r.reason, n);
+      else if (r.outcome == LineOutcome::kHeader)
+        ++counts_.headers;
+      else
+        ++counts_.empty;
       if (send) sender_->pass(n);
       return Status::ok();
     }

@@ -36,14 +36,14 @@ Status ImportJob::prepare(const state::Job& job) {
                               "', which is no [[matomo.site]]");
   site_ = *site;
   auto format = parse_log_format(site_.format);
-  if (!format) return Failure::permanent("matomo: " + site_.name + ": unknown format " + site_.format);
+  if (!format)
+    return Failure::permanent("matomo: " + site_.name + ": unknown format " + site_.format);
   format_ = *format;
   zone_ = *TimeZone::find(settings_.timezone);  // check_settings found it
   auto from = parse_date(job.from_date);
   auto to = parse_date(job.to_date);
   if (!from || !to || *to < *from)
-    return Failure::permanent("matomo: job " + std::to_string(job.id) +
-                              " has no valid date range");
+    return Failure::permanent("matomo: job " + std::to_string(job.id) + " has no valid date range");
   from_ = *from;
   to_ = *to;
   try {
@@ -61,8 +61,9 @@ StepResult ImportJob::step_unguarded(state::Job& job) {
   Date day = from_;
   if (!job.checkpoint.empty()) {
     auto at = parse_date(job.checkpoint);
-    if (!at) return StepResult::failed(Failure::permanent("matomo: unreadable checkpoint '" +
-                                                          job.checkpoint + "'"));
+    if (!at)
+      return StepResult::failed(
+          Failure::permanent("matomo: unreadable checkpoint '" + job.checkpoint + "'"));
     day = *at;
   }
   if (to_ < day) return StepResult::done();
@@ -80,8 +81,8 @@ StepResult ImportJob::step_unguarded(state::Job& job) {
   if (closed.status != core::StepStatus::kDone) return closed;
   const Date next = add_days(day, 1);
   state::JobStore(services_.store)
-      .commit_unit(job.id, format_date(next), days_between(from_, next), days_between(from_, to_) + 1,
-                   {}, services_.wall.now());
+      .commit_unit(job.id, format_date(next), days_between(from_, next),
+                   days_between(from_, to_) + 1, {}, services_.wall.now());
   return to_ < next ? StepResult::done() : StepResult::more();
 }
 
@@ -124,11 +125,12 @@ Status ImportJob::connect() {
 }
 
 void ImportJob::alert_refused(const std::string& message) {
-  services_.alerts.raise("matomo:" + site_.name + ":refused",
-                         "Matomo refused site " + site_.name + " (idsite " +
-                             std::to_string(site_.idsite) + ")",
-                         message + "\n\nCheck matomo.token_auth (write access to the site) and "
-                                   "the site's idsite.");
+  services_.alerts.raise(
+      "matomo:" + site_.name + ":refused",
+      "Matomo refused site " + site_.name + " (idsite " + std::to_string(site_.idsite) + ")",
+      message +
+          "\n\nCheck matomo.token_auth (write access to the site) and "
+          "the site's idsite.");
 }
 
 Status ImportJob::import_object(const state::Job& job, ObjectRecord o) {
@@ -137,9 +139,10 @@ Status ImportJob::import_object(const state::Job& job, ObjectRecord o) {
   const int64_t twice_before = o.maybe_twice;
   o = store.start(o, job.id, services_.wall.now());
   if (o.maybe_twice > twice_before)
-    spdlog::warn("matomo: {}: {}: resuming after line {}; {} hit(s) in flight then may be sent "
-                 "twice",
-                 site_.name, o.key, o.confirmed_line, o.maybe_twice - twice_before);
+    spdlog::warn(
+        "matomo: {}: {}: resuming after line {}; {} hit(s) in flight then may be sent "
+        "twice",
+        site_.name, o.key, o.confirmed_line, o.maybe_twice - twice_before);
   const std::string path = local_path(o);
   if (auto st = download(o, path); !st) return st;
   auto counts = send_object(o, path);
@@ -155,8 +158,8 @@ Status ImportJob::import_object(const state::Job& job, ObjectRecord o) {
                  counts->skipped(), counts->members};
   store.finish(o, t, push_ != nullptr, services_.wall.now());
   auto done = *store.find(o.site, o.key, o.etag);
-  spdlog::info("matomo: {}: {}: {} lines, {} hits confirmed, {} invalid lines, {} skipped", site_.name,
-               o.key, t.lines, done.hits_confirmed, t.invalid_lines, t.skipped_lines);
+  spdlog::info("matomo: {}: {}: {} lines, {} hits confirmed, {} invalid lines, {} skipped",
+               site_.name, o.key, t.lines, done.hits_confirmed, t.invalid_lines, t.skipped_lines);
   if (done.tracked + done.matomo_invalid < done.hits_confirmed)
     spdlog::warn("matomo: {}: {}: Matomo counted {} tracked + {} invalid of {} hits sent",
                  site_.name, o.key, done.tracked, done.matomo_invalid, done.hits_confirmed);
@@ -177,15 +180,13 @@ Result<ImportCounts> ImportJob::send_object(const ObjectRecord& o, const std::st
   so.retry_delay = settings_.retry_delay;
   MatomoStore store(services_.store);
   Client& client = *client_;
-  Sender sender([&client](const std::vector<std::string_view>& hits) {
-                  return client.send_bulk(hits);
-                },
-                so,
-                [&](const WaveCommit& w) {
-                  ObjectProgress p{static_cast<int64_t>(w.confirmed_line), w.hits_confirmed,
-                                   w.tracked, w.invalid, w.in_flight_hits};
-                  store.progress(o, p, services_.wall.now());
-                });
+  Sender sender(
+      [&client](const std::vector<std::string_view>& hits) { return client.send_bulk(hits); }, so,
+      [&](const WaveCommit& w) {
+        ObjectProgress p{static_cast<int64_t>(w.confirmed_line), w.hits_confirmed, w.tracked,
+                         w.invalid, w.in_flight_hits};
+        store.progress(o, p, services_.wall.now());
+      });
   return import_file(path, options, &sender);
 }
 

@@ -66,9 +66,10 @@ core::StepResult ImportJob::close_day(const state::Job& job, const Date& day) {
       const Failure& f = st.failure();
       if (f.is_interrupted()) return core::StepResult::failed(f);
       int64_t failures = store.archive_failed(site_.name, d, f.message, services_.wall.now());
-      spdlog::error("{} (failure {} in a row; the imports are kept, the upload is tried again "
-                    "next run)",
-                    f.message, failures);
+      spdlog::error(
+          "{} (failure {} in a row; the imports are kept, the upload is tried again "
+          "next run)",
+          f.message, failures);
       if (failures >= settings_.job_attempts || f.kind == FailureKind::kPermanent)
         services_.alerts.raise("matomo:" + site_.name + ":archive:" + d,
                                "Matomo archive of " + site_.name + " " + d + " keeps failing",
@@ -120,10 +121,11 @@ void ImportJob::run_archive_command(const Date& day) {
   services_.env.make_dirs(day_dir(d));
   const std::string out = day_dir(d) + "/archive_command.out";
   spdlog::info("matomo: {}: {}: running archive_command", site_.name, d);
-  CommandResult r = run_shell_command(settings_.archive_command, settings_.archive_command_timeout,
-                                      out, {{"MATOMO_SITE", site_.name},
-                                            {"MATOMO_IDSITE", std::to_string(site_.idsite)},
-                                            {"MATOMO_DAY", d}});
+  CommandResult r =
+      run_shell_command(settings_.archive_command, settings_.archive_command_timeout, out,
+                        {{"MATOMO_SITE", site_.name},
+                         {"MATOMO_IDSITE", std::to_string(site_.idsite)},
+                         {"MATOMO_DAY", d}});
   services_.env.remove(out);
   const std::string status = r.describe(settings_.archive_command_timeout);
   MatomoStore(services_.store).command_done(site_.name, d, r.ok(), status, services_.wall.now());

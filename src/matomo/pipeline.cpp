@@ -22,8 +22,7 @@ class MatomoPipeline : public core::Pipeline {
 
   std::vector<core::JobKind> job_kinds() const override {
     core::JobKind kind{
-        kImportKind,
-        "Matomo log import, both dates included (upload days): one job per site",
+        kImportKind, "Matomo log import, both dates included (upload days): one job per site",
         [](core::Services& s) { return make_import_job(s, read_settings(s.config)); }};
     kind.queue_options = {{"site", "the [[matomo.site]] to import (default: one job per site)"}};
     kind.queue_params = queue_params;

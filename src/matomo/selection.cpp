@@ -91,8 +91,8 @@ Result<std::vector<ListedObject>> select_day(net::ObjectStore& pull, const SiteS
     }
     return out;
   } catch (const OperationError& e) {
-    return Failure{e.kind(), what + "listing " + pull.describe() + "/" + site.prefix + ": " +
-                                 e.what()};
+    return Failure{e.kind(),
+                   what + "listing " + pull.describe() + "/" + site.prefix + ": " + e.what()};
   } catch (const UsageError& e) {
     return Failure::permanent(what + e.what());
   }

@@ -35,10 +35,17 @@ void append_quoted_row(std::string& out, const std::vector<std::string>& row) {
 }  // namespace
 
 const std::vector<std::string>& stats_columns() {
-  static const std::vector<std::string> columns{
-      "site",      "date",           "files",         "bytes",         "avg_bytes_per_file",
-      "lines",     "hits_sent",      "hits_confirmed", "invalid_lines", "skipped_lines",
-      "maybe_sent_twice"};
+  static const std::vector<std::string> columns{"site",
+                                                "date",
+                                                "files",
+                                                "bytes",
+                                                "avg_bytes_per_file",
+                                                "lines",
+                                                "hits_sent",
+                                                "hits_confirmed",
+                                                "invalid_lines",
+                                                "skipped_lines",
+                                                "maybe_sent_twice"};
   return columns;
 }
 
@@ -60,8 +67,10 @@ std::string format_stats_table(const std::vector<StatsRow>& rows) {
   for (const auto& row : table) {
     for (size_t i = 0; i < row.size(); ++i) {
       const size_t pad = width[i] - row[i].size();
-      if (i < 2) out += row[i] + std::string(pad, ' ');  // text left, numbers right
-      else out += std::string(pad, ' ') + row[i];
+      if (i < 2)
+        out += row[i] + std::string(pad, ' ');  // text left, numbers right
+      else
+        out += std::string(pad, ' ') + row[i];
       out += i + 1 < row.size() ? "  " : "\n";
     }
   }

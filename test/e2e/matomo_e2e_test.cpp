@@ -7,8 +7,8 @@
 #include <utime.h>
 
 #include <algorithm>
-#include <iostream>
 #include <filesystem>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
@@ -62,7 +62,8 @@ class MatomoE2E : public ::testing::Test {
            "\n[[matomo.site]]\nname = \"a.example\"\nidsite = 1\nprefix = \"a.example/\"\n"
            "format = \"ncsa_extended\"\n[[matomo.site]]\nname = \"b.example\"\nidsite = 2\n"
            "prefix = \"b.example/\"\n" +
-           s3_->config_table("logs", prefix + "pull/") + s3_->config_table("archive", prefix + "push/");
+           s3_->config_table("logs", prefix + "pull/") +
+           s3_->config_table("archive", prefix + "push/");
   }
 
   static s3::S3Client client(const std::string& prefix) {
@@ -87,7 +88,9 @@ class MatomoE2E : public ::testing::Test {
                              "._S3rver_object";
     ASSERT_TRUE(file_exists(file)) << file;
     auto t = std::chrono::system_clock::to_time_t(*parse_iso8601(modified));
-    struct utimbuf times {t, t};
+    struct utimbuf times {
+      t, t
+    };
     ASSERT_EQ(::utime(file.c_str(), &times), 0) << file;
   }
   static std::string get(const std::string& prefix, const std::string& key) {
@@ -100,10 +103,10 @@ class MatomoE2E : public ::testing::Test {
   static std::string lines(const std::string& tag, int n) {
     std::string out;
     for (int i = 0; i < n; ++i)
-      out += "198.51.100." + std::to_string(i % 5) + " - - [05/Mar/2015:10:" +
-             (i / 60 % 60 < 10 ? "0" : "") + std::to_string(i / 60 % 60) + ":" +
-             (i % 60 < 10 ? "0" : "") + std::to_string(i % 60) + " +0000] \"GET /" + tag + "-" +
-             std::to_string(i) + " HTTP/1.1\" 200 512 \"-\" \"Browser/1.0\"\n";
+      out += "198.51.100." + std::to_string(i % 5) +
+             " - - [05/Mar/2015:10:" + (i / 60 % 60 < 10 ? "0" : "") + std::to_string(i / 60 % 60) +
+             ":" + (i % 60 < 10 ? "0" : "") + std::to_string(i % 60) + " +0000] \"GET /" + tag +
+             "-" + std::to_string(i) + " HTTP/1.1\" 200 512 \"-\" \"Browser/1.0\"\n";
     return out;
   }
   static std::string zip(const std::vector<std::string>& members) {
@@ -126,7 +129,8 @@ class MatomoE2E : public ::testing::Test {
   }
   static std::vector<std::string> urls(const std::string& site, const std::string& tag, int n) {
     std::vector<std::string> out;
-    for (int i = 0; i < n; ++i) out.push_back("https://" + site + "/" + tag + "-" + std::to_string(i));
+    for (int i = 0; i < n; ++i)
+      out.push_back("https://" + site + "/" + tag + "-" + std::to_string(i));
     return out;
   }
 
@@ -156,8 +160,8 @@ TEST_F(MatomoE2E, ADayOfTwoSitesIsImportedOnceArchivedAndCounted) {
   RunResult r = f.run({"run"});
   ASSERT_EQ(r.exit_code, 0) << r.err << f.all_logs();
   std::vector<std::string> want = urls("a.example", "a0", 30);
-  for (const auto& more : {urls("a.example", "a1", 12), urls("a.example", "a2", 9),
-                           urls("b.example", "b0", 20)})
+  for (const auto& more :
+       {urls("a.example", "a1", 12), urls("a.example", "a2", 9), urls("b.example", "b0", 20)})
     want.insert(want.end(), more.begin(), more.end());
   std::sort(want.begin(), want.end());
   EXPECT_EQ(stored_urls(), want);
@@ -182,10 +186,10 @@ TEST_F(MatomoE2E, ADayOfTwoSitesIsImportedOnceArchivedAndCounted) {
     while (reader.next_chunk(chunk)) bytes += chunk;
     members.emplace_back(reader.member_name(), bytes);
   }
-  EXPECT_EQ(members, (std::vector<std::pair<std::string, std::string>>{
-                         {"a.example-March-05-0.log", a0},
-                         {"a.example-March-05-1.log", a1},
-                         {"a.example-March-05-2.log", a2}}));
+  EXPECT_EQ(members,
+            (std::vector<std::pair<std::string, std::string>>{{"a.example-March-05-0.log", a0},
+                                                              {"a.example-March-05-1.log", a1},
+                                                              {"a.example-March-05-2.log", a2}}));
   EXPECT_FALSE(get(p + "push/", "2015/March/05/b.example-March-05-2015.log.zip").empty());
 
   // The 6th: only the object modified at its midnight.
@@ -204,8 +208,9 @@ TEST_F(MatomoE2E, ADayOfTwoSitesIsImportedOnceArchivedAndCounted) {
   EXPECT_EQ(csv.out, header + "\"a.example\",\"2015-03-05\",\"2\",\"" + std::to_string(bytes_a) +
                          "\",\"" + std::to_string(bytes_a / 2) +
                          "\",\"51\",\"51\",\"51\",\"0\",\"0\",\"0\"\n\"b.example\",\"2015-03-05\","
-                         "\"1\",\"" + std::to_string(zip_b.size()) + "\",\"" +
-                         std::to_string(zip_b.size()) + "\",\"20\",\"20\",\"20\",\"0\",\"0\",\"0\"\n");
+                         "\"1\",\"" +
+                         std::to_string(zip_b.size()) + "\",\"" + std::to_string(zip_b.size()) +
+                         "\",\"20\",\"20\",\"20\",\"0\",\"0\",\"0\"\n");
 }
 
 TEST_F(MatomoE2E, KillNineAtRandomMomentsLosesNoHitAndDuplicatesStayWithinInFlight) {
@@ -231,7 +236,8 @@ TEST_F(MatomoE2E, KillNineAtRandomMomentsLosesNoHitAndDuplicatesStayWithinInFlig
   }
   EXPECT_GE(killed, 5);
   matomo_->set_mode("reset");
-  const std::string status = "SELECT status FROM jobs WHERE id = " + std::to_string(std::stoll(q.out));
+  const std::string status =
+      "SELECT status FROM jobs WHERE id = " + std::to_string(std::stoll(q.out));
   for (int i = 0; i < 3 && f.sql(status) != "succeeded"; ++i) f.run({"run"});
   ASSERT_EQ(f.sql("SELECT COUNT(*) FROM matomo_objects WHERE status = 'imported'"), "2")
       << f.all_logs();
@@ -255,7 +261,8 @@ TEST_F(MatomoE2E, KillNineAtRandomMomentsLosesNoHitAndDuplicatesStayWithinInFlig
 TEST_F(MatomoE2E, ImportCommandPrintsTheSummaryAndExitsOneWhenSendingFails) {
   FerryEnv f(config("cmd/", "retry_delay = \"1s\"\n"));
   write_file(f.path("access.log"), lines("c", 10) + "garbage line\n");
-  RunResult dry = f.run({"import", "matomo", "--site", "a.example", "--dry-run", f.path("access.log")});
+  RunResult dry =
+      f.run({"import", "matomo", "--site", "a.example", "--dry-run", f.path("access.log")});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_NE(dry.out.find("lines: 11"), std::string::npos) << dry.out;
   EXPECT_NE(dry.out.find("hits: 10"), std::string::npos) << dry.out;

@@ -16,7 +16,9 @@
 namespace ferry::matomo {
 namespace {
 
-TimePoint at(const char* iso) { return *parse_iso8601(iso); }
+TimePoint at(const char* iso) {
+  return *parse_iso8601(iso);
+}
 
 class MatomoDaily : public ::testing::Test {
  protected:
@@ -53,8 +55,8 @@ class MatomoDaily : public ::testing::Test {
   FakeTimer timer_;
   Budget budget_{timer_, std::chrono::hours(1)};
   FixedClock wall_{at("2015-03-06T07:00:00Z")};
-  core::Services services_{config_, store_, http_, alerts_, TimePoint{}, wall_, budget_, 1,
-                           nullptr, io::Env::posix()};
+  core::Services services_{config_, store_,  http_, alerts_, TimePoint{},
+                           wall_,   budget_, 1,     nullptr, io::Env::posix()};
   MatomoSettings settings_;
 };
 
@@ -88,9 +90,9 @@ TEST_F(MatomoDaily, MissedDaysAreQueuedOldestFirst) {
   EXPECT_EQ(t->step().status, core::StepStatus::kMore);
   EXPECT_EQ(t->step().status, core::StepStatus::kMore);
   EXPECT_EQ(t->step().status, core::StepStatus::kDone);
-  EXPECT_EQ(queued(), (std::vector<std::string>{"2015-03-03 a.org", "2015-03-03 b.org",
-                                                "2015-03-04 a.org", "2015-03-04 b.org",
-                                                "2015-03-05 a.org", "2015-03-05 b.org"}));
+  EXPECT_EQ(queued(),
+            (std::vector<std::string>{"2015-03-03 a.org", "2015-03-03 b.org", "2015-03-04 a.org",
+                                      "2015-03-04 b.org", "2015-03-05 a.org", "2015-03-05 b.org"}));
   EXPECT_EQ(state::MarkStore(store_).get("matomo", "daily"), "2015-03-05");
 }
 

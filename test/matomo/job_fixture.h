@@ -21,7 +21,9 @@
 
 namespace ferry::matomo::testing {
 
-inline TimePoint at(const char* iso) { return *parse_iso8601(iso); }
+inline TimePoint at(const char* iso) {
+  return *parse_iso8601(iso);
+}
 
 // Matomo's two endpoints, answering as Matomo does; every stored hit's `url` is recorded.
 class FakeMatomo : public net::HttpClient {
@@ -40,8 +42,11 @@ class FakeMatomo : public net::HttpClient {
       urls.push_back(hit["url"].get<std::string>());
       ++n;
     }
-    return {200, {}, "", {}, R"({"status":"success","tracked":)" + std::to_string(n) +
-                                 R"(,"invalid":0})"};
+    return {200,
+            {},
+            "",
+            {},
+            R"({"status":"success","tracked":)" + std::to_string(n) + R"(,"invalid":0})"};
   }
   std::vector<std::string> urls;  // of every hit stored, in arrival order
   bool refuse_token = false;
@@ -76,7 +81,14 @@ class SharedStore : public net::ObjectStore {
 class MatomoJobTest : public ::testing::Test {
  protected:
   MatomoJobTest()
-      : services_{config_, store_, matomo_, alerts_, at("2015-03-06T08:00:00Z"), wall_, budget_, 1,
+      : services_{config_,
+                  store_,
+                  matomo_,
+                  alerts_,
+                  at("2015-03-06T08:00:00Z"),
+                  wall_,
+                  budget_,
+                  1,
                   [this](const std::string& t) -> std::unique_ptr<net::ObjectStore> {
                     if (t == "logs") return std::make_unique<SharedStore>(pull_);
                     if (t == "archive") return std::make_unique<SharedStore>(push_);
@@ -98,9 +110,10 @@ class MatomoJobTest : public ::testing::Test {
   static std::string log_lines(const std::string& tag, int n) {
     std::string out;
     for (int i = 0; i < n; ++i)
-      out += "203.0.113." + std::to_string(i % 7) + " - - [05/Mar/2015:13:55:" +
-             (i % 60 < 10 ? "0" : "") + std::to_string(i % 60) + " +0000] \"GET /" + tag + "-" +
-             std::to_string(i) + " HTTP/1.1\" 200 " + std::to_string(100 + i) + "\n";
+      out += "203.0.113." + std::to_string(i % 7) +
+             " - - [05/Mar/2015:13:55:" + (i % 60 < 10 ? "0" : "") + std::to_string(i % 60) +
+             " +0000] \"GET /" + tag + "-" + std::to_string(i) + " HTTP/1.1\" 200 " +
+             std::to_string(100 + i) + "\n";
     return out;
   }
   void put(const std::string& key, const std::string& data, const char* modified) {

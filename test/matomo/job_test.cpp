@@ -46,7 +46,8 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
 std::vector<std::string> expected_urls(const std::vector<std::pair<std::string, int>>& tags) {
   std::vector<std::string> out;
   for (const auto& [tag, n] : tags)
-    for (int i = 0; i < n; ++i) out.push_back("https://example.org/" + tag + "-" + std::to_string(i));
+    for (int i = 0; i < n; ++i)
+      out.push_back("https://example.org/" + tag + "-" + std::to_string(i));
   return sorted(out);
 }
 
@@ -74,8 +75,7 @@ TEST_F(MatomoJobTest, ImportsTheDayOnceArchivesItAndASecondJobSendsNothing) {
   EXPECT_EQ(members[0], std::make_pair(std::string("example.org-March-05-0.log"), a0));
   EXPECT_EQ(members[1], std::make_pair(std::string("example.org-March-05-1.log"), a1));
   EXPECT_EQ(members[2], std::make_pair(std::string("example.org-March-05-2.log"), b));
-  EXPECT_EQ(MatomoStore(store_).day("example.org", "2015-03-05").archive_status,
-            kArchiveUploaded);
+  EXPECT_EQ(MatomoStore(store_).day("example.org", "2015-03-05").archive_status, kArchiveUploaded);
   EXPECT_TRUE(ferry::testing::list_dir(dir_ / "work/example.org/2015-03-05").empty());
   auto job = *state::JobStore(store_).get(id);
   EXPECT_EQ(job.checkpoint, "2015-03-06");
@@ -190,8 +190,8 @@ TEST(MatomoQueueParams, OneJobPerSiteOrTheNamedOne) {
   config::LoadOptions o;
   o.file = dir / "f.toml";
   auto c = config::load(schema, o);
-  EXPECT_EQ(queue_params(c, {}), (std::vector<std::string>{R"({"site":"a.org"})",
-                                                           R"({"site":"b.org"})"}));
+  EXPECT_EQ(queue_params(c, {}),
+            (std::vector<std::string>{R"({"site":"a.org"})", R"({"site":"b.org"})"}));
   EXPECT_EQ(queue_params(c, {{"site", "b.org"}}),
             (std::vector<std::string>{R"({"site":"b.org"})"}));
   EXPECT_THROW(queue_params(c, {{"site", "c.org"}}), UsageError);

@@ -23,8 +23,7 @@ struct Fixture {
     s3::register_s3_config(schema);
     declare_matomo_config(schema);
   }
-  config::Config load_text(const std::string& text,
-                           std::map<std::string, std::string> env = {}) {
+  config::Config load_text(const std::string& text, std::map<std::string, std::string> env = {}) {
     write_file(file, text);
     config::LoadOptions options;
     options.file = file;
@@ -68,8 +67,7 @@ TEST(MatomoSettings, DefaultsAreOffAndPassTheChecks) {
   EXPECT_EQ(s.pull, "logs");
   EXPECT_EQ(s.push, "");
   EXPECT_EQ(s.daily_at, "02:00");
-  EXPECT_TRUE(s.enable_static && s.enable_bots && s.enable_http_errors &&
-              s.enable_http_redirects);
+  EXPECT_TRUE(s.enable_static && s.enable_bots && s.enable_http_errors && s.enable_http_redirects);
   EXPECT_EQ(s.job_attempts, 3);
   EXPECT_TRUE(check_config(c).empty());
 }
@@ -98,8 +96,7 @@ TEST(MatomoSettings, ChecksNameWhereTheBadValueIsSet) {
   EXPECT_NE(p[0].find("ferry.toml:20: [[matomo.site]] 'bad/site': the name may hold only"),
             std::string::npos)
       << p[0];
-  EXPECT_NE(p[1].find("ferry.toml:22: [[matomo.site]] 'bad/site': pattern '('"),
-            std::string::npos)
+  EXPECT_NE(p[1].find("ferry.toml:22: [[matomo.site]] 'bad/site': pattern '('"), std::string::npos)
       << p[1];
   EXPECT_NE(p[2].find("main_url 'ftp://x'"), std::string::npos);
 }
@@ -118,8 +115,7 @@ TEST(MatomoSettings, InUseNeedsUrlTokenAndTargets) {
   EXPECT_NE(all.find("[matomo] daily_at '24:00'"), std::string::npos) << all;
   EXPECT_NE(all.find("timezone 'Mars/Base'"), std::string::npos) << all;
   EXPECT_NE(all.find("pull = 'logs' names no [s3.logs] target"), std::string::npos) << all;
-  EXPECT_NE(all.find("ferry.toml:4: [matomo] push = 'nowhere' names no"), std::string::npos)
-      << all;
+  EXPECT_NE(all.find("ferry.toml:4: [matomo] push = 'nowhere' names no"), std::string::npos) << all;
 }
 
 TEST(MatomoSettings, UnknownFormatAndIdsiteZeroAreRefusedByTheSchema) {

@@ -10,7 +10,9 @@
 namespace ferry::matomo {
 namespace {
 
-TimePoint at(const char* iso) { return *parse_iso8601(iso); }
+TimePoint at(const char* iso) {
+  return *parse_iso8601(iso);
+}
 
 class MatomoStoreTest : public ::testing::Test {
  protected:
@@ -21,12 +23,12 @@ class MatomoStoreTest : public ::testing::Test {
 };
 
 TEST_F(MatomoStoreTest, ListedObjectsAreKeptOncePerKeyAndEtag) {
-  EXPECT_EQ(store_.add_listed("s", "2015-03-05", {{"k/a", "e1", "t", 10}, {"k/b", "e2", "t", 20}},
-                              now_),
-            2);
-  EXPECT_EQ(store_.add_listed("s", "2015-03-05", {{"k/a", "e1", "t", 10}, {"k/a", "e3", "t", 11}},
-                              now_),
-            1);  // the same key with a new ETag is a new object
+  EXPECT_EQ(
+      store_.add_listed("s", "2015-03-05", {{"k/a", "e1", "t", 10}, {"k/b", "e2", "t", 20}}, now_),
+      2);
+  EXPECT_EQ(
+      store_.add_listed("s", "2015-03-05", {{"k/a", "e1", "t", 10}, {"k/a", "e3", "t", 11}}, now_),
+      1);  // the same key with a new ETag is a new object
   auto objects = store_.objects("s", "2015-03-05");
   ASSERT_EQ(objects.size(), 3u);
   EXPECT_EQ(objects[0].key, "k/a");

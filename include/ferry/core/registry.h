@@ -112,8 +112,8 @@ struct JobKind {
   // per site, say). Throws UsageError for a missing or bad value. Without it, one job with
   // params `{}`.
   std::vector<QueueOption> queue_options = {};
-  std::function<std::vector<std::string>(const config::Config&, const QueueValues&)>
-      queue_params = {};
+  std::function<std::vector<std::string>(const config::Config&, const QueueValues&)> queue_params =
+      {};
 };
 
 // Arguments a command gives a task it runs now (`ferry export mindtrails --server prod` gives

@@ -26,10 +26,10 @@ struct InvalidReason {
 
 struct ImportCounts {
   static constexpr size_t kFirstLines = 5;
-  uint64_t lines = 0;    // every line read, in every member
-  int64_t members = 0;   // logs read (ZIP members, or 1)
-  int64_t hits = 0;      // hits built (sent unless a dry run)
-  int64_t invalid = 0;   // lines no format reads (by reason below)
+  uint64_t lines = 0;   // every line read, in every member
+  int64_t members = 0;  // logs read (ZIP members, or 1)
+  int64_t hits = 0;     // hits built (sent unless a dry run)
+  int64_t invalid = 0;  // lines no format reads (by reason below)
   int64_t headers = 0, empty = 0;
   int64_t switched_off = 0;  // lines of a class switched off in config
   int64_t pages = 0, downloads = 0, statics = 0, redirects = 0, errors = 0, bots = 0;

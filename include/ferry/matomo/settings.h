@@ -21,9 +21,9 @@ class ConfigSchema;
 namespace ferry::matomo {
 
 struct SiteSettings {
-  std::string name;    // names the site in files, keys, state and stats
-  int64_t idsite = 0;  // Matomo's id of the site
-  std::string prefix;  // where its logs are in the pull bucket
+  std::string name;     // names the site in files, keys, state and stats
+  int64_t idsite = 0;   // Matomo's id of the site
+  std::string prefix;   // where its logs are in the pull bucket
   std::string pattern;  // optional POSIX extended regular expression a key must contain a match of
   std::string format = "auto";
   std::string main_url;  // "" = from SitesManager.getSiteFromId

@@ -24,8 +24,8 @@ struct CommandResult {
 // Runs `command` and waits for it at most `timeout`, with `extra_env` (NAME, value) added to its
 // environment. `output_path` receives its whole output (replaced; the caller removes it). Never
 // throws for a command that fails.
-CommandResult run_shell_command(const std::string& command, std::chrono::seconds timeout,
-                                const std::string& output_path,
-                                const std::vector<std::pair<std::string, std::string>>& extra_env = {});
+CommandResult run_shell_command(
+    const std::string& command, std::chrono::seconds timeout, const std::string& output_path,
+    const std::vector<std::pair<std::string, std::string>>& extra_env = {});
 
 }  // namespace ferry::matomo

@@ -29,7 +29,7 @@ struct ObjectRecord {
   std::string status = kPending;
   int64_t confirmed_line = 0;  // every line up to it is confirmed (lines count across members)
   int64_t lines = 0, hits = 0, invalid_lines = 0, skipped_lines = 0;  // when imported
-  int64_t hits_confirmed = 0, tracked = 0, matomo_invalid = 0;  // from Matomo's replies
+  int64_t hits_confirmed = 0, tracked = 0, matomo_invalid = 0;        // from Matomo's replies
   int64_t in_flight = 0;    // hits sent and not yet confirmed at the last checkpoint
   int64_t maybe_twice = 0;  // hits that may have been sent twice (in flight at a crash)
   int64_t members = 0;      // logs in the object (ZIP members, or 1)
@@ -106,8 +106,8 @@ class MatomoStore {
   void archive_uploaded(const std::string& site, const std::string& day, const std::string& key,
                         int64_t size, int64_t members, TimePoint now);
   // Counts a failed upload; returns the failures in a row.
-  int64_t archive_failed(const std::string& site, const std::string& day,
-                         const std::string& error, TimePoint now);
+  int64_t archive_failed(const std::string& site, const std::string& day, const std::string& error,
+                         TimePoint now);
   void command_done(const std::string& site, const std::string& day, bool ok,
                     const std::string& note, TimePoint now);
 
