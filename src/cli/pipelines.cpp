@@ -6,6 +6,7 @@
 #include "ferry/net/object_store.h"
 #include "ferry/s3/store.h"
 #include "ferry/selftest/selftest.h"
+#include "ferry/wenet/pipeline.h"
 
 namespace ferry::cli {
 namespace {
@@ -21,6 +22,7 @@ core::PipelineList make_pipelines(const std::map<std::string, std::string>& env)
   add(list, selftest::make_pipeline(env));  // only with FERRY_SELFTEST=1
   add(list, mindtrails::make_pipeline());
   add(list, cake::make_pipeline());
+  add(list, wenet::make_pipeline());
   return list;
 }
 
