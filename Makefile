@@ -111,7 +111,7 @@ test: deps
 # make fuzz: each libFuzzer target (test/fuzz/targets.h) for FUZZ_TIME seconds, new inputs
 # merged into test/fuzz/corpus/<target>/; fails when one finds a crash. FUZZ_TARGETS=csv runs one.
 FUZZ_TIME    ?= 60
-FUZZ_TARGETS ?= config_load cake_json s3_xml csv base64 rsa
+FUZZ_TARGETS ?= config_load cake_json s3_xml csv base64 rsa matomo_log
 FUZZ_CXX     ?= clang++
 fuzz:
 	@test/scripts/deps.sh fuzz
@@ -120,7 +120,8 @@ fuzz:
 
 ifeq ($(FUZZ),1)
 # The target bodies go in an archive, so each binary links only what its target needs.
-FUZZ_BODIES := $(BUILD)/test/fuzz/targets.o $(BUILD)/test/fuzz/config_target.o
+FUZZ_BODIES := $(BUILD)/test/fuzz/targets.o $(BUILD)/test/fuzz/config_target.o \
+  $(BUILD)/test/fuzz/matomo_target.o
 FUZZ_DEPS := $(FUZZ_BODIES) $(FUZZ_TARGETS:%=$(BUILD)/test/fuzz/driver_%.o)
 $(BUILD)/libfuzzbodies.a: $(FUZZ_BODIES)
 	@rm -f $@

@@ -98,7 +98,9 @@ DeleteResult ExportClient::remove(const std::string& table, int64_t id) {
     out.error = "HTTP " + std::to_string(r.status) + ": " + server_message(r.body);
     return out;
   }
-  out.error = failure("DELETE " + url_for(path), r).message;
+  Failure f = failure("DELETE " + url_for(path), r);
+  if (f.is_interrupted()) out.outcome = DeleteOutcome::kInterrupted;
+  out.error = f.message;
   return out;
 }
 

@@ -49,6 +49,9 @@ DeleteBatch send_delete_batch(PassContext& ctx, int limit) {
             server, d.name, r.error, kept);
         break;
       }
+      case DeleteOutcome::kInterrupted:
+        out.interrupted = d.name + ": " + r.error;
+        return out;
       case DeleteOutcome::kFailed:
         mt.finish_delete(server, d.name, d.row_id, DeleteStatus::kPending, r.error, ctx.wall_now());
         ctx.alerts.raise(ctx.server.source() + ":" + d.name + ":delete",

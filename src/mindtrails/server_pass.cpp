@@ -65,6 +65,12 @@ void ServerPass::stop(const std::string& alert_key, const std::string& subject,
   phase_ = Phase::kDone;
 }
 
+void ServerPass::interrupt(const std::string& line) {
+  spdlog::info("mindtrails: {}: stopped ({}); the pass continues next run", server_.name, line);
+  interrupted_ = line;
+  phase_ = Phase::kDone;
+}
+
 void ServerPass::stop_for_data_dir(const std::string& line) {
   stop("data_dir", "data_dir cannot be written", line);
 }
@@ -101,6 +107,7 @@ void ServerPass::start() {
   }
   ctx_.key = &*key_;
   auto list = client_.list_tables();
+  if (!list && list.failure().is_interrupted()) return interrupt(list.failure().message);
   if (!list) return stop("list", "table list failed", list.failure().message);
   for (const auto& t : *list) {
     if (!safe_table_name(t.name)) {
@@ -149,6 +156,9 @@ void ServerPass::next_table() {
     case TableStatus::kDataDirFailed:
       stop_for_data_dir(r.message);
       break;
+    case TableStatus::kInterrupted:
+      interrupt(r.message);
+      break;
   }
 }
 
@@ -157,6 +167,7 @@ void ServerPass::deletes() {
   if (b.deleted + b.gone + b.kept > 0)
     spdlog::info("mindtrails: {}: deletes: {} deleted, {} already gone, {} kept on the server",
                  server_.name, b.deleted, b.gone, b.kept);
+  if (!b.interrupted.empty()) return interrupt(b.interrupted);
   if (!b.failure.empty()) failures_.push_back(b.failure);
   if (!b.more || !b.failure.empty()) phase_ = Phase::kDigest;
 }

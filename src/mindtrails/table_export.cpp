@@ -106,6 +106,12 @@ TableResult TableExporter::run(bool last_try) {
 TableResult TableExporter::fetch_and_export(Reply& reply, int64_t benchmark, bool last_try,
                                             std::optional<int64_t> greater_than) {
   auto fetched = ctx_.client.fetch(info_.name, greater_than.value_or(benchmark));
+  if (!fetched && fetched.failure().is_interrupted()) {
+    TableResult r;
+    r.status = TableStatus::kInterrupted;
+    r.message = info_.name + ": " + fetched.failure().message;
+    return r;
+  }
   if (!fetched) return fail("fetch", "table download failed", fetched.failure().message);
   if (!fetched->has_value()) {
     spdlog::warn("mindtrails: {}: {} is listed but the server does not know it (HTTP 404)",

@@ -46,6 +46,12 @@ core::StepResult MindTrailsTask::step() {
     pass_ = std::make_unique<ServerPass>(servers_[index_], pipeline_, services_);
   }
   if (!pass_->step()) return core::StepResult::more();
+  if (pass_->interrupted()) {
+    // Not this server's failure: the run was stopped. The pass starts again next run.
+    std::string line = "mindtrails: " + servers_[index_].name + ": " + *pass_->interrupted();
+    pass_.reset();
+    return core::StepResult::failed(Failure::interrupted(line));
+  }
   for (const auto& f : pass_->failures()) failures_.push_back(servers_[index_].name + ": " + f);
   spdlog::info("mindtrails: {}: pass finished{}", servers_[index_].name,
                pass_->failures().empty() ? "" : " with problems (alerted)");

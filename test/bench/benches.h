@@ -13,4 +13,9 @@ int rsa_bench_main(int argc, char** argv);
 // stand-in) into CSV on one core. argv[0] is "cake". Returns the process exit code.
 int cake_bench_main(int argc, char** argv);
 
+// `ferry_bench matomo-lines [--lines N] [--repeat N] [--format NAME] [--goal LINES_PER_S]`:
+// lines per second for parsing generated combined log lines and building their Matomo hits
+// on one core. argv[0] is "matomo-lines". Returns the process exit code (1 if a line was invalid).
+int matomo_lines_bench_main(int argc, char** argv);
+
 }  // namespace ferry::bench

@@ -15,6 +15,8 @@ struct Bench {
 const Bench kBenches[] = {
     {"rsa", ferry::bench::rsa_bench_main, "RSA decryptions per second (crypto/rsa)"},
     {"cake", ferry::bench::cake_bench_main, "Clicks reply to CSV, rows per second (cake)"},
+    {"matomo-lines", ferry::bench::matomo_lines_bench_main,
+     "log lines to Matomo hits, lines per second (matomo)"},
 };
 
 void usage() {

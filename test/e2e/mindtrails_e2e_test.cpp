@@ -245,6 +245,40 @@ TEST_F(MindTrailsE2E, FailuresTheClientRetriesLoseNothing) {
   EXPECT_EQ(server_rows()["tables"]["SUDS"]["rows"].size(), 1u);
 }
 
+// SIGTERM while a table download hangs past the grace period: the call is cut, and that is a
+// stop, not a failure of the server: the run is `interrupted`, no alert, nothing deleted, and
+// the next run exports everything.
+TEST_F(MindTrailsE2E, SigtermCuttingAFetchIsAnInterruptionNotAFailure) {
+  start(false);
+  RowLedger ledger;
+  ledger.snapshot(*server_);
+  configure(true, key_.pem, "[run]\nstop_grace = \"1s\"\n");
+  server_->fail(
+      {{"mode", "slow"}, {"path_contains", "/api/export/SUDS"}, {"seconds", 30}, {"count", 1}});
+  auto fetched_suds = [&] {
+    for (const auto& e : server_->log())
+      if (e["path"].get<std::string>().find("/api/export/SUDS") != std::string::npos) return true;
+    return false;
+  };
+  {
+    Child run(f_.argv({"run"}), f_.environment({}), f_.dir(), f_.path("stopped.log"));
+    ASSERT_TRUE(wait_until([&] { return fetched_suds() || !run.running(); }, 60s));
+    ASSERT_TRUE(run.running()) << read_file(f_.path("stopped.log"));
+    run.signal(SIGTERM);
+    ASSERT_NE(run.wait(30s), -2) << "the run did not end after SIGTERM";
+    EXPECT_EQ(run.term_signal(), SIGTERM) << read_file(f_.path("stopped.log"));
+  }
+  EXPECT_EQ(f_.sql("SELECT outcome FROM runs ORDER BY id DESC LIMIT 1"), "interrupted");
+  EXPECT_EQ(f_.sql("SELECT count(*) FROM alerts"), "0");
+  EXPECT_EQ(f_.sql("SELECT count(*) FROM schedule WHERE failures > 0"), "0");
+  EXPECT_EQ(f_.sql("SELECT count(*) FROM schedule WHERE task = 'mindtrails'"), "0");  // not done
+  EXPECT_EQ(deletes_sent(), 0);
+
+  RunResult next = f_.run({"run"});
+  EXPECT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_EQ(check_rows(ledger, csvs(), server_rows(), true), "");
+}
+
 TEST_F(MindTrailsE2E, ExportOneServerByName) {
   start(false);
   configure(false, key_.pem,

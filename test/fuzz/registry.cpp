@@ -7,6 +7,7 @@ const std::vector<Target>& targets() {
   static const std::vector<Target> all = {
       {"config_load", fuzz_config_load}, {"cake_json", fuzz_cake_json}, {"s3_xml", fuzz_s3_xml},
       {"csv", fuzz_csv},                 {"base64", fuzz_base64},       {"rsa", fuzz_rsa},
+      {"matomo_log", fuzz_matomo_log},
   };
   return all;
 }

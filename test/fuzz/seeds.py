@@ -134,9 +134,39 @@ def crypto():
     seed("base64", "bad", "aGV#bG8=")
 
 
+def matomo_logs():
+    clf = '203.0.113.5 - - [05/Mar/2015:13:55:36 -0800] "GET /a.html?x=1 HTTP/1.1" 200 2326'
+    combined = clf + ' "http://example.org/" "Browser/1.0"'
+    seed("matomo_log", "common", clf + "\n" + clf.replace("-0800", "+05:30") + "\n\n")
+    seed("matomo_log", "combined", combined + "\n" + combined.replace("200 2326", "404 -") +
+         '\n2001:db8::1 - bob [31/Feb/2015:10:00:00 +0000] "GET /x?- HTTP/1.0" 301 - "-" "curl/8"\n')
+    seed("matomo_log", "vhost", "Example.ORG.:8080 " + clf + "\nexample.org " + combined + "\n")
+    seed("matomo_log", "w3c", "#Software: IIS\n#Fields: date time c-ip cs-method cs-uri-stem "
+         "cs-uri-query sc-status sc-bytes cs(User-Agent) cs(Referer) cs-host sc-win32-status "
+         "time-taken\n2015-03-05 21:55:36.250 203.0.113.5 GET /a.html x=1 200 2326 Browser/1.0 "
+         '- Example.org:80 0 15\n2015-03-05 21:55:37 ::1 GET /b - 404 - "Quoted Agent" - - 0 2\n'
+         "#Fields: time date cs-uri-stem c-ip sc-status cs-username\n"
+         "21:55:38 2015-03-05 /c.PDF 203.0.113.7 206 carol\n")
+    seed("matomo_log", "s3", '79a5 www.example.com [05/Mar/2015:13:55:36 -0800] 203.0.113.5 '
+         'arn:aws:iam::123:user/ann 3E57 REST.GET.OBJECT a.html "GET /a.html?x=1 HTTP/1.1" 200 - '
+         '2326 4000 70 10 "http://example.org/" "Browser/1.0" - Ht1 SigV4\n')
+    seed("matomo_log", "elb", '2015-03-05T21:55:36.945958Z my-lb 203.0.113.5:2817 10.0.0.1:80 '
+         '0.000086 0.001048 0.001337 200 200 0 57 "GET https://www.example.com:443/p?x=1 HTTP/1.1" '
+         '"Browser/1.0" DHE-RSA-AES128-SHA TLSv1.2\nhttps 2015-03-05T21:55:36.1Z app/a/b '
+         '[2001:db8::7]:51234 - -1 -1 -1 503 - 225 0 "GET https://e.com:443/ HTTP/1.1" "B" c TLSv1.2\n')
+    seed("matomo_log", "nginx_json", '{"ip":"203.0.113.5","host":"example.org","path":"/a?x=1",'
+         '"status":"200","referrer":"-","user_agent":"Browser/1.0","length":512,'
+         '"generation_time_milli":0.012,"date":"2015-03-05T13:55:36-08:00"}\n'
+         '{"ip":"::1","path":"/caf\\xC3\\xA9","status":404,"user_agent":"A \\x22q\\x22 \\u00e9 '
+         '\\ud83d\\ude00","x":{"a":[1,"\\""]},"date":"2015-03-05T21:55:36Z"}\n')
+    seed("matomo_log", "bytes", b'1.2.3.4 - - [05/Mar/2015:13:55:36 +0000] "GET /\xff\x01\\" '
+         b'HTTP/1.1" 500 1 "\xc3" "A\xed\xa0\x80\tB"\r\n')
+
+
 if __name__ == "__main__":
     cake_replies()
     configs()
     s3_documents()
     csvs()
     crypto()
+    matomo_logs()

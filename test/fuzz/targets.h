@@ -48,6 +48,11 @@ void fuzz_base64(const uint8_t* data, size_t size);
 // as base64 cells, never throws, always says why it failed, and leaves OpenSSL's error queue
 // empty.
 void fuzz_rsa(const uint8_t* data, size_t size);
+// Matomo log lines (the input split at newlines) through a parser of every format and one that
+// detects: never throws, an invalid line always has a reason, a hit's fields are clean (no `-`
+// values, lower-case host and extension, a time in years 1..9999), and its built hit is always
+// a JSON object (with a _cvar that is JSON too), whatever bytes the line holds.
+void fuzz_matomo_log(const uint8_t* data, size_t size);
 
 struct Target {
   const char* name;  // also the corpus folder test/fuzz/corpus/<name>

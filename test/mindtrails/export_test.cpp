@@ -39,9 +39,7 @@ class FullDiskEnv : public io::Env {
   bool remove(const std::string& path) override { return base_.remove(path); }
   int64_t file_size(const std::string& path) override { return base_.file_size(path); }
   std::string read_file(const std::string& path) override { return base_.read_file(path); }
-  std::vector<std::string> list_dir(const std::string& dir) override {
-    return base_.list_dir(dir);
-  }
+  std::vector<std::string> list_dir(const std::string& dir) override { return base_.list_dir(dir); }
   void make_dirs(const std::string& dir) override { base_.make_dirs(dir); }
 
  private:
@@ -291,6 +289,62 @@ TEST_F(MindTrailsExport, ListAndFetchFailuresAreAlerted) {
   EXPECT_EQ(alerts("mindtrails:prod:SUDS:fetch"), 1);
   EXPECT_EQ(server_.ids("SUDS").size(), 1u);  // not deleted
   EXPECT_TRUE(server_.ids("DD").empty());     // the other table went on
+}
+
+// A stop request that cuts a call (SIGTERM after the grace period) is not a failure of the
+// server: no alert, nothing deleted, the pass ends at once and says it was interrupted.
+TEST_F(MindTrailsExport, ACallCutByAStopIsAnInterruptionNotAFailure) {
+  server_.add("SUDS", 11, 101);
+  server_.add("DD", 12, 102);
+  auto cut = [] {
+    net::HttpResponse r;
+    r.error = net::TransportError::kInterrupted;
+    r.error_message = "stopped by SIGTERM";
+    return r;
+  };
+  server_.inject = [&](const net::HttpRequest& r) -> std::optional<net::HttpResponse> {
+    if (r.url.find("/SUDS?") != std::string::npos) return cut();
+    return std::nullopt;
+  };
+  services_.run_id = state::RunStore(store_).begin(services_.now, 1);
+  {
+    ServerPass p(settings_, pipeline_, services_);
+    for (int i = 0; i < 1000 && !p.step(); ++i) {
+    }
+    EXPECT_TRUE(p.failures().empty());
+    ASSERT_TRUE(p.interrupted().has_value());
+    EXPECT_NE(p.interrupted()->find("SUDS"), std::string::npos) << *p.interrupted();
+  }
+  EXPECT_TRUE(alerts_.events.empty());
+  EXPECT_EQ(count("GET DD"), 0);  // no other table started after the cut
+  EXPECT_EQ(server_.ids("SUDS").size(), 1u);
+
+  // The same for the table list and for a delete.
+  server_.inject = [&](const net::HttpRequest& r) -> std::optional<net::HttpResponse> {
+    if (r.url == FakeMindTrails::kBase) return cut();
+    return std::nullopt;
+  };
+  {
+    ServerPass p(settings_, pipeline_, services_);
+    for (int i = 0; i < 1000 && !p.step(); ++i) {
+    }
+    EXPECT_TRUE(p.failures().empty());
+    EXPECT_TRUE(p.interrupted().has_value());
+  }
+  server_.inject = [&](const net::HttpRequest& r) -> std::optional<net::HttpResponse> {
+    if (r.method == "DELETE") return cut();
+    return std::nullopt;
+  };
+  {
+    ServerPass p(settings_, pipeline_, services_);
+    for (int i = 0; i < 1000 && !p.step(); ++i) {
+    }
+    EXPECT_TRUE(p.failures().empty());
+    EXPECT_TRUE(p.interrupted().has_value());
+  }
+  EXPECT_TRUE(alerts_.events.empty());
+  EXPECT_EQ(server_.ids("SUDS").size(), 1u);  // exported, its delete still pending
+  EXPECT_EQ(sql("SELECT count(*) FROM mindtrails_deletes WHERE status = 'pending'"), "2");
 }
 
 TEST_F(MindTrailsExport, BackupAndCsvFailuresMoveNothing) {

@@ -23,10 +23,11 @@ struct TableInfo {
 };
 
 enum class DeleteOutcome {
-  kDeleted,    // 200
-  kGone,       // 404: already gone (or unknown table)
-  kForbidden,  // 403: the table must stay on the server
-  kFailed,     // anything else, after the client's retries
+  kDeleted,      // 200
+  kGone,         // 404: already gone (or unknown table)
+  kForbidden,    // 403: the table must stay on the server
+  kInterrupted,  // cut by a stop request: stays pending; a later run sends it again
+  kFailed,       // anything else, after the client's retries
 };
 
 struct DeleteResult {

@@ -33,8 +33,9 @@ namespace mindtrails {
 
 struct DeleteBatch {
   int deleted = 0, gone = 0, kept = 0;
-  bool more = false;    // a full batch was sent: there may be more pending
-  std::string failure;  // a delete that failed after retries (alerted); the rest wait
+  bool more = false;        // a full batch was sent: there may be more pending
+  std::string failure;      // a delete that failed after retries (alerted); the rest wait
+  std::string interrupted;  // a delete cut by a stop request (not alerted); it stays pending
 };
 
 // Sends up to `limit` pending deletes of ctx.server (oldest rows first) and records each
@@ -52,6 +53,9 @@ class ServerPass {
   bool step();
   // One line per critical problem met (each was alerted).
   const std::vector<std::string>& failures() const { return failures_; }
+  // Set when a call was cut by a stop request (SIGTERM, the run's budget): the pass ended
+  // there with no alert, and nothing uncommitted was kept. Names the call.
+  const std::optional<std::string>& interrupted() const { return interrupted_; }
 
  private:
   enum class Phase { kStart, kTables, kDeletes, kDigest, kDone };
@@ -63,6 +67,8 @@ class ServerPass {
   // Stops the pass with the one alert of a data_dir that cannot be written (`<source>:data_dir`);
   // `line` names the path and the system error.
   void stop_for_data_dir(const std::string& line);
+  // Ends the pass for a call cut by a stop request: no alert.
+  void interrupt(const std::string& line);
 
   const ServerSettings& server_;
   const PipelineSettings& pipeline_;
@@ -76,6 +82,7 @@ class ServerPass {
   bool last_round_ = false;
   std::map<std::string, int64_t> leftovers_;  // table -> rows that cannot be deleted
   std::vector<std::string> failures_;
+  std::optional<std::string> interrupted_;
 };
 
 // Whether a listed table name can be used in file names: letters, digits, `_`, `-`, `$`, `.`,

@@ -66,17 +66,19 @@ struct PassContext {
 };
 
 enum class TableStatus {
-  kDone,         // exported (or nothing new)
-  kFailed,       // a critical step failed; alert raised; nothing uncommitted is kept
-  kDeferred,     // the key decrypted none of this table's cells: try it after the others
-  kKeyRejected,  // the same on the last try: the key is not the server's
+  kDone,           // exported (or nothing new)
+  kFailed,         // a critical step failed; alert raised; nothing uncommitted is kept
+  kDeferred,       // the key decrypted none of this table's cells: try it after the others
+  kKeyRejected,    // the same on the last try: the key is not the server's
   kDataDirFailed,  // a file could not be written because its folder cannot be: the server's
                    // cause, not the table's (no alert raised; the message names path and error)
+  kInterrupted,    // a call was cut by a stop request (base/interrupt.h): nothing uncommitted
+                   // is kept, no alert raised; the message names the call
 };
 
 struct TableResult {
   TableStatus status = TableStatus::kDone;
-  std::string message;  // for kFailed, kKeyRejected and kDataDirFailed
+  std::string message;  // for every status but kDone and kDeferred
   int64_t rows_written = 0;
   int64_t leftovers = 0;  // exported rows still on a deleteable table that cannot be deleted
 };
