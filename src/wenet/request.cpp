@@ -26,9 +26,7 @@ std::string trim(std::string_view s) {
 
 bool table_extension(const std::string& path) {
   std::string l = lower(path);
-  auto ends = [&](const char* ext) {
-    return l.size() > 4 && l.compare(l.size() - 4, 4, ext) == 0;
-  };
+  auto ends = [&](const char* ext) { return l.size() > 4 && l.compare(l.size() - 4, 4, ext) == 0; };
   return ends(".csv") || ends(".tsv");
 }
 
@@ -36,13 +34,20 @@ bool table_extension(const std::string& path) {
 
 const char* report_name(Report r) {
   switch (r) {
-    case Report::kAnalytics: return "analytics";
-    case Report::kQuestions: return "questions";
-    case Report::kUsers: return "users";
-    case Report::kTasks: return "tasks";
-    case Report::kMessages: return "messages";
-    case Report::kIdEmail: return "id-email";
-    case Report::kAppsUsage: return "apps-usage";
+    case Report::kAnalytics:
+      return "analytics";
+    case Report::kQuestions:
+      return "questions";
+    case Report::kUsers:
+      return "users";
+    case Report::kTasks:
+      return "tasks";
+    case Report::kMessages:
+      return "messages";
+    case Report::kIdEmail:
+      return "id-email";
+    case Report::kAppsUsage:
+      return "apps-usage";
   }
   return "?";
 }
@@ -50,13 +55,20 @@ const char* report_name(Report r) {
 std::string report_file(Report r, const std::string& format) {
   const std::string table = "." + format;
   switch (r) {
-    case Report::kAnalytics: return "analytics" + table;
-    case Report::kQuestions: return "questions" + table;
-    case Report::kUsers: return "users" + table;
-    case Report::kTasks: return "tasks.json";
-    case Report::kMessages: return "messages.json";
-    case Report::kIdEmail: return "id_email" + table;
-    case Report::kAppsUsage: return "apps_usage" + table;
+    case Report::kAnalytics:
+      return "analytics" + table;
+    case Report::kQuestions:
+      return "questions" + table;
+    case Report::kUsers:
+      return "users" + table;
+    case Report::kTasks:
+      return "tasks.json";
+    case Report::kMessages:
+      return "messages.json";
+    case Report::kIdEmail:
+      return "id_email" + table;
+    case Report::kAppsUsage:
+      return "apps_usage" + table;
   }
   return "";
 }
@@ -145,14 +157,22 @@ ReportRequest from_args(const core::TaskArgs& args, TimePoint now) {
         names.push_back(value.substr(start, end - start));
         start = end + 1;
       }
-    } else if (key == "range") r.range = value;
-    else if (key == "from") r.from = value;
-    else if (key == "to") r.to = value;
-    else if (key == "out") r.out_dir = value;
-    else if (key == "apps") r.apps = split_apps(value);
-    else if (key == "updates") r.updates = value;
-    else if (key == "failures") r.failures = value;
-    else throw UsageError("wenet takes no argument '" + key + "'");
+    } else if (key == "range")
+      r.range = value;
+    else if (key == "from")
+      r.from = value;
+    else if (key == "to")
+      r.to = value;
+    else if (key == "out")
+      r.out_dir = value;
+    else if (key == "apps")
+      r.apps = split_apps(value);
+    else if (key == "updates")
+      r.updates = value;
+    else if (key == "failures")
+      r.failures = value;
+    else
+      throw UsageError("wenet takes no argument '" + key + "'");
   }
   r.reports = parse_reports(names);
   return r;

@@ -42,8 +42,8 @@ void declare_wenet_config(config::ConfigSchema& schema) {
       .add_string("survey_id", "", "app whose users count as survey users (users report)")
       .add_string("timezone", "UTC", "zone of the local midnights of report windows (IANA name)")
       .add_string("format", "csv", "csv or tsv for the table reports")
-      .add_path("output_dir", "exports/wenet",
-                "folder of the report folders <app_id>_<from>_<to>/", "../exports/wenet")
+      .add_path("output_dir", "exports/wenet", "folder of the report folders <app_id>_<from>_<to>/",
+                "../exports/wenet")
       .add_int("messages_page", 1000, "maxSize of one messages call (at most 10000)", 1, 10000)
       .add_duration("analytic_timeout", seconds(120),
                     "how long an analytic's result is polled for before the report fails")
@@ -91,8 +91,7 @@ std::optional<std::string> normalize_instance(std::string_view url) {
   std::string_view authority = std::string_view(out).substr(host, end - host);
   if (authority.empty() || authority.find('@') != std::string_view::npos) return std::nullopt;
   for (char ch : out)
-    if (std::isspace(static_cast<unsigned char>(ch)) || ch == '?' || ch == '#')
-      return std::nullopt;
+    if (std::isspace(static_cast<unsigned char>(ch)) || ch == '?' || ch == '#') return std::nullopt;
   while (out.back() == '/') out.pop_back();
   return out;
 }

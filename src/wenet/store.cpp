@@ -20,8 +20,8 @@ std::vector<state::Migration> migrations() {
   return {{1, "analytics to delete", kAnalytics}};
 }
 
-void WenetStore::add_analytic(const std::string& id, const std::string& instance,
-                              TimePoint created, int64_t run) {
+void WenetStore::add_analytic(const std::string& id, const std::string& instance, TimePoint created,
+                              int64_t run) {
   store_.transaction([&] {
     SQLite::Statement q(store_.db(),
                         "INSERT OR REPLACE INTO wenet_analytics(id, instance, created, run) "

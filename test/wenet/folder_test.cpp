@@ -84,23 +84,22 @@ TEST(WenetFolder, LeftoversOfADeadRunAreTidied) {
 }
 
 void crash_walk_replace(io::UnsyncedNames names) {
-  ferry::testing::crash_walk(
-      "wenet report folder", names, [](io::FaultInjectingEnv& env) {
-        TempDir dir;
-        const std::string out = dir / "out";
-        write_report(io::Env::posix(), out, "old");
-        auto old_tree = read_tree(out);
-        try {
-          write_report(env, out, "new");
-        } catch (const io::SimulatedCrash&) {
-        }
-        clean_leftovers(io::Env::posix(), out);  // the next run starts so
-        auto tree = read_tree(out);
-        TempDir ref;
-        write_report(io::Env::posix(), ref / "out", "new");
-        EXPECT_TRUE(tree == old_tree || tree == read_tree(ref / "out"));
-        EXPECT_EQ(list_dir(out), (std::vector<std::string>{"app_2021-07-30_2021-07-31"}));
-      });
+  ferry::testing::crash_walk("wenet report folder", names, [](io::FaultInjectingEnv& env) {
+    TempDir dir;
+    const std::string out = dir / "out";
+    write_report(io::Env::posix(), out, "old");
+    auto old_tree = read_tree(out);
+    try {
+      write_report(env, out, "new");
+    } catch (const io::SimulatedCrash&) {
+    }
+    clean_leftovers(io::Env::posix(), out);  // the next run starts so
+    auto tree = read_tree(out);
+    TempDir ref;
+    write_report(io::Env::posix(), ref / "out", "new");
+    EXPECT_TRUE(tree == old_tree || tree == read_tree(ref / "out"));
+    EXPECT_EQ(list_dir(out), (std::vector<std::string>{"app_2021-07-30_2021-07-31"}));
+  });
 }
 
 TEST(WenetFolder, CrashWalkLeavesTheOldOrTheNewFolder) {

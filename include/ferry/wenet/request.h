@@ -28,11 +28,11 @@ struct ReportRequest {
   // times, local in wenet.timezone without offset), which win over `range`.
   std::string range;
   std::string from, to;
-  TimePoint now;          // the run's logical now, for a range
-  std::string out_dir;    // "" = wenet.output_dir
+  TimePoint now;                  // the run's logical now, for a range
+  std::string out_dir;            // "" = wenet.output_dir
   std::vector<std::string> apps;  // apps-usage: the chatbot apps, in order
-  std::string updates;    // apps-usage: user-updates dump (.csv or .tsv)
-  std::string failures;   // apps-usage: optional failures dump (.csv or .tsv)
+  std::string updates;            // apps-usage: user-updates dump (.csv or .tsv)
+  std::string failures;           // apps-usage: optional failures dump (.csv or .tsv)
 };
 
 // Parses report names (case-insensitive; `id_email`/`apps_usage` also accepted); none = the
