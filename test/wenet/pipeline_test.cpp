@@ -77,6 +77,11 @@ struct Platform {
     if (path == "/prod/task_manager/taskTransactions")
       return reply(200, {{"offset", 0}, {"total", 0}, {"transactions", json::array()}});
     if (path == "/prod/hub/frontend/data/app/app1/user") return reply(200, {"u1", "u2"});
+    if (path == "/prod/hub/frontend/data/app/app2/user" ||
+        path == "/prod/hub/frontend/data/app/survey/user")
+      return reply(200, {"u3"});
+    if (path == "/prod/hub/frontend/data/app/app1") return reply(200, {{"name", "App One"}});
+    if (path == "/prod/hub/frontend/data/app/app2") return reply(200, {{"name", "App Two"}});
     if (path.rfind("/prod/hub/frontend/data/app/", 0) == 0) return reply(200, json::array());
     if (path.rfind("/prod/profile_manager/profiles/", 0) == 0) {
       std::string user = path.substr(31);
@@ -217,6 +222,44 @@ TEST_F(WenetPipeline, TheTaskWithArgumentsRunsOneReportNow) {
   EXPECT_EQ(list_dir(dir_ / "now/app1_2021-07-30_2021-07-31"),
             (std::vector<std::string>{"id_email.csv", "questions.csv"}));
   EXPECT_THROW(make_wenet_task(services_, ws_, {{"server", "x"}}, tools()), UsageError);
+}
+
+TEST_F(WenetPipeline, AppsUsageJoinsTheAppsTheSurveyAndTheDump) {
+  ferry::testing::write_file(dir_ / "updates.csv",
+                             "wenet_id,last_update\r\nu9,2021-07-30 10:00:00\r\n"
+                             "u8,2021-07-20 10:00:00\r\n");
+  ReportRequest r;
+  r.reports = {Report::kAppsUsage, Report::kIdEmail};
+  r.range = "1D";
+  r.apps = {"app1", "app2"};
+  r.updates = dir_ / "updates.csv";
+  r.now = services_.now;
+  auto outcome = run_report(services_, ws_, r, tools());
+  ASSERT_TRUE(outcome) << outcome.failure().message;
+  EXPECT_EQ(outcome->files, (std::vector<std::string>{"id_email.csv", "apps_usage.csv"}));
+  EXPECT_EQ(outcome->rows["apps_usage.csv"], 4);  // u1 u2 (app1), u3 (app2, survey), u9 (dump)
+  const std::string text = ferry::testing::read_file(outcome->folder + "/apps_usage.csv");
+  EXPECT_NE(text.find("total users,4\r\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("u3@example.org,yes,no,App Two,no\r\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("u9@example.org,yes,yes,,no\r\n"), std::string::npos) << text;
+  // Each user's profile was fetched once, although both reports needed it.
+  int profile_calls = 0;
+  for (const auto& c : platform_.calls)
+    profile_calls += c.find("/profile_manager/profiles/u2") != std::string::npos;
+  EXPECT_EQ(profile_calls, 1);
+}
+
+TEST_F(WenetPipeline, AnUnreadableDumpStopsTheRunBeforeAnyCall) {
+  ReportRequest r;
+  r.reports = {Report::kAppsUsage};
+  r.range = "1D";
+  r.apps = {"app1"};
+  r.updates = dir_ / "missing.csv";
+  r.now = services_.now;
+  auto outcome = run_report(services_, ws_, r, tools());
+  ASSERT_FALSE(outcome);
+  EXPECT_FALSE(outcome.failure().is_transient());
+  EXPECT_TRUE(platform_.calls.empty());
 }
 
 TEST(WenetDaily, TheJobOfADayIsDailyRangeAtDailyAt) {
