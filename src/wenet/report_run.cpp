@@ -72,7 +72,8 @@ Result<ReportOutcome> ReportRun::run() {
   for (Report r : kOrder) {
     if (!wants(request_, r)) continue;
     if (Status st = write(folder, r); !st) {
-      spdlog::error("wenet: report {} not written: {}", outcome_.name, st.failure().message);
+      spdlog::info("wenet: report {} not written (an earlier folder of that name stays as it was)",
+                   outcome_.name);
       return st.failure();
     }
   }
