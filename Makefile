@@ -9,7 +9,7 @@ WARN     := -Wall -Wextra -Wpedantic $(if $(filter 1,$(WERROR)),-Werror)
 DEFS     := -DSPDLOG_SHARED_LIB -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL
 CXXFLAGS ?= -O2 -g
 FERRY_CPPFLAGS := -Iinclude -Isrc -Itest $(DEFS) -MMD -MP
-LDLIBS   := -lSQLiteCpp -lsqlite3 -lspdlog -lfmt -lcctz -lpugixml -lssl -lcrypto -lzip -lz -ldl -pthread
+LDLIBS   := -lSQLiteCpp -lsqlite3 -lspdlog -lfmt -lcctz -lpugixml -lssl -lcrypto -lzip -larchive -lz -ldl -pthread
 TEST_LIBS := -lgmock -lgtest -pthread
 
 # SANITIZE=1: AddressSanitizer and UndefinedBehaviorSanitizer. Objects go to build/san and the
@@ -111,7 +111,7 @@ test: deps
 # make fuzz: each libFuzzer target (test/fuzz/targets.h) for FUZZ_TIME seconds, new inputs
 # merged into test/fuzz/corpus/<target>/; fails when one finds a crash. FUZZ_TARGETS=csv runs one.
 FUZZ_TIME    ?= 60
-FUZZ_TARGETS ?= config_load cake_json s3_xml csv base64 rsa matomo_log
+FUZZ_TARGETS ?= config_load cake_json s3_xml csv base64 rsa matomo_log log_reader
 FUZZ_CXX     ?= clang++
 fuzz:
 	@test/scripts/deps.sh fuzz
@@ -121,7 +121,8 @@ fuzz:
 ifeq ($(FUZZ),1)
 # The target bodies go in an archive, so each binary links only what its target needs.
 FUZZ_BODIES := $(BUILD)/test/fuzz/targets.o $(BUILD)/test/fuzz/config_target.o \
-  $(BUILD)/test/fuzz/matomo_target.o
+  $(BUILD)/test/fuzz/matomo_target.o \
+  $(BUILD)/test/fuzz/log_reader_target.o
 FUZZ_DEPS := $(FUZZ_BODIES) $(FUZZ_TARGETS:%=$(BUILD)/test/fuzz/driver_%.o)
 $(BUILD)/libfuzzbodies.a: $(FUZZ_BODIES)
 	@rm -f $@

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <memory>
 
 #include "ferry/base/error.h"
 #include "ferry/io/files.h"
@@ -11,6 +13,7 @@
 #include "ferry/net/curl_http.h"
 #include "ferry/net/deadline.h"
 #include "ferry/net/object_store.h"
+#include "ferry/net/pool.h"
 #include "ferry/net/redact.h"
 #include "ferry/net/retry.h"
 #include "ferry/s3/store.h"
@@ -86,7 +89,8 @@ net::HttpClient& AppContext::http() {
     if (!budget_) return std::nullopt;
     return budget_->remaining();
   };
-  curl_ = net::make_curl_http_client();
+  // One libcurl handle per concurrent call: the Matomo sender calls from several threads.
+  curl_ = std::make_unique<net::HttpClientPool>([] { return net::make_curl_http_client(); });
   deadline_ = std::make_unique<net::DeadlineHttpClient>(*curl_, time_left);
   http_ = std::make_unique<net::RetryingHttpClient>(*deadline_, policy, timer_, default_random(),
                                                     wall_clock_, time_left);
@@ -130,13 +134,28 @@ const Budget& AppContext::start_budget(std::chrono::milliseconds limit) {
 
 state::Store& AppContext::store() {
   if (!store_) require_state();
-  if (!store_)
+  if (!store_) {
     store_ = std::make_unique<state::Store>(
         config().table("state").str("dir"), core::state_components(pipelines_),
         Scrubber(config().secret_values()),
         std::chrono::duration_cast<std::chrono::milliseconds>(
             config().table("state").duration("busy_timeout")));
+    trace_statements();
+  }
   return *store_;
+}
+
+void AppContext::trace_statements() {
+  auto it = env_.find("FERRY_TEST_SQL_TRACE");
+  if (it == env_.end() || it->second.empty()) return;
+  // Tests only: every statement's text, one per line, appended to the named file.
+  auto out = std::make_shared<std::ofstream>(it->second, std::ios::app);
+  store_->trace([out](const std::string& sql) {
+    std::string line = sql;
+    for (char& c : line)
+      if (c == '\n' || c == '\r') c = ' ';
+    *out << line << '\n' << std::flush;
+  });
 }
 
 std::optional<state::StateError> AppContext::state_error(const std::exception& e) const {

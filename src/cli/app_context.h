@@ -83,6 +83,8 @@ class AppContext : public core::Context {
   bool may_create_state_ = false;
   bool state_checked_ = false;
   void require_state();
+  // With FERRY_TEST_SQL_TRACE=FILE: appends every statement the store runs to FILE.
+  void trace_statements();
 };
 
 // Takes the run lock and runs: every due task and the queued jobs (only_task "" and jobs true,

@@ -16,6 +16,7 @@
 #include "ferry/net/mailer.h"
 #include "ferry/net/object_store.h"
 #include "ferry/state/alerts.h"
+#include "ferry/state/history.h"
 #include "ferry/state/jobs.h"
 #include "ferry/state/runs.h"
 
@@ -46,6 +47,33 @@ void checkpoint(state::Store& store) {
   }
 }
 
+// Once per day (UTC date of the run's now), at the end of a run that has time left: history
+// older than state.keep_history / keep_jobs goes, in small batches, until the budget ends it
+// (the rest next run). Housekeeping: a failure is logged, never the run's.
+void prune_history(AppContext& ctx, const Budget& budget) {
+  state::Store& store = ctx.store();
+  const auto& table = ctx.config().table("state");
+  state::HistoryLimits limits;
+  limits.keep_history = table.duration("keep_history");
+  limits.keep_jobs = table.duration("keep_jobs");
+  if (limits.keep_history.count() <= 0 && limits.keep_jobs.count() <= 0) return;
+  const std::string today = format_date(utc_date(ctx.now()));
+  state::MarkStore marks(store);
+  try {
+    if (marks.get("state", "pruned") == today) return;
+    auto counts = state::prune_history(store, ctx.now(), limits,
+                                       [&] { return budget.can_start_unit(); });
+    if (counts.runs + counts.alerts + counts.jobs > 0)
+      spdlog::info("state: pruned {} runs ({} run_stats rows), {} alerts, {} jobs{}", counts.runs,
+                   counts.run_stats, counts.alerts, counts.jobs,
+                   counts.complete ? "" : "; the rest next run");
+    if (counts.complete) marks.set("state", "pruned", today, ctx.wall_now());
+  } catch (const std::exception& e) {
+    if (auto se = ctx.state_error(e); se && se->broken()) throw *se;
+    spdlog::warn("state: history not pruned this time: {}", e.what());
+  }
+}
+
 // The work of run_tick once the run lock is held.
 int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args,
                bool jobs) {
@@ -72,6 +100,7 @@ int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskAr
   raise_log_problem(alerts);  // before the run, so that this run mails it
   auto report = runner.run();
   if (report.state_full.empty()) raise_log_problem(alerts);  // a log disk that filled meanwhile
+  if (report.state_full.empty() && !report.interrupted) prune_history(ctx, budget);
   if (report.state_full.empty()) checkpoint(ctx.store());
   return report.failed() ? kExitWorkFailed : kExitOk;
 }

@@ -28,7 +28,12 @@ void declare_core_config(config::ConfigSchema& schema) {
   schema.section("state")
       .add_path("dir", "state", "folder of ferry.db and ferry.lock", "../state")
       .add_duration("busy_timeout", seconds(10),
-                    "how long a write waits for another program's lock on ferry.db");
+                    "how long a write waits for another program's lock on ferry.db")
+      .add_duration("keep_history", seconds(400 * 86400),
+                    "runs, run_stats and sent alerts older than this are deleted; 0 = for ever")
+      .add_duration("keep_jobs", seconds(0),
+                    "succeeded and cancelled jobs (and their outputs) older than this are "
+                    "deleted; 0 = for ever");
   schema.section("log")
       .add_path("dir", "logs", "folder of debug.log, daily.log, error.log, critical.log",
                 "../logs")

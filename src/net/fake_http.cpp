@@ -5,8 +5,12 @@ namespace ferry::net {
 FakeHttpClient::FakeHttpClient(std::deque<HttpResponse> script) : script_(std::move(script)) {}
 
 HttpResponse FakeHttpClient::send(const HttpRequest& request) {
+  std::unique_lock<std::mutex> lock(mu_);
   requests_.push_back(request);
-  if (handler_) return handler_(request);
+  if (handler_) {
+    lock.unlock();
+    return handler_(request);
+  }
   if (script_.empty()) return respond(404, "fake: no scripted response left");
   HttpResponse r = script_.front();
   script_.pop_front();

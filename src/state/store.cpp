@@ -162,6 +162,20 @@ void Store::transaction(const std::function<void()>& fn) {
   }
 }
 
+void Store::trace(std::function<void(const std::string&)> fn) {
+  trace_ = std::move(fn);
+  if (!trace_) {
+    sqlite3_trace_v2(db_->getHandle(), 0, nullptr, nullptr);
+    return;
+  }
+  auto on_statement = [](unsigned, void* self, void* stmt, void*) -> int {
+    const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
+    if (sql) static_cast<Store*>(self)->trace_(sql);
+    return 0;
+  };
+  sqlite3_trace_v2(db_->getHandle(), SQLITE_TRACE_STMT, on_statement, this);
+}
+
 bool Store::checkpoint() {
   try {
     SQLite::Statement q(*db_, "PRAGMA wal_checkpoint(PASSIVE)");

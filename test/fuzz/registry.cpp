@@ -8,6 +8,7 @@ const std::vector<Target>& targets() {
       {"config_load", fuzz_config_load}, {"cake_json", fuzz_cake_json}, {"s3_xml", fuzz_s3_xml},
       {"csv", fuzz_csv},                 {"base64", fuzz_base64},       {"rsa", fuzz_rsa},
       {"matomo_log", fuzz_matomo_log},
+      {"log_reader", fuzz_log_reader},
   };
   return all;
 }

@@ -3,9 +3,13 @@
 stand-ins' data and the example config. `make fuzz` adds hash-named inputs beside them.
 Run from the repository root: python3 test/fuzz/seeds.py"""
 import base64
+import bz2
+import gzip
+import io
 import os
 import subprocess
 import sys
+import zipfile
 
 sys.path.insert(0, "test/standins")
 import cake_data  # noqa: E402
@@ -163,6 +167,27 @@ def matomo_logs():
          b'HTTP/1.1" 500 1 "\xc3" "A\xed\xa0\x80\tB"\r\n')
 
 
+def log_files():
+    log = (b'203.0.113.5 - - [05/Mar/2015:13:55:36 -0800] "GET /a.html?x=1 HTTP/1.1" 200 2326\r\n'
+           b'203.0.113.6 - - [05/Mar/2015:13:55:37 -0800] "GET /b.css HTTP/1.1" 304 -\n'
+           b'\nlast line without newline')
+    seed("log_reader", "plain", log)
+    seed("log_reader", "gzip", gzip.compress(log, mtime=0))
+    seed("log_reader", "gzip-two-members", gzip.compress(b"a\n", mtime=0) + gzip.compress(b"b", mtime=0))
+    seed("log_reader", "gzip-cut", gzip.compress(log, mtime=0)[:60])
+    seed("log_reader", "bzip2", bz2.compress(log))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in (("c.log", log), ("logs/", b""), ("a.log", b"x\n"), ("e.log", b"")):
+            info = zipfile.ZipInfo(name, (2015, 3, 5, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    seed("log_reader", "zip", buf.getvalue())
+    seed("log_reader", "zip-in-gzip", gzip.compress(buf.getvalue(), mtime=0))
+    seed("log_reader", "zip-cut", buf.getvalue()[:-30])
+    seed("log_reader", "zip-empty", b"PK\x05\x06" + b"\0" * 18)
+
+
 if __name__ == "__main__":
     cake_replies()
     configs()
@@ -170,3 +195,4 @@ if __name__ == "__main__":
     csvs()
     crypto()
     matomo_logs()
+    log_files()

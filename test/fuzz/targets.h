@@ -53,6 +53,11 @@ void fuzz_rsa(const uint8_t* data, size_t size);
 // values, lower-case host and extension, a time in years 1..9999), and its built hit is always
 // a JSON object (with a _cvar that is JSON too), whatever bytes the line holds.
 void fuzz_matomo_log(const uint8_t* data, size_t size);
+// LogReader on the bytes as a file (plain, gzip, bzip2, ZIP or garbage): reads every member as
+// lines and as chunks without crashing or hanging; only OperationError (permanent, naming the
+// file) escapes; lines hold no newline and at most kMaxLine bytes; progress never goes back; a
+// plain file reads back as itself.
+void fuzz_log_reader(const uint8_t* data, size_t size);
 
 struct Target {
   const char* name;  // also the corpus folder test/fuzz/corpus/<name>

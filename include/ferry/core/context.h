@@ -35,7 +35,8 @@ class Context {
   virtual TimePoint wall_now() = 0;
   // A retrying libcurl client (back-off from [http]). During a run, every call's timeouts and
   // back-off are cut to the time the run has left, and a call the budget stops throws
-  // OperationError(kInterrupted) (net/deadline.h).
+  // OperationError(kInterrupted) (net/deadline.h). Safe to call from several threads at once
+  // (one libcurl handle per concurrent call, net/pool.h).
   virtual net::HttpClient& http() = 0;
   // The state database under the configured state dir, migrated.
   virtual state::Store& store() = 0;

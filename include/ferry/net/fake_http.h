@@ -10,7 +10,9 @@
 
 namespace ferry::net {
 
-// Answers each request with a handler's response and records every request.
+// Answers each request with a handler's response and records every request. send() may be
+// called from several threads at once (the handler then must be thread-safe too; it runs
+// outside the fake's lock); read requests() once no call is in progress.
 class FakeHttpClient : public HttpClient {
  public:
   using Handler = std::function<HttpResponse(const HttpRequest&)>;
@@ -28,6 +30,7 @@ class FakeHttpClient : public HttpClient {
   Handler handler_;
   std::deque<HttpResponse> script_;
   std::vector<HttpRequest> requests_;
+  std::mutex mu_;  // guards script_ and requests_
 };
 
 // Wraps a client and replaces chosen calls (1-based call numbers) with injected failures:

@@ -123,6 +123,10 @@ class Store {
   // may follow from it, so none should be counted or recorded as a failure on its account.
   const std::optional<StateFullError>& disk_full() const { return disk_full_; }
 
+  // Calls `fn` with the text of every statement as it starts (bound parameters left as `?`),
+  // from now on; an empty `fn` stops it. For tests that check query plans.
+  void trace(std::function<void(const std::string&)> fn);
+
   SQLite::Database& db() { return *db_; }
   // `text` with every configured secret masked (see Scrubber).
   std::string scrub(std::string_view text) const { return scrubber_(text); }
@@ -140,6 +144,7 @@ class Store {
   int depth_ = 0;  // transaction() nesting
   Scrubber scrubber_;
   std::optional<StateFullError> disk_full_;
+  std::function<void(const std::string&)> trace_;
 };
 
 }  // namespace ferry::state
