@@ -7,6 +7,7 @@
 #include "ferry/net/object_store.h"
 #include "ferry/s3/store.h"
 #include "ferry/selftest/selftest.h"
+#include "ferry/wenet/pipeline.h"
 
 namespace ferry::cli {
 namespace {
@@ -23,6 +24,7 @@ core::PipelineList make_pipelines(const std::map<std::string, std::string>& env)
   add(list, mindtrails::make_pipeline());
   add(list, cake::make_pipeline());
   add(list, matomo::make_pipeline());
+  add(list, wenet::make_pipeline());
   return list;
 }
 
