@@ -9,8 +9,8 @@ WARN     := -Wall -Wextra -Wpedantic $(if $(filter 1,$(WERROR)),-Werror)
 DEFS     := -DSPDLOG_SHARED_LIB -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL
 CXXFLAGS ?= -O2 -g
 FERRY_CPPFLAGS := -Iinclude -Isrc -Itest $(DEFS) -MMD -MP
-LDLIBS   := -lSQLiteCpp -lsqlite3 -lspdlog -lfmt -lcctz -lpugixml -lssl -lcrypto -lzip -larchive -lz -ldl -pthread
-TEST_LIBS := -lgmock -lgtest -pthread
+LDLIBS   := -lSQLiteCpp -lsqlite3 -lfmt -lcctz -lpugixml -lz -ldl -pthread
+TEST_LIBS := -larchive -lcrypto -lgmock -lgtest -pthread
 
 # SANITIZE=1: AddressSanitizer and UndefinedBehaviorSanitizer. Objects go to build/san and the
 # binaries to bin/san, so a plain and a sanitized build live side by side. FUZZ=1 is the clang
@@ -85,7 +85,7 @@ $(BIN)/ferry_test: $(TEST_OBJ) $(LIB)
 
 $(BIN)/ferry_bench: $(BENCH_OBJ) $(LIB)
 	@mkdir -p $(BIN)
-	$(CXX) $(CXXFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJ) $(LIB) $(LDLIBS)
+	$(CXX) $(CXXFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJ) $(LIB) -lcrypto $(LDLIBS)
 
 deps:
 	@test/scripts/deps.sh
@@ -134,7 +134,7 @@ $(BUILD)/test/fuzz/driver_%.o: test/fuzz/driver.cpp
 .PRECIOUS: $(BUILD)/test/fuzz/driver_%.o
 $(BIN)/%: $(BUILD)/test/fuzz/driver_%.o $(BUILD)/libfuzzbodies.a $(LIB)
 	@mkdir -p $(BIN)
-	$(CXX) $(CXXFLAGS) -fsanitize=fuzzer,address,undefined $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CXX) $(CXXFLAGS) -fsanitize=fuzzer,address,undefined $(LDFLAGS) -o $@ $^ -larchive -lcrypto $(LDLIBS)
 endif
 
 demo: deps

@@ -1,8 +1,8 @@
 #include "ferry/crypto/base64.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
+
+#include "crypto/openssl_lib.h"
 
 namespace ferry::crypto {
 
@@ -53,7 +53,7 @@ std::string base64_encode(std::string_view bytes) {
   // string's own terminator after the last one.
   for (size_t pos = 0; pos < bytes.size(); pos += kEncodeChunk) {
     size_t n = std::min(kEncodeChunk, bytes.size() - pos);
-    written += static_cast<size_t>(EVP_EncodeBlock(
+    written += static_cast<size_t>(openssl().EVP_EncodeBlock(
         reinterpret_cast<unsigned char*>(&out[written]),
         reinterpret_cast<const unsigned char*>(bytes.data() + pos), static_cast<int>(n)));
   }
@@ -68,9 +68,9 @@ bool base64_decode(std::string_view text, std::string& out, Base64Error& error) 
   size_t written = 0;
   for (size_t pos = 0; pos < text.size(); pos += kDecodeChunk) {
     size_t n = std::min(kDecodeChunk, text.size() - pos);
-    int got = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(&out[written]),
-                              reinterpret_cast<const unsigned char*>(text.data() + pos),
-                              static_cast<int>(n));
+    int got = openssl().EVP_DecodeBlock(reinterpret_cast<unsigned char*>(&out[written]),
+                                        reinterpret_cast<const unsigned char*>(text.data() + pos),
+                                        static_cast<int>(n));
     if (got < 0) {
       error.message = "not base64";
       return false;

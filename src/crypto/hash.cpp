@@ -1,8 +1,6 @@
 #include "ferry/crypto/hash.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "crypto/openssl_lib.h"
 #include "ferry/base/error.h"
 #include "ferry/crypto/base64.h"
 
@@ -24,25 +23,25 @@ constexpr size_t kBlock = 1 << 20;
 constexpr uint64_t kParallelFrom = 4 << 20;
 
 struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+  void operator()(EVP_MD_CTX* c) const { openssl().EVP_MD_CTX_free(c); }
 };
 using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
 
 // A running digest; OpenSSL failures here mean a broken library, so they are logic errors.
 class Digest {
  public:
-  explicit Digest(const EVP_MD* md) : ctx_(EVP_MD_CTX_new()) {
-    if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), md, nullptr) != 1)
+  explicit Digest(const EVP_MD* md) : ctx_(openssl().EVP_MD_CTX_new()) {
+    if (!ctx_ || openssl().EVP_DigestInit_ex(ctx_.get(), md, nullptr) != 1)
       throw OperationError(FailureKind::kPermanent, "OpenSSL digest initialisation failed");
   }
   void update(const void* data, size_t n) {
-    if (EVP_DigestUpdate(ctx_.get(), data, n) != 1)
+    if (openssl().EVP_DigestUpdate(ctx_.get(), data, n) != 1)
       throw OperationError(FailureKind::kPermanent, "OpenSSL digest update failed");
   }
   std::string finish() {
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (EVP_DigestFinal_ex(ctx_.get(), out, &len) != 1)
+    if (openssl().EVP_DigestFinal_ex(ctx_.get(), out, &len) != 1)
       throw OperationError(FailureKind::kPermanent, "OpenSSL digest final failed");
     return std::string(reinterpret_cast<char*>(out), len);
   }
@@ -114,7 +113,7 @@ std::string hex_encode(std::string_view bytes) {
 }
 
 std::string sha256_raw(std::string_view data) {
-  return digest_of(EVP_sha256(), data);
+  return digest_of(openssl().EVP_sha256(), data);
 }
 std::string sha256_hex(std::string_view data) {
   return hex_encode(sha256_raw(data));
@@ -123,14 +122,14 @@ std::string sha256_hex(std::string_view data) {
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-            reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len))
+  if (!openssl().HMAC(openssl().EVP_sha256(), key.data(), static_cast<int>(key.size()),
+                      reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len))
     throw OperationError(FailureKind::kPermanent, "OpenSSL HMAC failed");
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
 std::string md5_raw(std::string_view data) {
-  return digest_of(EVP_md5(), data);
+  return digest_of(openssl().EVP_md5(), data);
 }
 std::string md5_hex(std::string_view data) {
   return hex_encode(md5_raw(data));
@@ -142,8 +141,8 @@ std::string md5_base64(std::string_view data) {
 FileDigests file_digests(const std::string& path, uint64_t offset, std::optional<uint64_t> length) {
   FileDigests out;
   if (length && *length < kParallelFrom) {
-    Digest md5(EVP_md5());
-    Digest sha(EVP_sha256());
+    Digest md5(openssl().EVP_md5());
+    Digest sha(openssl().EVP_sha256());
     out.bytes = stream_file(path, offset, length, [&](const char* p, size_t n) {
       md5.update(p, n);
       sha.update(p, n);
@@ -154,11 +153,11 @@ FileDigests file_digests(const std::string& path, uint64_t offset, std::optional
   }
   // Large ranges: SHA-256 on a second thread, each reading the (cached) file on its own.
   auto sha = std::async(std::launch::async, [&] {
-    Digest d(EVP_sha256());
+    Digest d(openssl().EVP_sha256());
     stream_file(path, offset, length, [&](const char* p, size_t n) { d.update(p, n); });
     return d.finish();
   });
-  Digest md5(EVP_md5());
+  Digest md5(openssl().EVP_md5());
   try {
     out.bytes =
         stream_file(path, offset, length, [&](const char* p, size_t n) { md5.update(p, n); });
@@ -172,7 +171,7 @@ FileDigests file_digests(const std::string& path, uint64_t offset, std::optional
 }
 
 std::string file_md5(const std::string& path, uint64_t offset, std::optional<uint64_t> length) {
-  Digest md5(EVP_md5());
+  Digest md5(openssl().EVP_md5());
   stream_file(path, offset, length, [&](const char* p, size_t n) { md5.update(p, n); });
   return md5.finish();
 }
@@ -181,13 +180,13 @@ std::string file_md5_hex(const std::string& path) {
   return hex_encode(file_md5(path));
 }
 
-Md5::Md5() : ctx_(EVP_MD_CTX_new()) {
+Md5::Md5() : ctx_(openssl().EVP_MD_CTX_new()) {
   if (!ctx_) throw OperationError(FailureKind::kPermanent, "OpenSSL digest allocation failed");
   reset();
 }
 
 Md5::~Md5() {
-  EVP_MD_CTX_free(ctx_);
+  openssl().EVP_MD_CTX_free(ctx_);
 }
 
 Md5::Md5(Md5&& other) noexcept : ctx_(other.ctx_) {
@@ -200,21 +199,21 @@ Md5& Md5::operator=(Md5&& other) noexcept {
 }
 
 void Md5::update(const void* data, size_t size) {
-  if (EVP_DigestUpdate(ctx_, data, size) != 1)
+  if (openssl().EVP_DigestUpdate(ctx_, data, size) != 1)
     throw OperationError(FailureKind::kPermanent, "OpenSSL MD5 update failed");
 }
 
 std::string Md5::finish() {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_DigestFinal_ex(ctx_, out, &len) != 1)
+  if (openssl().EVP_DigestFinal_ex(ctx_, out, &len) != 1)
     throw OperationError(FailureKind::kPermanent, "OpenSSL MD5 final failed");
   reset();
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
 void Md5::reset() {
-  if (EVP_DigestInit_ex(ctx_, EVP_md5(), nullptr) != 1)
+  if (openssl().EVP_DigestInit_ex(ctx_, openssl().EVP_md5(), nullptr) != 1)
     throw OperationError(FailureKind::kPermanent, "OpenSSL MD5 initialisation failed");
 }
 

@@ -1,12 +1,5 @@
 #include "ferry/crypto/rsa.h"
 
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
-#include <openssl/pem.h>
-#include <openssl/rsa.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -20,6 +13,7 @@
 #include <thread>
 #include <utility>
 
+#include "crypto/openssl_lib.h"
 #include "ferry/base/error.h"
 #include "ferry/crypto/base64.h"
 
@@ -31,12 +25,12 @@ namespace {
 // (e.g. "bad decrypt"), or `fallback` if the queue was empty.
 std::string take_openssl_error(const std::string& fallback) {
   unsigned long code = 0, last = 0;
-  while ((code = ERR_get_error()) != 0) last = code;
+  while ((code = openssl().ERR_get_error()) != 0) last = code;
   if (last == 0) return fallback;
-  const char* reason = ERR_reason_error_string(last);
+  const char* reason = openssl().ERR_reason_error_string(last);
   if (reason) return reason;
   char buf[256];
-  ERR_error_string_n(last, buf, sizeof buf);
+  openssl().ERR_error_string_n(last, buf, sizeof buf);
   return buf;
 }
 
@@ -95,7 +89,7 @@ RsaPrivateKey::RsaPrivateKey(RsaPrivateKey&& other) noexcept
 
 RsaPrivateKey& RsaPrivateKey::operator=(RsaPrivateKey&& other) noexcept {
   if (this != &other) {
-    EVP_PKEY_free(pkey_);
+    openssl().EVP_PKEY_free(pkey_);
     pkey_ = std::exchange(other.pkey_, nullptr);
     source_ = std::move(other.source_);
   }
@@ -103,15 +97,15 @@ RsaPrivateKey& RsaPrivateKey::operator=(RsaPrivateKey&& other) noexcept {
 }
 
 RsaPrivateKey::~RsaPrivateKey() {
-  EVP_PKEY_free(pkey_);
+  openssl().EVP_PKEY_free(pkey_);
 }
 
 int RsaPrivateKey::bits() const {
-  return EVP_PKEY_get_bits(pkey_);
+  return openssl().EVP_PKEY_get_bits(pkey_);
 }
 
 size_t RsaPrivateKey::size_bytes() const {
-  return static_cast<size_t>(EVP_PKEY_get_size(pkey_));
+  return static_cast<size_t>(openssl().EVP_PKEY_get_size(pkey_));
 }
 
 RsaPrivateKey RsaPrivateKey::load_pem_file(const std::string& path, const std::string& passphrase) {
@@ -121,19 +115,19 @@ RsaPrivateKey RsaPrivateKey::load_pem_file(const std::string& path, const std::s
 
 RsaPrivateKey RsaPrivateKey::load_pem(std::string_view pem, const std::string& passphrase,
                                       const std::string& source) {
-  ERR_clear_error();
+  openssl().ERR_clear_error();
   if (pem.find("-----BEGIN") == std::string_view::npos)
     fail_key(source,
              "no PEM block found (expected \"BEGIN RSA PRIVATE KEY\" or "
              "\"BEGIN PRIVATE KEY\")");
   if (pem.find("PRIVATE KEY-----") == std::string_view::npos)
     fail_key(source, "the PEM holds no private key (a public key or certificate?)");
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
-      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+  std::unique_ptr<BIO, decltype(openssl().BIO_free)> bio(
+      openssl().BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), openssl().BIO_free);
   if (!bio) fail_key(source, take_openssl_error("out of memory"));
   PassphraseState state{&passphrase, false};
-  EVP_PKEY* raw =
-      PEM_read_bio_PrivateKey_ex(bio.get(), nullptr, passphrase_callback, &state, nullptr, nullptr);
+  EVP_PKEY* raw = openssl().PEM_read_bio_PrivateKey_ex(bio.get(), nullptr, passphrase_callback,
+                                                       &state, nullptr, nullptr);
   if (!raw) {
     std::string reason = take_openssl_error("unreadable PEM");
     if (state.asked && passphrase.empty())
@@ -142,9 +136,10 @@ RsaPrivateKey RsaPrivateKey::load_pem(std::string_view pem, const std::string& p
     fail_key(source, "not a readable PEM private key (" + reason + ")");
   }
   RsaPrivateKey key(raw, source);
-  if (!EVP_PKEY_is_a(raw, "RSA"))
-    fail_key(source, std::string("not an RSA key (") + EVP_PKEY_get0_type_name(raw) + ")");
-  ERR_clear_error();
+  if (!openssl().EVP_PKEY_is_a(raw, "RSA"))
+    fail_key(source,
+             std::string("not an RSA key (") + openssl().EVP_PKEY_get0_type_name(raw) + ")");
+  openssl().ERR_clear_error();
   return key;
 }
 
@@ -152,30 +147,30 @@ RsaPrivateKey RsaPrivateKey::load_pem(std::string_view pem, const std::string& p
 
 RsaDecryptor::RsaDecryptor(const RsaPrivateKey& key, Padding padding)
     : key_bytes_(key.size_bytes()) {
-  ERR_clear_error();
-  ctx_ = EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr);
-  bool ok = ctx_ && EVP_PKEY_decrypt_init(ctx_) > 0;
+  openssl().ERR_clear_error();
+  ctx_ = openssl().EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr);
+  bool ok = ctx_ && openssl().EVP_PKEY_decrypt_init(ctx_) > 0;
   if (ok && padding == Padding::kPkcs1) {
-    ok = EVP_PKEY_CTX_set_rsa_padding(ctx_, RSA_PKCS1_PADDING) > 0;
+    ok = openssl().EVP_PKEY_CTX_set_rsa_padding(ctx_, RSA_PKCS1_PADDING) > 0;
     // OpenSSL 3.2+ answers a bad PKCS#1 v1.5 padding with random "implicit rejection" bytes
     // instead of an error; ferry must see the failure. Older versions ignore this parameter.
     unsigned int implicit_rejection = 0;
     OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_uint("rsa_pkcs1_implicit_rejection", &implicit_rejection),
-        OSSL_PARAM_construct_end()};
-    if (ok) EVP_PKEY_CTX_set_params(ctx_, params);
+        openssl().OSSL_PARAM_construct_uint("rsa_pkcs1_implicit_rejection", &implicit_rejection),
+        openssl().OSSL_PARAM_construct_end()};
+    if (ok) openssl().EVP_PKEY_CTX_set_params(ctx_, params);
   } else if (ok) {
-    ok = EVP_PKEY_CTX_set_rsa_padding(ctx_, RSA_PKCS1_OAEP_PADDING) > 0 &&
-         EVP_PKEY_CTX_set_rsa_oaep_md(ctx_, EVP_sha1()) > 0 &&
-         EVP_PKEY_CTX_set_rsa_mgf1_md(ctx_, EVP_sha1()) > 0;
+    ok = openssl().EVP_PKEY_CTX_set_rsa_padding(ctx_, RSA_PKCS1_OAEP_PADDING) > 0 &&
+         openssl().EVP_PKEY_CTX_set_rsa_oaep_md(ctx_, openssl().EVP_sha1()) > 0 &&
+         openssl().EVP_PKEY_CTX_set_rsa_mgf1_md(ctx_, openssl().EVP_sha1()) > 0;
   }
   if (!ok) {
     std::string reason = take_openssl_error("unknown OpenSSL error");
-    EVP_PKEY_CTX_free(ctx_);
+    openssl().EVP_PKEY_CTX_free(ctx_);
     throw OperationError(FailureKind::kPermanent,
                          "cannot set up RSA decryption with key " + key.source() + ": " + reason);
   }
-  ERR_clear_error();
+  openssl().ERR_clear_error();
   buffer_.resize(key_bytes_);
 }
 
@@ -186,7 +181,7 @@ RsaDecryptor::RsaDecryptor(RsaDecryptor&& other) noexcept
 
 RsaDecryptor& RsaDecryptor::operator=(RsaDecryptor&& other) noexcept {
   if (this != &other) {
-    EVP_PKEY_CTX_free(ctx_);
+    openssl().EVP_PKEY_CTX_free(ctx_);
     ctx_ = std::exchange(other.ctx_, nullptr);
     key_bytes_ = other.key_bytes_;
     buffer_ = std::move(other.buffer_);
@@ -195,7 +190,7 @@ RsaDecryptor& RsaDecryptor::operator=(RsaDecryptor&& other) noexcept {
 }
 
 RsaDecryptor::~RsaDecryptor() {
-  EVP_PKEY_CTX_free(ctx_);
+  openssl().EVP_PKEY_CTX_free(ctx_);
 }
 
 DecryptResult RsaDecryptor::decrypt(std::string_view base64_cell) {
@@ -219,9 +214,9 @@ DecryptResult RsaDecryptor::decrypt_bytes(std::string_view ciphertext) {
     return result;
   }
   size_t out_len = buffer_.size();
-  int rc = EVP_PKEY_decrypt(ctx_, reinterpret_cast<unsigned char*>(buffer_.data()), &out_len,
-                            reinterpret_cast<const unsigned char*>(ciphertext.data()),
-                            ciphertext.size());
+  int rc = openssl().EVP_PKEY_decrypt(
+      ctx_, reinterpret_cast<unsigned char*>(buffer_.data()), &out_len,
+      reinterpret_cast<const unsigned char*>(ciphertext.data()), ciphertext.size());
   if (rc <= 0) {
     result.status = DecryptResult::kBadCiphertext;
     result.error = "RSA decryption failed (wrong key or padding?): " +

@@ -2,7 +2,6 @@
 // so that a ZIP can be reopened, counting the bytes read), and small libarchive helpers.
 #pragma once
 
-#include <archive.h>
 #include <locale.h>
 #include <unistd.h>
 
@@ -15,6 +14,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "io/archive_lib.h"
 
 namespace ferry::io::detail {
 
@@ -64,7 +65,7 @@ struct Source {
       n = ::read(s->fd, s->buf.data(), s->buf.size());
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
-      archive_set_error(a, errno, "read: %s", std::strerror(errno));
+      archive_lib().set_error(a, errno, "read: %s", std::strerror(errno));
       return -1;
     }
     if (s->counting) s->read.add(s->pos, s->pos + static_cast<uint64_t>(n));
@@ -90,12 +91,12 @@ struct Source {
 };
 
 struct ArchiveFree {
-  void operator()(archive* a) const { archive_read_free(a); }
+  void operator()(archive* a) const { archive_lib().read_free(a); }
 };
 using ArchivePtr = std::unique_ptr<archive, ArchiveFree>;
 
 inline std::string error_of(archive* a) {
-  const char* e = archive_error_string(a);
+  const char* e = archive_lib().error_string(a);
   return e && *e ? e : "unreadable or damaged data";
 }
 

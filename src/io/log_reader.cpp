@@ -1,7 +1,5 @@
 #include "ferry/io/log_reader.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -78,26 +76,26 @@ struct LogReader::Impl {
   }
 
   void open_archive() {
-    a.reset(archive_read_new());
+    a.reset(archive_lib().read_new());
     if (!a) fail("reading " + path + ": out of memory");
     archive* p = a.get();
-    archive_read_support_filter_bzip2(p);
-    archive_read_support_format_zip_seekable(p);
-    archive_read_support_format_raw(p);
-    archive_read_support_format_empty(p);
-    archive_read_set_callback_data(p, &src);
-    archive_read_set_open_callback(p, Source::open_cb);
-    archive_read_set_read_callback(p, Source::read_cb);
-    archive_read_set_seek_callback(p, Source::seek_cb);
-    archive_read_set_skip_callback(p, Source::skip_cb);
-    if (archive_read_open1(p) != ARCHIVE_OK) fail_here(error_of(p));
+    archive_lib().read_support_filter_bzip2(p);
+    archive_lib().read_support_format_zip_seekable(p);
+    archive_lib().read_support_format_raw(p);
+    archive_lib().read_support_format_empty(p);
+    archive_lib().read_set_callback_data(p, &src);
+    archive_lib().read_set_open_callback(p, Source::open_cb);
+    archive_lib().read_set_read_callback(p, Source::read_cb);
+    archive_lib().read_set_seek_callback(p, Source::seek_cb);
+    archive_lib().read_set_skip_callback(p, Source::skip_cb);
+    if (archive_lib().read_open1(p) != ARCHIVE_OK) fail_here(error_of(p));
     entry = -1;
   }
 
   // Reads the next entry header; false at the end of the archive.
   bool next_header(archive_entry*& e) {
     Utf8Names names;
-    int r = archive_read_next_header(a.get(), &e);
+    int r = archive_lib().read_next_header(a.get(), &e);
     if (r == ARCHIVE_EOF) return false;
     if (r < ARCHIVE_WARN) fail_here(error_of(a.get()));
     ++entry;
@@ -106,8 +104,8 @@ struct LogReader::Impl {
 
   static std::string entry_name(archive_entry* e, int64_t index) {
     Utf8Names names;
-    const char* n = archive_entry_pathname(e);
-    if (!n) n = archive_entry_pathname_utf8(e);
+    const char* n = archive_lib().entry_pathname(e);
+    if (!n) n = archive_lib().entry_pathname_utf8(e);
     return n && *n ? n : "(member " + std::to_string(index + 1) + ")";
   }
 
@@ -127,7 +125,7 @@ struct LogReader::Impl {
     archive_entry* e = nullptr;
     at_eof = !next_header(e);
     in_member = false;
-    if ((archive_format(a.get()) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP) {
+    if ((archive_lib().format(a.get()) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP) {
       kind = Kind::kZip;
       if (!at_eof) index_zip(e);
       return;
@@ -137,7 +135,8 @@ struct LogReader::Impl {
       return;
     }
     if (zip_magic) fail_here("a damaged ZIP (its central directory cannot be read)");
-    kind = archive_filter_code(a.get(), 0) == ARCHIVE_FILTER_BZIP2 ? Kind::kBzip2 : Kind::kPlain;
+    kind =
+        archive_lib().filter_code(a.get(), 0) == ARCHIVE_FILTER_BZIP2 ? Kind::kBzip2 : Kind::kPlain;
     src.counting = true;
     src.read.add(0, src.pos);
   }
@@ -145,7 +144,7 @@ struct LogReader::Impl {
   // Lists the regular members (header `e` already read), sorted by name.
   void index_zip(archive_entry* e) {
     do {
-      if (archive_entry_filetype(e) == AE_IFREG) zip.push_back({entry_name(e, entry), entry});
+      if (archive_lib().entry_filetype(e) == AE_IFREG) zip.push_back({entry_name(e, entry), entry});
     } while (next_header(e));
     std::stable_sort(zip.begin(), zip.end(),
                      [](const ZipMember& x, const ZipMember& y) { return x.name < y.name; });
@@ -204,7 +203,7 @@ struct LogReader::Impl {
       const void* data = nullptr;
       size_t size = 0;
       la_int64_t offset = 0;
-      int r = archive_read_data_block(a.get(), &data, &size, &offset);
+      int r = archive_lib().read_data_block(a.get(), &data, &size, &offset);
       if (r == ARCHIVE_EOF) {
         member_end = true;
         return false;

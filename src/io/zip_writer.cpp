@@ -1,14 +1,12 @@
 #include "ferry/io/zip_writer.h"
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include <ctime>
 #include <exception>
 #include <stdexcept>
 
 #include "ferry/base/error.h"
 #include "ferry/io/files.h"
+#include "io/archive_lib.h"
 
 namespace ferry::io {
 namespace {
@@ -16,10 +14,10 @@ namespace {
 constexpr int kBlock = 64 * 1024;
 
 struct WriteFree {
-  void operator()(archive* a) const { archive_write_free(a); }
+  void operator()(archive* a) const { archive_lib().write_free(a); }
 };
 struct EntryFree {
-  void operator()(archive_entry* e) const { archive_entry_free(e); }
+  void operator()(archive_entry* e) const { archive_lib().entry_free(e); }
 };
 
 }  // namespace
@@ -52,7 +50,7 @@ struct ZipWriter::Impl {
     if (r >= ARCHIVE_OK && !error) return;
     broken = true;
     if (error) std::rethrow_exception(error);
-    const char* msg = archive_error_string(a.get());
+    const char* msg = archive_lib().error_string(a.get());
     std::string where = "writing ZIP " + path;
     if (in_member) where += ", member " + member;
     throw OperationError(FailureKind::kPermanent,
@@ -64,16 +62,16 @@ struct ZipWriter::Impl {
   }
 
   void open() {
-    a.reset(archive_write_new());
+    a.reset(archive_lib().write_new());
     if (!a)
       throw OperationError(FailureKind::kPermanent, "writing ZIP " + path + ": out of memory");
     archive* p = a.get();
-    check(archive_write_set_format_zip(p), "set format");
-    check(archive_write_zip_set_compression_deflate(p), "set deflate");
-    check(archive_write_set_options(p, "zip:hdrcharset=UTF-8"), "set options");
-    check(archive_write_set_bytes_per_block(p, kBlock), "set block size");
-    check(archive_write_set_bytes_in_last_block(p, 1), "set last block");
-    check(archive_write_open2(p, this, nullptr, write_cb, nullptr, nullptr), "open");
+    check(archive_lib().write_set_format_zip(p), "set format");
+    check(archive_lib().write_zip_set_compression_deflate(p), "set deflate");
+    check(archive_lib().write_set_options(p, "zip:hdrcharset=UTF-8"), "set options");
+    check(archive_lib().write_set_bytes_per_block(p, kBlock), "set block size");
+    check(archive_lib().write_set_bytes_in_last_block(p, 1), "set last block");
+    check(archive_lib().write_open2(p, this, nullptr, write_cb, nullptr, nullptr), "open");
   }
 };
 
@@ -92,24 +90,24 @@ void ZipWriter::begin_member(const std::string& name) {
   Impl& w = *impl_;
   w.require(!w.broken && !w.finished && !w.in_member && !name.empty(),
             "begin_member with a member open, after finish or a failure, or without a name");
-  std::unique_ptr<archive_entry, EntryFree> e(archive_entry_new());
+  std::unique_ptr<archive_entry, EntryFree> e(archive_lib().entry_new());
   if (!e)
     throw OperationError(FailureKind::kPermanent, "writing ZIP " + w.path + ": out of memory");
-  archive_entry_set_pathname_utf8(e.get(), name.c_str());
-  archive_entry_set_filetype(e.get(), AE_IFREG);
-  archive_entry_set_perm(e.get(), 0644);
-  archive_entry_set_mtime(e.get(), std::time(nullptr), 0);
-  archive_entry_unset_size(e.get());
+  archive_lib().entry_set_pathname_utf8(e.get(), name.c_str());
+  archive_lib().entry_set_filetype(e.get(), AE_IFREG);
+  archive_lib().entry_set_perm(e.get(), 0644);
+  archive_lib().entry_set_mtime(e.get(), std::time(nullptr), 0);
+  archive_lib().entry_unset_size(e.get());
   w.member = name;
   w.in_member = true;
-  w.check(archive_write_header(w.a.get(), e.get()), "member header");
+  w.check(archive_lib().write_header(w.a.get(), e.get()), "member header");
 }
 
 void ZipWriter::write(std::string_view data) {
   Impl& w = *impl_;
   w.require(!w.broken && w.in_member, "write without an open member");
   while (!data.empty()) {
-    la_ssize_t n = archive_write_data(w.a.get(), data.data(), data.size());
+    la_ssize_t n = archive_lib().write_data(w.a.get(), data.data(), data.size());
     if (n <= 0) w.check(ARCHIVE_FATAL, "member data");
     w.check(ARCHIVE_OK, "member data");
     data.remove_prefix(static_cast<size_t>(n));
@@ -119,14 +117,14 @@ void ZipWriter::write(std::string_view data) {
 void ZipWriter::end_member() {
   Impl& w = *impl_;
   w.require(!w.broken && w.in_member, "end_member without an open member");
-  w.check(archive_write_finish_entry(w.a.get()), "member end");
+  w.check(archive_lib().write_finish_entry(w.a.get()), "member end");
   w.in_member = false;
 }
 
 void ZipWriter::finish() {
   Impl& w = *impl_;
   w.require(!w.broken && !w.in_member && !w.finished, "finish with a member open, or twice");
-  w.check(archive_write_close(w.a.get()), "central directory");
+  w.check(archive_lib().write_close(w.a.get()), "central directory");
   w.broken = true;  // whatever happens next, nothing more is written
   w.file.commit();
   w.finished = true;

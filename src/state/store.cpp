@@ -38,8 +38,7 @@ std::optional<StateError> classify(int code, const std::string& what, const std:
                         "the state file " + path +
                             " is locked by another program (an open sqlite3 transaction or a "
                             "backup?); gave up after waiting " +
-                            wait_text(busy_timeout) +
-                            ": " + what);
+                            wait_text(busy_timeout) + ": " + what);
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
     case SQLITE_CANTOPEN:
@@ -60,7 +59,7 @@ StateError broken(const std::string& path, const std::string& why) {
 
 // SQLite's complaint as a StateError (the file's fault), else a permanent OperationError.
 [[noreturn]] void rethrow_state_error(const SQLite::Exception& e, const std::string& path,
-                          std::chrono::milliseconds busy_timeout) {
+                                      std::chrono::milliseconds busy_timeout) {
   if (auto se = classify(e.getErrorCode(), e.what(), path, busy_timeout)) throw *se;
   throw OperationError(FailureKind::kPermanent, "state " + path + ": " + e.what());
 }
@@ -103,7 +102,8 @@ Store::Store(const std::string& dir, const std::vector<Component>& components, S
   if (!exists(path_) && exists(path_ + "-wal"))
     throw broken(path_, "is missing but its write-ahead log " + path_ +
                             "-wal is there: restore ferry.db (e.g. from a `ferry backup` copy), "
-                            "or move " + path_ + "-wal and -shm away to start an empty state");
+                            "or move " +
+                            path_ + "-wal and -shm away to start an empty state");
   try {
     open();
   } catch (const SQLite::Exception& e) {
@@ -178,11 +178,18 @@ void Store::trace(std::function<void(const std::string&)> fn) {
 
 bool Store::checkpoint() {
   try {
-    SQLite::Statement q(*db_, "PRAGMA wal_checkpoint(PASSIVE)");
-    if (!q.executeStep()) return false;
+    // No busy handler: a reader or writer in the way makes the call return at once (busy).
+    db_->setBusyTimeout(0);
+    SQLite::Statement q(*db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+    bool done = q.executeStep();
     // busy, frames in the WAL, frames copied into the file
-    return q.getColumn(0).getInt() == 0 && q.getColumn(1).getInt() == q.getColumn(2).getInt();
+    done =
+        done && q.getColumn(0).getInt() == 0 && q.getColumn(1).getInt() == q.getColumn(2).getInt();
+    q.reset();
+    db_->setBusyTimeout(static_cast<int>(busy_timeout_.count()));
+    return done;
   } catch (const SQLite::Exception& e) {
+    db_->setBusyTimeout(static_cast<int>(busy_timeout_.count()));
     rethrow(e);
   }
 }
@@ -239,9 +246,9 @@ void Store::migrate(const Component& component) {
     int newest = component.migrations.empty() ? 0 : component.migrations.back().version;
     int current = component_version(component.name);
     if (current > newest)
-      throw broken(path_, "has " + component.name + " schema version " +
-                              std::to_string(current) + " but this ferry knows only up to " +
-                              std::to_string(newest) + "; use a newer ferry");
+      throw broken(path_, "has " + component.name + " schema version " + std::to_string(current) +
+                              " but this ferry knows only up to " + std::to_string(newest) +
+                              "; use a newer ferry");
     for (const auto& m : component.migrations) {
       if (m.version <= current) continue;
       SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);

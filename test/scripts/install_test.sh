@@ -29,6 +29,11 @@ bin="$dest$prefix/bin/ferry"
 if [ -f "$bin" ]; then
   [ -x "$bin" ] || fail "$prefix/bin/ferry is not executable"
   if readelf -S "$bin" | grep -q '\.symtab'; then fail "$prefix/bin/ferry is not stripped"; fi
+  # libcurl, libarchive and libcrypto are loaded on first use, never at start-up
+  # (src/net/curl_lib.h, src/io/archive_lib.h, src/crypto/openssl_lib.h): linking any costs
+  # every process milliseconds.
+  linked=$(readelf -d "$bin" | grep NEEDED | grep -oE 'lib(curl|archive|crypto)[^]]*' || true)
+  [ -z "$linked" ] || fail "$prefix/bin/ferry links $linked; it must be loaded with dlopen"
   version=$("$bin" --version 2>&1) || fail "$prefix/bin/ferry --version failed: $version"
   [ -n "$version" ] || fail "$prefix/bin/ferry --version printed nothing"
 fi

@@ -1,9 +1,11 @@
 // The state file in trouble: locked by another connection, corrupt, too new, missing with its
 // WAL; the checkpoint, the backup and the runs that could not record their end.
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Transaction.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <future>
 
 #include "ferry/state/jobs.h"
 #include "ferry/state/runs.h"
@@ -105,6 +107,38 @@ TEST(StateErrorsTest, CheckpointLeavesEverythingInTheFileItself) {
   std::filesystem::copy_file(dir / "ferry.db", copy / "ferry.db");
   SQLite::Database db(copy / "ferry.db", SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM jobs").getInt(), 1);
+}
+
+// The next process then opens an empty WAL: nothing to re-read, nothing copied twice.
+TEST(StateErrorsTest, CheckpointEmptiesTheWal) {
+  TempDir dir;
+  Store store(dir.path());
+  for (int i = 0; i < 20; ++i) JobStore(store).enqueue("k", "", "", "{}", kT0);
+  ASSERT_GT(std::filesystem::file_size(dir / "ferry.db-wal"), 0u);
+  EXPECT_TRUE(store.checkpoint());
+  EXPECT_EQ(std::filesystem::file_size(dir / "ferry.db-wal"), 0u);
+  JobStore(store).enqueue("k", "", "", "{}", kT0);  // the WAL starts again from its start
+  EXPECT_LT(std::filesystem::file_size(dir / "ferry.db-wal"), 64u * 1024);
+}
+
+// A reader (an operator's sqlite3) in the way: the checkpoint returns at once, copying what it
+// can, instead of waiting out the store's busy timeout (ten minutes here).
+TEST(StateErrorsTest, CheckpointNeverWaitsForAReader) {
+  TempDir dir;
+  Store store(dir.path(), {}, {}, std::chrono::minutes(10));
+  JobStore(store).enqueue("k", "", "", "{}", kT0);
+  SQLite::Database reader(dir / "ferry.db", SQLite::OPEN_READONLY);
+  SQLite::Transaction read(reader, SQLite::TransactionBehavior::DEFERRED);
+  EXPECT_EQ(reader.execAndGet("SELECT count(*) FROM jobs").getInt(), 1);
+  JobStore(store).enqueue("k", "", "", "{}", kT0);
+  auto done = std::async(std::launch::async, [&] { return store.checkpoint(); });
+  ASSERT_EQ(done.wait_for(std::chrono::seconds(60)), std::future_status::ready)
+      << "the checkpoint waited for the reader";
+  EXPECT_FALSE(done.get());
+  // The reader gone, the next one completes and empties the WAL.
+  read.commit();
+  EXPECT_TRUE(store.checkpoint());
+  EXPECT_EQ(std::filesystem::file_size(dir / "ferry.db-wal"), 0u);
 }
 
 TEST(StateErrorsTest, BackupWritesACompleteCopyAndNoTempFile) {

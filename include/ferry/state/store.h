@@ -95,9 +95,11 @@ class Store {
   // anything else (other SQLite errors are ferry's own mistakes, not the file's).
   std::optional<StateError> error_of(const std::exception& e) const;
 
-  // Copies the WAL's committed pages into ferry.db without waiting for readers or writers
-  // (PRAGMA wal_checkpoint(PASSIVE)), so the file alone is a usable copy when nothing else
-  // is writing. Returns true when every page was copied. Throws StateError.
+  // Copies the WAL's committed pages into ferry.db and empties the WAL (PRAGMA
+  // wal_checkpoint(TRUNCATE)) without waiting for readers or writers: one in the way leaves the
+  // rest for later. Afterwards the file alone is a usable copy, and the next process opens an
+  // empty WAL instead of re-reading (and re-copying) every frame since the WAL last restarted.
+  // Returns true when every page was copied. Throws StateError.
   bool checkpoint();
 
   // Writes a consistent copy of the state to `file` (SQLite's online backup, while other
