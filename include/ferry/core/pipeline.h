@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "ferry/base/time.h"
+#include "ferry/core/ops.h"
 #include "ferry/core/registry.h"
 #include "ferry/state/store.h"
 
@@ -58,6 +60,25 @@ class Pipeline {
   // Callbacks store their exit code in `exit_code` and may throw UsageError (exit 2) or
   // OperationError (exit 1). `ctx` outlives the callbacks.
   virtual void add_commands(CLI::App& app, Context& ctx, int& exit_code) const;
+
+  // The operator's view (ferry status, the status page, the metrics file, ferry doctor): what
+  // the shared tables (runs, jobs, job_outputs, marks, alerts) do not already say. Sections and
+  // metrics read `store` only (never the network); `now` is the run's now. Doctor checks may
+  // use the network through `ctx` and are given only when the pipeline is configured.
+  virtual std::vector<StatusSection> status_sections(state::Store& store, TimePoint now) const {
+    (void)store;
+    (void)now;
+    return {};
+  }
+  virtual std::vector<MetricFamily> metrics(state::Store& store, TimePoint now) const {
+    (void)store;
+    (void)now;
+    return {};
+  }
+  virtual std::vector<DoctorCheck> doctor_checks(Context& ctx) const {
+    (void)ctx;
+    return {};
+  }
 };
 
 using PipelineList = std::vector<std::unique_ptr<Pipeline>>;
