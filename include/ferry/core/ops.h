@@ -13,10 +13,10 @@ namespace ferry::core {
 // A titled table on the status page (and in `ferry status`). Cells are plain text: the
 // renderer escapes them. A cell that is an http(s) URL is shown as a link.
 struct StatusSection {
-  std::string title;                          // "MindTrails servers"
-  std::vector<std::string> columns;           // header cells
+  std::string title;                           // "MindTrails servers"
+  std::vector<std::string> columns;            // header cells
   std::vector<std::vector<std::string>> rows;  // each as many cells as columns
-  std::string empty_note;                     // shown instead of an empty table
+  std::string empty_note;                      // shown instead of an empty table
 };
 
 // One Prometheus metric family. `name` is snake_case with the `ferry_` prefix and its unit,
