@@ -145,12 +145,15 @@ bench: deps
 	@$(MAKE) --no-print-directory bin/ferry $(if $(BENCH_SRC),bin/ferry_bench)
 	@test/bench/run.sh
 
-# The stripped binary, the example config and the crontab line; nothing from tests.
+# The stripped binary, the example config, the cron line and the systemd units; nothing from
+# tests.
 install: $(BIN)/ferry
 	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ferry
 	$(INSTALL) -m 755 -s --strip-program=$(STRIP) $(BIN)/ferry $(DESTDIR)$(PREFIX)/bin/ferry
 	$(INSTALL) -m 644 config/ferry.example.toml $(DESTDIR)$(PREFIX)/share/ferry/ferry.example.toml
-	$(INSTALL) -m 644 crontab $(DESTDIR)$(PREFIX)/share/ferry/crontab
+	$(INSTALL) -d $(DESTDIR)$(PREFIX)/share/ferry/crontab
+	$(INSTALL) -m 644 crontab/ferry.cron crontab/ferry.service crontab/ferry.timer \
+	  $(DESTDIR)$(PREFIX)/share/ferry/crontab/
 
 format:
 	clang-format -i $$(find src include test -name '*.cpp' -o -name '*.h')

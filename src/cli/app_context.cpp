@@ -186,6 +186,7 @@ void AppContext::start_file_logging() {
   lo.dir = l.str("dir");
   lo.keep_days = static_cast<int>(l.integer("keep_days"));
   lo.console_level = console_level();
+  lo.format = l.str("format");
   lo.secrets = config().secret_values();
   log::init_files(lo);
   file_logging_ = true;

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/app_context.h"
+#include "cli/run_heartbeat.h"
 #include "cli/signals.h"
 #include "ferry/core/lock.h"
 #include "ferry/core/runner.h"
@@ -61,8 +62,8 @@ void prune_history(AppContext& ctx, const Budget& budget) {
   state::MarkStore marks(store);
   try {
     if (marks.get("state", "pruned") == today) return;
-    auto counts = state::prune_history(store, ctx.now(), limits,
-                                       [&] { return budget.can_start_unit(); });
+    auto counts =
+        state::prune_history(store, ctx.now(), limits, [&] { return budget.can_start_unit(); });
     if (counts.runs + counts.alerts + counts.jobs > 0)
       spdlog::info("state: pruned {} runs ({} run_stats rows), {} alerts, {} jobs{}", counts.runs,
                    counts.run_stats, counts.alerts, counts.jobs,
@@ -74,9 +75,9 @@ void prune_history(AppContext& ctx, const Budget& budget) {
   }
 }
 
-// The work of run_tick once the run lock is held.
-int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args,
-               bool jobs) {
+// The work of run_tick once the run lock is held; `report` receives the run's report.
+int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args, bool jobs,
+               core::RunReport& report) {
   const auto& config = ctx.config();
   // Bounds every unit started and every HTTP call's timeouts and back-off (ctx.http()).
   const Budget& budget = ctx.start_budget(config.table("run").duration("max_time"));
@@ -98,7 +99,7 @@ int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskAr
   options.force_tasks = !only_task.empty();
   core::Runner runner(ctx.registry(), services, &dispatcher, options);
   raise_log_problem(alerts);  // before the run, so that this run mails it
-  auto report = runner.run();
+  report = runner.run();
   if (report.state_full.empty()) raise_log_problem(alerts);  // a log disk that filled meanwhile
   if (report.state_full.empty() && !report.interrupted) prune_history(ctx, budget);
   if (report.state_full.empty()) checkpoint(ctx.store());
@@ -110,8 +111,8 @@ int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskAr
 void raise_state_alarm(AppContext& ctx, const state::StateError& e) {
   const std::string dir = ctx.config().table("state").str("dir");
   net::CurlMailer mailer(smtp_settings(ctx.config()));
-  log::mail_state_alarm(mailer, alert_settings(ctx.config()), dir + "/ferry.db.alerted",
-                        e.what(), ctx.wall_now());
+  log::mail_state_alarm(mailer, alert_settings(ctx.config()), dir + "/ferry.db.alerted", e.what(),
+                        ctx.wall_now());
 }
 
 }  // namespace
@@ -125,9 +126,15 @@ int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs
                  core::RunLock::holder_pid(ctx.lock_path()));
     return kExitOk;
   }
+  // Cron's tick pings the heartbeat; a task or job run by hand (`ferry export ...`) does not.
+  RunHeartbeat heartbeat(ctx.config(), only_task.empty());
+  core::RunReport report;
   try {
-    return run_locked(ctx, only_task, args, jobs);
+    int code = run_locked(ctx, only_task, args, jobs, report);
+    heartbeat.end(report);
+    return code;
   } catch (const std::exception& e) {
+    heartbeat.end_badly(e.what());
     auto se = ctx.state_error(e);
     if (!se) throw;
     if (se->broken()) raise_state_alarm(ctx, *se);

@@ -10,8 +10,14 @@ void Pipeline::add_commands(CLI::App&, Context&, int&) const {}
 Registry make_registry(const PipelineList& pipelines) {
   Registry registry;
   for (const auto& p : pipelines) {
-    for (auto& k : p->job_kinds()) registry.add_job_kind(std::move(k));
-    for (auto& t : p->tasks()) registry.add_task(std::move(t));
+    for (auto& k : p->job_kinds()) {
+      k.pipeline = p->name();
+      registry.add_job_kind(std::move(k));
+    }
+    for (auto& t : p->tasks()) {
+      t.pipeline = p->name();
+      registry.add_task(std::move(t));
+    }
   }
   return registry;
 }
@@ -39,6 +45,15 @@ void check_core(const config::Config& config, std::vector<ConfigProblem>& out) {
     out.push_back(
         {alerts.setting("smtp_url").origin,
          "[alerts] smtp_url '" + mask_url_password(url) + "' must start with smtp:// or smtps://"});
+  const auto& heartbeat = config.table("heartbeat");
+  const std::string& ping = heartbeat.str("url");
+  if (!ping.empty() && ping.rfind("http://", 0) != 0 && ping.rfind("https://", 0) != 0)
+    out.push_back(
+        {heartbeat.setting("url").origin, "[heartbeat] url must start with http:// or https://"});
+  auto timeout = heartbeat.duration("timeout");
+  if (timeout < std::chrono::seconds(1) || timeout > std::chrono::seconds(60))
+    out.push_back(
+        {heartbeat.setting("timeout").origin, "[heartbeat] timeout must be between 1s and 60s"});
 }
 
 }  // namespace

@@ -35,11 +35,13 @@ void declare_core_config(config::ConfigSchema& schema) {
                     "succeeded and cancelled jobs (and their outputs) older than this are "
                     "deleted; 0 = for ever");
   schema.section("log")
-      .add_path("dir", "logs", "folder of debug.log, daily.log, error.log, critical.log",
-                "../logs")
+      .add_path("dir", "logs", "folder of debug.log, daily.log, error.log, critical.log", "../logs")
       .add_int("keep_days", 366, "rotated log files older than this are deleted", 1, 100000)
       .add_string("level", "info", "console level (-v: debug, -q: warning)",
-                  {"debug", "info", "warning", "error", "critical", "off"});
+                  {"debug", "info", "warning", "error", "critical", "off"})
+      .add_string("format", "text",
+                  "the files' lines: text, or json (one object per line, for log shippers)",
+                  {"text", "json"});
   schema.section("alerts")
       .add_string("smtp_url", "smtp://127.0.0.1:25", "smtp:// (STARTTLS when offered) or smtps://")
       .add_string("starttls", "auto", "auto: use STARTTLS when offered; required: refuse without",
@@ -65,6 +67,10 @@ void declare_core_config(config::ConfigSchema& schema) {
       .add_int("max_attempts", 5, "tries per request for timeouts, 429 and 5xx", 1, 20)
       .add_duration("max_backoff", seconds(30), "longest back-off between tries")
       .add_duration("retry_after_cap", seconds(120), "longest Retry-After honoured");
+  schema.section("heartbeat")
+      .add_secret("url",
+                  "healthchecks.io-style ping URL (e.g. https://hc-ping.com/<uuid>); empty: none")
+      .add_duration("timeout", seconds(5), "longest time one ping may take, retries included");
 }
 
 }  // namespace ferry::core

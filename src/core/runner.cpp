@@ -5,6 +5,7 @@
 
 #include "ferry/base/interrupt.h"
 #include "ferry/log/alerts.h"
+#include "ferry/log/logging.h"
 #include "ferry/state/jobs.h"
 
 namespace ferry::core {
@@ -27,9 +28,10 @@ RunReport Runner::run() {
     // Nothing more can be written to the state: leave word beside it so that the next run
     // queues this run's jobs again with no failure counted instead of taking it for a crash.
     state::UnrecordedRuns(services_.store).add(report_.run_id);
-    spdlog::warn("run {} stopped: the state file stayed locked; the next run queues its jobs "
-                 "again with no failure counted",
-                 report_.run_id);
+    spdlog::warn(
+        "run {} stopped: the state file stayed locked; the next run queues its jobs "
+        "again with no failure counted",
+        report_.run_id);
     throw *se;
   }
 }
@@ -38,6 +40,7 @@ RunReport Runner::run_all() {
   state::RunStore runs(services_.store);
   report_.run_id = runs.begin(services_.wall.now(), ::getpid());
   services_.run_id = report_.run_id;
+  log::set_current_run_id(report_.run_id);
   spdlog::info("run {} started (clock {})", report_.run_id, format_iso8601(services_.now));
   try {
     recover_orphans();
@@ -56,6 +59,7 @@ RunReport Runner::run_all() {
     report_.state_full = full->what();
   }
   end_run(runs);
+  log::set_current_run_id(0);
   return report_;
 }
 
@@ -64,8 +68,7 @@ void Runner::end_run(state::RunStore& runs) {
                      : report_.interrupted       ? stop_cause() + "; the rest continues next run"
                                                  : "";
   if (!report_.state_full.empty())
-    spdlog::error("run {} stopped: {}; alerts were not mailed", report_.run_id,
-                  report_.state_full);
+    spdlog::error("run {} stopped: {}; alerts were not mailed", report_.run_id, report_.state_full);
   try {
     runs.end(report_.run_id, services_.wall.now(), report_.outcome(), report_.counts, note);
   } catch (const std::exception& e) {
@@ -88,9 +91,10 @@ void Runner::recover_orphans() {
   if (auto ids = unrecorded.ids(); !ids.empty()) {
     int n = runs.close_unrecorded(ids, services_.wall.now());
     unrecorded.clear();
-    spdlog::info("{} earlier run(s) stopped because the state file was locked; {} job(s) queued "
-                 "again with no failure counted",
-                 ids.size(), n);
+    spdlog::info(
+        "{} earlier run(s) stopped because the state file was locked; {} job(s) queued "
+        "again with no failure counted",
+        ids.size(), n);
   }
   if (int n = runs.mark_crashed(report_.run_id))
     spdlog::warn("{} earlier run(s) ended without finishing; marked crashed", n);
@@ -109,6 +113,7 @@ void Runner::run_tasks() {
       report_.interrupted = true;
       return;
     }
+    log::PipelineScope scope(kind.pipeline);
     try {
       run_task(kind);
     } catch (const std::exception& e) {
@@ -203,6 +208,7 @@ std::optional<Runner::ActiveJob> Runner::take_up(state::Job job) {
     return std::nullopt;
   }
   if (!jobs.start(job.id, report_.run_id, services_.wall.now())) return std::nullopt;
+  log::PipelineScope scope(kind->pipeline);
   ActiveJob a{*jobs.get(job.id), kind, nullptr, 0};
   spdlog::info("job {} ({} {}..{}) started at {}/{}", a.job.id, a.job.kind, a.job.from_date,
                a.job.to_date, a.job.progress_done, a.job.progress_total);
@@ -216,6 +222,7 @@ std::optional<Runner::ActiveJob> Runner::take_up(state::Job job) {
 }
 
 bool Runner::step_job(ActiveJob& a) {
+  log::PipelineScope scope(a.kind->pipeline);
   try {
     return step_job_unguarded(a);
   } catch (const std::exception& e) {
@@ -378,9 +385,10 @@ void Runner::stop_if_state_full(const state::Job* job) {
     try {
       if (state::JobStore(services_.store)
               .finish(job->id, state::JobStatus::kQueued, "", services_.wall.now()))
-        spdlog::warn("job {} ({}): stopped by the full state disk; queued again at {}/{}, no "
-                     "failure counted",
-                     job->id, job->kind, job->progress_done, job->progress_total);
+        spdlog::warn(
+            "job {} ({}): stopped by the full state disk; queued again at {}/{}, no "
+            "failure counted",
+            job->id, job->kind, job->progress_done, job->progress_total);
     } catch (const std::exception& e) {
       if (!services_.store.disk_full_error(e)) throw;
       spdlog::error(

@@ -5,13 +5,16 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 
 #include "ferry/base/error.h"
 #include "ferry/base/scrub.h"
 #include "ferry/io/files.h"
+#include "log/json_formatter.h"
 #include "log/sinks.h"
 
 namespace ferry::log {
@@ -19,6 +22,9 @@ namespace {
 
 const char* kPattern = "%Y-%m-%d %H:%M:%S.%e %z [%P] %l: %v";
 std::shared_ptr<RedactingSink> g_redactor;
+std::atomic<int64_t> g_run_id{0};
+std::mutex g_pipeline_mutex;
+std::string g_pipeline;
 
 spdlog::level::level_enum parse_level(const std::string& s) {
   if (s == "warning") return spdlog::level::warn;
@@ -90,7 +96,10 @@ void init_files(const LogOptions& options) {
     for (const auto& [name, level] : files) {
       auto sink = std::make_shared<DatedFileSink>(options.dir + "/" + name);
       sink->set_level(level);
-      sink->set_pattern(kPattern);
+      if (options.format == "json")
+        sink->set_formatter(std::make_unique<JsonFormatter>());
+      else
+        sink->set_pattern(kPattern);
       sinks.push_back(sink);
     }
   }
@@ -133,6 +142,30 @@ void add_secrets(const std::vector<std::string>& secrets) {
 
 void flush() {
   if (auto l = spdlog::default_logger()) l->flush();
+}
+
+void set_current_run_id(int64_t run_id) {
+  g_run_id = run_id;
+}
+
+int64_t current_run_id() {
+  return g_run_id;
+}
+
+std::string current_pipeline() {
+  std::lock_guard<std::mutex> lock(g_pipeline_mutex);
+  return g_pipeline;
+}
+
+PipelineScope::PipelineScope(const std::string& pipeline) {
+  std::lock_guard<std::mutex> lock(g_pipeline_mutex);
+  previous_ = g_pipeline;
+  g_pipeline = pipeline;
+}
+
+PipelineScope::~PipelineScope() {
+  std::lock_guard<std::mutex> lock(g_pipeline_mutex);
+  g_pipeline = previous_;
 }
 
 }  // namespace ferry::log

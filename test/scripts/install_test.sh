@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make install` into a temporary DESTDIR installs exactly three files: the ferry binary,
-# stripped and able to run, the example config and the crontab line.
+# `make install` into a temporary DESTDIR installs exactly five files: the ferry binary,
+# stripped and able to run, the example config, the cron line and the systemd units.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -20,7 +20,9 @@ if ! out=$(${MAKE:-make} --no-print-directory install DESTDIR="$dest" PREFIX="$p
 fi
 
 expected="$prefix/bin/ferry
-$prefix/share/ferry/crontab
+$prefix/share/ferry/crontab/ferry.cron
+$prefix/share/ferry/crontab/ferry.service
+$prefix/share/ferry/crontab/ferry.timer
 $prefix/share/ferry/ferry.example.toml"
 actual=$(cd "$dest" && find . ! -type d | sed 's|^\.||' | LC_ALL=C sort)
 [ "$actual" = "$expected" ] || fail "installed files differ; expected:"$'\n'"$expected"$'\n'"got:"$'\n'"$actual"
@@ -38,7 +40,9 @@ if [ -f "$bin" ]; then
   [ -n "$version" ] || fail "$prefix/bin/ferry --version printed nothing"
 fi
 share="$dest$prefix/share/ferry"
-cmp -s crontab "$share/crontab" || fail "share/ferry/crontab differs from crontab"
+for f in ferry.cron ferry.service ferry.timer; do
+  cmp -s "crontab/$f" "$share/crontab/$f" || fail "share/ferry/crontab/$f differs from crontab/$f"
+done
 cmp -s config/ferry.example.toml "$share/ferry.example.toml" ||
   fail "share/ferry/ferry.example.toml differs from config/ferry.example.toml"
 

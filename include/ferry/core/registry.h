@@ -114,6 +114,8 @@ struct JobKind {
   std::vector<QueueOption> queue_options = {};
   std::function<std::vector<std::string>(const config::Config&, const QueueValues&)> queue_params =
       {};
+  // The pipeline that gives the kind (Pipeline::name()); set by make_registry.
+  std::string pipeline = {};
 };
 
 // Arguments a command gives a task it runs now (`ferry export mindtrails --server prod` gives
@@ -125,6 +127,8 @@ struct TaskKind {
   std::string summary;
   // Throws UsageError for an argument the task does not take or a value it rejects.
   std::function<std::unique_ptr<ScheduledTask>(Services&, const TaskArgs&)> make;
+  // The pipeline that gives the task (Pipeline::name()); set by make_registry.
+  std::string pipeline = {};
 };
 
 class Registry {

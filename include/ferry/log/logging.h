@@ -1,4 +1,5 @@
-// ferry's logs: console on stderr, and four files in log.dir:
+// ferry's logs: console on stderr, and four files in log.dir (text lines, or JSON objects with
+// log.format = "json"):
 //   debug.log (everything), daily.log (info+), error.log (warning+), critical.log (critical).
 // Each file is rotated at local midnight to `<name>.YYYY-MM-DD`; rotated files older than
 // keep_days are deleted at every start. Every line passes through secret redaction: each
@@ -6,6 +7,7 @@
 // Rotation follows the real clock (log lines carry real times), not FERRY_NOW.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,7 @@ struct LogOptions {
   std::string dir = "logs";
   int keep_days = 366;
   std::string console_level = "info";  // debug, info, warning, error, critical, off
+  std::string format = "text";         // the files' lines: "text" or "json" (json_formatter.h)
   std::vector<std::string> secrets;    // values masked as ******** in every line
 };
 
@@ -50,5 +53,23 @@ void add_secrets(const std::vector<std::string>& secrets);
 
 // Flushes all sinks (before exit).
 void flush();
+
+// What JSON lines name as the work in progress. Process-wide, as a run does one unit at a time
+// (worker threads of that unit log under it too). The runner sets them.
+void set_current_run_id(int64_t run_id);  // 0: no run
+int64_t current_run_id();
+std::string current_pipeline();  // "" between units
+
+// Names `pipeline` as the one at work until destroyed, then the one named before.
+class PipelineScope {
+ public:
+  explicit PipelineScope(const std::string& pipeline);
+  ~PipelineScope();
+  PipelineScope(const PipelineScope&) = delete;
+  PipelineScope& operator=(const PipelineScope&) = delete;
+
+ private:
+  std::string previous_;
+};
 
 }  // namespace ferry::log
