@@ -19,6 +19,7 @@
 #include "ferry/io/files.h"
 #include "ferry/s3/xml.h"
 #include "s3/client_internal.h"
+#include "s3/received.h"
 
 namespace ferry::s3 {
 namespace {
@@ -55,55 +56,6 @@ std::string make_temp_beside(const std::string& path, const std::string& target)
   ::close(fd);
   return tmpl;
 }
-
-// A download's bytes as they arrive: their count and MD5. Every 16 MiB it starts writing the
-// file's pages to disk, so the fsync at the end has little left to do.
-class Received {
- public:
-  Received(std::string path, const std::string& where)
-      : path_(std::move(path)), what_("s3 GET " + where) {
-    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0)
-      throw OperationError(FailureKind::kPermanent,
-                           what_ + ": cannot open " + path_ + ": " + std::strerror(errno));
-  }
-  ~Received() { ::close(fd_); }
-  Received(const Received&) = delete;
-  Received& operator=(const Received&) = delete;
-
-  // net::HttpRequest::on_body: (nullptr, 0) starts over.
-  void add(const char* data, size_t size) {
-    if (!data) {
-      md5_.reset();
-      bytes_ = flushed_ = 0;
-      return;
-    }
-    md5_.update(data, size);
-    bytes_ += size;
-    if (bytes_ - flushed_ >= kFlushEvery) {
-      // Bytes still in the writer's stdio buffer are left to the final fsync.
-      ::sync_file_range(fd_, static_cast<off_t>(flushed_), static_cast<off_t>(bytes_ - flushed_),
-                        SYNC_FILE_RANGE_WRITE);
-      flushed_ = bytes_;
-    }
-  }
-  uint64_t bytes() const { return bytes_; }
-  std::string md5_hex() { return crypto::hex_encode(md5_.finish()); }
-  // Throws OperationError(kPermanent) when the file cannot be fsynced.
-  void sync() {
-    if (::fsync(fd_) != 0)
-      throw OperationError(FailureKind::kPermanent, what_ + ": cannot fsync " + path_);
-  }
-
- private:
-  static constexpr uint64_t kFlushEvery = 16 * kMiB;
-  std::string path_;
-  std::string what_;
-  int fd_ = -1;
-  crypto::Md5 md5_;
-  uint64_t bytes_ = 0;
-  uint64_t flushed_ = 0;
-};
 
 }  // namespace
 
@@ -315,7 +267,7 @@ void S3Client::get_file(const std::string& key, const std::string& path) {
   const std::string full = full_key(key);
   const std::string where = target(full);
   TempFile temp(make_temp_beside(path, where));
-  Received got(temp.path(), where);
+  Received got(temp.path(), "s3 GET " + where);
   Call call;
   call.key = full;
   call.response_file = temp.path();
