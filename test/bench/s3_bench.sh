@@ -16,7 +16,8 @@
 #   the payload's SHA-256 and sends its Content-MD5, both hashed in one read before it is sent;
 #   a download is hashed (MD5) as it arrives, checked against the ETag, fsynced and renamed.
 # - aws: its defaults (parts of 8 MiB above 8 MiB, 10 in flight).
-# - rclone: its defaults (one PUT up to 200 MiB, else parts of 5 MiB, 4 in flight).
+# - rclone: its defaults (one PUT up to 200 MiB, else parts of 5 MiB, 4 in flight), with
+#   --ignore-times so that it never skips a file it finds unchanged at the destination.
 # Downloads all fetch the object curl uploaded (a single-PUT object, whose ETag is its MD5).
 # s3rver assembles a multipart object by copying every part once more when the upload
 # completes, which costs every multipart client the same server time.
@@ -114,8 +115,8 @@ set_command() {
     aws/up) cmd=(aws --endpoint-url "$endpoint" s3 cp --only-show-errors "$file" s3://bench/aws.bin) ;;
     aws/down) cmd=(aws --endpoint-url "$endpoint" s3 cp --only-show-errors s3://bench/curl.bin
                    "$work/out.bin") ;;
-    rclone/up) cmd=("${rclone[@]}" copyto -q "$file" s3rver:bench/rclone.bin) ;;
-    rclone/down) cmd=("${rclone[@]}" copyto -q s3rver:bench/curl.bin "$work/out.bin") ;;
+    rclone/up) cmd=("${rclone[@]}" copyto -q -I "$file" s3rver:bench/rclone.bin) ;;
+    rclone/down) cmd=("${rclone[@]}" copyto -q -I s3rver:bench/curl.bin "$work/out.bin") ;;
     *) die "no command for $tool/$dir" ;;
   esac
 }

@@ -15,7 +15,7 @@
 // part_attempts times. Up to `parallel` parts are in flight at once, one HTTP exchange each,
 // while one thread hashes the parts ahead of them (at most `parallel` parts hashed and
 // waiting). Memory bound: parts are streamed from the file by range and never held; what an
-// upload holds is about 1 MiB of libcurl buffers per part in flight plus 1 MiB for the hasher,
+// upload holds is about 1 MiB of libcurl buffers per part in flight plus 2 MiB for the hasher,
 // so under 20 MiB at parallel = 16 whatever the part size. A failed multipart upload is aborted
 // (AbortMultipartUpload) so nothing half-made stays behind, and a completed one is checked by
 // HEAD against the file's size.
