@@ -141,7 +141,8 @@ demo: deps
 	@$(MAKE) --no-print-directory bin/ferry
 	@test/scripts/demo.sh
 
-bench: deps
+bench:
+	@test/scripts/deps.sh bench
 	@$(MAKE) --no-print-directory bin/ferry $(if $(BENCH_SRC),bin/ferry_bench)
 	@test/bench/run.sh
 

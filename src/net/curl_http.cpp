@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 
 #include "ferry/base/error.h"
 #include "ferry/base/interrupt.h"
@@ -26,7 +27,8 @@ struct Exchange {
   // streamed response
   FILE* out = nullptr;
   bool out_failed = false;
-  bool interrupted = false;  // cut by progress_cb after a stop request
+  bool interrupted = false;       // cut by progress_cb after a stop request
+  std::exception_ptr sink_error;  // thrown by the request's on_body
 };
 
 size_t read_cb(char* buf, size_t size, size_t n, void* ud) {
@@ -52,14 +54,23 @@ size_t write_cb(char* ptr, size_t size, size_t n, void* ud) {
   long code = 0;
   x->lib->easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &code);
   x->resp->body_bytes += len;
-  if (x->out && code >= 200 && code < 300) {
+  const bool ok = code >= 200 && code < 300;
+  if (x->out && ok) {
     if (std::fwrite(ptr, 1, len, x->out) != len) {
       x->out_failed = true;
       return 0;
     }
-    return len;
+  } else {
+    x->resp->body.append(ptr, len);
   }
-  x->resp->body.append(ptr, len);
+  if (ok && x->req->on_body) {
+    try {
+      x->req->on_body(ptr, len);
+    } catch (...) {
+      x->sink_error = std::current_exception();  // no exception may cross libcurl
+      return 0;
+    }
+  }
   return len;
 }
 
@@ -239,12 +250,14 @@ HttpResponse CurlHttpClient::send(const HttpRequest& req) {
   }
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_slist* headers = set_request(req, x, errbuf);
+  if (req.on_body) req.on_body(nullptr, 0);
   CURLcode rc = lib_->easy_perform(curl_);
   lib_->slist_free_all(headers);
   if (x.in) std::fclose(x.in);
   bool close_failed = x.out && std::fclose(x.out) != 0;
   if (x.out_failed || close_failed)
     throw OperationError(FailureKind::kPermanent, "http: cannot write " + req.response_file);
+  if (x.sink_error) std::rethrow_exception(x.sink_error);
   long code = 0;
   lib_->easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
   resp.status = static_cast<int>(code);

@@ -1,19 +1,48 @@
 #include "ferry/net/fake_http.h"
 
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+
 namespace ferry::net {
 
 FakeHttpClient::FakeHttpClient(std::deque<HttpResponse> script) : script_(std::move(script)) {}
 
+namespace {
+
+// Shows a 2xx answer's body to the request's on_body as a real client would: the response file
+// when the handler wrote one, else the body, in chunks.
+void show_body(const HttpRequest& request, const HttpResponse& r) {
+  if (!request.on_body) return;
+  request.on_body(nullptr, 0);
+  if (!r.ok()) return;
+  std::string body = r.body;
+  if (!request.response_file.empty()) {
+    std::ifstream in(request.response_file, std::ios::binary);
+    body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  constexpr size_t kChunk = 64 * 1024;
+  for (size_t at = 0; at < body.size(); at += kChunk)
+    request.on_body(body.data() + at, std::min(kChunk, body.size() - at));
+}
+
+}  // namespace
+
 HttpResponse FakeHttpClient::send(const HttpRequest& request) {
   std::unique_lock<std::mutex> lock(mu_);
   requests_.push_back(request);
+  HttpResponse r;
   if (handler_) {
     lock.unlock();
-    return handler_(request);
+    r = handler_(request);
+  } else if (script_.empty()) {
+    r = respond(404, "fake: no scripted response left");
+  } else {
+    r = script_.front();
+    script_.pop_front();
   }
-  if (script_.empty()) return respond(404, "fake: no scripted response left");
-  HttpResponse r = script_.front();
-  script_.pop_front();
+  if (lock.owns_lock()) lock.unlock();
+  show_body(request, r);
   return r;
 }
 

@@ -19,7 +19,7 @@
 #include "ferry/io/files.h"
 #include "ferry/s3/xml.h"
 #include "s3/client_internal.h"
-#include "s3/follower.h"
+#include "s3/received.h"
 
 namespace ferry::s3 {
 namespace {
@@ -57,13 +57,6 @@ std::string make_temp_beside(const std::string& path, const std::string& target)
   return tmpl;
 }
 
-void fsync_path(const std::string& path, const std::string& what) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  bool ok = fd >= 0 && ::fsync(fd) == 0;
-  if (fd >= 0) ::close(fd);
-  if (!ok) throw OperationError(FailureKind::kPermanent, what + ": cannot fsync " + path);
-}
-
 }  // namespace
 
 OperationError s3_error(const std::string& op, const std::string& target,
@@ -73,7 +66,7 @@ OperationError s3_error(const std::string& op, const std::string& target,
                            : is_transient_failure(response) ? FailureKind::kTransient
                                                             : FailureKind::kPermanent;
   return OperationError(kind,
-      "s3 " + op + " " + target + where + ": " + describe_failure(response));
+                        "s3 " + op + " " + target + where + ": " + describe_failure(response));
 }
 
 std::string unquote_etag(const std::string& etag) {
@@ -141,6 +134,7 @@ S3Client::S3Client(net::HttpClient& http, S3Options options)
   if (!prefix_.empty() && prefix_.back() != '/') prefix_.push_back('/');
   if (options_.part_size == 0) options_.part_size = 8 * kMiB;
   if (options_.part_attempts < 1) options_.part_attempts = 1;
+  options_.parallel = std::clamp(options_.parallel, 1, kMaxParallel);
   if (!options_.signing_clock)
     options_.signing_clock = [] { return std::chrono::system_clock::now(); };
 }
@@ -163,7 +157,7 @@ std::string S3Client::request_path(const std::string& full) const {
   return path + "/" + full;
 }
 
-net::HttpResponse S3Client::send(const Call& call) {
+net::HttpResponse S3Client::send(const Call& call) const {
   const std::string path = call.bucket_level && options_.path_style
                                ? endpoint_.base_path + "/" + options_.bucket
                            : call.bucket_level ? endpoint_.base_path + "/"
@@ -185,6 +179,7 @@ net::HttpResponse S3Client::send(const Call& call) {
   req.timeout = call.transfer ? options_.transfer_timeout : options_.request_timeout;
   if (call.transfer) req.stall_timeout = options_.stall_timeout;
   req.progress = call.progress;
+  req.on_body = call.on_body;
   req.interruptible = call.interruptible;
   return http_.send(req);
 }
@@ -272,77 +267,37 @@ void S3Client::get_file(const std::string& key, const std::string& path) {
   const std::string full = full_key(key);
   const std::string where = target(full);
   TempFile temp(make_temp_beside(path, where));
+  Received got(temp.path(), "s3 GET " + where);
   Call call;
   call.key = full;
   call.response_file = temp.path();
   call.transfer = true;
   call.progress = progress_;
-  FileFollower follower(temp.path());
+  call.on_body = [&got](const char* data, size_t size) { got.add(data, size); };
   net::HttpResponse r = send(call);
-  FileFollower::Result got = follower.finish();
   if (!r.ok()) throw s3_error("GET", where, r);
 
   auto length = r.header("content-length");
   if (length && !length->empty() && length->find_first_not_of("0123456789") == std::string::npos &&
-      std::to_string(got.size) != *length)
+      std::to_string(got.bytes()) != *length)
     throw OperationError(FailureKind::kTransient, "s3 GET " + where + ": received " +
-                                                      std::to_string(got.size) +
+                                                      std::to_string(got.bytes()) +
                                                       " bytes, expected " + *length);
   const std::string etag = lower(unquote_etag(r.header("etag").value_or("")));
   if (options_.verify_etag && is_md5_etag(etag)) {
-    // A retried transfer rewrote the file under the follower: hash it again.
-    std::string md5 = r.attempts > 1 ? crypto::file_md5_hex(temp.path()) : got.md5_hex;
+    const std::string md5 = got.md5_hex();
     if (md5 != etag)
       throw OperationError(
           FailureKind::kTransient,
           "s3 GET " + where + ": downloaded data has MD5 " + md5 + " but the ETag is " + etag);
   }
-  fsync_path(temp.path(), "s3 GET " + where);
+  got.sync();
   if (::rename(temp.path().c_str(), path.c_str()) != 0)
     throw OperationError(FailureKind::kPermanent, "s3 GET " + where + ": cannot rename to " + path +
                                                       ": " + std::strerror(errno));
   temp.release();
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   io::sync_directory(parent.empty() ? "." : parent.string());
-}
-
-void S3Client::put_file(const std::string& key, const std::string& path) {
-  const std::string full = full_key(key);
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    throw OperationError(FailureKind::kPermanent, "s3 PUT " + target(full) + ": cannot read " +
-                                                      path + ": " + std::strerror(errno));
-  if (!S_ISREG(st.st_mode))
-    throw OperationError(FailureKind::kPermanent,
-                         "s3 PUT " + target(full) + ": " + path + " is not a regular file");
-  const uint64_t size = static_cast<uint64_t>(st.st_size);
-  if (size > options_.multipart_threshold)
-    put_multipart(full, path, size);
-  else
-    put_single(full, path, size);
-}
-
-void S3Client::put_single(const std::string& full, const std::string& path, uint64_t size) {
-  const std::string where = target(full);
-  crypto::FileDigests d = crypto::file_digests(path, 0, size);
-  Call call;
-  call.method = "PUT";
-  call.key = full;
-  call.headers = {{"Content-MD5", crypto::base64_encode(d.md5)},
-                  {"Content-Type", "application/octet-stream"}};
-  call.payload_hash = crypto::hex_encode(d.sha256);
-  call.body.file = path;
-  call.body.length = size;
-  call.transfer = true;
-  if (progress_) call.progress = [this, size](uint64_t done, uint64_t) { progress_(done, size); };
-  net::HttpResponse r = send(call);
-  if (!r.ok()) throw s3_error("PUT", where, r);
-  const std::string etag = lower(unquote_etag(r.header("etag").value_or("")));
-  const std::string md5 = crypto::hex_encode(d.md5);
-  if (options_.verify_etag && etag != md5)
-    throw OperationError(FailureKind::kPermanent,
-                         "s3 PUT " + where + ": the ETag '" + etag + "' is not the file's MD5 " +
-                             md5 + " (set verify_etag = false for buckets with SSE-KMS or SSE-C)");
 }
 
 }  // namespace ferry::s3

@@ -1,7 +1,10 @@
 // Pieces shared by client.cpp and multipart.cpp; not part of the public interface.
 #pragma once
 
+#include <cstdint>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "ferry/base/error.h"
 #include "ferry/crypto/hash.h"
@@ -21,6 +24,7 @@ struct S3Client::Call {
   std::string response_file;
   bool transfer = false;  // a large body: transfer timeout and stall guard
   std::function<void(uint64_t, uint64_t)> progress;
+  std::function<void(const char*, size_t)> on_body;  // net::HttpRequest::on_body
   bool interruptible = true;  // false: goes out during a stop (net::HttpRequest::interruptible)
 };
 
@@ -32,6 +36,61 @@ struct S3Client::Part {
   uint64_t total = 0;  // the whole file, for progress
   crypto::FileDigests digests;
 };
+
+// A file's identity, size and modification time (ns): an upload compares the stamp taken before
+// hashing with one taken after sending to tell that the file changed in between.
+struct FileStamp {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  bool operator==(const FileStamp& o) const {
+    return device == o.device && inode == o.inode && size == o.size && mtime_ns == o.mtime_ns;
+  }
+  bool operator!=(const FileStamp& o) const { return !(*this == o); }
+};
+
+// The progress of the parts in flight summed into one callback, called one at a time. A part
+// sent again starts its count over.
+class S3Client::PartProgress {
+ public:
+  PartProgress(const Progress& progress, uint64_t total, int parts)
+      : progress_(progress), total_(total), sent_(progress ? static_cast<size_t>(parts) : 0, 0) {}
+  bool enabled() const { return static_cast<bool>(progress_); }
+  // Part `number` (1-based) has `done` bytes on the wire.
+  void update(int number, uint64_t done) {
+    std::lock_guard<std::mutex> lock(mu_);
+    uint64_t& mine = sent_[static_cast<size_t>(number - 1)];
+    sum_ = sum_ - mine + done;
+    mine = done;
+    progress_(sum_, total_);
+  }
+
+ private:
+  const Progress& progress_;
+  const uint64_t total_;
+  std::mutex mu_;
+  std::vector<uint64_t> sent_;
+  uint64_t sum_ = 0;
+};
+
+// The stamp of `path`. Throws OperationError(kPermanent) `s3 PUT <where>: cannot read ...` when
+// it cannot be read or is not a regular file.
+FileStamp stamp_file(const std::string& path, const std::string& where);
+
+// The failure of an upload whose file changed while it was sent: transient, naming the file and
+// `why`.
+OperationError changed_error(const std::string& where, const std::string& path,
+                             const std::string& why);
+
+// After S3 refused a byte range's digest: throws changed_error when the range of `path` no
+// longer has the MD5 `md5` (raw) that was sent (the file changed), and returns when it has (the
+// bytes were damaged on the way, worth sending again).
+void check_range_unchanged(const std::string& where, const std::string& path, uint64_t offset,
+                           uint64_t length, const std::string& md5);
+
+// Whether S3 refused a body that does not match its Content-MD5 or signed SHA-256.
+bool is_digest_refusal(const net::HttpResponse& response);
 
 // `s3 PUT s3://b/k: HTTP 403 AccessDenied: ...`, transient or permanent as the response says.
 OperationError s3_error(const std::string& op, const std::string& target,

@@ -1,8 +1,13 @@
-// Multipart upload: initiate, parts (hashed one ahead, each retried on its own), complete,
-// HEAD check; abort on any failure, an interruption by a stop request included.
+// Multipart upload: initiate; parts hashed in order by one thread and sent by up to `parallel`
+// threads, each part retried on its own; a check that the file did not change; complete; HEAD
+// check. Any failure, an interruption by a stop request included, aborts the upload.
 #include <spdlog/spdlog.h>
 
-#include <future>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <optional>
+#include <thread>
 
 #include "ferry/crypto/base64.h"
 #include "ferry/s3/xml.h"
@@ -12,9 +17,7 @@ namespace ferry::s3 {
 namespace {
 
 bool retry_part(const net::HttpResponse& r) {
-  if (is_transient_failure(r)) return true;
-  auto doc = parse_error(r.body);
-  return doc && doc->code == "BadDigest";
+  return is_transient_failure(r) || is_digest_refusal(r);
 }
 
 std::string complete_body(const std::vector<std::string>& etags) {
@@ -23,6 +26,92 @@ std::string complete_body(const std::vector<std::string>& etags) {
     xml += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>\"" +
            xml_escape(etags[i]) + "\"</ETag></Part>";
   return xml + "</CompleteMultipartUpload>";
+}
+
+// Hashed parts handed from the hasher to the senders in order, at most `ahead` waiting.
+template <typename Item>
+class Feed {
+ public:
+  explicit Feed(size_t ahead) : ahead_(ahead) {}
+  // Blocks while `ahead` items wait. False when the feed was stopped (the item is dropped).
+  bool push(Item item) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return stopped_ || ready_.size() < ahead_; });
+    if (stopped_) return false;
+    ready_.push_back(std::move(item));
+    cv_.notify_all();
+    return true;
+  }
+  // The next item; nullopt once the feed was stopped, or closed and emptied.
+  std::optional<Item> pop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return stopped_ || closed_ || !ready_.empty(); });
+    if (stopped_ || ready_.empty()) return std::nullopt;
+    Item item = std::move(ready_.front());
+    ready_.pop_front();
+    cv_.notify_all();
+    return item;
+  }
+  // No more pushes: pop() answers nullopt once the waiting items are taken.
+  void close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    cv_.notify_all();
+  }
+  // Drops what waits; push() and pop() answer false and nullopt from now on.
+  void stop() {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopped_ = true;
+    ready_.clear();
+    cv_.notify_all();
+  }
+
+ private:
+  const size_t ahead_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Item> ready_;
+  bool closed_ = false;
+  bool stopped_ = false;
+};
+
+// The first failure of any of the upload's threads; the later ones are its consequences.
+class FirstFailure {
+ public:
+  void set(std::exception_ptr e) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!first_) first_ = std::move(e);
+  }
+  void rethrow() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (first_) std::rethrow_exception(first_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::exception_ptr first_;
+};
+
+// Joins its threads when it goes, after stopping the feed, also when starting a thread threw.
+template <typename Item>
+struct Crew {
+  Feed<Item>& feed;
+  std::vector<std::thread> threads;
+  ~Crew() {
+    feed.stop();
+    for (auto& t : threads)
+      if (t.joinable()) t.join();
+  }
+};
+
+// A part's digests: MD5 only when the payload goes unsigned, MD5 and SHA-256 in one pass else.
+crypto::FileDigests part_digests(const std::string& path, uint64_t offset, uint64_t length,
+                                 bool sign_payload) {
+  if (sign_payload) return crypto::file_digests(path, offset, length);
+  crypto::FileDigests d;
+  d.md5 = crypto::file_md5(path, offset, length);
+  d.bytes = length;
+  return d;
 }
 
 }  // namespace
@@ -36,10 +125,15 @@ uint64_t S3Client::part_size_for(uint64_t size) const {
   return part;
 }
 
-void S3Client::put_multipart(const std::string& full, const std::string& path, uint64_t size) {
+void S3Client::put_multipart(const std::string& full, const std::string& path,
+                             const FileStamp& stamp) {
+  const uint64_t size = stamp.size;
   const std::string upload_id = initiate_upload(full);
   try {
     std::vector<std::string> etags = upload_parts(full, upload_id, path, size);
+    // Every part matched its digest; a file changed between the parts' reads still shows here.
+    if (stamp_file(path, target(full)) != stamp)
+      throw changed_error(target(full), path, "its size or modification time changed");
     complete_upload(full, upload_id, etags);  // false: S3 forgot the upload; HEAD decides
   } catch (...) {
     abort_upload(full, upload_id);
@@ -60,46 +154,57 @@ void S3Client::put_multipart(const std::string& full, const std::string& path, u
                                                     ", expected " + std::to_string(size));
 }
 
+// One thread hashes the parts in order, at most `parallel` ahead of the senders; `parallel`
+// threads (the caller's among them) send them. The first failure stops the hashing and the
+// taking of new parts; parts already on the wire end by themselves (a stop request cuts them).
 std::vector<std::string> S3Client::upload_parts(const std::string& full,
                                                 const std::string& upload_id,
                                                 const std::string& path, uint64_t size) {
   const uint64_t part_size = part_size_for(size);
   const int count = static_cast<int>((size + part_size - 1) / part_size);
-  auto plan = [&](int number) {
-    Part p;
-    p.number = number;
-    p.count = count;
-    p.offset = static_cast<uint64_t>(number - 1) * part_size;
-    p.length = std::min(part_size, size - p.offset);
-    p.total = size;
-    return p;
-  };
+  const int senders = std::min(options_.parallel, count);
   // Over TLS a part's payload goes unsigned, as the AWS CLI sends it: TLS and the signed
   // Content-MD5 protect it, and the SHA-256 pass is saved. Over plain HTTP it is signed.
   const bool sign_payload = endpoint_.scheme != "https";
-  auto hash_async = [&path, sign_payload](const Part& p) {
-    return std::async(std::launch::async,
-                      [path, sign_payload, offset = p.offset, length = p.length] {
-                        if (sign_payload) return crypto::file_digests(path, offset, length);
-                        crypto::FileDigests d;
-                        d.md5 = crypto::file_md5(path, offset, length);
-                        d.bytes = length;
-                        return d;
-                      });
-  };
-  // The next part is hashed while the current one is sent.
-  std::vector<std::string> etags;
-  Part next = plan(1);
-  auto next_digests = hash_async(next);
-  for (int n = 1; n <= count; ++n) {
-    Part part = next;
-    part.digests = next_digests.get();
-    if (n < count) {
-      next = plan(n + 1);
-      next_digests = hash_async(next);
+  std::vector<std::string> etags(static_cast<size_t>(count));
+  PartProgress progress(progress_, size, count);
+  FirstFailure failure;
+  Feed<Part> feed(static_cast<size_t>(senders));
+  auto hash_parts = [&] {
+    try {
+      for (int n = 1; n <= count; ++n) {
+        Part p;
+        p.number = n;
+        p.count = count;
+        p.offset = static_cast<uint64_t>(n - 1) * part_size;
+        p.length = std::min(part_size, size - p.offset);
+        p.total = size;
+        p.digests = part_digests(path, p.offset, p.length, sign_payload);
+        if (!feed.push(std::move(p))) return;
+      }
+      feed.close();
+    } catch (...) {
+      failure.set(std::current_exception());
+      feed.stop();
     }
-    etags.push_back(upload_part(full, upload_id, path, part));
+  };
+  auto send_parts = [&] {
+    try {
+      while (auto part = feed.pop())
+        etags[static_cast<size_t>(part->number - 1)] =
+            upload_part(full, upload_id, path, *part, progress);
+    } catch (...) {
+      failure.set(std::current_exception());
+      feed.stop();
+    }
+  };
+  {
+    Crew<Part> crew{feed, {}};
+    crew.threads.emplace_back(hash_parts);
+    for (int i = 1; i < senders; ++i) crew.threads.emplace_back(send_parts);
+    send_parts();
   }
+  failure.rethrow();
   return etags;
 }
 
@@ -120,7 +225,8 @@ std::string S3Client::initiate_upload(const std::string& full) {
 }
 
 std::string S3Client::upload_part(const std::string& full, const std::string& upload_id,
-                                  const std::string& path, const Part& part) {
+                                  const std::string& path, const Part& part,
+                                  PartProgress& progress) const {
   const std::string context =
       "part " + std::to_string(part.number) + " of " + std::to_string(part.count);
   const std::string md5 = crypto::hex_encode(part.digests.md5);
@@ -135,13 +241,15 @@ std::string S3Client::upload_part(const std::string& full, const std::string& up
   call.body.offset = part.offset;
   call.body.length = part.length;
   call.transfer = true;
-  if (progress_)
-    call.progress = [this, &part](uint64_t done, uint64_t) {
-      progress_(part.offset + done, part.total);
+  if (progress.enabled())
+    call.progress = [&progress, number = part.number](uint64_t done, uint64_t) {
+      progress.update(number, done);
     };
   std::string problem;
   for (int attempt = 1; attempt <= options_.part_attempts; ++attempt) {
     net::HttpResponse r = send(call);
+    if (is_digest_refusal(r))
+      check_range_unchanged(target(full), path, part.offset, part.length, part.digests.md5);
     if (!r.ok()) {
       if (!retry_part(r) || attempt == options_.part_attempts)
         throw s3_error("PUT", target(full), r, context + ", try " + std::to_string(attempt));
@@ -150,6 +258,8 @@ std::string S3Client::upload_part(const std::string& full, const std::string& up
     std::string etag = unquote_etag(r.header("etag").value_or(""));
     for (char& c : etag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (!options_.verify_etag || etag == md5) return etag.empty() ? md5 : etag;
+    // Stores that take any Content-MD5 (s3rver) answer a changed file with another ETag.
+    check_range_unchanged(target(full), path, part.offset, part.length, part.digests.md5);
     problem = "ETag '" + etag + "' is not the part's MD5 " + md5;
   }
   throw OperationError(FailureKind::kTransient,

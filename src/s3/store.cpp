@@ -82,6 +82,8 @@ void register_s3_config(config::ConfigSchema& schema) {
                "files larger than this many bytes are uploaded in parts", kMinPart, kMaxPart)
       .add_int("part_size", 8 * 1024 * 1024, "bytes per part of a multipart upload", kMinPart,
                kMaxPart)
+      .add_int("parallel", 4, "parts of one multipart upload sent at once (about 1 MiB each)", 1,
+               kMaxParallel)
       .add_bool("verify_etag", true,
                 "check ETags against MD5s; false for buckets with SSE-KMS or SSE-C")
       .add_duration("connect_timeout", std::chrono::seconds(10), "TCP and TLS connect timeout")
@@ -134,6 +136,7 @@ S3Options s3_options(const config::Config& config, const std::string& target,
   o.path_style = s->boolean("path_style");
   o.multipart_threshold = static_cast<uint64_t>(s->integer("multipart_threshold"));
   o.part_size = static_cast<uint64_t>(s->integer("part_size"));
+  o.parallel = static_cast<int>(s->integer("parallel"));
   o.verify_etag = s->boolean("verify_etag");
   o.connect_timeout = ms(s->duration("connect_timeout"));
   o.request_timeout = ms(s->duration("request_timeout"));

@@ -1,6 +1,6 @@
 // The libcurl client and a stop request: a call in progress is cut once the grace period has
-// passed, no call starts after that, and clean-up calls still go out. The server is a thread
-// of this test on a loopback socket.
+// passed, no call starts after that, and clean-up calls still go out. Also the body hook
+// (HttpRequest::on_body). The server is a thread of this test on a loopback socket.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -15,17 +15,21 @@
 
 #include "ferry/base/interrupt.h"
 #include "ferry/net/curl_http.h"
+#include "support/process.h"
 
 namespace ferry::net {
 namespace {
 
 using namespace std::chrono_literals;
 
-// Accepts connections on 127.0.0.1; answers `204 No Content` to each request when `answer`,
-// else reads the request and never answers.
+const char* const kNoContent = "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n";
+
+// Accepts connections on 127.0.0.1; answers `reply` to each request when `answer`, else reads
+// the request and never answers.
 class LoopbackServer {
  public:
-  explicit LoopbackServer(bool answer) : answer_(answer) {
+  explicit LoopbackServer(bool answer, std::string reply = kNoContent)
+      : answer_(answer), reply_(std::move(reply)) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -72,8 +76,11 @@ class LoopbackServer {
       }
       cv_.notify_all();
       if (answer_) {
-        const std::string reply = "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n";
-        (void)!::write(c, reply.data(), reply.size());
+        for (size_t at = 0; at < reply_.size();) {
+          ssize_t n = ::write(c, reply_.data() + at, reply_.size() - at);
+          if (n <= 0) break;
+          at += static_cast<size_t>(n);
+        }
       } else {
         while (::read(c, buf, sizeof buf) > 0) {  // hold it open until the client goes
         }
@@ -83,6 +90,7 @@ class LoopbackServer {
   }
 
   bool answer_;
+  std::string reply_;
   int fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
@@ -152,6 +160,48 @@ TEST_F(CurlInterruptTest, CleanUpCallGoesOutAfterTheGracePeriod) {
   HttpResponse r = http->send(req);
   EXPECT_EQ(r.status, 204) << r.describe();
   EXPECT_EQ(server.requests(), 1);
+}
+
+std::string reply(const std::string& status, const std::string& body) {
+  return "HTTP/1.1 " + status + "\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\nConnection: close\r\n\r\n" + body;
+}
+
+TEST(CurlBody, TheHookSeesEachExchangeStartAndEvery2xxByteInOrder) {
+  std::string body;
+  for (int i = 0; body.size() < 3 * 1024 * 1024; ++i) body += std::to_string(i) + ",";
+  ferry::testing::TempDir dir;
+  auto http = make_curl_http_client();
+  std::string seen;
+  int starts = 0;
+  HttpRequest req;
+  req.response_file = dir / "out";
+  req.on_body = [&](const char* data, size_t size) {
+    if (!data) {
+      ++starts;
+      seen.clear();
+      return;
+    }
+    seen.append(data, size);
+  };
+  {
+    LoopbackServer server(true, reply("200 OK", body));
+    req.url = server.url();
+    HttpResponse r = http->send(req);
+    ASSERT_EQ(r.status, 200) << r.describe();
+    EXPECT_EQ(starts, 1);
+    EXPECT_TRUE(seen == body);  // not EXPECT_EQ: 3 MiB in a failure message helps nobody
+    EXPECT_TRUE(ferry::testing::read_file(req.response_file) == body);
+    EXPECT_EQ(r.body_bytes, body.size());
+  }
+  // An error body is kept for the message and not shown to the hook.
+  LoopbackServer server(true, reply("404 Not Found", "<Error>gone</Error>"));
+  req.url = server.url();
+  HttpResponse r = http->send(req);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body, "<Error>gone</Error>");
+  EXPECT_EQ(starts, 2);
+  EXPECT_TRUE(seen.empty());
 }
 
 }  // namespace

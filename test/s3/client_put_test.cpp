@@ -13,51 +13,6 @@ namespace {
 using namespace ferry::s3::test_support;
 namespace t = ferry::testing;
 
-// A multipart-capable handler: part `fail_part` answers with `failure` while `failures` > 0.
-struct MultipartServer {
-  int fail_part = 0;
-  int failures = 0;
-  HttpResponse failure;
-  uint64_t head_size = 11;
-  std::vector<std::string> log;  // "METHOD query-kind"
-
-  HttpResponse operator()(const HttpRequest& r) {
-    auto q = query_of(r.url);
-    if (r.method == "POST" && q.count("uploads")) {
-      log.push_back("initiate");
-      return FakeHttpClient::respond(200,
-                                     "<InitiateMultipartUploadResult><UploadId>up/1</UploadId>"
-                                     "</InitiateMultipartUploadResult>");
-    }
-    if (r.method == "PUT" && q.count("partNumber")) {
-      log.push_back("part " + q["partNumber"]);
-      if (std::stoi(q["partNumber"]) == fail_part && failures > 0) {
-        --failures;
-        return failure;
-      }
-      return FakeHttpClient::respond(200, "",
-                                     {{"etag", "\"" + crypto::md5_hex(body_of(r)) + "\""}});
-    }
-    if (r.method == "POST" && q.count("uploadId")) {
-      log.push_back("complete");
-      return FakeHttpClient::respond(200, "<CompleteMultipartUploadResult/>");
-    }
-    if (r.method == "DELETE" && q.count("uploadId")) {
-      log.push_back("abort " + q["uploadId"]);
-      return FakeHttpClient::respond(204);
-    }
-    if (r.method == "HEAD") {
-      log.push_back("head");
-      return FakeHttpClient::respond(200, "", {{"content-length", std::to_string(head_size)}});
-    }
-    if (r.method == "DELETE") {
-      log.push_back("delete");
-      return FakeHttpClient::respond(204);
-    }
-    return FakeHttpClient::respond(400, error_xml("Unexpected", r.method + " " + r.url));
-  }
-};
-
 TEST(S3Client, SinglePutSignsAndSendsDigestsOfTheStreamedFile) {
   t::TempDir dir;
   t::write_file(dir / "f.csv", "hello");

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "ferry/crypto/hash.h"
 #include "ferry/net/fake_http.h"
@@ -16,7 +18,7 @@ using net::HttpRequest;
 using net::HttpResponse;
 
 // Path-style loopback target `bucket` with prefix `pre`, tiny multipart sizes (parts of 4 bytes
-// above 10 bytes).
+// above 10 bytes), parts sent one at a time.
 inline S3Options loopback_options() {
   S3Options o;
   o.endpoint = "http://127.0.0.1:9000";
@@ -26,6 +28,7 @@ inline S3Options loopback_options() {
   o.credentials = {"AKID", "SECRET", ""};
   o.multipart_threshold = 10;
   o.part_size = 4;
+  o.parallel = 1;  // one part at a time, so requests come in order; parallel tests set theirs
   return o;
 }
 
@@ -63,5 +66,54 @@ inline std::string error_xml(const std::string& code, const std::string& message
   return "<?xml version=\"1.0\"?><Error><Code>" + code + "</Code><Message>" + message +
          "</Message></Error>";
 }
+
+// A multipart-capable handler, safe to call from several threads: part `fail_part` answers with
+// `failure` while `failures` > 0. `log` holds "initiate", "part N", "complete", "abort ID",
+// "head", "delete" in the order the calls came.
+struct MultipartServer {
+  int fail_part = 0;
+  int failures = 0;
+  HttpResponse failure;
+  uint64_t head_size = 11;
+  std::vector<std::string> log;
+  std::mutex mu;
+
+  HttpResponse operator()(const HttpRequest& r) {
+    auto q = query_of(r.url);
+    std::lock_guard<std::mutex> lock(mu);
+    if (r.method == "POST" && q.count("uploads")) {
+      log.push_back("initiate");
+      return FakeHttpClient::respond(200,
+                                     "<InitiateMultipartUploadResult><UploadId>up/1</UploadId>"
+                                     "</InitiateMultipartUploadResult>");
+    }
+    if (r.method == "PUT" && q.count("partNumber")) {
+      log.push_back("part " + q["partNumber"]);
+      if (std::stoi(q["partNumber"]) == fail_part && failures > 0) {
+        --failures;
+        return failure;
+      }
+      return FakeHttpClient::respond(200, "",
+                                     {{"etag", "\"" + crypto::md5_hex(body_of(r)) + "\""}});
+    }
+    if (r.method == "POST" && q.count("uploadId")) {
+      log.push_back("complete");
+      return FakeHttpClient::respond(200, "<CompleteMultipartUploadResult/>");
+    }
+    if (r.method == "DELETE" && q.count("uploadId")) {
+      log.push_back("abort " + q["uploadId"]);
+      return FakeHttpClient::respond(204);
+    }
+    if (r.method == "HEAD") {
+      log.push_back("head");
+      return FakeHttpClient::respond(200, "", {{"content-length", std::to_string(head_size)}});
+    }
+    if (r.method == "DELETE") {
+      log.push_back("delete");
+      return FakeHttpClient::respond(204);
+    }
+    return FakeHttpClient::respond(400, error_xml("Unexpected", r.method + " " + r.url));
+  }
+};
 
 }  // namespace ferry::s3::test_support

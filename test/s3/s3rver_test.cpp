@@ -6,14 +6,17 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <memory>
 #include <random>
 #include <thread>
 
+#include "ferry/base/error.h"
 #include "ferry/net/curl_http.h"
 #include "ferry/net/fake_http.h"
+#include "ferry/net/pool.h"
 #include "ferry/s3/client.h"
 #include "support/process.h"
 #include "support/requirements.h"
@@ -70,7 +73,8 @@ class S3rverIntegration : public ::testing::Test {
   void SetUp() override {
     FERRY_REQUIRE(skip_);
     ASSERT_TRUE(start_error_.empty()) << start_error_;
-    curl_ = net::make_curl_http_client();
+    // A multipart upload sends parts from several threads: one libcurl handle each.
+    curl_ = std::make_unique<net::HttpClientPool>([] { return net::make_curl_http_client(); });
   }
 
   static void write_config(const std::string& path, const std::string& extra) {
@@ -105,16 +109,19 @@ class S3rverIntegration : public ::testing::Test {
 };
 
 TEST_F(S3rverIntegration, CliRoundTripsAreByteIdentical) {
-  const std::vector<uint64_t> sizes = {0, 1, 5 * kMiB, 40 * kMiB};
+  // Parts of 5 MiB, four in flight: 40 MiB goes up in eight parts, 5 MiB + 1 in two.
+  std::string config = path("round-trip.toml");
+  write_config(config, "multipart_threshold = 5242880\npart_size = 5242880\nparallel = 4\n");
+  const std::vector<uint64_t> sizes = {0, 1, 5 * kMiB, 5 * kMiB + 1, 40 * kMiB};
   for (uint64_t size : sizes) {
     SCOPED_TRACE("size " + std::to_string(size));
     std::string name = "rt-" + std::to_string(size) + ".bin";
     write_random(path(name), size, static_cast<unsigned>(size));
     std::string key = "round trip/" + name;
-    auto put = ferry({"s3", "put", "t", path(name), key});
+    auto put = ferry({"s3", "put", "t", path(name), key}, {}, config);
     ASSERT_EQ(put.exit_code, 0) << put.err;
     EXPECT_EQ(put.out, "s3://b/" + key + "  " + std::to_string(size) + " bytes\n");
-    auto get = ferry({"s3", "get", "t", key, path(name + ".back")});
+    auto get = ferry({"s3", "get", "t", key, path(name + ".back")}, {}, config);
     ASSERT_EQ(get.exit_code, 0) << get.err;
     EXPECT_TRUE(get.err.empty()) << get.err;  // not a terminal: no progress output
     EXPECT_TRUE(t::read_file(path(name)) == t::read_file(path(name + ".back")));
@@ -129,6 +136,7 @@ TEST_F(S3rverIntegration, LibraryMultipartRetriesAPartAndVerifiesTheObject) {
                           503, "<Error><Code>SlowDown</Code><Message>slow</Message></Error>"));
   S3Options o = options();
   o.prefix = "lib";
+  o.parallel = 1;  // the recorder and the fault injector count calls in order, on one thread
   S3Client client(faults, o);
   client.put_file("mp.bin", path("mp.bin"));
 
@@ -209,22 +217,26 @@ TEST_F(S3rverIntegration, PresignedUrlsWorkWithCurlAndExpire) {
   EXPECT_TRUE(too_long.out.empty());
 }
 
-TEST_F(S3rverIntegration, UploadKilledMidwayLeavesNoObject) {
+TEST_F(S3rverIntegration, ParallelUploadKilledMidwayLeavesNoObject) {
   const uint64_t size = 150 * kMiB;
   write_random(path("big.bin"), size, 11);
   std::string config = path("small-parts.toml");
-  write_config(config, "multipart_threshold = 5242880\npart_size = 5242880\n");
+  write_config(config, "multipart_threshold = 5242880\npart_size = 5242880\nparallel = 4\n");
   const fs::path uploads = fs::path(server_->data_dir()) / "b" / "._S3rver_uploads";
   {
     t::Child put(
         {t::ferry_bin(), "--config", config, "s3", "put", "t", path("big.bin"), "killed/big.bin"},
         {{"FERRY_NOW", ""}}, dir_->path(), path("put.log"));
+    // Parts are stored in any order: wait for any two.
     bool two_parts = false;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (!two_parts && put.running() && std::chrono::steady_clock::now() < deadline) {
       std::error_code ec;
-      for (fs::directory_iterator it(uploads, ec), end; !ec && it != end; it.increment(ec))
-        two_parts = two_parts || fs::exists(it->path() / "2.md5");
+      int stored = 0;
+      for (fs::directory_iterator up(uploads, ec), end; !ec && up != end; up.increment(ec))
+        for (fs::directory_iterator f(up->path(), ec); !ec && f != end; f.increment(ec))
+          stored += f->path().extension() == ".md5";
+      two_parts = stored >= 2;
       if (!two_parts) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     ASSERT_TRUE(two_parts) << "the upload finished or stalled before two parts were stored";
@@ -241,6 +253,56 @@ TEST_F(S3rverIntegration, UploadKilledMidwayLeavesNoObject) {
   auto info = client.head("killed/big.bin");
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->size, size);
+}
+
+// Changes byte `at` of `path` just before the first request whose URL has `needle` goes out,
+// as a writer would while the upload runs.
+class ChangingHttpClient : public net::HttpClient {
+ public:
+  ChangingHttpClient(net::HttpClient& inner, std::string path, uint64_t at, std::string needle)
+      : inner_(inner), path_(std::move(path)), at_(at), needle_(std::move(needle)) {}
+  net::HttpResponse send(const net::HttpRequest& r) override {
+    if (r.url.find(needle_) != std::string::npos && !changed_.exchange(true)) {
+      std::string data = t::read_file(path_);
+      data[at_] = static_cast<char>(data[at_] ^ 1);
+      t::write_file(path_, data);
+    }
+    return inner_.send(r);
+  }
+
+ private:
+  net::HttpClient& inner_;
+  std::string path_;
+  uint64_t at_;
+  std::string needle_;
+  std::atomic<bool> changed_{false};
+};
+
+// s3rver takes any Content-MD5 (it never answers BadDigest, unlike S3) and answers the MD5 of
+// what it stored as the ETag; ferry tells the change from that, and no object stays.
+TEST_F(S3rverIntegration, AFileChangedDuringItsUploadFailsAndLeavesNoObject) {
+  S3Options o = options();
+  o.multipart_threshold = 5 * kMiB;
+  o.part_size = 5 * kMiB;
+  o.parallel = 4;
+  write_random(path("moving.bin"), 20 * kMiB, 3);
+  ChangingHttpClient parts(*curl_, path("moving.bin"), 7 * kMiB, "partNumber=2&");
+  try {
+    S3Client(parts, o).put_file("moving.bin", path("moving.bin"));
+    FAIL() << "expected an error";
+  } catch (const OperationError& e) {
+    EXPECT_TRUE(e.is_transient());
+    EXPECT_NE(std::string(e.what()).find("moving.bin changed while it was uploaded"),
+              std::string::npos)
+        << e.what();
+  }
+  write_random(path("small.bin"), 1 * kMiB, 4);
+  ChangingHttpClient single(*curl_, path("small.bin"), 100, "/small.bin");
+  EXPECT_THROW(S3Client(single, o).put_file("small.bin", path("small.bin")), OperationError);
+
+  S3Client client(*curl_, o);
+  EXPECT_FALSE(client.head("moving.bin").has_value());
+  EXPECT_FALSE(client.head("small.bin").has_value());
 }
 
 TEST_F(S3rverIntegration, CliErrorsNameTheObjectAndExitCodesDistinguishCauses) {

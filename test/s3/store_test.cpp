@@ -40,6 +40,7 @@ const char* kToml =
     "profile = \"archive\"\n"
     "multipart_threshold = 33554432\n"
     "part_size = 16777216\n"
+    "parallel = 8\n"
     "stall_timeout = \"2m\"\n";
 
 TEST(S3Store, OptionsComeFromTheNamedTable) {
@@ -56,12 +57,14 @@ TEST(S3Store, OptionsComeFromTheNamedTable) {
   EXPECT_EQ(r.credentials.secret_access_key, "VERYSECRET");
   EXPECT_EQ(r.multipart_threshold, 16u * 1024 * 1024);
   EXPECT_EQ(r.part_size, 8u * 1024 * 1024);
+  EXPECT_EQ(r.parallel, 4);
 
   S3Options a = s3_options(config, "archive", env);
   EXPECT_EQ(a.region, "eu-west-1");
   EXPECT_TRUE(a.path_style);
   EXPECT_EQ(a.credentials.access_key_id, "ARCH");
   EXPECT_EQ(a.multipart_threshold, 32u * 1024 * 1024);
+  EXPECT_EQ(a.parallel, 8);
   EXPECT_EQ(a.stall_timeout, std::chrono::minutes(2));
 
   net::FakeHttpClient http(

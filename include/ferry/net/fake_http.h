@@ -10,7 +10,9 @@
 
 namespace ferry::net {
 
-// Answers each request with a handler's response and records every request. send() may be
+// Answers each request with a handler's response and records every request. A request's
+// on_body sees a 2xx answer's body: the file at response_file when there is one (the handler
+// writes it), else HttpResponse::body. send() may be
 // called from several threads at once (the handler then must be thread-safe too; it runs
 // outside the fake's lock); read requests() once no call is in progress.
 class FakeHttpClient : public HttpClient {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -43,6 +44,11 @@ struct HttpRequest {
   bool retry_timeouts = true;
   // Called during transfers with (bytes done, bytes expected or 0); may be empty.
   std::function<void(uint64_t, uint64_t)> progress;
+  // Sees the response body as it arrives, for checks that must not read it back (a download's
+  // MD5): called with (nullptr, 0) when an exchange starts (a retried request starts over),
+  // then with each chunk of a 2xx body in order, after the chunk went to response_file. Runs
+  // on the sending thread; may be empty. Error bodies are not shown to it.
+  std::function<void(const char* data, size_t size)> on_body;
   // true: once work in progress must be abandoned after a stop request (must_abandon(),
   // base/interrupt.h) the exchange is not started or is cut, and answers kInterrupted.
   // false for clean-up calls that must go out during a stop (aborting a multipart upload).

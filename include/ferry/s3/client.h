@@ -1,21 +1,35 @@
 // The S3 implementation of net::ObjectStore: SigV4-signed requests through an injected
-// net::HttpClient (in production a RetryingHttpClient over libcurl), files streamed from and to
-// disk, never held in memory.
+// net::HttpClient (in production a RetryingHttpClient over a pool of libcurl handles), files
+// streamed from and to disk, never held in memory.
 //
 // Keys. Every key given to or returned by this class is relative to the configured `prefix`,
 // which is a folder: "exports" and "exports/" both store `a.csv` as `exports/a.csv`. list()
 // returns keys with its own `prefix` argument included, so they can be passed back to get_file.
 //
-// Integrity. A single PUT (files up to multipart_threshold) sends the real SHA-256 as
-// x-amz-content-sha256 and Content-MD5, and checks the returned ETag. Larger files go up in
-// parts (part_size, enlarged when needed to stay within 10,000 parts), each with Content-MD5
-// (and, over plain HTTP, its own SHA-256; over HTTPS the part payload is UNSIGNED-PAYLOAD, as
-// the AWS CLI sends it), each retried on its own up to part_attempts times; the file's digests for
-// the next part are computed while the current part is sent. A failed multipart upload is
-// aborted (AbortMultipartUpload) so nothing half-made stays behind, and a completed one is
-// checked by HEAD against the file's size. Downloads go to a temp file in the target's
-// directory, are checked against Content-Length and, when the ETag is a plain MD5, against it,
-// then fsynced and renamed.
+// Uploads. A single PUT (files up to multipart_threshold) reads the file once to hash it, then
+// sends it with Content-MD5; over plain HTTP it also signs the payload's SHA-256 (both digests
+// computed in the same pass, on two threads from 4 MiB up), over HTTPS the payload goes
+// UNSIGNED-PAYLOAD as the AWS CLI sends it (TLS and the signed Content-MD5 protect it). Larger
+// files go up in parts (part_size, enlarged when needed to stay within 10,000 parts), each with
+// Content-MD5 (and, over plain HTTP, its own signed SHA-256), each retried on its own up to
+// part_attempts times. Up to `parallel` parts are in flight at once, one HTTP exchange each,
+// while one thread hashes the parts ahead of them (at most `parallel` parts hashed and
+// waiting). Memory bound: parts are streamed from the file by range and never held; what an
+// upload holds is about 1 MiB of libcurl buffers per part in flight plus 2 MiB for the hasher,
+// so under 20 MiB at parallel = 16 whatever the part size. A failed multipart upload is aborted
+// (AbortMultipartUpload) so nothing half-made stays behind, and a completed one is checked by
+// HEAD against the file's size.
+//
+// A file that changes during its upload fails the upload (transient), and no object is left
+// from it: bytes changed between hashing and sending are refused by S3 (BadDigest to the
+// Content-MD5, which ferry tells from damage on the wire by hashing the range again); a change
+// that leaves every part consistent with its digest is caught by comparing the file's size and
+// modification time from before hashing with those after the last byte went out (before the
+// multipart upload is completed; a single PUT's object is removed).
+//
+// Downloads go to a temp file in the target's directory and are hashed (MD5) as the bytes
+// arrive, never read back; they are checked against Content-Length and, when the ETag is a plain
+// MD5, against it, then fsynced and renamed. A download that fails leaves no file at the target.
 //
 // Errors are OperationError with messages such as
 // `s3 PUT s3://bucket/key: HTTP 403 AccessDenied: Access Denied`; 5xx (SlowDown,
@@ -36,6 +50,7 @@ namespace ferry::s3 {
 
 inline constexpr uint64_t kMiB = 1024 * 1024;
 inline constexpr uint64_t kMaxParts = 10000;
+inline constexpr int kMaxParallel = 16;  // parts in flight at most
 inline constexpr std::chrono::seconds kMaxPresign{7 * 24 * 3600};
 
 struct S3Options {
@@ -47,6 +62,7 @@ struct S3Options {
   Credentials credentials;
   uint64_t multipart_threshold = 16 * kMiB;  // files larger than this go up in parts
   uint64_t part_size = 8 * kMiB;
+  int parallel = 4;         // parts of one multipart upload in flight at once (1..16)
   int part_attempts = 3;    // per part (and for CompleteMultipartUpload), above the HTTP retries
   bool verify_etag = true;  // false for stores whose ETags are not MD5s (SSE-KMS, SSE-C)
   std::chrono::milliseconds connect_timeout{10'000};
@@ -71,9 +87,14 @@ Endpoint parse_endpoint(const std::string& url);
 // (bytes done, bytes in total, 0 when unknown)
 using Progress = std::function<void(uint64_t done, uint64_t total)>;
 
+struct FileStamp;  // what tells that a file changed (src/s3/client_internal.h)
+
 class S3Client : public net::ObjectStore {
  public:
-  // `http` must outlive the client. Throws UsageError for a bad endpoint or empty bucket.
+  // `http` must outlive the client. A multipart upload calls it from up to options.parallel
+  // threads at once, so it must then be safe to call concurrently: core::Context::http() (a
+  // retrying client over a net::HttpClientPool) and net::FakeHttpClient are; give a single
+  // libcurl client only with parallel = 1. Throws UsageError for a bad endpoint or empty bucket.
   S3Client(net::HttpClient& http, S3Options options);
 
   void put_file(const std::string& key, const std::string& path) override;
@@ -101,15 +122,16 @@ class S3Client : public net::ObjectStore {
  private:
   struct Call;  // one signed request
   struct Part;  // one part of a multipart upload, with its digests
-  net::HttpResponse send(const Call& call);
+  class PartProgress;
+  net::HttpResponse send(const Call& call) const;
   std::string target(const std::string& full) const;  // s3://bucket/key
-  void put_single(const std::string& full, const std::string& path, uint64_t size);
-  void put_multipart(const std::string& full, const std::string& path, uint64_t size);
+  void put_single(const std::string& full, const std::string& path, const FileStamp& stamp);
+  void put_multipart(const std::string& full, const std::string& path, const FileStamp& stamp);
   std::string initiate_upload(const std::string& full);
   std::vector<std::string> upload_parts(const std::string& full, const std::string& upload_id,
                                         const std::string& path, uint64_t size);
   std::string upload_part(const std::string& full, const std::string& upload_id,
-                          const std::string& path, const Part& part);
+                          const std::string& path, const Part& part, PartProgress& progress) const;
   bool complete_upload(const std::string& full, const std::string& upload_id,
                        const std::vector<std::string>& etags);
   void abort_upload(const std::string& full, const std::string& upload_id);

@@ -13,6 +13,7 @@
 //   profile = ""
 //   multipart_threshold = 16777216
 //   part_size = 8388608
+//   parallel = 4                  # parts of one multipart upload in flight at once (1..16)
 #pragma once
 
 #include <map>
