@@ -62,15 +62,22 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
 }  // namespace
 
-JsonScanner::JsonScanner(std::string_view text, size_t max_depth)
-    : in_(text), max_depth_(max_depth) {
-  if (in_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+JsonScanner::JsonScanner(std::string_view text, size_t max_depth, bool final)
+    : in_(text), final_(final), bom_pending_(true), max_depth_(max_depth) {}
+
+JsonToken JsonScanner::starve() {
+  starved_ = true;
+  offset_ = in_.size();
+  return JsonToken::kError;
 }
 
 JsonToken JsonScanner::fail(size_t at, const char* what) {
   if (state_ == State::kDone && !error_.empty()) return JsonToken::kError;
+  if (!final_ && at >= in_.size()) return starve();
   offset_ = at;
   error_ = at >= in_.size() ? std::string("unexpected end of input; ") + what : what;
   stack_.clear();
@@ -88,7 +95,14 @@ void JsonScanner::skip_space() {
 }
 
 JsonToken JsonScanner::next() {
+  starved_ = false;
   if (pos_ > in_.size()) return JsonToken::kError;
+  if (bom_pending_) {
+    std::string_view head = in_.substr(pos_, 3);
+    if (!final_ && head.size() < 3 && kBom.substr(0, head.size()) == head) return starve();
+    if (head == kBom) pos_ += 3;
+    bom_pending_ = false;
+  }
   for (;;) {
     skip_space();
     offset_ = pos_;
@@ -97,7 +111,7 @@ JsonToken JsonScanner::next() {
     switch (state_) {
       case State::kDone:
         if (!at_end) return fail(pos_, "unexpected data after the JSON value");
-        return JsonToken::kEnd;
+        return final_ ? JsonToken::kEnd : starve();
       case State::kCommaOrEnd:
         if (c == ',') {
           ++pos_;
@@ -200,6 +214,7 @@ JsonToken JsonScanner::number() {
     if (pos_ < n && (in_[pos_] == '+' || in_[pos_] == '-')) ++pos_;
     if (!digits()) return fail(pos_, "invalid number: expected an exponent digit");
   }
+  if (pos_ >= n && !final_) return starve();  // more digits may follow
   text_ = in_.substr(start, pos_ - start);
   after_value();
   return JsonToken::kNumber;

@@ -26,6 +26,7 @@ struct Exchange {
   // streamed response
   FILE* out = nullptr;
   bool out_failed = false;
+  bool body_refused = false;  // on_body returned false
   bool interrupted = false;  // cut by progress_cb after a stop request
 };
 
@@ -52,6 +53,13 @@ size_t write_cb(char* ptr, size_t size, size_t n, void* ud) {
   long code = 0;
   x->lib->easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &code);
   x->resp->body_bytes += len;
+  if (x->req->on_body && code >= 200 && code < 300) {
+    if (!x->req->on_body(std::string_view(ptr, len))) {
+      x->body_refused = true;
+      return 0;  // CURLE_WRITE_ERROR
+    }
+    return len;
+  }
   if (x->out && code >= 200 && code < 300) {
     if (std::fwrite(ptr, 1, len, x->out) != len) {
       x->out_failed = true;
@@ -229,7 +237,8 @@ HttpResponse CurlHttpClient::send(const HttpRequest& req) {
   x.lib = lib_;
   x.curl = curl_;
   open_body(req, x);
-  if (!req.response_file.empty()) {
+  if (req.on_body_start) req.on_body_start();
+  if (!req.response_file.empty() && !req.on_body) {
     x.out = std::fopen(req.response_file.c_str(), "wb");
     if (!x.out) {
       if (x.in) std::fclose(x.in);
@@ -250,6 +259,10 @@ HttpResponse CurlHttpClient::send(const HttpRequest& req) {
   resp.status = static_cast<int>(code);
   if (rc == CURLE_ABORTED_BY_CALLBACK && x.interrupted) {
     set_interrupted(resp, req);
+  } else if (rc == CURLE_WRITE_ERROR && x.body_refused) {
+    resp.error = TransportError::kAborted;
+    resp.error_message = "the reader stopped the transfer (" + redact_url(req.url) + ")";
+    resp.status = 0;
   } else if (rc != CURLE_OK) {
     resp.error = classify(rc);
     resp.error_message = errbuf[0] ? errbuf : lib_->easy_strerror(rc);

@@ -1,20 +1,45 @@
 #include "ferry/net/fake_http.h"
 
+#include <algorithm>
+
 namespace ferry::net {
 
 FakeHttpClient::FakeHttpClient(std::deque<HttpResponse> script) : script_(std::move(script)) {}
 
+HttpResponse deliver_body(const HttpRequest& request, HttpResponse response, size_t piece) {
+  if (!request.on_body) return response;
+  if (request.on_body_start) request.on_body_start();
+  if (!response.ok()) return response;
+  std::string body = std::move(response.body);
+  response.body.clear();
+  response.body_bytes = body.size();
+  if (piece == 0) piece = std::max<size_t>(1, (body.size() + 2) / 3);
+  for (size_t at = 0; at < body.size(); at += piece) {
+    if (!request.on_body(std::string_view(body).substr(at, piece))) {
+      response.status = 0;
+      response.error = TransportError::kAborted;
+      response.error_message = "the reader stopped the transfer";
+      return response;
+    }
+  }
+  return response;
+}
+
 HttpResponse FakeHttpClient::send(const HttpRequest& request) {
   std::unique_lock<std::mutex> lock(mu_);
   requests_.push_back(request);
+  const size_t piece = piece_;
   if (handler_) {
     lock.unlock();
-    return handler_(request);
+    return deliver_body(request, handler_(request), piece);
   }
-  if (script_.empty()) return respond(404, "fake: no scripted response left");
-  HttpResponse r = script_.front();
-  script_.pop_front();
-  return r;
+  HttpResponse r = respond(404, "fake: no scripted response left");
+  if (!script_.empty()) {
+    r = std::move(script_.front());
+    script_.pop_front();
+  }
+  lock.unlock();
+  return deliver_body(request, std::move(r), piece);
 }
 
 HttpResponse FakeHttpClient::respond(int status, std::string body, Headers headers) {
@@ -44,9 +69,9 @@ void FaultInjectingHttpClient::fail_matching(std::string needle, HttpResponse in
 HttpResponse FaultInjectingHttpClient::send(const HttpRequest& request) {
   ++calls_;
   for (const auto& [n, r] : by_number_)
-    if (n == calls_) return r;
+    if (n == calls_) return deliver_body(request, r);
   for (const auto& [needle, r] : by_url_)
-    if (request.url.find(needle) != std::string::npos) return r;
+    if (request.url.find(needle) != std::string::npos) return deliver_body(request, r);
   return inner_.send(request);
 }
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -31,6 +32,14 @@ struct HttpRequest {
   // When set, a 2xx response body is streamed to this path (truncated first) and not kept in
   // memory; error bodies still go to HttpResponse::body so they can be reported.
   std::string response_file;
+  // When set, a 2xx response body is handed to on_body piece by piece as it arrives (each
+  // piece the transport delivers, in order), and neither kept in HttpResponse::body nor
+  // written to response_file; error bodies still go to HttpResponse::body. Returning false
+  // stops the exchange: the response then has error kAborted, which is never retried. Must
+  // not throw. Every try of the exchange (RetryingHttpClient tries again) first calls
+  // on_body_start when it is set, so the consumer can drop what an earlier try delivered.
+  std::function<bool(std::string_view chunk)> on_body;
+  std::function<void()> on_body_start;
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds timeout{120'000};  // the whole exchange
   // Abort when fewer than 1 byte/s moves for this long (0 = off); guards streamed transfers
@@ -50,7 +59,8 @@ struct HttpRequest {
 };
 
 // kInterrupted: cut (or never started) because a stop was requested; not worth retrying, and
-// not a failure of the server (Failure::interrupted).
+// not a failure of the server (Failure::interrupted). kAborted: HttpRequest::on_body refused
+// the body; the consumer knows why, and it is not retried.
 enum class TransportError {
   kNone,
   kTimeout,
@@ -59,7 +69,8 @@ enum class TransportError {
   kSendRecv,
   kLocal,
   kOther,
-  kInterrupted
+  kInterrupted,
+  kAborted
 };
 
 struct HttpResponse {
@@ -67,14 +78,15 @@ struct HttpResponse {
   TransportError error = TransportError::kNone;
   std::string error_message;  // transport failure text
   Headers headers;            // names lower-cased
-  std::string body;           // empty for a 2xx streamed to response_file
+  std::string body;           // empty for a 2xx streamed to response_file or on_body
   uint64_t body_bytes = 0;    // bytes received, streamed or not
   int attempts = 1;           // set by RetryingHttpClient
 
   // First header with this lower-case name.
   std::optional<std::string> header(const std::string& lower_name) const;
   bool ok() const { return error == TransportError::kNone && status >= 200 && status < 300; }
-  // Timeouts, connection failures, 429 and 5xx: worth trying again (never kInterrupted).
+  // Timeouts, connection failures, 429 and 5xx: worth trying again (never kInterrupted,
+  // kAborted or kLocal).
   bool transient() const;
   bool interrupted() const { return error == TransportError::kInterrupted; }
   // One line for logs and job errors: `HTTP 502` or `timeout: Operation timed out ...`.
