@@ -1,6 +1,7 @@
 #include "cake/json_scanner.h"
 
 #include <array>
+#include <cstring>
 
 namespace ferry::cake::detail {
 namespace {
@@ -64,6 +65,24 @@ bool is_digit(char c) {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
+// The first byte at or after p (before end) that a string may not hold as it is, or end.
+// Eight bytes at a time while none of them is '"', '\\', a control byte or above 0x7F.
+const char* plain_run_end(const char* p, const char* end) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  while (end - p >= 8) {
+    uint64_t x;
+    std::memcpy(&x, p, 8);
+    uint64_t quote = x ^ (kOnes * '"'), slash = x ^ (kOnes * '\\');
+    // Per byte, the high bit of: below 0x20, equal to '"', equal to '\\', or set already.
+    uint64_t found =
+        ((x - kOnes * 0x20) & ~x) | ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) | x;
+    if (found & kHigh) break;
+    p += 8;
+  }
+  while (p < end && kPlain[static_cast<unsigned char>(*p)]) ++p;
+  return p;
+}
+
 }  // namespace
 
 JsonScanner::JsonScanner(std::string_view text, size_t max_depth, bool final)
@@ -86,7 +105,7 @@ JsonToken JsonScanner::fail(size_t at, const char* what) {
   return JsonToken::kError;
 }
 
-void JsonScanner::skip_space() {
+void JsonScanner::skip_whitespace_run() {
   while (pos_ < in_.size()) {
     char c = in_[pos_];
     if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
@@ -228,7 +247,7 @@ bool JsonScanner::string() {
   const char* run = p;
   bool copied = false;
   for (;;) {
-    while (p < end && kPlain[static_cast<unsigned char>(*p)]) ++p;
+    p = plain_run_end(p, end);
     if (p >= end) {
       fail(in_.size(), "string is not closed");
       return false;

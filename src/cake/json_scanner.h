@@ -106,7 +106,11 @@ class JsonScanner {
   bool string();
   bool escape(const char*& p);
   void after_value() { state_ = stack_.empty() ? State::kDone : State::kCommaOrEnd; }
-  void skip_space();
+  void skip_space() {
+    if (pos_ < in_.size() && static_cast<unsigned char>(in_[pos_]) > ' ') return;
+    skip_whitespace_run();
+  }
+  void skip_whitespace_run();
 
   std::string_view in_;
   size_t pos_ = 0;

@@ -211,8 +211,8 @@ Step ReportConverter::Impl::read_row() {
   }
   if (t == JsonToken::kError) return scan_failed();
   if (t != JsonToken::kBeginObject) {
-    return failed(malformed(scanner.offset(), "row " + std::to_string(index) + " is not an object",
-                            false));
+    return failed(
+        malformed(scanner.offset(), "row " + std::to_string(index) + " is not an object", false));
   }
   if (!builder.read_row(scanner)) {
     if (builder.error().empty()) return scan_failed();
@@ -265,11 +265,11 @@ ConvertResult ReportConverter::finish() {
   if (!m.saw_d) {
     m.failed(m.malformed(end, "no \"d\" object", false));
   } else if (!m.success) {
-    m.failed(Failure::permanent("cake: " + method + " failed: " +
-                                (m.message.empty() ? "no message" : m.message)));
+    m.failed(Failure::permanent("cake: " + method +
+                                " failed: " + (m.message.empty() ? "no message" : m.message)));
   } else if (!m.saw_rows) {
-    m.failed(m.malformed(end, "no \"" + std::string(rows_field(m.report)) + "\" array in \"d\"",
-                         false));
+    m.failed(
+        m.malformed(end, "no \"" + std::string(rows_field(m.report)) + "\" array in \"d\"", false));
   } else if (!m.pending.empty()) {
     m.out.append(m.pending);
     m.pending.clear();

@@ -11,6 +11,7 @@ namespace ferry::cake::detail {
 struct FieldNode {
   std::string name;
   std::string path;
+  size_t id = 0;    // index in the tree, for RowBuilder's key order
   int column = -1;  // a leaf when >= 0
   CellKind kind = CellKind::kText;
   std::vector<std::unique_ptr<FieldNode>> children;
@@ -34,6 +35,7 @@ struct FieldNode {
 
 struct FieldTree {
   FieldNode root;
+  size_t nodes = 0;
   size_t columns = 0;
   int click_date = -1;  // conversions: the columns the computed one depends on
   int conversion_date = -1;
@@ -41,6 +43,11 @@ struct FieldTree {
 };
 
 namespace {
+
+void number_nodes(FieldNode& node, size_t& next) {
+  node.id = next++;
+  for (auto& c : node.children) number_nodes(*c, next);
+}
 
 FieldTree build_tree(Report report) {
   FieldTree tree;
@@ -65,6 +72,8 @@ FieldTree build_tree(Report report) {
     if (report == Report::kConversions && path == "click_date") tree.click_date = node->column;
     if (path == "event_conversion_date") tree.conversion_date = node->column;
   }
+  tree.nodes = 0;
+  number_nodes(tree.root, tree.nodes);
   return tree;
 }
 
@@ -85,7 +94,21 @@ std::string shown(std::string_view v) {
 }  // namespace
 
 RowBuilder::RowBuilder(Report report, const CellRules& rules)
-    : tree_(tree_for(report)), rules_(rules), cells_(tree_.columns) {}
+    : tree_(tree_for(report)), rules_(rules), cells_(tree_.columns), seen_(tree_.nodes) {}
+
+// CAKE writes the keys of every row in the same order: the key at the same place in the
+// object as last time is compared first, and the index is searched only when it differs.
+const FieldNode* RowBuilder::lookup(const FieldNode& node, size_t place, std::string_view key) {
+  constexpr size_t kMaxPlaces = 256;  // keys remembered per object
+  auto& seen = seen_[node.id];
+  if (place < seen.size() && seen[place].key == key) return seen[place].node;
+  const FieldNode* found = node.find(key);
+  if (place < seen.size())
+    seen[place] = SeenKey{std::string(key), found};
+  else if (place == seen.size() && place < kMaxPlaces)
+    seen.push_back(SeenKey{std::string(key), found});
+  return found;
+}
 
 bool RowBuilder::read_row(JsonScanner& s) {
   for (auto& c : cells_) c.clear();
@@ -100,11 +123,11 @@ bool RowBuilder::read_row(JsonScanner& s) {
 }
 
 bool RowBuilder::read_object(JsonScanner& s, const FieldNode& node) {
-  for (;;) {
+  for (size_t place = 0;; ++place) {
     JsonToken t = s.next();
     if (t == JsonToken::kEndObject) return true;
     if (t != JsonToken::kKey) return false;  // only kError can come here
-    const FieldNode* child = node.find(s.text());
+    const FieldNode* child = lookup(node, place, s.text());
     t = s.next();
     if (t == JsonToken::kError) return false;
     if (child && child->column >= 0) {

@@ -1,26 +1,38 @@
 #include "ferry/io/csv.h"
 
+#include <array>
 #include <stdexcept>
 
 namespace ferry::io {
 
+namespace {
+
+// Bytes that make a field quoted.
+constexpr std::array<bool, 256> make_special_table() {
+  std::array<bool, 256> t{};
+  t[','] = t['"'] = t['\r'] = t['\n'] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kSpecial = make_special_table();
+
+}  // namespace
+
 void append_csv_field(std::string& out, std::string_view field) {
-  bool plain = true;
-  for (char c : field) {
-    if (c == ',' || c == '"' || c == '\r' || c == '\n') {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) {
+  const char* p = field.data();
+  const char* end = p + field.size();
+  while (p < end && !kSpecial[static_cast<unsigned char>(*p)]) ++p;
+  if (p == end) {
     out.append(field);
     return;
   }
   out.push_back('"');
-  for (char c : field) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
+  const char* run = field.data();
+  for (p = run; p < end; ++p) {
+    if (*p != '"') continue;
+    out.append(run, p + 1);  // the quote, doubled by starting the next run at it
+    run = p;
   }
+  out.append(run, end);
   out.push_back('"');
 }
 

@@ -27,7 +27,7 @@ struct Exchange {
   FILE* out = nullptr;
   bool out_failed = false;
   bool body_refused = false;  // on_body returned false
-  bool interrupted = false;  // cut by progress_cb after a stop request
+  bool interrupted = false;   // cut by progress_cb after a stop request
 };
 
 size_t read_cb(char* buf, size_t size, size_t n, void* ud) {

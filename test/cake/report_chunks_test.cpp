@@ -117,8 +117,8 @@ TEST(CakeReportChunks, AReplyCutAnywhereIsTransientAndLeavesTheOutputAsItWas) {
   const size_t end = body.rfind('}') + 1;  // whitespace after the value may be missing
   // From 3 on: a cut byte order mark is no JSON at all ("expected a value" at byte 0).
   for (size_t n = 3; n < end; ++n) {
-    const std::string want =
-        "cake: malformed Clicks response at byte " + std::to_string(n) + ": unexpected end of input";
+    const std::string want = "cake: malformed Clicks response at byte " + std::to_string(n) +
+                             ": unexpected end of input";
     for (size_t piece : {n % 16 == 0 ? size_t{1} : size_t{2}, size_t{7}, size_t{4096}}) {
       Converted c = feed_pieces(body.substr(0, n), piece);
       ASSERT_FALSE(c.result.ok()) << n;
@@ -137,7 +137,8 @@ TEST(CakeReportChunks, RecordsReachTheOutputBeforeTheEndAndAreCutOffWhenTheReply
   ReportConverter converter(Report::kClicks, rules(), out);
   const size_t cut = body.size() * 9 / 10;
   for (size_t at = 0; at < cut; at += 4096)
-    ASSERT_TRUE(converter.feed(std::string_view(body).substr(at, std::min<size_t>(4096, cut - at))));
+    ASSERT_TRUE(
+        converter.feed(std::string_view(body).substr(at, std::min<size_t>(4096, cut - at))));
   EXPECT_GT(converter.rows(), 2000);
   // Records are written in batches as they are converted, not held until the end.
   EXPECT_GT(csv.size(), ReportConverter::kFlushBytes);
@@ -167,8 +168,7 @@ TEST(CakeReportChunks, ARowOverTheLimitIsPermanentNamingWhereItStartsWhateverThe
 }
 
 TEST(CakeReportChunks, AValueOutsideTheRowsOverTheLimitIsPermanentToo) {
-  const std::string body =
-      R"({"d":{"__type":")" + std::string(600, 'T') + R"(","clicks":[]}})";
+  const std::string body = R"({"d":{"__type":")" + std::string(600, 'T') + R"(","clicks":[]}})";
   for (size_t piece : {size_t{1}, size_t{64}, body.size()}) {
     Converted c = feed_pieces(body, piece, 500);
     ASSERT_FALSE(c.result.ok());

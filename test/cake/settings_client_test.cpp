@@ -150,15 +150,16 @@ TEST(CakeClient, ReportsAreConvertedAsTheyArriveAndATryAgainStartsOver) {
   BreaksOnce inner(body);
   FakeTimer timer;
   FixedClock wall(at("2016-01-12T00:00:00Z"));
-  net::RetryingHttpClient http(inner, net::RetryPolicy{}, timer, [] { return 0.5; }, wall);
+  net::RetryingHttpClient http(
+      inner, net::RetryPolicy{}, timer, [] { return 0.5; }, wall);
   CakeClient client(http, s, timer);
   std::string csv = "header\r\n";
   StringOutput out(csv);
   const CellRules rules;
   ReportConverter converter(Report::kClicks, rules, out);
-  auto reply = client.report(
-      Report::kClicks, ReportSlice{at("2016-01-10T00:00:00Z"), at("2016-01-10T01:00:00Z")}, true,
-      converter);
+  auto reply = client.report(Report::kClicks,
+                             ReportSlice{at("2016-01-10T00:00:00Z"), at("2016-01-10T01:00:00Z")},
+                             true, converter);
   ASSERT_TRUE(reply.ok()) << reply.failure->message;
   EXPECT_EQ(inner.calls, 2);
   EXPECT_TRUE(reply.body.empty());
@@ -184,9 +185,9 @@ TEST(CakeClient, AReplyTheConverterRefusesStopsTheTransferWithItsFailure) {
   StringOutput out(csv);
   const CellRules rules;
   ReportConverter converter(Report::kClicks, rules, out);
-  auto reply = client.report(
-      Report::kClicks, ReportSlice{at("2016-01-10T00:00:00Z"), at("2016-01-10T01:00:00Z")}, true,
-      converter);
+  auto reply = client.report(Report::kClicks,
+                             ReportSlice{at("2016-01-10T00:00:00Z"), at("2016-01-10T01:00:00Z")},
+                             true, converter);
   ASSERT_TRUE(reply.failure);
   EXPECT_FALSE(reply.failure->is_transient());
   EXPECT_EQ(reply.failure->message,
