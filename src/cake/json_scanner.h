@@ -70,6 +70,8 @@ class JsonScanner {
   size_t saved_offset() const { return base_ + saved_pos_; }
   // Input bytes read (of the current input).
   size_t position() const { return pos_; }
+  // The current input.
+  std::string_view input() const { return in_; }
   // The input continues as `text`, whose first byte is byte `dropped` of the previous input
   // (the caller dropped that many, at most saved_position(), and appended what arrived).
   // Precondition: restored, or at the saved position.

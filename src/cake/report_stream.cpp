@@ -1,5 +1,6 @@
 #include "ferry/cake/report_stream.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "cake/json_scanner.h"
@@ -50,9 +51,10 @@ struct ReportConverter::Impl {
   // The unit read last (from the saved position, past separators), row `row` of the rows
   // array or a value elsewhere, is over the limit.
   Failure too_long(bool in_rows, int64_t row) const {
+    std::string_view in = scanner.input();
     size_t from = scanner.saved_position(), at = from;
-    while (at < buffer.size() && (buffer[at] == ',' || buffer[at] == ' ' || buffer[at] == '\n' ||
-                                  buffer[at] == '\r' || buffer[at] == '\t'))
+    while (at < in.size() &&
+           (in[at] == ',' || in[at] == ' ' || in[at] == '\n' || in[at] == '\r' || in[at] == '\t'))
       ++at;
     std::string what = in_rows ? "row " + std::to_string(row) : "a value";
     return malformed(scanner.saved_offset() + (at - from),
@@ -93,7 +95,7 @@ bool ReportConverter::Impl::run() {
     Step step = unit();
     if (step == Step::kStarved) {
       scanner.restore();
-      if (buffer.size() - scanner.saved_position() <= max_unit_bytes) return true;
+      if (scanner.input().size() - scanner.saved_position() <= max_unit_bytes) return true;
       failed(too_long(in_rows, row));
       return false;
     }
@@ -238,14 +240,30 @@ ReportConverter::ReportConverter(Report report, const CellRules& rules, RecordOu
 
 ReportConverter::~ReportConverter() = default;
 
+// The piece is read where it is; only the unit the last piece ended in is completed in
+// `buffer` (taking as few bytes of this piece as it needs), and the unit this piece ends in is
+// copied there for the next one.
 bool ReportConverter::feed(std::string_view piece) {
   Impl& m = *impl_;
   if (m.result.failure) return false;
-  size_t done = m.scanner.saved_position();
-  m.buffer.erase(0, done);
-  m.buffer.append(piece);
-  m.scanner.refill(m.buffer, done, false);
+  m.buffer.erase(0, m.scanner.saved_position());
+  const size_t held = m.buffer.size();
+  size_t taken = 0;
+  m.scanner.refill(m.buffer, m.scanner.saved_position(), false);
+  while (held > 0) {
+    size_t more = std::min(piece.size() - taken, std::max<size_t>(4096, taken));
+    m.buffer.append(piece.substr(taken, more));
+    taken += more;
+    m.scanner.refill(m.buffer, 0, false);
+    if (!m.run()) return false;
+    if (m.scanner.saved_position() >= held) break;  // the held unit is read: go on in `piece`
+    if (taken == piece.size()) return true;         // all of it is held, still one unit
+  }
+  m.scanner.refill(piece, held, false);
   if (!m.run()) return false;
+  size_t rest = m.scanner.saved_position();
+  m.buffer.assign(piece.substr(rest));
+  m.scanner.refill(m.buffer, rest, false);
   if (m.pending.size() >= kFlushBytes) {
     m.out.append(m.pending);
     m.pending.clear();

@@ -1,5 +1,6 @@
 #include "cake/row_builder.h"
 
+#include <cstring>
 #include <memory>
 #include <unordered_map>
 
@@ -91,6 +92,23 @@ std::string shown(std::string_view v) {
   return "\"" + std::string(v.substr(0, cut)) + "...\"";
 }
 
+// a == b, inline: keys are short, and a call to memcmp per key costs more than the compare.
+bool same_key(std::string_view a, const std::string& b) {
+  size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  for (; n >= 8; n -= 8, p += 8, q += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, p, 8);
+    std::memcpy(&y, q, 8);
+    if (x != y) return false;
+  }
+  for (; n > 0; --n)
+    if (*p++ != *q++) return false;
+  return true;
+}
+
 }  // namespace
 
 RowBuilder::RowBuilder(Report report, const CellRules& rules)
@@ -101,7 +119,7 @@ RowBuilder::RowBuilder(Report report, const CellRules& rules)
 const FieldNode* RowBuilder::lookup(const FieldNode& node, size_t place, std::string_view key) {
   constexpr size_t kMaxPlaces = 256;  // keys remembered per object
   auto& seen = seen_[node.id];
-  if (place < seen.size() && seen[place].key == key) return seen[place].node;
+  if (place < seen.size() && same_key(key, seen[place].key)) return seen[place].node;
   const FieldNode* found = node.find(key);
   if (place < seen.size())
     seen[place] = SeenKey{std::string(key), found};

@@ -1,6 +1,8 @@
 #include "ferry/io/csv.h"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 namespace ferry::io {
@@ -15,11 +17,22 @@ constexpr std::array<bool, 256> make_special_table() {
 }
 constexpr std::array<bool, 256> kSpecial = make_special_table();
 
+// Whether any of the 8 bytes at p is ',', '"', CR or LF (a word with none is the common case).
+bool special_in_word(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  uint64_t x;
+  std::memcpy(&x, p, 8);
+  auto zero_byte = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  return zero_byte(x ^ (kOnes * ',')) | zero_byte(x ^ (kOnes * '"')) |
+         zero_byte(x ^ (kOnes * '\r')) | zero_byte(x ^ (kOnes * '\n'));
+}
+
 }  // namespace
 
 void append_csv_field(std::string& out, std::string_view field) {
   const char* p = field.data();
   const char* end = p + field.size();
+  while (end - p >= 8 && !special_in_word(p)) p += 8;
   while (p < end && !kSpecial[static_cast<unsigned char>(*p)]) ++p;
   if (p == end) {
     out.append(field);

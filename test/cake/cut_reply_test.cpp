@@ -15,12 +15,13 @@ using core::StepStatus;
 
 class CakeCutReply : public PipelineTest {
  protected:
-  // Cuts the body of the first `count` large replies to `method` at 90%: enough rows before
-  // the cut that some of their records were written already.
+  // Cuts the body of the first `count` replies to `method` over 800 kB (10,000 rows) at 90%:
+  // enough rows before the cut that some of their records were written already.
   void cut_first(const std::string& method, int count) {
     cake_.alter = [this, method, count](const FakeCall& c, net::HttpResponse& r) {
-      if (c.method != method || cuts_ >= count || r.body.size() < 8 * ReportConverter::kFlushBytes)
-        return;
+      if (c.method != method || cuts_ >= count || r.body.size() < 800000) return;
+      // The records before the cut (about half the JSON's size) are more than one batch.
+      ASSERT_GT(r.body.size() * 9 / 10 / 2, ReportConverter::kFlushBytes);
       r.body.resize(r.body.size() * 9 / 10);
       ++cuts_;
     };
@@ -41,18 +42,18 @@ class CakeCutReply : public PipelineTest {
 };
 
 TEST_F(CakeCutReply, TheHourFileHoldsEveryRowOnce) {
-  cake_.add_burst(true, at("2016-01-10T00:01:00Z"), 300, 6000);
+  cake_.add_burst(true, at("2016-01-10T00:01:00Z"), 300, 10000);
   cut_first("Clicks", 2);
   int64_t id = enqueue(kClicksKind, "2016-01-10", "2016-01-10");
   ASSERT_EQ(run(*handler(kClicksKind), id).status, StepStatus::kDone);
   EXPECT_EQ(cuts_, 2);
   auto got = ids(s3_.objects().at("cake/ClickReport_10012016_0000_0100.csv"));
-  EXPECT_EQ(got.size(), 6005u);
+  EXPECT_EQ(got.size(), 10005u);
   EXPECT_EQ(got, want(true, "2016-01-10T00:00:00Z", "2016-01-10T01:00:00Z"));
 }
 
 TEST_F(CakeCutReply, TheConversionsFileHoldsEveryRowOnce) {
-  cake_.add_burst(false, at("2016-01-10T05:00:00Z"), 600, 6000);
+  cake_.add_burst(false, at("2016-01-10T05:00:00Z"), 600, 10000);
   cut_first("EventConversions", 1);
   int64_t id = enqueue(kConversionsKind, "2016-01-10", "2016-01-10");
   ASSERT_EQ(run(*handler(kConversionsKind), id).status, StepStatus::kDone);
@@ -62,7 +63,7 @@ TEST_F(CakeCutReply, TheConversionsFileHoldsEveryRowOnce) {
 }
 
 TEST_F(CakeCutReply, ACutReplyEveryTimeFailsTheHourWithNothingCommitted) {
-  cake_.add_burst(true, at("2016-01-10T00:01:00Z"), 300, 6000);
+  cake_.add_burst(true, at("2016-01-10T00:01:00Z"), 300, 10000);
   cut_first("Clicks", 1000);
   int64_t id = enqueue(kClicksKind, "2016-01-10", "2016-01-10");
   auto r = run(*handler(kClicksKind), id);

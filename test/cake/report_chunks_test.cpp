@@ -112,6 +112,28 @@ TEST(CakeReportChunks, EverySplitPointGivesTheRecordsOfTheWholeReply) {
   }
 }
 
+// A row longer than the first bytes of a piece taken to finish it (4 KiB, then doubling).
+TEST(CakeReportChunks, ALongRowAcrossLargePiecesGivesTheSameRecords) {
+  json all = rows(5);
+  std::string agent;
+  for (int i = 0; i < 7000; ++i) agent += i % 2 ? "é" : "\"";
+  all[2]["user_agent"] = agent;
+  const std::string body = reply(all);
+  std::string want;
+  ASSERT_TRUE(convert_report(Report::kClicks, body, rules(), want).ok());
+  for (size_t piece : {size_t{4095}, size_t{4096}, size_t{4097}, size_t{8191}, size_t{12000},
+                       size_t{20000}, size_t{50000}}) {
+    Converted c = feed_pieces(body, piece);
+    ASSERT_TRUE(c.result.ok()) << piece << ": " << c.result.failure->message;
+    EXPECT_EQ(c.out, "keep" + want) << "pieces of " << piece;
+  }
+  const size_t row = body.find("7002");
+  for (size_t k = row - 3000; k < row + 3000; k += 97) {
+    Converted c = feed_cut(body, {k, k + 9000});
+    EXPECT_EQ(c.out, "keep" + want) << "cut at " << k;
+  }
+}
+
 TEST(CakeReportChunks, AReplyCutAnywhereIsTransientAndLeavesTheOutputAsItWas) {
   const std::string body = reply(rows(2));
   const size_t end = body.rfind('}') + 1;  // whitespace after the value may be missing

@@ -66,7 +66,7 @@ class StringOutput : public RecordOutput {
 class ReportConverter {
  public:
   static constexpr size_t kMaxUnitBytes = 1 << 20;
-  static constexpr size_t kFlushBytes = 64 * 1024;
+  static constexpr size_t kFlushBytes = 256 * 1024;
 
   // `rules` and `out` must outlive the converter.
   ReportConverter(Report report, const CellRules& rules, RecordOutput& out,
