@@ -84,6 +84,7 @@ secret_access_key = "S3RVER"
 TOML
   local to
   to="$(date -u -d "2016-01-10 + $((days - 1)) days" +%d-%m-%Y)"
+  FERRY_CONFIG="$dir/ferry.toml" "$ferry" -q init >/dev/null 2>&1
   FERRY_CONFIG="$dir/ferry.toml" FERRY_NOW= "$ferry" -q queue cake-clicks --from 10-01-2016 \
     --to "$to" >/dev/null
   local t0 t1
