@@ -16,6 +16,18 @@ int64_t hours_between(TimePoint a, TimePoint b) {
   return std::chrono::duration_cast<std::chrono::hours>(b - a).count();
 }
 
+// Records go straight to the hour's temp file, which becomes the hour file only on commit.
+class HourFileOutput : public RecordOutput {
+ public:
+  explicit HourFileOutput(io::AtomicFile& file) : file_(file) {}
+  void append(std::string_view records) override { file_.write(records); }
+  uint64_t size() const override { return file_.bytes_written(); }
+  void truncate_to(uint64_t size) override { file_.truncate_to(size); }
+
+ private:
+  io::AtomicFile& file_;
+};
+
 class ClicksJob : public CakeJobBase {
  public:
   using CakeJobBase::CakeJobBase;
@@ -66,10 +78,9 @@ class ClicksJob : public CakeJobBase {
     std::string header;
     append_header_row(Report::kClicks, header);
     file.write(header);
+    HourFileOutput records(file);
     while (!reader.done()) {
-      auto st =
-          reader.read_window([&file](std::string_view records, int64_t) { file.write(records); });
-      if (!st) return st;
+      if (auto st = reader.read_window(records); !st) return st;
     }
     file.commit();
     const auto& st = reader.stats();

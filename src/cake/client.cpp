@@ -1,5 +1,6 @@
 #include "ferry/cake/client.h"
 
+#include <exception>
 #include <nlohmann/json.hpp>
 
 #include "ferry/net/redact.h"
@@ -61,7 +62,8 @@ std::string CakeClient::currencies_call() const {
   return "POST " + net::redact_url(currencies_url(settings_.admin_url));
 }
 
-CakeReply CakeClient::post(const std::string& url, std::string body, bool retry_timeouts) {
+CakeReply CakeClient::post(const std::string& url, std::string body, bool retry_timeouts,
+                           ReportConverter* into) {
   net::HttpRequest request;
   request.method = "POST";
   request.url = url;
@@ -71,12 +73,38 @@ CakeReply CakeClient::post(const std::string& url, std::string body, bool retry_
   request.connect_timeout = settings_.connect_timeout;
   request.timeout = settings_.timeout;
   request.retry_timeouts = retry_timeouts;
+  // libcurl calls on_body from C: an exception (the output cannot be written) must not cross
+  // it, so it is kept and thrown again once the exchange is over.
+  std::exception_ptr thrown;
+  if (into) {
+    request.on_body_start = [into, &thrown] {
+      try {
+        into->restart();
+      } catch (...) {
+        thrown = std::current_exception();
+      }
+    };
+    request.on_body = [into, &thrown](std::string_view piece) {
+      if (thrown) return false;
+      try {
+        return into->feed(piece);
+      } catch (...) {
+        thrown = std::current_exception();
+        return false;
+      }
+    };
+  }
   auto started = timer_.elapsed_now();
   net::HttpResponse response = http_.send(request);
+  if (thrown) std::rethrow_exception(thrown);
   CakeReply reply;
   reply.elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(timer_.elapsed_now() - started);
   reply.timed_out = response.error == net::TransportError::kTimeout;
+  if (into && response.error == net::TransportError::kAborted && into->failure()) {
+    reply.failure = into->failure();
+    return reply;
+  }
   if (auto st = classify_reply("POST " + net::redact_url(url), response, settings_.api_key); !st) {
     reply.failure = st.failure();
     return reply;
@@ -85,10 +113,11 @@ CakeReply CakeClient::post(const std::string& url, std::string body, bool retry_
   return reply;
 }
 
-CakeReply CakeClient::report(Report report, const ReportSlice& slice, bool retry_timeouts) {
+CakeReply CakeClient::report(Report report, const ReportSlice& slice, bool retry_timeouts,
+                             ReportConverter& into) {
   std::string body = report == Report::kClicks ? clicks_request_body(settings_.api_key, slice)
                                                : conversions_request_body(settings_.api_key, slice);
-  return post(report_url(report), std::move(body), retry_timeouts);
+  return post(report_url(report), std::move(body), retry_timeouts, &into);
 }
 
 CakeReply CakeClient::currencies() {

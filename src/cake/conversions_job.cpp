@@ -13,6 +13,19 @@ namespace {
 
 using core::StepResult;
 
+// Records go straight to the partial file; what follows its last checkpoint is cut off when it
+// is opened again.
+class PartialFileOutput : public RecordOutput {
+ public:
+  explicit PartialFileOutput(io::CheckpointedAppendFile& file) : file_(file) {}
+  void append(std::string_view records) override { file_.append(records); }
+  uint64_t size() const override { return file_.size(); }
+  void truncate_to(uint64_t size) override { file_.truncate_to(size); }
+
+ private:
+  io::CheckpointedAppendFile& file_;
+};
+
 class ConversionsJob : public CakeJobBase {
  public:
   using CakeJobBase::CakeJobBase;
@@ -110,8 +123,8 @@ class ConversionsJob : public CakeJobBase {
 
   StepResult read_window(const state::Job& job, const TimeRange& range, ConversionCheckpoint& cp) {
     int64_t rows_before = reader_->rows();
-    auto st =
-        reader_->read_window([this](std::string_view records, int64_t) { file_->append(records); });
+    PartialFileOutput output(*file_);
+    auto st = reader_->read_window(output);
     if (!st) {
       file_.reset();  // what it holds past the checkpoint is cut off when it is opened again
       reader_.reset();

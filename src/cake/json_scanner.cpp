@@ -1,6 +1,7 @@
 #include "cake/json_scanner.h"
 
 #include <array>
+#include <cstring>
 
 namespace ferry::cake::detail {
 namespace {
@@ -62,15 +63,40 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+// The first byte at or after p (before end) that a string may not hold as it is, or end.
+// Eight bytes at a time while none of them is '"', '\\', a control byte or above 0x7F.
+const char* plain_run_end(const char* p, const char* end) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  while (end - p >= 8) {
+    uint64_t x;
+    std::memcpy(&x, p, 8);
+    uint64_t quote = x ^ (kOnes * '"'), slash = x ^ (kOnes * '\\');
+    // Per byte, the high bit of: below 0x20, equal to '"', equal to '\\', or set already.
+    uint64_t found =
+        ((x - kOnes * 0x20) & ~x) | ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) | x;
+    if (found & kHigh) break;
+    p += 8;
+  }
+  while (p < end && kPlain[static_cast<unsigned char>(*p)]) ++p;
+  return p;
+}
+
 }  // namespace
 
-JsonScanner::JsonScanner(std::string_view text, size_t max_depth)
-    : in_(text), max_depth_(max_depth) {
-  if (in_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+JsonScanner::JsonScanner(std::string_view text, size_t max_depth, bool final)
+    : in_(text), final_(final), bom_pending_(true), max_depth_(max_depth) {}
+
+JsonToken JsonScanner::starve() {
+  starved_ = true;
+  offset_ = in_.size();
+  return JsonToken::kError;
 }
 
 JsonToken JsonScanner::fail(size_t at, const char* what) {
   if (state_ == State::kDone && !error_.empty()) return JsonToken::kError;
+  if (!final_ && at >= in_.size()) return starve();
   offset_ = at;
   error_ = at >= in_.size() ? std::string("unexpected end of input; ") + what : what;
   stack_.clear();
@@ -79,7 +105,7 @@ JsonToken JsonScanner::fail(size_t at, const char* what) {
   return JsonToken::kError;
 }
 
-void JsonScanner::skip_space() {
+void JsonScanner::skip_whitespace_run() {
   while (pos_ < in_.size()) {
     char c = in_[pos_];
     if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
@@ -88,7 +114,14 @@ void JsonScanner::skip_space() {
 }
 
 JsonToken JsonScanner::next() {
+  starved_ = false;
   if (pos_ > in_.size()) return JsonToken::kError;
+  if (bom_pending_) {
+    std::string_view head = in_.substr(pos_, 3);
+    if (!final_ && head.size() < 3 && kBom.substr(0, head.size()) == head) return starve();
+    if (head == kBom) pos_ += 3;
+    bom_pending_ = false;
+  }
   for (;;) {
     skip_space();
     offset_ = pos_;
@@ -97,7 +130,7 @@ JsonToken JsonScanner::next() {
     switch (state_) {
       case State::kDone:
         if (!at_end) return fail(pos_, "unexpected data after the JSON value");
-        return JsonToken::kEnd;
+        return final_ ? JsonToken::kEnd : starve();
       case State::kCommaOrEnd:
         if (c == ',') {
           ++pos_;
@@ -200,6 +233,7 @@ JsonToken JsonScanner::number() {
     if (pos_ < n && (in_[pos_] == '+' || in_[pos_] == '-')) ++pos_;
     if (!digits()) return fail(pos_, "invalid number: expected an exponent digit");
   }
+  if (pos_ >= n && !final_) return starve();  // more digits may follow
   text_ = in_.substr(start, pos_ - start);
   after_value();
   return JsonToken::kNumber;
@@ -213,7 +247,7 @@ bool JsonScanner::string() {
   const char* run = p;
   bool copied = false;
   for (;;) {
-    while (p < end && kPlain[static_cast<unsigned char>(*p)]) ++p;
+    p = plain_run_end(p, end);
     if (p >= end) {
       fail(in_.size(), "string is not closed");
       return false;

@@ -26,7 +26,7 @@ std::string RangeReader::window_text(const Window& w) const {
   return text;
 }
 
-Status RangeReader::read_window(const RecordSink& sink) {
+Status RangeReader::read_window(RecordOutput& out) {
   TimePoint before = plan_.covered_until();
   int calls = 0;
   while (!plan_.done() && plan_.covered_until() == before) {
@@ -34,19 +34,25 @@ Status RangeReader::read_window(const RecordSink& sink) {
       return Failure::permanent("cake: " + client_.report_call(report_) + ": " +
                                 window_text(plan_.current()) + " needed more than " +
                                 std::to_string(kMaxCallsPerWindow) + " calls; giving up");
-    if (auto st = call_once(plan_.current(), sink); !st) return st;
+    if (auto st = call_once(plan_.current(), out); !st) return st;
   }
   return Status::ok();
 }
 
-Status RangeReader::call_once(const Window& w, const RecordSink& sink) {
+Status RangeReader::call_once(const Window& w, RecordOutput& out) {
   ReportSlice slice{w.start, w.end, w.start_at_row, w.row_limit};
   // A window that can still be split is split on its first timeout; only the smallest one is
   // worth the HTTP layer's retries.
   const bool smallest = w.paging || w.end - w.start <= min_window_;
+  const uint64_t mark = out.size();
+  auto drop = [&] {
+    if (out.size() > mark) out.truncate_to(mark);
+  };
   for (int attempt = 1;; ++attempt) {
-    CakeReply reply = client_.report(report_, slice, smallest);
+    ReportConverter converter(report_, rules_, out);
+    CakeReply reply = client_.report(report_, slice, smallest, converter);
     if (reply.timed_out) {
+      drop();
       plan_.report_timeout();
       if (smallest)
         return Failure::transient(reply.failure->message + "; " + window_text(w) +
@@ -54,10 +60,13 @@ Status RangeReader::call_once(const Window& w, const RecordSink& sink) {
       spdlog::info("cake: {} timed out; splitting it", window_text(w));
       return Status::ok();
     }
-    if (reply.failure) return *reply.failure;
-    buffer_.clear();
-    ConvertResult r = convert_report(report_, reply.body, rules_, buffer_);
+    if (reply.failure && !converter.failure()) {
+      drop();
+      return *reply.failure;
+    }
+    ConvertResult r = converter.finish();
     if (r.failure) {
+      drop();
       if (r.failure->is_transient() && attempt < kBodyTries) {
         spdlog::warn("{} ({}); asking again", r.failure->message, window_text(w));
         continue;
@@ -67,15 +76,17 @@ Status RangeReader::call_once(const Window& w, const RecordSink& sink) {
                         (attempt > 1 ? ", " + std::to_string(attempt) + " replies" : "") + ")";
       return Failure{r.failure->kind, why};
     }
-    if (r.row_count && w.start_at_row + r.rows > *r.row_count)
+    if (r.row_count && w.start_at_row + r.rows > *r.row_count) {
+      drop();
       return Failure::transient("cake: " + client_.report_call(report_) + ": " + window_text(w) +
                                 " returned " + std::to_string(r.rows) +
                                 " rows, more than its row_count " + std::to_string(*r.row_count) +
                                 " leaves");
+    }
     if (plan_.report_rows(r.rows, reply.elapsed, r.row_count) == Verdict::kKeep) {
-      if (r.rows > 0) sink(buffer_, r.rows);
       rows_ += r.rows;
     } else {
+      drop();
       spdlog::debug("cake: {} held {} rows (limit {}); splitting it", window_text(w), r.rows,
                     w.row_limit);
     }

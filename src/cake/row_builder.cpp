@@ -1,5 +1,6 @@
 #include "cake/row_builder.h"
 
+#include <cstring>
 #include <memory>
 #include <unordered_map>
 
@@ -11,6 +12,7 @@ namespace ferry::cake::detail {
 struct FieldNode {
   std::string name;
   std::string path;
+  size_t id = 0;    // index in the tree, for RowBuilder's key order
   int column = -1;  // a leaf when >= 0
   CellKind kind = CellKind::kText;
   std::vector<std::unique_ptr<FieldNode>> children;
@@ -34,6 +36,7 @@ struct FieldNode {
 
 struct FieldTree {
   FieldNode root;
+  size_t nodes = 0;
   size_t columns = 0;
   int click_date = -1;  // conversions: the columns the computed one depends on
   int conversion_date = -1;
@@ -41,6 +44,11 @@ struct FieldTree {
 };
 
 namespace {
+
+void number_nodes(FieldNode& node, size_t& next) {
+  node.id = next++;
+  for (auto& c : node.children) number_nodes(*c, next);
+}
 
 FieldTree build_tree(Report report) {
   FieldTree tree;
@@ -65,6 +73,8 @@ FieldTree build_tree(Report report) {
     if (report == Report::kConversions && path == "click_date") tree.click_date = node->column;
     if (path == "event_conversion_date") tree.conversion_date = node->column;
   }
+  tree.nodes = 0;
+  number_nodes(tree.root, tree.nodes);
   return tree;
 }
 
@@ -82,10 +92,41 @@ std::string shown(std::string_view v) {
   return "\"" + std::string(v.substr(0, cut)) + "...\"";
 }
 
+// a == b, inline: keys are short, and a call to memcmp per key costs more than the compare.
+bool same_key(std::string_view a, const std::string& b) {
+  size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  for (; n >= 8; n -= 8, p += 8, q += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, p, 8);
+    std::memcpy(&y, q, 8);
+    if (x != y) return false;
+  }
+  for (; n > 0; --n)
+    if (*p++ != *q++) return false;
+  return true;
+}
+
 }  // namespace
 
 RowBuilder::RowBuilder(Report report, const CellRules& rules)
-    : tree_(tree_for(report)), rules_(rules), cells_(tree_.columns) {}
+    : tree_(tree_for(report)), rules_(rules), cells_(tree_.columns), seen_(tree_.nodes) {}
+
+// CAKE writes the keys of every row in the same order: the key at the same place in the
+// object as last time is compared first, and the index is searched only when it differs.
+const FieldNode* RowBuilder::lookup(const FieldNode& node, size_t place, std::string_view key) {
+  constexpr size_t kMaxPlaces = 256;  // keys remembered per object
+  auto& seen = seen_[node.id];
+  if (place < seen.size() && same_key(key, seen[place].key)) return seen[place].node;
+  const FieldNode* found = node.find(key);
+  if (place < seen.size())
+    seen[place] = SeenKey{std::string(key), found};
+  else if (place == seen.size() && place < kMaxPlaces)
+    seen.push_back(SeenKey{std::string(key), found});
+  return found;
+}
 
 bool RowBuilder::read_row(JsonScanner& s) {
   for (auto& c : cells_) c.clear();
@@ -100,11 +141,11 @@ bool RowBuilder::read_row(JsonScanner& s) {
 }
 
 bool RowBuilder::read_object(JsonScanner& s, const FieldNode& node) {
-  for (;;) {
+  for (size_t place = 0;; ++place) {
     JsonToken t = s.next();
     if (t == JsonToken::kEndObject) return true;
     if (t != JsonToken::kKey) return false;  // only kError can come here
-    const FieldNode* child = node.find(s.text());
+    const FieldNode* child = lookup(node, place, s.text());
     t = s.next();
     if (t == JsonToken::kError) return false;
     if (child && child->column >= 0) {

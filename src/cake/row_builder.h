@@ -46,6 +46,11 @@ class RowBuilder {
   size_t error_offset() const { return error_offset_; }
 
  private:
+  struct SeenKey {
+    std::string key;
+    const FieldNode* node;  // nullptr: a key the columns do not use
+  };
+  const FieldNode* lookup(const FieldNode& node, size_t place, std::string_view key);
   bool read_object(JsonScanner& s, const FieldNode& node);
   bool set_leaf(JsonScanner& s, const FieldNode& leaf, JsonToken t);
   bool bad_value(JsonScanner& s, const FieldNode& leaf, JsonToken t);
@@ -54,6 +59,7 @@ class RowBuilder {
   const CellRules& rules_;
   std::vector<std::string> cells_;
   std::optional<int64_t> click_ms_, conversion_ms_;
+  std::vector<std::vector<SeenKey>> seen_;  // per node of the field tree: keys by place
   std::string error_;
   size_t error_offset_ = 0;
 };

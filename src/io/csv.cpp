@@ -1,26 +1,51 @@
 #include "ferry/io/csv.h"
 
+#include <array>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 namespace ferry::io {
 
+namespace {
+
+// Bytes that make a field quoted.
+constexpr std::array<bool, 256> make_special_table() {
+  std::array<bool, 256> t{};
+  t[','] = t['"'] = t['\r'] = t['\n'] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kSpecial = make_special_table();
+
+// Whether any of the 8 bytes at p is ',', '"', CR or LF (a word with none is the common case).
+bool special_in_word(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  uint64_t x;
+  std::memcpy(&x, p, 8);
+  auto zero_byte = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  return zero_byte(x ^ (kOnes * ',')) | zero_byte(x ^ (kOnes * '"')) |
+         zero_byte(x ^ (kOnes * '\r')) | zero_byte(x ^ (kOnes * '\n'));
+}
+
+}  // namespace
+
 void append_csv_field(std::string& out, std::string_view field) {
-  bool plain = true;
-  for (char c : field) {
-    if (c == ',' || c == '"' || c == '\r' || c == '\n') {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) {
+  const char* p = field.data();
+  const char* end = p + field.size();
+  while (end - p >= 8 && !special_in_word(p)) p += 8;
+  while (p < end && !kSpecial[static_cast<unsigned char>(*p)]) ++p;
+  if (p == end) {
     out.append(field);
     return;
   }
   out.push_back('"');
-  for (char c : field) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
+  const char* run = field.data();
+  for (p = run; p < end; ++p) {
+    if (*p != '"') continue;
+    out.append(run, p + 1);  // the quote, doubled by starting the next run at it
+    run = p;
   }
+  out.append(run, end);
   out.push_back('"');
 }
 

@@ -46,6 +46,8 @@ class PosixFile : public WritableFile {
                            "cannot truncate " + path_ + " to " + std::to_string(size) +
                                " bytes: it holds only " + std::to_string(size_));
     if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) fail("cannot truncate", path_);
+    // A file not opened for appending writes at its offset: move it to the new end.
+    if (::lseek(fd_, static_cast<off_t>(size), SEEK_SET) < 0) fail("cannot seek in", path_);
     size_ = size;
   }
   uint64_t size() const override { return size_; }

@@ -90,6 +90,11 @@ void AtomicFile::write(std::string_view data) {
   bytes_ += data.size();
 }
 
+void AtomicFile::truncate_to(uint64_t size) {
+  file_->truncate(size);
+  bytes_ = size;
+}
+
 void AtomicFile::commit() {
   file_->sync();
   file_.reset();
@@ -137,6 +142,10 @@ void CheckpointedAppendFile::restart() {
 
 void CheckpointedAppendFile::append(std::string_view data) {
   file_.append(data);
+}
+
+void CheckpointedAppendFile::truncate_to(uint64_t size) {
+  file_.truncate_to(size);
 }
 
 uint64_t CheckpointedAppendFile::sync() {

@@ -27,6 +27,7 @@ struct Exchange {
   // streamed response
   FILE* out = nullptr;
   bool out_failed = false;
+  bool body_refused = false;      // on_body returned false
   bool interrupted = false;       // cut by progress_cb after a stop request
   std::exception_ptr sink_error;  // thrown by the request's on_body
 };
@@ -60,12 +61,15 @@ size_t write_cb(char* ptr, size_t size, size_t n, void* ud) {
       x->out_failed = true;
       return 0;
     }
-  } else {
+  } else if (!ok || !x->req->on_body) {
     x->resp->body.append(ptr, len);
   }
   if (ok && x->req->on_body) {
     try {
-      x->req->on_body(ptr, len);
+      if (!x->req->on_body(std::string_view(ptr, len))) {
+        x->body_refused = true;
+        return 0;  // CURLE_WRITE_ERROR
+      }
     } catch (...) {
       x->sink_error = std::current_exception();  // no exception may cross libcurl
       return 0;
@@ -240,6 +244,7 @@ HttpResponse CurlHttpClient::send(const HttpRequest& req) {
   x.lib = lib_;
   x.curl = curl_;
   open_body(req, x);
+  if (req.on_body_start) req.on_body_start();
   if (!req.response_file.empty()) {
     x.out = std::fopen(req.response_file.c_str(), "wb");
     if (!x.out) {
@@ -250,7 +255,6 @@ HttpResponse CurlHttpClient::send(const HttpRequest& req) {
   }
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_slist* headers = set_request(req, x, errbuf);
-  if (req.on_body) req.on_body(nullptr, 0);
   CURLcode rc = lib_->easy_perform(curl_);
   lib_->slist_free_all(headers);
   if (x.in) std::fclose(x.in);
@@ -263,6 +267,10 @@ HttpResponse CurlHttpClient::send(const HttpRequest& req) {
   resp.status = static_cast<int>(code);
   if (rc == CURLE_ABORTED_BY_CALLBACK && x.interrupted) {
     set_interrupted(resp, req);
+  } else if (rc == CURLE_WRITE_ERROR && x.body_refused) {
+    resp.error = TransportError::kAborted;
+    resp.error_message = "the reader stopped the transfer (" + redact_url(req.url) + ")";
+    resp.status = 0;
   } else if (rc != CURLE_OK) {
     resp.error = classify(rc);
     resp.error_message = errbuf[0] ? errbuf : lib_->easy_strerror(rc);

@@ -8,42 +8,47 @@ namespace ferry::net {
 
 FakeHttpClient::FakeHttpClient(std::deque<HttpResponse> script) : script_(std::move(script)) {}
 
-namespace {
-
-// Shows a 2xx answer's body to the request's on_body as a real client would: the response file
-// when the handler wrote one, else the body, in chunks.
-void show_body(const HttpRequest& request, const HttpResponse& r) {
-  if (!request.on_body) return;
-  request.on_body(nullptr, 0);
-  if (!r.ok()) return;
-  std::string body = r.body;
+HttpResponse deliver_body(const HttpRequest& request, HttpResponse response, size_t piece) {
+  if (!request.on_body) return response;
+  if (request.on_body_start) request.on_body_start();
+  if (!response.ok()) return response;
+  std::string body;
   if (!request.response_file.empty()) {
+    // A download the handler wrote to the file: the hook only watches, as over libcurl.
     std::ifstream in(request.response_file, std::ios::binary);
     body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } else {
+    body = std::move(response.body);
+    response.body.clear();
+    response.body_bytes = body.size();
   }
-  constexpr size_t kChunk = 64 * 1024;
-  for (size_t at = 0; at < body.size(); at += kChunk)
-    request.on_body(body.data() + at, std::min(kChunk, body.size() - at));
+  if (piece == 0) piece = std::max<size_t>(1, (body.size() + 2) / 3);
+  for (size_t at = 0; at < body.size(); at += piece) {
+    if (!request.on_body(std::string_view(body).substr(at, piece))) {
+      response.status = 0;
+      response.error = TransportError::kAborted;
+      response.error_message = "the reader stopped the transfer";
+      return response;
+    }
+  }
+  return response;
 }
-
-}  // namespace
 
 HttpResponse FakeHttpClient::send(const HttpRequest& request) {
   std::unique_lock<std::mutex> lock(mu_);
   requests_.push_back(request);
-  HttpResponse r;
+  const size_t piece = piece_;
   if (handler_) {
     lock.unlock();
-    r = handler_(request);
-  } else if (script_.empty()) {
-    r = respond(404, "fake: no scripted response left");
-  } else {
-    r = script_.front();
+    return deliver_body(request, handler_(request), piece);
+  }
+  HttpResponse r = respond(404, "fake: no scripted response left");
+  if (!script_.empty()) {
+    r = std::move(script_.front());
     script_.pop_front();
   }
-  if (lock.owns_lock()) lock.unlock();
-  show_body(request, r);
-  return r;
+  lock.unlock();
+  return deliver_body(request, std::move(r), piece);
 }
 
 HttpResponse FakeHttpClient::respond(int status, std::string body, Headers headers) {
@@ -73,9 +78,9 @@ void FaultInjectingHttpClient::fail_matching(std::string needle, HttpResponse in
 HttpResponse FaultInjectingHttpClient::send(const HttpRequest& request) {
   ++calls_;
   for (const auto& [n, r] : by_number_)
-    if (n == calls_) return r;
+    if (n == calls_) return deliver_body(request, r);
   for (const auto& [needle, r] : by_url_)
-    if (request.url.find(needle) != std::string::npos) return r;
+    if (request.url.find(needle) != std::string::npos) return deliver_body(request, r);
   return inner_.send(request);
 }
 

@@ -12,7 +12,8 @@ std::optional<std::string> HttpResponse::header(const std::string& lower_name) c
 
 bool HttpResponse::transient() const {
   if (error != TransportError::kNone)
-    return error != TransportError::kLocal && error != TransportError::kInterrupted;
+    return error != TransportError::kLocal && error != TransportError::kInterrupted &&
+           error != TransportError::kAborted;
   return status == 429 || status >= 500;
 }
 
@@ -34,6 +35,8 @@ std::string HttpResponse::describe() const {
       return "transfer failed: " + error_message;
     case TransportError::kInterrupted:
       return "interrupted: " + error_message;
+    case TransportError::kAborted:
+      return "body refused: " + error_message;
   }
   return error_message;
 }

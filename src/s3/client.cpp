@@ -179,7 +179,13 @@ net::HttpResponse S3Client::send(const Call& call) const {
   req.timeout = call.transfer ? options_.transfer_timeout : options_.request_timeout;
   if (call.transfer) req.stall_timeout = options_.stall_timeout;
   req.progress = call.progress;
-  req.on_body = call.on_body;
+  if (call.on_body) {
+    req.on_body_start = [f = call.on_body] { f(nullptr, 0); };
+    req.on_body = [f = call.on_body](std::string_view piece) {
+      f(piece.data(), piece.size());
+      return true;
+    };
+  }
   req.interruptible = call.interruptible;
   return http_.send(req);
 }

@@ -24,7 +24,9 @@ struct S3Client::Call {
   std::string response_file;
   bool transfer = false;  // a large body: transfer timeout and stall guard
   std::function<void(uint64_t, uint64_t)> progress;
-  std::function<void(const char*, size_t)> on_body;  // net::HttpRequest::on_body
+  // Watches a download (net::HttpRequest::on_body): (nullptr, 0) when an exchange starts, then
+  // each piece of a 2xx body after it went to response_file.
+  std::function<void(const char*, size_t)> on_body;
   bool interruptible = true;  // false: goes out during a stop (net::HttpRequest::interruptible)
 };
 

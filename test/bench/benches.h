@@ -8,7 +8,8 @@ namespace ferry::bench {
 // Returns the process exit code.
 int rsa_bench_main(int argc, char** argv);
 
-// `ferry_bench cake [--rows N] [--body REPLY.json] [--repeat N] [--zone TZ] [--goal ROWS_PER_S]`:
+// `ferry_bench cake [--rows N] [--body REPLY.json] [--repeat N] [--zone TZ] [--goal ROWS_PER_S]
+// [--piece BYTES] [--write-body PATH]` or `ferry_bench cake --url STAND_IN [--key K] [--hour ISO]`:
 // rows per second and memory for turning a Clicks reply (generated, or recorded from the CAKE
 // stand-in) into CSV on one core. argv[0] is "cake". Returns the process exit code.
 int cake_bench_main(int argc, char** argv);

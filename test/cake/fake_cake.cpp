@@ -97,9 +97,11 @@ net::HttpResponse FakeCake::answer(const net::HttpRequest& request) {
     return net::FakeHttpClient::respond(
         200, R"({"d":{"success":true,"currencies":[{"currency_id":1,"currency_abbr":"USD"},)"
              R"({"currency_id":2,"currency_abbr":"EUR"}]}})");
-  if (call.method == "Clicks") return report(true, call);
-  if (call.method == "EventConversions") return report(false, call);
-  return net::FakeHttpClient::respond(404, "no such method");
+  if (call.method != "Clicks" && call.method != "EventConversions")
+    return net::FakeHttpClient::respond(404, "no such method");
+  net::HttpResponse r = report(call.method == "Clicks", call);
+  if (alter) alter(call, r);
+  return r;
 }
 
 net::HttpResponse FakeCake::report(bool clicks, const FakeCall& call) const {

@@ -36,6 +36,8 @@ class FakeCake {
 
   // Replaces a call's answer when it returns a response (tried before answering).
   std::function<std::optional<net::HttpResponse>(const FakeCall&)> fault;
+  // Changes a report call's answer (say, cuts its body) after it is made.
+  std::function<void(const FakeCall&, net::HttpResponse&)> alter;
 
   net::FakeHttpClient& http() { return http_; }
   const std::vector<FakeCall>& calls() const { return calls_; }

@@ -7,6 +7,8 @@
 #include "ferry/cake/currencies.h"
 #include "ferry/cake/settings.h"
 #include "ferry/cake/store.h"
+#include "ferry/io/csv.h"
+#include "ferry/net/retry.h"
 
 namespace ferry::cake::testing {
 namespace {
@@ -97,8 +99,13 @@ TEST(CakeClient, RequestsCarryTimeoutsJsonAndTheKeyOnlyInTheBody) {
   });
   FakeTimer timer;
   CakeClient client(http, s, timer);
+  std::string csv;
+  StringOutput out(csv);
+  const CellRules rules;
+  ReportConverter converter(Report::kConversions, rules, out);
   auto reply = client.report(Report::kConversions,
-                             ReportSlice{at("2016-01-10T00:00:00Z"), at("2016-01-10T00:30:00Z")});
+                             ReportSlice{at("2016-01-10T00:00:00Z"), at("2016-01-10T00:30:00Z")},
+                             true, converter);
   EXPECT_TRUE(reply.timed_out);
   ASSERT_TRUE(reply.failure);
   EXPECT_TRUE(reply.failure->is_transient());
@@ -113,6 +120,78 @@ TEST(CakeClient, RequestsCarryTimeoutsJsonAndTheKeyOnlyInTheBody) {
   for (const auto& [k, v] : req.headers)
     json |= k == "Content-Type" && v.find("json") != std::string::npos;
   EXPECT_TRUE(json);
+}
+
+// Half a reply, then the connection breaks; the next try answers it whole, in 5-byte pieces.
+class BreaksOnce : public net::HttpClient {
+ public:
+  explicit BreaksOnce(std::string body) : body_(std::move(body)) {}
+  net::HttpResponse send(const net::HttpRequest& r) override {
+    if (++calls == 1) {
+      r.on_body_start();
+      EXPECT_TRUE(r.on_body(std::string_view(body_).substr(0, body_.size() / 2)));
+      return net::FakeHttpClient::fail(net::TransportError::kSendRecv, "reset by peer");
+    }
+    return net::deliver_body(r, net::FakeHttpClient::respond(200, body_), 5);
+  }
+  int calls = 0;
+
+ private:
+  std::string body_;
+};
+
+TEST(CakeClient, ReportsAreConvertedAsTheyArriveAndATryAgainStartsOver) {
+  CakeSettings s;
+  s.admin_url = "cake.example.com";
+  s.api_key = "the-key";
+  std::string body = R"({"d":{"success":true,"row_count":2,"clicks":[)"
+                     R"({"click_id":11,"click_date":"\/Date(1452384000000)\/"},)"
+                     R"({"click_id":12,"click_date":"\/Date(1452384001000)\/"}]}})";
+  BreaksOnce inner(body);
+  FakeTimer timer;
+  FixedClock wall(at("2016-01-12T00:00:00Z"));
+  net::RetryingHttpClient http(
+      inner, net::RetryPolicy{}, timer, [] { return 0.5; }, wall);
+  CakeClient client(http, s, timer);
+  std::string csv = "header\r\n";
+  StringOutput out(csv);
+  const CellRules rules;
+  ReportConverter converter(Report::kClicks, rules, out);
+  auto reply = client.report(Report::kClicks,
+                             ReportSlice{at("2016-01-10T00:00:00Z"), at("2016-01-10T01:00:00Z")},
+                             true, converter);
+  ASSERT_TRUE(reply.ok()) << reply.failure->message;
+  EXPECT_EQ(inner.calls, 2);
+  EXPECT_TRUE(reply.body.empty());
+  auto r = converter.finish();
+  ASSERT_TRUE(r.ok()) << r.failure->message;
+  EXPECT_EQ(r.rows, 2);
+  auto rows = io::parse_csv(csv);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1][0], "11");
+  EXPECT_EQ(rows[2][0], "12");
+}
+
+TEST(CakeClient, AReplyTheConverterRefusesStopsTheTransferWithItsFailure) {
+  CakeSettings s;
+  s.admin_url = "cake.example.com";
+  s.api_key = "the-key";
+  net::FakeHttpClient http(
+      [](const net::HttpRequest&) { return net::FakeHttpClient::respond(200, "[1, 2, 3]"); });
+  http.set_body_piece(1);
+  FakeTimer timer;
+  CakeClient client(http, s, timer);
+  std::string csv;
+  StringOutput out(csv);
+  const CellRules rules;
+  ReportConverter converter(Report::kClicks, rules, out);
+  auto reply = client.report(Report::kClicks,
+                             ReportSlice{at("2016-01-10T00:00:00Z"), at("2016-01-10T01:00:00Z")},
+                             true, converter);
+  ASSERT_TRUE(reply.failure);
+  EXPECT_FALSE(reply.failure->is_transient());
+  EXPECT_EQ(reply.failure->message,
+            "cake: malformed Clicks response at byte 0: expected a JSON object");
 }
 
 class CakeCurrencies : public PipelineTest {

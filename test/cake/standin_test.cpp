@@ -7,11 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "ferry/cake/client.h"
 #include "ferry/cake/report_stream.h"
 #include "ferry/cake/requests.h"
 #include "ferry/cake/responses.h"
 #include "ferry/cake/windows.h"
 #include "ferry/io/csv.h"
+#include "ferry/net/curl_http.h"
 #include "support/process.h"
 
 namespace ferry::cake {
@@ -74,15 +76,18 @@ TEST_F(CakeStandinIntegration, ClicksReplyHasTheExpectedRows) {
   Reply reply = call(clicks_url(base(), 11), clicks_request_body("k1", slice));
   ASSERT_EQ(reply.status, 200);
   std::string csv;
-  std::vector<std::string> ids;
-  auto r = convert_report(Report::kClicks, reply.body, rules, csv, &ids);
+  auto r = convert_report(Report::kClicks, reply.body, rules, csv);
   ASSERT_TRUE(r.ok()) << r.failure->message;
   EXPECT_EQ(r.rows, expected("clicks", "2016-01-10T00:00:00", "2016-01-10T02:00:00"));
   EXPECT_EQ(r.row_count, r.rows);
-  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
   auto rows = io::parse_csv(csv);
   ASSERT_EQ(static_cast<int64_t>(rows.size()), r.rows);
-  for (const auto& row : rows) ASSERT_EQ(row.size(), 43u);
+  std::set<std::string> ids;
+  for (const auto& row : rows) {
+    ASSERT_EQ(row.size(), 43u);
+    ids.insert(row[0]);
+  }
+  EXPECT_EQ(static_cast<int64_t>(ids.size()), r.rows);
 }
 
 TEST_F(CakeStandinIntegration, ConversionsReplyHasTheExpectedRows) {
@@ -111,12 +116,11 @@ TEST_F(CakeStandinIntegration, PlannerReadsADenseHourExactlyOnce) {
     Reply reply = call(clicks_url(base(), 12), clicks_request_body("k1", slice));
     ASSERT_EQ(reply.status, 200);
     std::string part;
-    std::vector<std::string> part_ids;
-    auto r = convert_report(Report::kClicks, reply.body, CellRules{}, part, &part_ids);
+    auto r = convert_report(Report::kClicks, reply.body, CellRules{}, part);
     ASSERT_TRUE(r.ok()) << r.failure->message;
     if (plan.report_rows(r.rows, std::chrono::milliseconds(10), r.row_count) == Verdict::kKeep) {
       csv += part;
-      ids.insert(ids.end(), part_ids.begin(), part_ids.end());
+      for (const auto& row : io::parse_csv(part)) ids.push_back(row[0]);
     }
   }
   auto want = json::parse(call(base() + "/_control/ids?report=clicks&start=2016-01-12T05:00:00"
@@ -140,6 +144,43 @@ TEST_F(CakeStandinIntegration, TruncatedReplyIsATransientFailure) {
   EXPECT_TRUE(r.failure->is_transient());
   EXPECT_NE(r.failure->message.find("cake: malformed Clicks response at byte"), std::string::npos);
   EXPECT_EQ(csv, "");
+}
+
+// Through ferry's own client over libcurl: the reply is converted piece by piece as it comes
+// off the socket; an error page answered with 200 stops the transfer at its first byte.
+TEST_F(CakeStandinIntegration, ReplyConvertedAsItComesOffTheSocket) {
+  CakeSettings settings;
+  settings.admin_url = base();
+  settings.api_key = "k1";
+  auto http = net::make_curl_http_client();
+  RealTimer timer;
+  CakeClient client(*http, settings, timer);
+  const CellRules rules;
+  ReportSlice slice{at("2016-01-10T00:00:00Z"), at("2016-01-10T02:00:00Z"), 0, 0};
+  std::string whole;
+  ASSERT_TRUE(convert_report(Report::kClicks,
+                             call(clicks_url(base(), 11), clicks_request_body("k1", slice)).body,
+                             rules, whole)
+                  .ok());
+  std::string csv;
+  StringOutput out(csv);
+  ReportConverter converter(Report::kClicks, rules, out);
+  auto reply = client.report(Report::kClicks, slice, true, converter);
+  ASSERT_TRUE(reply.ok()) << reply.failure->message;
+  auto r = converter.finish();
+  ASSERT_TRUE(r.ok()) << r.failure->message;
+  EXPECT_EQ(r.rows, expected("clicks", "2016-01-10T00:00:00", "2016-01-10T02:00:00"));
+  EXPECT_EQ(csv, whole);
+
+  ASSERT_EQ(call(base() + "/_control", R"({"mode":"html"})").status, 200);
+  std::string none;
+  StringOutput nothing(none);
+  ReportConverter refused(Report::kClicks, rules, nothing);
+  reply = client.report(Report::kClicks, slice, true, refused);
+  ASSERT_TRUE(reply.failure);
+  EXPECT_EQ(reply.failure->message, "cake: malformed Clicks response at byte 0: expected a value");
+  EXPECT_TRUE(refused.failure());
+  EXPECT_EQ(none, "");
 }
 
 TEST_F(CakeStandinIntegration, WrongKeyIsRefused) {

@@ -176,13 +176,13 @@ TEST(CurlBody, TheHookSeesEachExchangeStartAndEvery2xxByteInOrder) {
   int starts = 0;
   HttpRequest req;
   req.response_file = dir / "out";
-  req.on_body = [&](const char* data, size_t size) {
-    if (!data) {
-      ++starts;
-      seen.clear();
-      return;
-    }
-    seen.append(data, size);
+  req.on_body_start = [&] {
+    ++starts;
+    seen.clear();
+  };
+  req.on_body = [&](std::string_view piece) {
+    seen.append(piece);
+    return true;
   };
   {
     LoopbackServer server(true, reply("200 OK", body));

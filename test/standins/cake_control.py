@@ -37,7 +37,7 @@ class Faults:
 
     def add(self, rule):
         mode = str(rule.get("mode", ""))
-        if not (mode in ("slow", "hang", "truncate", "drop", "html", "echo")
+        if not (mode in ("slow", "hang", "truncate", "drop", "html", "echo", "file")
                 or re.fullmatch(r"[1-5]\d\d", mode)):
             raise ValueError("unknown mode %r" % mode)
         methods = rule.get("methods")
@@ -45,7 +45,9 @@ class Faults:
             methods = [m for m in methods.split(",") if m]
         entry = {"mode": mode, "count": int(rule.get("count", 1)), "after": int(rule.get("after", 0)),
                  "methods": methods or None}
-        for key in ("seconds", "retry_after", "fraction", "style", "status"):
+        if mode == "file" and not isinstance(rule.get("path"), str):
+            raise ValueError("mode file needs a path")
+        for key in ("seconds", "retry_after", "fraction", "style", "status", "path"):
             if key in rule:
                 entry[key] = rule[key]
         with self.lock:

@@ -44,13 +44,16 @@ skipping AFTER matching calls), optionally only for some methods:
                      "json" (default) declares the cut length, "connection" declares the full
                      length and closes the connection early
   "drop"             closes the connection without an answer
+  "file"             answers HTTP 200 with the bytes of the file at `path` as they are (a
+                     recorded or generated reply; read in 1 MiB pieces, so any size is fine)
   "echo"             refuses the call as a bad key, repeating the request in the message, as
                      JSON and as a form: HTTP `status` (default 401) with {"d": {"success":
                      false, "message": "Invalid API Key: request was {...} (as a form: ...)"}}
 Control endpoints (never logged, no key):
   POST   /_control         {"mode": one of the above, "count": N (default 1), "after": N,
                            "methods": ["Clicks", ...], "seconds": S, "retry_after": S,
-                           "fraction": F, "style": "json"|"connection", "status": N}
+                           "fraction": F, "style": "json"|"connection", "status": N,
+                           "path": P}
                            {"mode": "dense", "report": "clicks"|"conversions", "start": T,
                            "end": T, "rows": N} adds N extra rows spread over [start, end)
                            {"mode": "reset"} clears the queued failures
@@ -183,6 +186,23 @@ class Handler(ControlMixin, BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError, OSError):
             self.close_connection = True
 
+    def send_file(self, path):
+        """Sends a file's bytes as a 200 JSON reply, without holding it whole."""
+        try:
+            with open(path, "rb") as f:
+                self.send_response(200, REASONS.get(200))
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(os.fstat(f.fileno()).st_size))
+                self.end_headers()
+                while True:
+                    piece = f.read(1 << 20)
+                    if not piece:
+                        break
+                    self.wfile.write(piece)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            self.close_connection = True
+
     def send_json(self, status, doc, truncate=None, headers=None):
         self.send(status, encode(doc), headers=headers, truncate=truncate)
 
@@ -267,6 +287,10 @@ class Handler(ControlMixin, BaseHTTPRequestHandler):
             return True
         if mode == "truncate":
             return False
+        if mode == "file":
+            entry["status"] = 200
+            self.send_file(rule["path"])
+            return True
         if mode == "drop":
             entry["status"] = 0
             self.close_connection = True

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -123,12 +124,16 @@ void redirect(int fd, const std::string& path) {
 }
 
 int wait_status(pid_t pid, std::chrono::milliseconds timeout, bool* timed_out,
-                int* term_signal = nullptr) {
+                int* term_signal = nullptr, long* max_rss_kib = nullptr) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
   while (true) {
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) break;
+    struct rusage usage {};
+    pid_t r = wait4(pid, &status, WNOHANG, &usage);
+    if (r == pid) {
+      if (max_rss_kib) *max_rss_kib = usage.ru_maxrss;
+      break;
+    }
     if (r < 0) return -1;
     if (std::chrono::steady_clock::now() > deadline) {
       *timed_out = true;
@@ -211,7 +216,7 @@ void Child::signal(int sig) {
 int Child::wait(std::chrono::milliseconds timeout) {
   if (reaped_ || pid_ <= 0) return -1;
   bool timed_out = false;
-  int code = wait_status(pid_, timeout, &timed_out, &term_signal_);
+  int code = wait_status(pid_, timeout, &timed_out, &term_signal_, &max_rss_kib_);
   if (!timed_out) reaped_ = true;
   check_sanitizer(code, "background process " + std::to_string(pid_), "");
   return code;

@@ -69,11 +69,15 @@ class Child {
   bool running();
   // The signal that ended the child once it was reaped by wait() or running(); 0 otherwise.
   int term_signal() const { return term_signal_; }
+  // The child's peak resident memory in KiB (its own, not its children's) once reaped by
+  // wait(); 0 otherwise.
+  long max_rss_kib() const { return max_rss_kib_; }
 
  private:
   pid_t pid_ = -1;
   bool reaped_ = false;
   int term_signal_ = 0;
+  long max_rss_kib_ = 0;
 };
 
 // A TCP port on 127.0.0.1 that was free a moment ago.

@@ -15,6 +15,7 @@
 #include "ferry/base/clock.h"
 #include "ferry/base/error.h"
 #include "ferry/cake/columns.h"
+#include "ferry/cake/report_stream.h"
 #include "ferry/cake/requests.h"
 #include "ferry/cake/settings.h"
 #include "ferry/net/http.h"
@@ -22,7 +23,7 @@
 namespace ferry::cake {
 
 struct CakeReply {
-  std::string body;                      // the 2xx body
+  std::string body;                      // the 2xx body (empty for a report: converted)
   std::chrono::milliseconds elapsed{0};  // from the first try to the last answer
   bool timed_out = false;  // the last try timed out (after the HTTP retries); failure says so
   std::optional<Failure> failure;  // why the call failed (transient for a timeout)
@@ -42,9 +43,13 @@ class CakeClient {
   // `http` and `timer` must outlive the client; `settings` is copied (admin_url normalized).
   CakeClient(net::HttpClient& http, const CakeSettings& settings, const Timer& timer);
 
-  // One report call for `slice`. With retry_timeouts false a timeout comes back at once (the
-  // caller splits the window) instead of being retried by the HTTP layer.
-  CakeReply report(Report report, const ReportSlice& slice, bool retry_timeouts = true);
+  // One report call for `slice`, its 2xx body handed to `into` as it arrives (restarted at
+  // every try of the HTTP layer) and never held whole; the caller then calls into.finish().
+  // With retry_timeouts false a timeout comes back at once (the caller splits the window)
+  // instead of being retried by the HTTP layer. When `into` refuses the body the exchange is
+  // cut and the failure is into.failure(). Throws the OperationError of into's output.
+  CakeReply report(Report report, const ReportSlice& slice, bool retry_timeouts,
+                   ReportConverter& into);
   // The Currencies table.
   CakeReply currencies();
 
@@ -53,7 +58,8 @@ class CakeClient {
   std::string currencies_call() const;
 
  private:
-  CakeReply post(const std::string& url, std::string body, bool retry_timeouts);
+  CakeReply post(const std::string& url, std::string body, bool retry_timeouts,
+                 ReportConverter* into = nullptr);
   std::string report_url(Report report) const;
 
   net::HttpClient& http_;

@@ -1,10 +1,11 @@
 // Reads one report over a time range through the adaptive window planner (windows.h): makes
-// the calls, converts the kept replies to CSV records and hands them to a sink, so memory holds
-// one reply at a time whatever the range.
+// the calls and converts each reply to CSV records as it arrives, straight into a RecordOutput
+// (report_stream.h), so memory holds one row of one reply at a time whatever the range and
+// whatever the reply's size.
 //
 //   RangeReader reader(client, Report::kClicks, rules, hour, hour + 1h, policy);
 //   while (!reader.done())
-//     if (auto st = reader.read_window(sink); !st) return st;
+//     if (auto st = reader.read_window(output); !st) return st;
 //
 // No row is dropped silently: a reply that reaches the row limit (or says more rows match than
 // it holds) is discarded and its window split, down to the policy's min_window, where the rows
@@ -12,20 +13,15 @@
 // CAKE's order (by date), so the records are the same however the range was cut.
 #pragma once
 
-#include <functional>
 #include <optional>
-#include <string_view>
 
 #include "ferry/base/error.h"
 #include "ferry/cake/client.h"
 #include "ferry/cake/columns.h"
+#include "ferry/cake/report_stream.h"
 #include "ferry/cake/windows.h"
 
 namespace ferry::cake {
-
-// Receives CSV records (no header) and how many rows they hold. May throw OperationError
-// (a local file that cannot be written), which read_window lets through.
-using RecordSink = std::function<void(std::string_view records, int64_t rows)>;
 
 class RangeReader {
  public:
@@ -39,21 +35,24 @@ class RangeReader {
               TimePoint end, const WindowPolicy& policy);
 
   bool done() const { return plan_.done(); }
-  // Calls CAKE until one more window is complete (covered_until() moves on), handing each kept
-  // reply's records to `sink` (a paged window hands several). Returns the failure that stopped
-  // it: a call that failed after the HTTP retries (permanent for 401/403/4xx), a reply that
-  // stays unreadable after kBodyTries, a reply that is well-formed but wrong (permanent), or a
-  // window of the smallest size that still times out (transient). After a failure, records
-  // already handed over for the current window are not covered: the caller drops them (the
-  // clicks hour file is not committed; the conversions file is cut back to its checkpoint).
-  Status read_window(const RecordSink& sink);
+  // Calls CAKE until one more window is complete (covered_until() moves on), appending each
+  // reply's records (no header) to `out` as they are converted; a reply that is not kept (cut
+  // short, malformed, over the row limit, timed out) is cut off `out` again, so `out` ends
+  // with the kept replies' records only (a paged window keeps several). Returns the failure
+  // that stopped it: a call that failed after the HTTP retries (permanent for 401/403/4xx), a
+  // reply that stays unreadable after kBodyTries, a reply that is well-formed but wrong
+  // (permanent), or a window of the smallest size that still times out (transient). After a
+  // failure, records of earlier pages of the current window may remain: they are not covered
+  // and the caller drops them (the clicks hour file is not committed; the conversions file is
+  // cut back to its checkpoint). Lets through the OperationError of `out`.
+  Status read_window(RecordOutput& out);
 
   TimePoint covered_until() const { return plan_.covered_until(); }
   const WindowPlanner::Stats& stats() const { return plan_.stats(); }
-  int64_t rows() const { return rows_; }  // rows handed to the sink so far
+  int64_t rows() const { return rows_; }  // rows of the replies kept so far
 
  private:
-  Status call_once(const Window& w, const RecordSink& sink);
+  Status call_once(const Window& w, RecordOutput& out);
   std::string window_text(const Window& w) const;
 
   CakeClient& client_;
@@ -62,7 +61,6 @@ class RangeReader {
   WindowPlanner plan_;
   Seconds min_window_;
   int64_t rows_ = 0;
-  std::string buffer_;
 };
 
 }  // namespace ferry::cake

@@ -30,6 +30,8 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   void write(std::string_view data);  // throws OperationError on a short write
+  // Cuts what was written back to `size` bytes (at most bytes_written()). Throws OperationError.
+  void truncate_to(uint64_t size);
   // fsync, rename to the final path, fsync the directory. Call once. Throws OperationError.
   void commit();
   uint64_t bytes_written() const { return bytes_; }
@@ -87,6 +89,9 @@ class CheckpointedAppendFile {
   // Empties the file, to start over. Throws OperationError.
   void restart();
   void append(std::string_view data);  // throws OperationError
+  // Cuts what was appended since the last sync() back to `size` bytes (at least the size
+  // synced, at most size()). Throws OperationError.
+  void truncate_to(uint64_t size);
   // Makes everything appended durable; returns the size the caller may now record as
   // committed. Throws OperationError.
   uint64_t sync();

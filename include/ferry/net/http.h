@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,6 +33,16 @@ struct HttpRequest {
   // When set, a 2xx response body is streamed to this path (truncated first) and not kept in
   // memory; error bodies still go to HttpResponse::body so they can be reported.
   std::string response_file;
+  // When set, a 2xx response body is handed to on_body piece by piece as it arrives (each
+  // piece the transport delivers, in order, on the sending thread). With response_file set it
+  // only watches (a download's MD5): each piece goes to the file first. Without it, it consumes:
+  // the body is not kept in HttpResponse::body. Error bodies go to HttpResponse::body and are
+  // not shown to it. Returning false stops the exchange: the response then has error
+  // kAborted, which is never retried. An exception it throws ends the exchange and is thrown
+  // again from send(). Every try of the exchange (RetryingHttpClient tries again) first calls
+  // on_body_start when it is set, so the consumer can drop what an earlier try delivered.
+  std::function<bool(std::string_view chunk)> on_body;
+  std::function<void()> on_body_start;
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds timeout{120'000};  // the whole exchange
   // Abort when fewer than 1 byte/s moves for this long (0 = off); guards streamed transfers
@@ -44,11 +55,6 @@ struct HttpRequest {
   bool retry_timeouts = true;
   // Called during transfers with (bytes done, bytes expected or 0); may be empty.
   std::function<void(uint64_t, uint64_t)> progress;
-  // Sees the response body as it arrives, for checks that must not read it back (a download's
-  // MD5): called with (nullptr, 0) when an exchange starts (a retried request starts over),
-  // then with each chunk of a 2xx body in order, after the chunk went to response_file. Runs
-  // on the sending thread; may be empty. Error bodies are not shown to it.
-  std::function<void(const char* data, size_t size)> on_body;
   // true: once work in progress must be abandoned after a stop request (must_abandon(),
   // base/interrupt.h) the exchange is not started or is cut, and answers kInterrupted.
   // false for clean-up calls that must go out during a stop (aborting a multipart upload).
@@ -56,7 +62,8 @@ struct HttpRequest {
 };
 
 // kInterrupted: cut (or never started) because a stop was requested; not worth retrying, and
-// not a failure of the server (Failure::interrupted).
+// not a failure of the server (Failure::interrupted). kAborted: HttpRequest::on_body refused
+// the body; the consumer knows why, and it is not retried.
 enum class TransportError {
   kNone,
   kTimeout,
@@ -65,7 +72,8 @@ enum class TransportError {
   kSendRecv,
   kLocal,
   kOther,
-  kInterrupted
+  kInterrupted,
+  kAborted
 };
 
 struct HttpResponse {
@@ -73,14 +81,15 @@ struct HttpResponse {
   TransportError error = TransportError::kNone;
   std::string error_message;  // transport failure text
   Headers headers;            // names lower-cased
-  std::string body;           // empty for a 2xx streamed to response_file
+  std::string body;           // empty for a 2xx streamed to response_file or on_body
   uint64_t body_bytes = 0;    // bytes received, streamed or not
   int attempts = 1;           // set by RetryingHttpClient
 
   // First header with this lower-case name.
   std::optional<std::string> header(const std::string& lower_name) const;
   bool ok() const { return error == TransportError::kNone && status >= 200 && status < 300; }
-  // Timeouts, connection failures, 429 and 5xx: worth trying again (never kInterrupted).
+  // Timeouts, connection failures, 429 and 5xx: worth trying again (never kInterrupted,
+  // kAborted or kLocal).
   bool transient() const;
   bool interrupted() const { return error == TransportError::kInterrupted; }
   // One line for logs and job errors: `HTTP 502` or `timeout: Operation timed out ...`.
