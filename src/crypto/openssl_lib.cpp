@@ -1,5 +1,6 @@
 #include "crypto/openssl_lib.h"
 
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -11,21 +12,21 @@ namespace {
 
 struct Loaded {
   OpensslLib lib{};
-  std::string error;  // empty when lib is usable
+  std::string error;                  // empty when lib is usable
+  std::unique_ptr<SharedLibrary> so;  // kept for the life of the process
 };
 
 // Never throws (but for std::bad_alloc): failures are reported in Loaded::error.
 Loaded load() {
   Loaded out;
-  // Leaked on purpose: the library stays loaded until the process exits.
-  auto* so = new SharedLibrary("libcrypto.so.3", "libssl3");
+  out.so = std::make_unique<SharedLibrary>("libcrypto.so.3", "libssl3");
   bool ok = true;
-#define FERRY_OPENSSL_RESOLVE(name) ok = ok && so->resolve(#name, out.lib.name);
+#define FERRY_OPENSSL_RESOLVE(name) ok = ok && out.so->resolve(#name, out.lib.name);
   FERRY_OPENSSL_FUNCTIONS(FERRY_OPENSSL_RESOLVE)
 #undef FERRY_OPENSSL_RESOLVE
   if (!ok) {
     out.lib = OpensslLib{};
-    out.error = so->error();
+    out.error = out.so->error();
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #include "io/archive_lib.h"
 
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -11,21 +12,21 @@ namespace {
 
 struct Loaded {
   ArchiveLib lib{};
-  std::string error;  // empty when lib is usable
+  std::string error;                  // empty when lib is usable
+  std::unique_ptr<SharedLibrary> so;  // kept for the life of the process
 };
 
 // Never throws (but for std::bad_alloc): failures are reported in Loaded::error.
 Loaded load() {
   Loaded out;
-  // Leaked on purpose: the library stays loaded until the process exits.
-  auto* so = new SharedLibrary("libarchive.so.13", "libarchive13");
+  out.so = std::make_unique<SharedLibrary>("libarchive.so.13", "libarchive13");
   bool ok = true;
-#define FERRY_ARCHIVE_RESOLVE(name) ok = ok && so->resolve("archive_" #name, out.lib.name);
+#define FERRY_ARCHIVE_RESOLVE(name) ok = ok && out.so->resolve("archive_" #name, out.lib.name);
   FERRY_ARCHIVE_FUNCTIONS(FERRY_ARCHIVE_RESOLVE)
 #undef FERRY_ARCHIVE_RESOLVE
   if (!ok) {
     out.lib = ArchiveLib{};
-    out.error = so->error();
+    out.error = out.so->error();
   }
   return out;
 }

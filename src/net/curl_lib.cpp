@@ -1,5 +1,6 @@
 #include "net/curl_lib.h"
 
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -12,28 +13,28 @@ namespace {
 // The outcome of loading: the functions, or why they are not there.
 struct Loaded {
   CurlLib lib{};
-  std::string error;  // empty when lib is usable
+  std::string error;                  // empty when lib is usable
+  std::unique_ptr<SharedLibrary> so;  // kept for the life of the process
 };
 
 // Never throws (but for std::bad_alloc): failures are reported in Loaded::error.
 Loaded load() {
   Loaded out;
-  // Leaked on purpose: the library stays loaded until the process exits.
-  auto* so = new SharedLibrary("libcurl.so.4", "libcurl4");
+  out.so = std::make_unique<SharedLibrary>("libcurl.so.4", "libcurl4");
   CurlLib& l = out.lib;
-  bool ok = so->resolve("curl_global_init", l.global_init) &&
-            so->resolve("curl_easy_init", l.easy_init) &&
-            so->resolve("curl_easy_cleanup", l.easy_cleanup) &&
-            so->resolve("curl_easy_reset", l.easy_reset) &&
-            so->resolve("curl_easy_setopt", l.easy_setopt) &&
-            so->resolve("curl_easy_perform", l.easy_perform) &&
-            so->resolve("curl_easy_getinfo", l.easy_getinfo) &&
-            so->resolve("curl_easy_strerror", l.easy_strerror) &&
-            so->resolve("curl_slist_append", l.slist_append) &&
-            so->resolve("curl_slist_free_all", l.slist_free_all);
+  bool ok = out.so->resolve("curl_global_init", l.global_init) &&
+            out.so->resolve("curl_easy_init", l.easy_init) &&
+            out.so->resolve("curl_easy_cleanup", l.easy_cleanup) &&
+            out.so->resolve("curl_easy_reset", l.easy_reset) &&
+            out.so->resolve("curl_easy_setopt", l.easy_setopt) &&
+            out.so->resolve("curl_easy_perform", l.easy_perform) &&
+            out.so->resolve("curl_easy_getinfo", l.easy_getinfo) &&
+            out.so->resolve("curl_easy_strerror", l.easy_strerror) &&
+            out.so->resolve("curl_slist_append", l.slist_append) &&
+            out.so->resolve("curl_slist_free_all", l.slist_free_all);
   if (!ok) {
     out.lib = CurlLib{};
-    out.error = so->error();
+    out.error = out.so->error();
     return out;
   }
   CURLcode rc = l.global_init(CURL_GLOBAL_DEFAULT);
