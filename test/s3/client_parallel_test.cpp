@@ -3,7 +3,9 @@
 // and downloads hashed as their bytes arrive.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
 #include <sys/stat.h>
+#include <fstream>
 
 #include <algorithm>
 #include <chrono>
@@ -70,10 +72,14 @@ void touch_later(const std::string& path) {
 }
 
 // Rewrites byte `at` of `path` in place (same size).
+// Changes one byte in place, as a writer would, without truncating: parts read meanwhile see
+// the file whole, the old byte or the new.
 void flip_byte(const std::string& path, size_t at) {
-  std::string data = t::read_file(path);
-  data[at] = static_cast<char>(data[at] ^ 0x20);
-  t::write_file(path, data);
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(static_cast<std::streamoff>(at));
+  char c = static_cast<char>(f.get() ^ 0x20);
+  f.seekp(static_cast<std::streamoff>(at));
+  f.put(c);
 }
 
 TEST(S3ClientParallel, PartsOfOneUploadAreInFlightTogether) {
