@@ -61,8 +61,8 @@ void prune_history(AppContext& ctx, const Budget& budget) {
   state::MarkStore marks(store);
   try {
     if (marks.get("state", "pruned") == today) return;
-    auto counts = state::prune_history(store, ctx.now(), limits,
-                                       [&] { return budget.can_start_unit(); });
+    auto counts =
+        state::prune_history(store, ctx.now(), limits, [&] { return budget.can_start_unit(); });
     if (counts.runs + counts.alerts + counts.jobs > 0)
       spdlog::info("state: pruned {} runs ({} run_stats rows), {} alerts, {} jobs{}", counts.runs,
                    counts.run_stats, counts.alerts, counts.jobs,
@@ -96,12 +96,17 @@ int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskAr
   options.task_args = args;
   options.jobs = jobs;
   options.force_tasks = !only_task.empty();
+  for (const auto& p : ctx.pipelines()) {
+    for (const auto& k : p->job_kinds()) options.pipeline_of[k.name] = p->name();
+    for (const auto& t : p->tasks()) options.pipeline_of[t.name] = p->name();
+  }
   core::Runner runner(ctx.registry(), services, &dispatcher, options);
   raise_log_problem(alerts);  // before the run, so that this run mails it
   auto report = runner.run();
   if (report.state_full.empty()) raise_log_problem(alerts);  // a log disk that filled meanwhile
   if (report.state_full.empty() && !report.interrupted) prune_history(ctx, budget);
   if (report.state_full.empty()) checkpoint(ctx.store());
+  write_views_after_run(ctx);
   return report.failed() ? kExitWorkFailed : kExitOk;
 }
 
@@ -110,8 +115,8 @@ int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskAr
 void raise_state_alarm(AppContext& ctx, const state::StateError& e) {
   const std::string dir = ctx.config().table("state").str("dir");
   net::CurlMailer mailer(smtp_settings(ctx.config()));
-  log::mail_state_alarm(mailer, alert_settings(ctx.config()), dir + "/ferry.db.alerted",
-                        e.what(), ctx.wall_now());
+  log::mail_state_alarm(mailer, alert_settings(ctx.config()), dir + "/ferry.db.alerted", e.what(),
+                        ctx.wall_now());
 }
 
 }  // namespace
@@ -162,6 +167,7 @@ int do_status(AppContext& ctx) {
             << " cancelled\n";
   std::cout << "pending alerts: " << state::AlertStore(store).count_pending() << "\n";
   std::cout << "state:          " << store.path() << " (schema " << store.schema_version() << ")\n";
+  print_pipeline_sections(ctx, std::cout);
   return kExitOk;
 }
 
@@ -193,9 +199,18 @@ void add_run_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
     exit_code = kExitOk;
   });
 
+  auto html = std::make_shared<std::string>();
   auto* status = app.add_subcommand("status", "lock, last run, queue depth, pending alerts");
-  status->footer("Example: ferry status");
-  status->callback([&ctx, &exit_code] { exit_code = do_status(ctx); });
+  status->add_option("--html", *html,
+                     "write the status page (one self-contained HTML file) to FILE instead");
+  status->footer(
+      "Prints the run lock, the last run, the queue, pending alerts and each pipeline's own\n"
+      "lines. With --html FILE it writes the status page that runs write to status.html_path\n"
+      "(atomically: a temp file beside FILE, renamed).\n"
+      "Example: ferry status --html /var/www/ferry/index.html");
+  status->callback([&ctx, &exit_code, html] {
+    exit_code = html->empty() ? do_status(ctx) : write_status_html(ctx, *html);
+  });
 }
 
 }  // namespace ferry::cli

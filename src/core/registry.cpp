@@ -35,8 +35,7 @@ void declare_core_config(config::ConfigSchema& schema) {
                     "succeeded and cancelled jobs (and their outputs) older than this are "
                     "deleted; 0 = for ever");
   schema.section("log")
-      .add_path("dir", "logs", "folder of debug.log, daily.log, error.log, critical.log",
-                "../logs")
+      .add_path("dir", "logs", "folder of debug.log, daily.log, error.log, critical.log", "../logs")
       .add_int("keep_days", 366, "rotated log files older than this are deleted", 1, 100000)
       .add_string("level", "info", "console level (-v: debug, -q: warning)",
                   {"debug", "info", "warning", "error", "critical", "off"});
@@ -60,6 +59,13 @@ void declare_core_config(config::ConfigSchema& schema) {
                     "after SIGTERM/SIGINT the unit in progress may finish within this")
       .add_duration("max_range", seconds(366 * 86400),
                     "longest date range `ferry queue` accepts without --force");
+  schema.section("status").add_path(
+      "html_path", "",
+      "status page written after every run (e.g. /var/www/ferry/index.html); \"\" = none", "");
+  schema.section("metrics").add_path("textfile_path", "",
+                                     "Prometheus textfile written after every run (e.g. "
+                                     "/var/lib/prometheus/node-exporter/ferry.prom); \"\" = none",
+                                     "");
   // Timeouts are per API (each pipeline's and each S3 target's own keys); these are the retries.
   schema.section("http")
       .add_int("max_attempts", 5, "tries per request for timeouts, 429 and 5xx", 1, 20)

@@ -27,9 +27,10 @@ RunReport Runner::run() {
     // Nothing more can be written to the state: leave word beside it so that the next run
     // queues this run's jobs again with no failure counted instead of taking it for a crash.
     state::UnrecordedRuns(services_.store).add(report_.run_id);
-    spdlog::warn("run {} stopped: the state file stayed locked; the next run queues its jobs "
-                 "again with no failure counted",
-                 report_.run_id);
+    spdlog::warn(
+        "run {} stopped: the state file stayed locked; the next run queues its jobs "
+        "again with no failure counted",
+        report_.run_id);
     throw *se;
   }
 }
@@ -64,10 +65,10 @@ void Runner::end_run(state::RunStore& runs) {
                      : report_.interrupted       ? stop_cause() + "; the rest continues next run"
                                                  : "";
   if (!report_.state_full.empty())
-    spdlog::error("run {} stopped: {}; alerts were not mailed", report_.run_id,
-                  report_.state_full);
+    spdlog::error("run {} stopped: {}; alerts were not mailed", report_.run_id, report_.state_full);
   try {
-    runs.end(report_.run_id, services_.wall.now(), report_.outcome(), report_.counts, note);
+    runs.end(report_.run_id, services_.wall.now(), report_.outcome(), report_.counts, note,
+             report_.totals);
   } catch (const std::exception& e) {
     auto full = services_.store.disk_full_error(e);
     if (!full) throw;
@@ -88,9 +89,10 @@ void Runner::recover_orphans() {
   if (auto ids = unrecorded.ids(); !ids.empty()) {
     int n = runs.close_unrecorded(ids, services_.wall.now());
     unrecorded.clear();
-    spdlog::info("{} earlier run(s) stopped because the state file was locked; {} job(s) queued "
-                 "again with no failure counted",
-                 ids.size(), n);
+    spdlog::info(
+        "{} earlier run(s) stopped because the state file was locked; {} job(s) queued "
+        "again with no failure counted",
+        ids.size(), n);
   }
   if (int n = runs.mark_crashed(report_.run_id))
     spdlog::warn("{} earlier run(s) ended without finishing; marked crashed", n);
@@ -141,6 +143,7 @@ void Runner::run_task(const TaskKind& kind) {
       return;
     }
     ++report_.counts.units_done;
+    ++report_.totals.units[pipeline_of(kind.name)];
     if (r.status == StepStatus::kDone) {
       schedule.set_done(kind.name, services_.now, report_.run_id);
       return;
@@ -238,15 +241,17 @@ bool Runner::step_job_unguarded(ActiveJob& a) {
     stop_cancelled(a, *before);
     return false;
   }
-  a.job = std::move(*before);
+  a.job = *before;
   StepResult r = a.handler->step(a.job);
   if (r.status == StepStatus::kFailed) {
     unit_failed(a, r.failure);
     return false;
   }
   auto current = jobs.get(a.job.id);
+  count_outputs(*before, *current);
   if (r.status != StepStatus::kWait) {
     ++report_.counts.units_done;
+    ++report_.totals.units[pipeline_of(a.job.kind)];
     ++a.units;
   }
   if (current->status == state::JobStatus::kCancelled) {
@@ -337,6 +342,7 @@ void Runner::job_gave_up(const state::Job& job, const std::string& reason) {
   state::JobStore jobs(services_.store);
   jobs.finish(job.id, state::JobStatus::kFailed, reason, services_.wall.now());
   ++report_.counts.jobs_failed;
+  ++report_.totals.job_failures[job.kind];
   spdlog::error("job {} ({}) failed: {}", job.id, job.kind, reason);
   services_.alerts.raise(job.kind + ":job:" + std::to_string(job.id),
                          "job " + std::to_string(job.id) + " (" + job.kind + ") failed",
@@ -347,6 +353,26 @@ void Runner::job_gave_up(const state::Job& job, const std::string& reason) {
 }  // namespace ferry::core
 
 namespace ferry::core {
+
+const std::string& Runner::pipeline_of(const std::string& work) const {
+  auto it = options_.pipeline_of.find(work);
+  return it == options_.pipeline_of.end() ? work : it->second;
+}
+
+void Runner::count_outputs(const state::Job& before, const state::Job& after) {
+  std::map<std::string, const state::JobOutput*> old;
+  for (const auto& o : before.outputs) old[o.name] = &o;
+  for (const auto& o : after.outputs) {
+    auto it = old.find(o.name);
+    const state::JobOutput* was = it == old.end() ? nullptr : it->second;
+    int64_t rows = o.rows - (was ? was->rows : 0);
+    if (rows > 0) report_.totals.rows[pipeline_of(after.kind)] += rows;
+    const bool uploaded = !o.s3_key.empty() || !o.s3_object_key.empty();
+    const bool was_uploaded = was && (!was->s3_key.empty() || !was->s3_object_key.empty());
+    if (uploaded && (!was_uploaded || was->sha256 != o.sha256))
+      report_.totals.bytes_uploaded += o.size;
+  }
+}
 
 void Runner::task_failed(const TaskKind& kind, const Failure& failure) {
   stop_if_state_full(nullptr);
@@ -378,9 +404,10 @@ void Runner::stop_if_state_full(const state::Job* job) {
     try {
       if (state::JobStore(services_.store)
               .finish(job->id, state::JobStatus::kQueued, "", services_.wall.now()))
-        spdlog::warn("job {} ({}): stopped by the full state disk; queued again at {}/{}, no "
-                     "failure counted",
-                     job->id, job->kind, job->progress_done, job->progress_total);
+        spdlog::warn(
+            "job {} ({}): stopped by the full state disk; queued again at {}/{}, no "
+            "failure counted",
+            job->id, job->kind, job->progress_done, job->progress_total);
     } catch (const std::exception& e) {
       if (!services_.store.disk_full_error(e)) throw;
       spdlog::error(
