@@ -26,7 +26,7 @@ td.reason{color:#a40e26;min-width:12em}
 vertical-align:middle;margin-right:4px}.bar i{display:block;height:100%;background:#0969da}
 .expired{color:#cf222e}
 svg{width:100%;height:120px;display:block;background:#f6f8fa}
-a{color:#0969da;word-break:break-all}
+a{color:#0969da;overflow-wrap:anywhere}a.dl{white-space:nowrap}
 @media (max-width:600px){body{padding:8px;font-size:14px}th,td{padding:3px 4px}}
 )css";
 
@@ -161,8 +161,9 @@ std::string jobs_section(const Snapshot& s) {
 std::string outputs_section(const Snapshot& s) {
   std::vector<std::string> rows;
   for (const auto& o : s.outputs) {
-    std::string link = is_url(o.link) ? "<td><a href=\"" + e(o.link) + "\">download</a></td>"
-                                      : td(o.link.empty() ? "no link" : o.link);
+    std::string link = is_url(o.link)
+                           ? "<td><a class=\"dl\" href=\"" + e(o.link) + "\">download</a></td>"
+                           : td(o.link.empty() ? "no link" : o.link);
     std::string expiry = o.link_expires_at;
     const char* cls = nullptr;
     if (auto at = parse_iso8601(o.link_expires_at); at && *at <= s.now) {

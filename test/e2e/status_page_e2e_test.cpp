@@ -75,9 +75,11 @@ TEST(StatusPageE2E, ChromiumShowsTheJobTableTheFailureReasonAndTheLinks) {
   ASSERT_EQ(dom.exit_code, 0) << dom.err;
   EXPECT_NE(dom.out.find("id=\"jobs-table\""), std::string::npos) << dom.out;
   EXPECT_NE(dom.out.find("selftest: simulated permanent failure"), std::string::npos);
-  EXPECT_NE(dom.out.find("<a href=\"https://downloads.example.invalid/selftest/selftest-1-1.csv?"
-                         "X-Amz-Expires=86400&amp;X-Amz-Signature=0f\">download</a>"),
-            std::string::npos)
+  EXPECT_NE(
+      dom.out.find(
+          "<a class=\"dl\" href=\"https://downloads.example.invalid/selftest/selftest-1-1.csv?"
+          "X-Amz-Expires=86400&amp;X-Amz-Signature=0f\">download</a>"),
+      std::string::npos)
       << dom.out;
   EXPECT_NE(dom.out.find("selftest-2-2.csv"), std::string::npos);
   EXPECT_NE(dom.out.find("selftest alarm"), std::string::npos);  // the pending alert
@@ -110,6 +112,25 @@ TEST(StatusPageE2E, StatusHtmlWritesThePageAndAnEmptyStateSaysSo) {
   EXPECT_NE(html.find("No job is queued, running or failed."), std::string::npos);
   EXPECT_NE(html.find("schema 10"), std::string::npos);
   EXPECT_FALSE(file_exists(f.path("www/index.html")));  // status.html_path is "" by default
+}
+
+TEST(StatusPageE2E, NoSecretReachesThePage) {
+  FerryEnv f("[alerts]\npassword = \"hunter2-secret\"\n");
+  ASSERT_EQ(f.run({"init"}).exit_code, 0);
+  // Rows as an older version (or a server quoting the request) could have left them.
+  RunResult ins = run_command(
+      {"sqlite3", f.path("state/ferry.db"),
+       "INSERT INTO alerts(key, subject, body, created_at) VALUES ('k', 'login hunter2-secret "
+       "refused', 'b', '2026-01-01T00:00:00Z'); INSERT INTO jobs(kind, status, error, created_at, "
+       "updated_at) VALUES ('selftest', 'failed', 'HTTP 401 for key=hunter2%2Dsecret', "
+       "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"});
+  ASSERT_EQ(ins.exit_code, 0) << ins.err;
+  RunResult r = f.run({"status", "--html", f.path("page.html")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string html = read_file(f.path("page.html"));
+  EXPECT_EQ(html.find("hunter2"), std::string::npos) << html;
+  EXPECT_NE(html.find("login ******** refused"), std::string::npos);
+  EXPECT_NE(html.find("HTTP 401 for key=********"), std::string::npos);
 }
 
 }  // namespace

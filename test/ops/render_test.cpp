@@ -89,8 +89,10 @@ TEST(OpsHtml, ShowsEveryPartEscapedWithLinksOnlyForWebUrls) {
   EXPECT_EQ(html.find("<b>denied"), std::string::npos);
   EXPECT_NE(html.find("HTTP 403 &lt;b&gt;denied&lt;/b&gt; &amp; &quot;quoted&quot;"),
             std::string::npos);
-  EXPECT_NE(html.find("<a href=\"https://s3.example/b/k?X-Amz-Signature=ab&amp;X-Amz-Date=1\">"),
-            std::string::npos);
+  EXPECT_NE(
+      html.find(
+          "<a class=\"dl\" href=\"https://s3.example/b/k?X-Amz-Signature=ab&amp;X-Amz-Date=1\">"),
+      std::string::npos);
   EXPECT_EQ(html.find("href=\"javascript"), std::string::npos);
   EXPECT_NE(html.find("javascript:alert(1)"), std::string::npos);  // shown as text
   EXPECT_NE(html.find("(expired: ferry link 7)"), std::string::npos);
