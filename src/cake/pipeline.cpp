@@ -1,5 +1,6 @@
 #include "ferry/cake/pipeline.h"
 
+#include "cake/ops.h"
 #include "ferry/base/error.h"
 #include "ferry/cake/store.h"
 #include "ferry/config/config.h"
@@ -15,6 +16,14 @@ class CakePipeline : public core::Pipeline {
     return check_config(config);
   }
   std::vector<state::Migration> migrations() const override { return cake::migrations(); }
+
+  std::vector<core::StatusSection> status_sections(state::Store& store,
+                                                   TimePoint now) const override {
+    return cake::status_sections(store, now);
+  }
+  std::vector<core::MetricFamily> metrics(state::Store& store, TimePoint now) const override {
+    return cake::metrics(store, now);
+  }
 
   std::vector<core::JobKind> job_kinds() const override {
     return {

@@ -17,6 +17,11 @@
 #endif
 
 namespace ferry::cli {
+
+const char* version() {
+  return FERRY_VERSION;
+}
+
 namespace {
 
 void add_globals(CLI::App& app, GlobalOptions& g) {

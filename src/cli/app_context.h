@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <optional>
+#include <ostream>
 
 #include "ferry/base/clock.h"
 #include "ferry/config/config.h"
@@ -91,6 +92,15 @@ class AppContext : public core::Context {
 // the cron tick), or one task now whether due or not, with `args` (`ferry export NAME`).
 // Returns the exit code; 0 without doing anything when another run holds the lock.
 int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs& args, bool jobs);
+
+// After a run: the status page (`status.html_path`) and the metrics file
+// (`metrics.textfile_path`), each written atomically when set. A failure is logged, never thrown.
+void write_views_after_run(AppContext& ctx);
+// `ferry status --html FILE`: the status page written atomically to FILE. Throws
+// OperationError when it cannot be written.
+int write_status_html(AppContext& ctx, const std::string& file);
+// Each pipeline's status sections that have rows, as text tables (`ferry status`).
+void print_pipeline_sections(AppContext& ctx, std::ostream& out);
 
 // The [alerts] section as mailer and dispatcher settings.
 net::SmtpSettings smtp_settings(const config::Config& config);

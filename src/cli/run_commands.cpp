@@ -103,6 +103,7 @@ int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskAr
   if (report.state_full.empty()) raise_log_problem(alerts);  // a log disk that filled meanwhile
   if (report.state_full.empty() && !report.interrupted) prune_history(ctx, budget);
   if (report.state_full.empty()) checkpoint(ctx.store());
+  write_views_after_run(ctx);
   return report.failed() ? kExitWorkFailed : kExitOk;
 }
 
@@ -169,6 +170,7 @@ int do_status(AppContext& ctx) {
             << " cancelled\n";
   std::cout << "pending alerts: " << state::AlertStore(store).count_pending() << "\n";
   std::cout << "state:          " << store.path() << " (schema " << store.schema_version() << ")\n";
+  print_pipeline_sections(ctx, std::cout);
   return kExitOk;
 }
 
@@ -200,9 +202,18 @@ void add_run_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
     exit_code = kExitOk;
   });
 
+  auto html = std::make_shared<std::string>();
   auto* status = app.add_subcommand("status", "lock, last run, queue depth, pending alerts");
-  status->footer("Example: ferry status");
-  status->callback([&ctx, &exit_code] { exit_code = do_status(ctx); });
+  status->add_option("--html", *html,
+                     "write the status page (one self-contained HTML file) to FILE instead");
+  status->footer(
+      "Prints the run lock, the last run, the queue, pending alerts and each pipeline's own\n"
+      "lines. With --html FILE it writes the status page that runs write to status.html_path\n"
+      "(atomically: a temp file beside FILE, renamed).\n"
+      "Example: ferry status --html /var/www/ferry/index.html");
+  status->callback([&ctx, &exit_code, html] {
+    exit_code = html->empty() ? do_status(ctx) : write_status_html(ctx, *html);
+  });
 }
 
 }  // namespace ferry::cli

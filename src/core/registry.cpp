@@ -62,6 +62,13 @@ void declare_core_config(config::ConfigSchema& schema) {
                     "after SIGTERM/SIGINT the unit in progress may finish within this")
       .add_duration("max_range", seconds(366 * 86400),
                     "longest date range `ferry queue` accepts without --force");
+  schema.section("status").add_path(
+      "html_path", "",
+      "status page written after every run (e.g. /var/www/ferry/index.html); \"\" = none", "");
+  schema.section("metrics").add_path("textfile_path", "",
+                                     "Prometheus textfile written after every run (e.g. "
+                                     "/var/lib/prometheus/node-exporter/ferry.prom); \"\" = none",
+                                     "");
   // Timeouts are per API (each pipeline's and each S3 target's own keys); these are the retries.
   schema.section("http")
       .add_int("max_attempts", 5, "tries per request for timeouts, 429 and 5xx", 1, 20)

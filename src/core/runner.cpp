@@ -70,7 +70,8 @@ void Runner::end_run(state::RunStore& runs) {
   if (!report_.state_full.empty())
     spdlog::error("run {} stopped: {}; alerts were not mailed", report_.run_id, report_.state_full);
   try {
-    runs.end(report_.run_id, services_.wall.now(), report_.outcome(), report_.counts, note);
+    runs.end(report_.run_id, services_.wall.now(), report_.outcome(), report_.counts, note,
+             report_.totals);
   } catch (const std::exception& e) {
     auto full = services_.store.disk_full_error(e);
     if (!full) throw;
@@ -146,6 +147,7 @@ void Runner::run_task(const TaskKind& kind) {
       return;
     }
     ++report_.counts.units_done;
+    ++report_.totals.units[kind.pipeline.empty() ? kind.name : kind.pipeline];
     if (r.status == StepStatus::kDone) {
       schedule.set_done(kind.name, services_.now, report_.run_id);
       return;
@@ -245,15 +247,17 @@ bool Runner::step_job_unguarded(ActiveJob& a) {
     stop_cancelled(a, *before);
     return false;
   }
-  a.job = std::move(*before);
+  a.job = *before;
   StepResult r = a.handler->step(a.job);
   if (r.status == StepStatus::kFailed) {
     unit_failed(a, r.failure);
     return false;
   }
   auto current = jobs.get(a.job.id);
+  count_outputs(*before, *current);
   if (r.status != StepStatus::kWait) {
     ++report_.counts.units_done;
+    ++report_.totals.units[pipeline_of(a.job.kind)];
     ++a.units;
   }
   if (current->status == state::JobStatus::kCancelled) {
@@ -344,6 +348,7 @@ void Runner::job_gave_up(const state::Job& job, const std::string& reason) {
   state::JobStore jobs(services_.store);
   jobs.finish(job.id, state::JobStatus::kFailed, reason, services_.wall.now());
   ++report_.counts.jobs_failed;
+  ++report_.totals.job_failures[job.kind];
   spdlog::error("job {} ({}) failed: {}", job.id, job.kind, reason);
   services_.alerts.raise(job.kind + ":job:" + std::to_string(job.id),
                          "job " + std::to_string(job.id) + " (" + job.kind + ") failed",
@@ -354,6 +359,26 @@ void Runner::job_gave_up(const state::Job& job, const std::string& reason) {
 }  // namespace ferry::core
 
 namespace ferry::core {
+
+const std::string& Runner::pipeline_of(const std::string& job_kind) const {
+  const JobKind* kind = registry_.find_job_kind(job_kind);
+  return kind == nullptr || kind->pipeline.empty() ? job_kind : kind->pipeline;
+}
+
+void Runner::count_outputs(const state::Job& before, const state::Job& after) {
+  std::map<std::string, const state::JobOutput*> old;
+  for (const auto& o : before.outputs) old[o.name] = &o;
+  for (const auto& o : after.outputs) {
+    auto it = old.find(o.name);
+    const state::JobOutput* was = it == old.end() ? nullptr : it->second;
+    int64_t rows = o.rows - (was ? was->rows : 0);
+    if (rows > 0) report_.totals.rows[pipeline_of(after.kind)] += rows;
+    const bool uploaded = !o.s3_key.empty() || !o.s3_object_key.empty();
+    const bool was_uploaded = was && (!was->s3_key.empty() || !was->s3_object_key.empty());
+    if (uploaded && (!was_uploaded || was->sha256 != o.sha256))
+      report_.totals.bytes_uploaded += o.size;
+  }
+}
 
 void Runner::task_failed(const TaskKind& kind, const Failure& failure) {
   stop_if_state_full(nullptr);

@@ -5,6 +5,7 @@
 #include "ferry/matomo/store.h"
 #include "matomo/commands.h"
 #include "matomo/job_base.h"
+#include "matomo/ops.h"
 
 namespace ferry::matomo {
 namespace {
@@ -19,6 +20,14 @@ class MatomoPipeline : public core::Pipeline {
     return check_config(config);
   }
   std::vector<state::Migration> migrations() const override { return matomo::migrations(); }
+
+  std::vector<core::StatusSection> status_sections(state::Store& store,
+                                                   TimePoint now) const override {
+    return matomo::status_sections(store, now);
+  }
+  std::vector<core::MetricFamily> metrics(state::Store& store, TimePoint now) const override {
+    return matomo::metrics(store, now);
+  }
 
   std::vector<core::JobKind> job_kinds() const override {
     core::JobKind kind{

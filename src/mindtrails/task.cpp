@@ -8,6 +8,7 @@
 #include "ferry/mindtrails/store.h"
 #include "ferry/net/redact.h"
 #include "mindtrails/commands.h"
+#include "mindtrails/ops.h"
 
 namespace ferry::mindtrails {
 
@@ -79,6 +80,14 @@ class MindTrailsPipeline : public core::Pipeline {
     return check_config(config);
   }
   std::vector<state::Migration> migrations() const override { return mindtrails::migrations(); }
+
+  std::vector<core::StatusSection> status_sections(state::Store& store,
+                                                   TimePoint now) const override {
+    return mindtrails::status_sections(store, now);
+  }
+  std::vector<core::MetricFamily> metrics(state::Store& store, TimePoint now) const override {
+    return mindtrails::metrics(store, now);
+  }
 
   std::vector<core::TaskKind> tasks() const override {
     return {{"mindtrails",

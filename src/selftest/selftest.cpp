@@ -17,8 +17,8 @@ std::string env_or(const std::map<std::string, std::string>& env, const std::str
 
 class SelftestJob : public core::JobHandler {
  public:
-  SelftestJob(core::Services& s, int units, int sleep_ms, std::string fail)
-      : s_(s), units_(units), sleep_ms_(sleep_ms), fail_(std::move(fail)) {}
+  SelftestJob(core::Services& s, int units, int sleep_ms, std::string fail, bool outputs)
+      : s_(s), units_(units), sleep_ms_(sleep_ms), fail_(std::move(fail)), outputs_(outputs) {}
 
   core::StepResult step(state::Job& job) override {
     if (fail_ == "transient")
@@ -27,15 +27,31 @@ class SelftestJob : public core::JobHandler {
       return core::StepResult::failed(Failure::permanent("selftest: simulated permanent failure"));
     std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms_));
     int64_t done = job.progress_done + 1;
-    state::JobStore(s_.store).commit_unit(job.id, "unit " + std::to_string(done), done, units_, {},
-                                          s_.wall.now());
+    std::vector<state::JobOutput> outputs;
+    if (outputs_) outputs.push_back(output(job.id, done));
+    state::JobStore(s_.store).commit_unit(job.id, "unit " + std::to_string(done), done, units_,
+                                          outputs, s_.wall.now());
     return done >= units_ ? core::StepResult::done() : core::StepResult::more();
   }
 
  private:
+  // What an uploaded output of unit `n` records (no file, no upload: a made-up link).
+  state::JobOutput output(int64_t job_id, int64_t n) const {
+    state::JobOutput o;
+    o.name = "selftest-" + std::to_string(job_id) + "-" + std::to_string(n) + ".csv";
+    o.s3_target = "selftest";
+    o.s3_key = "selftest/" + o.name;
+    o.size = 1000 + n;
+    o.rows = 10 * n;
+    o.link =
+        "https://downloads.example.invalid/" + o.s3_key + "?X-Amz-Expires=86400&X-Amz-Signature=0f";
+    o.link_expires_at = format_iso8601(s_.wall.now() + std::chrono::hours(24));
+    return o;
+  }
   core::Services& s_;
   int units_, sleep_ms_;
   std::string fail_;
+  bool outputs_;
 };
 
 class AlarmTask : public core::ScheduledTask {
@@ -58,7 +74,8 @@ class SelftestPipeline : public core::Pipeline {
       : units_(std::stoi(env_or(env, "FERRY_SELFTEST_UNITS", "3"))),
         sleep_ms_(std::stoi(env_or(env, "FERRY_SELFTEST_SLEEP_MS", "0"))),
         fail_(env_or(env, "FERRY_SELFTEST_FAIL", "")),
-        critical_(env_or(env, "FERRY_SELFTEST_CRITICAL", "") == "1") {}
+        critical_(env_or(env, "FERRY_SELFTEST_CRITICAL", "") == "1"),
+        outputs_(env_or(env, "FERRY_SELFTEST_OUTPUTS", "") == "1") {}
 
   std::string name() const override { return "selftest"; }
   void declare_config(config::ConfigSchema&) const override {}
@@ -67,8 +84,9 @@ class SelftestPipeline : public core::Pipeline {
   std::vector<core::JobKind> job_kinds() const override {
     int units = units_, sleep_ms = sleep_ms_;
     std::string fail = fail_;
+    bool outputs = outputs_;
     return {{"selftest", "test-only job of N units", [=](core::Services& s) {
-               return std::make_unique<SelftestJob>(s, units, sleep_ms, fail);
+               return std::make_unique<SelftestJob>(s, units, sleep_ms, fail, outputs);
              }}};
   }
   std::vector<core::TaskKind> tasks() const override {
@@ -84,6 +102,7 @@ class SelftestPipeline : public core::Pipeline {
   int sleep_ms_;
   std::string fail_;
   bool critical_;
+  bool outputs_;
 };
 
 }  // namespace

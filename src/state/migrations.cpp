@@ -165,6 +165,22 @@ CREATE INDEX alerts_done ON alerts(created_at) WHERE status <> 'pending';
 CREATE INDEX alerts_pending ON alerts(id) WHERE status = 'pending';
 )sql";
 
+// Cumulative counters for the metrics file (`ferry_*_total`): kept apart from the history, which
+// is pruned, so that a counter never goes down. A file from before starts them from what its
+// history still holds: runs by outcome and mails sent.
+const char* kTotals = R"sql(
+CREATE TABLE totals (
+  counter TEXT NOT NULL,                    -- runs, units, rows, job_failures, bytes_uploaded, alerts_sent
+  label   TEXT NOT NULL DEFAULT '',         -- the outcome, pipeline or job kind; '' for none
+  value   INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (counter, label)
+);
+INSERT INTO totals (counter, label, value)
+  SELECT 'runs', outcome, count(*) FROM runs WHERE outcome <> 'running' GROUP BY outcome;
+INSERT INTO totals (counter, label, value)
+  SELECT 'alerts_sent', '', coalesce(sum(alerts_sent), 0) FROM runs;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -179,6 +195,7 @@ const std::vector<Migration>& migrations() {
       {7, "jobs.not_before: jobs waiting for final data", kNotBefore},
       {8, "jobs.crashes: runs that died while the job ran", kCrashes},
       {9, "indexes for the tick and for pruning history", kHistoryIndexes},
+      {10, "totals: cumulative counters that pruning never lowers", kTotals},
   };
   return kAll;
 }

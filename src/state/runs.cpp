@@ -36,7 +36,31 @@ int64_t RunStore::begin(TimePoint now, int64_t pid) {
 }
 
 void RunStore::end(int64_t id, TimePoint now, const std::string& outcome, const RunCounts& c,
-                   const std::string& note) {
+                   const std::string& note, const RunTotals& totals) {
+  store_.transaction([&] {
+    end_row(id, now, outcome, c, note);
+    TotalStore t(store_);
+    t.add("runs", outcome, 1);
+    t.add("alerts_sent", "", c.alerts_sent);
+    for (const auto& [pipeline, n] : totals.units) t.add("units", pipeline, n);
+    for (const auto& [pipeline, n] : totals.rows) t.add("rows", pipeline, n);
+    for (const auto& [kind, n] : totals.job_failures) t.add("job_failures", kind, n);
+    t.add("bytes_uploaded", "", totals.bytes_uploaded);
+    SQLite::Statement rows(
+        store_.db(),
+        "SELECT substr(name, 1, instr(name, ':') - 1), sum(value) FROM run_stats "
+        "WHERE run_id = ? AND name LIKE '%:rows_exported' AND instr(name, ':') > 1 "
+        "GROUP BY 1");
+    rows.bind(1, id);
+    std::vector<std::pair<std::string, int64_t>> found;
+    while (rows.executeStep())
+      found.emplace_back(rows.getColumn(0).getString(), rows.getColumn(1).getInt64());
+    for (const auto& [pipeline, n] : found) t.add("rows", pipeline, n);
+  });
+}
+
+void RunStore::end_row(int64_t id, TimePoint now, const std::string& outcome, const RunCounts& c,
+                       const std::string& note) {
   SQLite::Statement q(store_.db(),
                       "UPDATE runs SET finished_at = ?, outcome = ?, units_done = ?, "
                       "units_failed = ?, jobs_finished = ?, jobs_failed = ?, alerts_sent = ?, "
@@ -54,11 +78,35 @@ void RunStore::end(int64_t id, TimePoint now, const std::string& outcome, const 
 }
 
 int RunStore::mark_crashed(int64_t except_id) {
+  int n = 0;
+  store_.transaction([&] {
+    SQLite::Statement q(store_.db(),
+                        "UPDATE runs SET outcome = 'crashed', note = 'process ended without "
+                        "finishing its run' WHERE outcome = 'running' AND id != ?");
+    q.bind(1, except_id);
+    n = q.exec();
+    if (n > 0) TotalStore(store_).add("runs", "crashed", n);
+  });
+  return n;
+}
+
+std::map<std::string, std::map<std::string, int64_t>> TotalStore::all() {
+  SQLite::Statement q(store_.db(), "SELECT counter, label, value FROM totals");
+  std::map<std::string, std::map<std::string, int64_t>> out;
+  while (q.executeStep())
+    out[q.getColumn(0).getString()][q.getColumn(1).getString()] = q.getColumn(2).getInt64();
+  return out;
+}
+
+void TotalStore::add(const std::string& counter, const std::string& label, int64_t delta) {
+  if (delta == 0) return;
   SQLite::Statement q(store_.db(),
-                      "UPDATE runs SET outcome = 'crashed', note = 'process ended without "
-                      "finishing its run' WHERE outcome = 'running' AND id != ?");
-  q.bind(1, except_id);
-  return q.exec();
+                      "INSERT INTO totals(counter, label, value) VALUES (?,?,?) "
+                      "ON CONFLICT(counter, label) DO UPDATE SET value = value + excluded.value");
+  q.bind(1, counter);
+  q.bind(2, label);
+  q.bind(3, delta);
+  q.exec();
 }
 
 std::vector<RunRecord> RunStore::recent(int limit) {

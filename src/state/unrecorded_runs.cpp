@@ -52,7 +52,7 @@ int RunStore::close_unrecorded(const std::vector<int64_t>& ids, TimePoint now) {
                            "were queued again by the next run' WHERE outcome = 'running' AND "
                            "id IN (SELECT value FROM json_each(?))");
     runs.bind(1, json_ids(ids));
-    runs.exec();
+    TotalStore(store_).add("runs", "interrupted", runs.exec());
     SQLite::Statement q(store_.db(),
                         "UPDATE jobs SET status = 'queued', error = '', updated_at = ?, "
                         "finished_at = NULL WHERE status = 'running' AND "

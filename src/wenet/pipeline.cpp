@@ -4,6 +4,7 @@
 #include "ferry/wenet/report_run.h"
 #include "ferry/wenet/settings.h"
 #include "ferry/wenet/store.h"
+#include "wenet/ops.h"
 #include "wenet/parts.h"
 
 namespace ferry::wenet {
@@ -17,6 +18,14 @@ class WenetPipeline : public core::Pipeline {
     return check_config(config);
   }
   std::vector<state::Migration> migrations() const override { return wenet::migrations(); }
+
+  std::vector<core::StatusSection> status_sections(state::Store& store,
+                                                   TimePoint now) const override {
+    return wenet::status_sections(store, now);
+  }
+  std::vector<core::MetricFamily> metrics(state::Store& store, TimePoint now) const override {
+    return wenet::metrics(store, now);
+  }
 
   std::vector<core::JobKind> job_kinds() const override {
     return {{kReportKind,

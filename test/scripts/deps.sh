@@ -6,7 +6,7 @@ set -euo pipefail
 pkgs=(g++ make libsqlitecpp-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev curl nlohmann-json3-dev
       libssl-dev openssl libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
       libarchive-dev zlib1g-dev libcctz-dev libpugixml-dev libgtest-dev libgmock-dev python3
-      python3-aiosmtpd python3-cryptography tzdata systemd)
+      python3-aiosmtpd python3-cryptography tzdata systemd chromium prometheus)
 [ "${1:-}" != fuzz ] || pkgs+=(clang libfuzzer-14-dev)
 if [ "${1:-}" = bench ]; then
   pkgs+=(rclone)

@@ -4,6 +4,8 @@
 #include <map>
 #include <mutex>
 
+#include <unistd.h>
+
 #include "support/process.h"
 
 namespace ferry::testing {
@@ -31,6 +33,20 @@ std::string missing_python_modules(const std::vector<std::string>& modules) {
   if (missing.empty()) return "";
   return system_python() + " cannot import " + missing +
          " (run `make deps`: python3 and the python3-<module> Debian packages)";
+}
+
+std::string missing_program(const std::string& program, const std::string& package) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string dir = dirs.substr(start, end - start);
+    if (!dir.empty() && ::access((dir + "/" + program).c_str(), X_OK) == 0) return "";
+    start = end + 1;
+  }
+  return program + " not found on PATH (run `make deps`: Debian package " + package + ")";
 }
 
 bool refused_in_unit_run(const std::string& what) {

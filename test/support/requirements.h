@@ -18,6 +18,9 @@ bool in_ci();
 // "" when the Debian python3 imports every module, else which are missing and how to get them.
 std::string missing_python_modules(const std::vector<std::string>& modules);
 
+// "" when `program` is found on PATH, else that it is missing and which Debian package has it.
+std::string missing_program(const std::string& program, const std::string& package);
+
 // True (after recording a test failure naming `what`) when FERRY_UNIT_ONLY is set.
 bool refused_in_unit_run(const std::string& what);
 

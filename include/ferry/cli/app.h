@@ -5,4 +5,7 @@ namespace ferry::cli {
 
 int run_main(int argc, char** argv);
 
+// ferry's version, as `ferry --version` prints it after "ferry ".
+const char* version();
+
 }  // namespace ferry::cli

@@ -145,7 +145,7 @@ class Registry {
   std::vector<TaskKind> tasks_;
 };
 
-// Declares the keys the core owns: [state], [log], [alerts], [run], [http].
+// Declares the keys the core owns: [state], [log], [alerts], [run], [status], [metrics], [http].
 void declare_core_config(config::ConfigSchema& schema);
 
 }  // namespace core

@@ -3,6 +3,7 @@
 // holds the run lock.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -31,6 +32,7 @@ struct RunOptions {
 struct RunReport {
   int64_t run_id = 0;
   state::RunCounts counts;
+  state::RunTotals totals;   // added to the cumulative counters with the run's end
   bool interrupted = false;  // the budget ran out with work left, or a stop was requested
   std::string state_full;    // the state's disk was full: the run stopped (the error's text)
   bool failed() const {
@@ -112,6 +114,11 @@ class Runner {
   void stop_if_state_full(const state::Job* job);
   // Closes the runs row (saying when that could not be written) and logs the run's end.
   void end_run(state::RunStore& runs);
+  // The pipeline a job kind belongs to (the kind's own name when it has none).
+  const std::string& pipeline_of(const std::string& job_kind) const;
+  // Counts in the run's totals the rows and uploaded bytes of the outputs `after` has beyond
+  // those of `before` (the same job before and after a unit).
+  void count_outputs(const state::Job& before, const state::Job& after);
 
   const Registry& registry_;
   Services& services_;

@@ -5,6 +5,8 @@
 //   FERRY_SELFTEST_SLEEP_MS=N    each unit takes this long (default 0)
 //   FERRY_SELFTEST_FAIL=transient|permanent   the job's first unit fails so
 //   FERRY_SELFTEST_CRITICAL=1    the `selftest-alarm` task raises a critical alert every run
+//   FERRY_SELFTEST_OUTPUTS=1     each unit records an output as if uploaded: `selftest-<job>-<n>.csv`,
+//                                10·n rows, a made-up https link valid 24 h (nothing is written)
 #pragma once
 
 #include <map>

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,16 @@ struct RunCounts {
   int64_t alerts_sent = 0;
 };
 
+// What a run adds to the cumulative counters (the `totals` table) besides its outcome and its
+// mails: units done per pipeline, rows of job outputs per pipeline, jobs failed per job kind,
+// bytes of job outputs uploaded to S3.
+struct RunTotals {
+  std::map<std::string, int64_t> units;         // pipeline -> units done
+  std::map<std::string, int64_t> rows;          // pipeline -> rows of the outputs recorded
+  std::map<std::string, int64_t> job_failures;  // job kind -> jobs that failed for good
+  int64_t bytes_uploaded = 0;
+};
+
 struct RunRecord {
   int64_t id = 0;
   std::string started_at, finished_at, outcome, note;
@@ -30,23 +41,30 @@ class RunStore {
  public:
   explicit RunStore(Store& store) : store_(store) {}
   int64_t begin(TimePoint now, int64_t pid);
-  // outcome: ok, failed or interrupted.
+  // outcome: ok, failed or interrupted. In one transaction with the runs row, adds to the
+  // `totals` counters (TotalStore): runs{outcome} + 1, alerts_sent + counts.alerts_sent,
+  // what `totals` holds, and the rows this run recorded in run_stats under names
+  // `<pipeline>:…:rows_exported` (rows a scheduled task wrote outside job outputs) to
+  // rows{pipeline}.
   void end(int64_t id, TimePoint now, const std::string& outcome, const RunCounts& counts,
-           const std::string& note);
-  // Marks runs still `running` (their process died: the caller holds the lock) as crashed.
-  // Returns how many.
+           const std::string& note, const RunTotals& totals = {});
+  // Marks runs still `running` (their process died: the caller holds the lock) as crashed,
+  // counting them in totals runs{crashed} in the same transaction. Returns how many.
   int mark_crashed(int64_t except_id);
   std::vector<RunRecord> recent(int limit);
   std::optional<RunRecord> last_finished();
   // The newest run still `running` (in progress if the run lock is held), if any.
   std::optional<RunRecord> in_progress();
   // Closes runs that stopped because the state was locked (see UnrecordedRuns): those of
-  // `ids` still `running` become `interrupted` with a note saying why, and the jobs they left
-  // `running` go back to `queued` with no failure counted, in one transaction. Returns the
+  // `ids` still `running` become `interrupted` with a note saying why (counted in totals
+  // runs{interrupted}), and the jobs they left `running` go back to `queued` with no failure
+  // counted, in one transaction. Returns the
   // number of jobs put back. Call before mark_crashed, holding the run lock.
   int close_unrecorded(const std::vector<int64_t>& ids, TimePoint now);
 
  private:
+  void end_row(int64_t id, TimePoint now, const std::string& outcome, const RunCounts& counts,
+               const std::string& note);
   Store& store_;
 };
 
@@ -89,6 +107,20 @@ class MarkStore {
   std::optional<std::string> get(const std::string& source, const std::string& stream);
   void set(const std::string& source, const std::string& stream, const std::string& value,
            TimePoint now);
+
+ private:
+  Store& store_;
+};
+
+// The cumulative counters of the metrics file (table `totals`): never lowered by pruning the
+// history. Written by RunStore (end, mark_crashed, close_unrecorded); read here.
+class TotalStore {
+ public:
+  explicit TotalStore(Store& store) : store_(store) {}
+  // counter -> label -> value, every row of the table.
+  std::map<std::string, std::map<std::string, int64_t>> all();
+  // Adds `delta` to (counter, label). Call inside the transaction that records what it counts.
+  void add(const std::string& counter, const std::string& label, int64_t delta);
 
  private:
   Store& store_;

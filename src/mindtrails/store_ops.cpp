@@ -1,0 +1,84 @@
+// The MindTrails pipeline's lines on the status page and in the metrics file: per server, its
+// tables, when a table's export last moved, and its server-side deletes by status (each
+// table's benchmark is a mark, shown by the core).
+#include <SQLiteCpp/Statement.h>
+
+#include <map>
+
+#include "mindtrails/ops.h"
+
+namespace ferry::mindtrails {
+namespace {
+
+struct ServerRow {
+  int64_t tables = 0, snapshots = 0, undeleteable = 0;
+  std::string last_export;
+  std::map<std::string, int64_t> deletes;  // status -> rows
+};
+
+std::map<std::string, ServerRow> servers(state::Store& store) {
+  std::map<std::string, ServerRow> out;
+  SQLite::Statement t(store.db(),
+                      "SELECT server, count(*), sum(deleteable = 0), max(updated_at) "
+                      "FROM mindtrails_tables GROUP BY server");
+  while (t.executeStep()) {
+    auto& r = out[t.getColumn(0).getString()];
+    r.tables = t.getColumn(1).getInt64();
+    r.undeleteable = t.getColumn(2).getInt64();
+    r.last_export = t.getColumn(3).getString();
+  }
+  SQLite::Statement s(store.db(),
+                      "SELECT server, count(*), max(updated_at) FROM mindtrails_snapshots "
+                      "GROUP BY server");
+  while (s.executeStep()) {
+    auto& r = out[s.getColumn(0).getString()];
+    r.snapshots = s.getColumn(1).getInt64();
+    r.last_export = std::max(r.last_export, s.getColumn(2).getString());
+  }
+  SQLite::Statement d(store.db(),
+                      "SELECT server, status, count(*) FROM mindtrails_deletes "
+                      "GROUP BY server, status");
+  while (d.executeStep())
+    out[d.getColumn(0).getString()].deletes[d.getColumn(1).getString()] = d.getColumn(2).getInt64();
+  return out;
+}
+
+int64_t count(const std::map<std::string, int64_t>& m, const char* key) {
+  auto it = m.find(key);
+  return it == m.end() ? 0 : it->second;
+}
+
+}  // namespace
+
+std::vector<core::StatusSection> status_sections(state::Store& store, TimePoint) {
+  core::StatusSection s;
+  s.title = "MindTrails servers";
+  s.columns = {"server",          "tables",       "snapshot tables",      "last export",
+               "deletes pending", "deletes kept", "tables not deleteable"};
+  s.empty_note = "No MindTrails table exported yet.";
+  for (const auto& [name, r] : servers(store))
+    s.rows.push_back({name, std::to_string(r.tables), std::to_string(r.snapshots), r.last_export,
+                      std::to_string(count(r.deletes, "pending")),
+                      std::to_string(count(r.deletes, "kept")), std::to_string(r.undeleteable)});
+  return {s};
+}
+
+std::vector<core::MetricFamily> metrics(state::Store& store, TimePoint) {
+  core::MetricFamily tables{"ferry_mindtrails_tables",
+                            "Tables a MindTrails server's export has state for, by server.",
+                            "gauge",
+                            {}};
+  core::MetricFamily deletes{"ferry_mindtrails_deletes",
+                             "Server-side deletes of exported rows, by server and status.",
+                             "gauge",
+                             {}};
+  for (const auto& [name, r] : servers(store)) {
+    tables.samples.push_back({{{"server", name}}, static_cast<double>(r.tables + r.snapshots)});
+    for (const char* status : {"pending", "deleted", "gone", "kept"})
+      deletes.samples.push_back(
+          {{{"server", name}, {"status", status}}, static_cast<double>(count(r.deletes, status))});
+  }
+  return {tables, deletes};
+}
+
+}  // namespace ferry::mindtrails
