@@ -2,6 +2,7 @@
 
 #include "ferry/base/text.h"
 #include "ferry/config/config.h"
+#include "ferry/core/doctor.h"
 
 namespace ferry::core {
 
@@ -39,6 +40,7 @@ void check_core(const config::Config& config, std::vector<ConfigProblem>& out) {
     out.push_back(
         {alerts.setting("smtp_url").origin,
          "[alerts] smtp_url '" + mask_url_password(url) + "' must start with smtp:// or smtps://"});
+  check_doctor_config(config, out);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "ferry/config/config.h"
+#include "ferry/core/doctor.h"
 
 namespace ferry::core {
 
@@ -65,6 +66,7 @@ void declare_core_config(config::ConfigSchema& schema) {
       .add_int("max_attempts", 5, "tries per request for timeouts, 429 and 5xx", 1, 20)
       .add_duration("max_backoff", seconds(30), "longest back-off between tries")
       .add_duration("retry_after_cap", seconds(120), "longest Retry-After honoured");
+  declare_doctor_config(schema);
 }
 
 }  // namespace ferry::core
