@@ -14,6 +14,7 @@
 #include "mindtrails/support.h"
 #include "support/requirements.h"
 #include "support/s3rver.h"
+#include "support/silent_listener.h"
 #include "support/smtp_server.h"
 
 namespace ferry::testing {
@@ -185,6 +186,13 @@ TEST_F(DoctorE2E, AllOkThenEachBrokenThingFailsItsOwnLine) {
               std::string::npos)
         << failed[0];
   }
+
+  // A mail server that never answers costs one alerts.timeout, then its line says so.
+  SilentListener hung;
+  ASSERT_TRUE(hung.ok());
+  expect_one_failure("hanging SMTP server", {"FAIL alert mail ", "timed out"},
+                     {{"FERRY_ALERTS_SMTP_URL", "smtp://127.0.0.1:" + std::to_string(hung.port())},
+                      {"FERRY_ALERTS_TIMEOUT", "1s"}});
 
   smtp_.reset();  // the SMTP server stopped
   expect_one_failure("stopped SMTP server", {"FAIL alert mail ", "onnect"});
