@@ -2,8 +2,10 @@
 
 #include "cake/ops.h"
 #include "ferry/base/error.h"
+#include "ferry/cake/doctor.h"
 #include "ferry/cake/store.h"
 #include "ferry/config/config.h"
+#include "ferry/core/context.h"
 
 namespace ferry::cake {
 namespace {
@@ -16,6 +18,9 @@ class CakePipeline : public core::Pipeline {
     return check_config(config);
   }
   std::vector<state::Migration> migrations() const override { return cake::migrations(); }
+  std::vector<core::DoctorCheck> doctor_checks(core::Context& ctx) const override {
+    return cake::doctor_checks(ctx.config(), ctx.http());
+  }
 
   std::vector<core::StatusSection> status_sections(state::Store& store,
                                                    TimePoint now) const override {

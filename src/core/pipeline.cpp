@@ -2,6 +2,7 @@
 
 #include "ferry/base/text.h"
 #include "ferry/config/config.h"
+#include "ferry/core/doctor.h"
 
 namespace ferry::core {
 
@@ -54,6 +55,7 @@ void check_core(const config::Config& config, std::vector<ConfigProblem>& out) {
   if (timeout < std::chrono::seconds(1) || timeout > std::chrono::seconds(60))
     out.push_back(
         {heartbeat.setting("timeout").origin, "[heartbeat] timeout must be between 1s and 60s"});
+  check_doctor_config(config, out);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "ferry/config/config.h"
+#include "ferry/core/doctor.h"
 
 namespace ferry::core {
 
@@ -78,6 +79,7 @@ void declare_core_config(config::ConfigSchema& schema) {
       .add_secret("url",
                   "healthchecks.io-style ping URL (e.g. https://hc-ping.com/<uuid>); empty: none")
       .add_duration("timeout", seconds(5), "longest time one ping may take, retries included");
+  declare_doctor_config(schema);
 }
 
 }  // namespace ferry::core

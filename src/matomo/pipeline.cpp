@@ -2,6 +2,8 @@
 
 #include "ferry/base/error.h"
 #include "ferry/config/config.h"
+#include "ferry/core/context.h"
+#include "ferry/matomo/doctor.h"
 #include "ferry/matomo/store.h"
 #include "matomo/commands.h"
 #include "matomo/job_base.h"
@@ -20,6 +22,9 @@ class MatomoPipeline : public core::Pipeline {
     return check_config(config);
   }
   std::vector<state::Migration> migrations() const override { return matomo::migrations(); }
+  std::vector<core::DoctorCheck> doctor_checks(core::Context& ctx) const override {
+    return matomo::doctor_checks(ctx.config(), ctx.http());
+  }
 
   std::vector<core::StatusSection> status_sections(state::Store& store,
                                                    TimePoint now) const override {

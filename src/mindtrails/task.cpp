@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "ferry/base/error.h"
+#include "ferry/core/context.h"
 #include "ferry/log/alerts.h"
+#include "ferry/mindtrails/doctor.h"
 #include "ferry/mindtrails/server_pass.h"
 #include "ferry/mindtrails/store.h"
 #include "ferry/net/redact.h"
@@ -80,6 +82,9 @@ class MindTrailsPipeline : public core::Pipeline {
     return check_config(config);
   }
   std::vector<state::Migration> migrations() const override { return mindtrails::migrations(); }
+  std::vector<core::DoctorCheck> doctor_checks(core::Context& ctx) const override {
+    return mindtrails::doctor_checks(ctx.config(), ctx.http());
+  }
 
   std::vector<core::StatusSection> status_sections(state::Store& store,
                                                    TimePoint now) const override {

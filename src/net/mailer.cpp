@@ -82,6 +82,43 @@ std::string format_message(const Mail& mail, TimePoint now) {
   return msg;
 }
 
+namespace {
+
+size_t discard(char*, size_t size, size_t n, void*) {
+  return size * n;
+}
+
+// Sets what every exchange with the server shares: URL, TLS, timeouts, login.
+void set_common(const CurlLib& lib, CURL* c, const SmtpSettings& s, char* errbuf) {
+  lib.easy_setopt(c, CURLOPT_URL, s.url.c_str());
+  lib.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  lib.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  lib.easy_setopt(c, CURLOPT_USE_SSL,
+                  static_cast<long>(s.starttls_required ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+  lib.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(s.connect_timeout.count()));
+  lib.easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(s.timeout.count()));
+  if (!s.username.empty()) {
+    lib.easy_setopt(c, CURLOPT_USERNAME, s.username.c_str());
+    lib.easy_setopt(c, CURLOPT_PASSWORD, s.password.c_str());
+  }
+}
+
+// Performs the exchange set on `c` and cleans it up; throws OperationError when it failed.
+void perform(const CurlLib& lib, CURL* c, const std::string& url, const char* errbuf) {
+  CURLcode rc = lib.easy_perform(c);
+  long code = 0;
+  lib.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+  lib.easy_cleanup(c);
+  if (rc == CURLE_OK) return;
+  std::string why = errbuf[0] ? errbuf : lib.easy_strerror(rc);
+  bool permanent = rc == CURLE_LOGIN_DENIED || code >= 500 || rc == CURLE_USE_SSL_FAILED;
+  throw OperationError(permanent ? FailureKind::kPermanent : FailureKind::kTransient,
+                       "smtp " + redact_url(url) + ": " + why +
+                           (code ? " (server said " + std::to_string(code) + ")" : ""));
+}
+
+}  // namespace
+
 void CurlMailer::send(const Mail& mail, TimePoint now) {
   const CurlLib& lib = curl_lib();
   CURL* c = lib.easy_init();
@@ -90,40 +127,43 @@ void CurlMailer::send(const Mail& mail, TimePoint now) {
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_slist* rcpt = nullptr;
   for (const auto& r : mail.to) rcpt = lib.slist_append(rcpt, ("<" + r + ">").c_str());
-  lib.easy_setopt(c, CURLOPT_URL, settings_.url.c_str());
-  lib.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  lib.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  set_common(lib, c, settings_, errbuf);
   lib.easy_setopt(c, CURLOPT_MAIL_FROM, ("<" + mail.from + ">").c_str());
   lib.easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
   lib.easy_setopt(c, CURLOPT_READFUNCTION, read_mail);
   lib.easy_setopt(c, CURLOPT_READDATA, &src);
   lib.easy_setopt(c, CURLOPT_UPLOAD, 1L);
-  lib.easy_setopt(c, CURLOPT_USE_SSL,
-                  static_cast<long>(settings_.starttls_required ? CURLUSESSL_ALL : CURLUSESSL_TRY));
-  lib.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-                  static_cast<long>(settings_.connect_timeout.count()));
-  lib.easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout.count()));
-  if (!settings_.username.empty()) {
-    lib.easy_setopt(c, CURLOPT_USERNAME, settings_.username.c_str());
-    lib.easy_setopt(c, CURLOPT_PASSWORD, settings_.password.c_str());
+  try {
+    perform(lib, c, settings_.url, errbuf);
+  } catch (...) {
+    lib.slist_free_all(rcpt);
+    throw;
   }
-  CURLcode rc = lib.easy_perform(c);
-  long code = 0;
-  lib.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
   lib.slist_free_all(rcpt);
-  lib.easy_cleanup(c);
-  if (rc == CURLE_OK) return;
-  std::string why = errbuf[0] ? errbuf : lib.easy_strerror(rc);
-  bool permanent = rc == CURLE_LOGIN_DENIED || code >= 500 || rc == CURLE_USE_SSL_FAILED;
-  throw OperationError(permanent ? FailureKind::kPermanent : FailureKind::kTransient,
-                       "smtp " + redact_url(settings_.url) + ": " + why +
-                           (code ? " (server said " + std::to_string(code) + ")" : ""));
+}
+
+void CurlMailer::verify() {
+  const CurlLib& lib = curl_lib();
+  CURL* c = lib.easy_init();
+  if (!c) throw OperationError(FailureKind::kTransient, "smtp: curl_easy_init failed");
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  set_common(lib, c, settings_, errbuf);
+  // Without recipients and with a custom command, curl sends that command after the login
+  // instead of a mail transaction; the server's answer ("250 OK") is dropped.
+  lib.easy_setopt(c, CURLOPT_CUSTOMREQUEST, "NOOP");
+  lib.easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+  perform(lib, c, settings_.url, errbuf);
 }
 
 void FakeMailer::send(const Mail& mail, TimePoint) {
   ++calls;
   if (!fail_with.empty()) throw OperationError(fail_kind, fail_with);
   sent.push_back(mail);
+}
+
+void FakeMailer::verify() {
+  ++verifies;
+  if (!fail_with.empty()) throw OperationError(fail_kind, fail_with);
 }
 
 }  // namespace ferry::net

@@ -245,6 +245,29 @@ std::vector<net::ObjectInfo> S3Client::list(const std::string& prefix,
   return out;
 }
 
+std::vector<net::ObjectInfo> S3Client::list_first(const std::string& prefix, size_t max) {
+  const std::string full_prefix = full_key(prefix);
+  const std::string where = target(full_prefix) + "*";
+  Call call;
+  call.bucket_level = true;
+  call.query = {{"list-type", "2"}, {"max-keys", std::to_string(max)}, {"prefix", full_prefix}};
+  net::HttpResponse r = send(call);
+  if (!r.ok()) throw s3_error("LIST", where, r);
+  ListPage page;
+  try {
+    page = parse_list_page(r.body);
+  } catch (const std::invalid_argument& e) {
+    throw OperationError(FailureKind::kTransient, "s3 LIST " + where + ": bad answer: " + e.what());
+  }
+  std::vector<net::ObjectInfo> out;
+  for (auto& info : page.objects) {
+    if (out.size() == max) break;
+    if (info.key.compare(0, prefix_.size(), prefix_) == 0) info.key.erase(0, prefix_.size());
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
 void S3Client::remove(const std::string& key) {
   const std::string full = full_key(key);
   Call call;

@@ -1,6 +1,8 @@
 #include "ferry/wenet/pipeline.h"
 
 #include "ferry/config/config.h"
+#include "ferry/core/context.h"
+#include "ferry/wenet/doctor.h"
 #include "ferry/wenet/report_run.h"
 #include "ferry/wenet/settings.h"
 #include "ferry/wenet/store.h"
@@ -18,6 +20,9 @@ class WenetPipeline : public core::Pipeline {
     return check_config(config);
   }
   std::vector<state::Migration> migrations() const override { return wenet::migrations(); }
+  std::vector<core::DoctorCheck> doctor_checks(core::Context& ctx) const override {
+    return wenet::doctor_checks(ctx.config(), ctx.http());
+  }
 
   std::vector<core::StatusSection> status_sections(state::Store& store,
                                                    TimePoint now) const override {

@@ -2,11 +2,7 @@
 // answers, a hanging SMTP server costs one timeout per run, and a short CAKE job queued behind
 // a long backfill finishes in the first tick. The real bin/ferry, the CAKE stand-in
 // (test/standins/cake_server.py), s3rver and aiosmtpd on loopback.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <SQLiteCpp/Database.h>
 
@@ -15,6 +11,7 @@
 #include "e2e/ferry_fixture.h"
 #include "support/requirements.h"
 #include "support/s3rver.h"
+#include "support/silent_listener.h"
 #include "support/smtp_server.h"
 
 namespace ferry::testing {
@@ -24,33 +21,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kKey = "e2e-budget-key-51c2";
-
-// A TCP listener on 127.0.0.1 that never accepts: connections complete in the kernel and then
-// hear nothing, as from a hung mail server.
-class SilentListener {
- public:
-  SilentListener() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok_ = fd_ >= 0 && bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-          listen(fd_, 64) == 0;
-    socklen_t len = sizeof addr;
-    if (ok_) getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-  }
-  ~SilentListener() {
-    if (fd_ >= 0) close(fd_);
-  }
-  bool ok() const { return ok_; }
-  int port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-  bool ok_ = false;
-};
 
 // Runs `ferry run` and returns the result with its wall time.
 struct TimedRun {

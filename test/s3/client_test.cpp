@@ -61,6 +61,41 @@ TEST(S3Client, ListRefusesATruncatedPageWithoutToken) {
   EXPECT_THROW(client.list(""), OperationError);
 }
 
+TEST(S3Client, ListFirstAsksForAtMostMaxKeysInOneRequest) {
+  FakeHttpClient http([](const HttpRequest&) {
+    return FakeHttpClient::respond(
+        200,
+        "<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>t"
+        "</NextContinuationToken><Contents><Key>pre/a</Key><Size>1</Size></Contents>"
+        "<Contents><Key>pre/b</Key><Size>2</Size></Contents></ListBucketResult>");
+  });
+  S3Client client(http, loopback_options());
+  auto objects = client.list_first("", 1);
+  ASSERT_EQ(objects.size(), 1u);
+  EXPECT_EQ(objects[0].key, "a");
+  ASSERT_EQ(http.requests().size(), 1u);
+  auto query = query_of(http.requests()[0].url);
+  EXPECT_EQ(query["max-keys"], "1");
+  EXPECT_EQ(query["prefix"], "pre%2F");
+}
+
+TEST(S3Client, ListFirstFailsAsListDoes) {
+  FakeHttpClient http([](const HttpRequest&) {
+    return FakeHttpClient::respond(
+        403,
+        error_xml("SignatureDoesNotMatch", "The request signature we calculated does not match"));
+  });
+  S3Client client(http, loopback_options());
+  try {
+    client.list_first("", 1);
+    FAIL() << "no error";
+  } catch (const OperationError& e) {
+    EXPECT_FALSE(e.is_transient());
+    EXPECT_NE(std::string(e.what()).find("HTTP 403 SignatureDoesNotMatch"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(S3Client, ErrorsNameBucketAndKeyAndSayWhetherToRetry) {
   FakeHttpClient http([](const HttpRequest& r) {
     if (r.method == "GET" && r.url.find("missing") != std::string::npos)

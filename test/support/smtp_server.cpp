@@ -8,11 +8,14 @@ namespace ferry::testing {
 
 using namespace std::chrono_literals;
 
-SmtpServer::SmtpServer(int port, const std::string& log) : log_(log) {
-  child_ = std::make_unique<Child>(
-      std::vector<std::string>{system_python(), "-u", "-m", "aiosmtpd", "-n", "-l",
-                               "127.0.0.1:" + std::to_string(port)},
-      std::map<std::string, std::string>{}, "", log);
+SmtpServer::SmtpServer(int port, const std::string& log, const std::string& user,
+                       const std::string& password)
+    : log_(log) {
+  std::vector<std::string> argv = {system_python(), "-u",
+                                   repo_root() + "/test/standins/smtp_server.py", "--listen",
+                                   "127.0.0.1:" + std::to_string(port)};
+  if (!user.empty()) argv.insert(argv.end(), {"--user", user, "--password", password});
+  child_ = std::make_unique<Child>(argv, std::map<std::string, std::string>{}, "", log);
   ready_ = wait_for_port(port, 10s);
 }
 

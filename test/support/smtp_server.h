@@ -1,5 +1,6 @@
 // An SMTP server on loopback for end-to-end tests: Debian's aiosmtpd with its debugging
-// handler, which prints every message it receives to a log file. Stopped on destruction.
+// handler, which prints every message it receives to a log file, optionally requiring a login.
+// Stopped on destruction.
 #pragma once
 
 #include <memory>
@@ -11,8 +12,11 @@ namespace ferry::testing {
 
 class SmtpServer {
  public:
-  // Listens on 127.0.0.1:`port`, printing messages to `log` (a file path).
-  SmtpServer(int port, const std::string& log);
+  // Listens on 127.0.0.1:`port`, printing messages to `log` (a file path). With a `user`,
+  // offers AUTH PLAIN and LOGIN over plain SMTP and requires a login with `password` before
+  // MAIL (test/standins/smtp_server.py).
+  SmtpServer(int port, const std::string& log, const std::string& user = "",
+             const std::string& password = "");
   // "" when python3 and aiosmtpd are installed, else what is missing (see FERRY_REQUIRE).
   static std::string missing();
   bool ready() const { return ready_; }

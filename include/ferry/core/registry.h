@@ -145,7 +145,8 @@ class Registry {
   std::vector<TaskKind> tasks_;
 };
 
-// Declares the keys the core owns: [state], [log], [alerts], [run], [status], [metrics], [http].
+// Declares the keys the core owns: [state], [log], [alerts], [run], [status], [metrics], [http],
+// [heartbeat], [doctor].
 void declare_core_config(config::ConfigSchema& schema);
 
 }  // namespace core

@@ -44,6 +44,14 @@ class ObjectStore {
   // Every key under `prefix` after `start_after`, in key order; pages internally.
   virtual std::vector<ObjectInfo> list(const std::string& prefix,
                                        const std::string& start_after = "") = 0;
+  // At most `max` (>= 1) keys under `prefix`, in key order, with one request where the store
+  // allows it: a cheap probe that the store answers and the credentials are accepted. This
+  // default lists everything and keeps the first `max`.
+  virtual std::vector<ObjectInfo> list_first(const std::string& prefix, size_t max) {
+    auto all = list(prefix);
+    if (all.size() > max) all.resize(max);
+    return all;
+  }
   // Deleting a missing key is not an error.
   virtual void remove(const std::string& key) = 0;
   // A presigned GET URL valid for `expires` from `now`. Throws UsageError beyond 7 days.

@@ -102,6 +102,8 @@ class S3Client : public net::ObjectStore {
   std::optional<net::ObjectInfo> head(const std::string& key) override;
   std::vector<net::ObjectInfo> list(const std::string& prefix,
                                     const std::string& start_after = "") override;
+  // One ListObjectsV2 request with max-keys.
+  std::vector<net::ObjectInfo> list_first(const std::string& prefix, size_t max) override;
   void remove(const std::string& key) override;
   std::string presign_get(const std::string& key, std::chrono::seconds expires,
                           TimePoint now) override;
