@@ -180,41 +180,50 @@ std::string file_md5_hex(const std::string& path) {
   return hex_encode(file_md5(path));
 }
 
-Md5::Md5() : ctx_(openssl().EVP_MD_CTX_new()) {
+std::string file_sha256(const std::string& path, uint64_t offset, std::optional<uint64_t> length) {
+  Digest sha(openssl().EVP_sha256());
+  stream_file(path, offset, length, [&](const char* p, size_t n) { sha.update(p, n); });
+  return sha.finish();
+}
+
+RunningDigest::RunningDigest(DigestKind kind) : ctx_(openssl().EVP_MD_CTX_new()), kind_(kind) {
   if (!ctx_) throw OperationError(FailureKind::kPermanent, "OpenSSL digest allocation failed");
   reset();
 }
 
-Md5::~Md5() {
-  openssl().EVP_MD_CTX_free(ctx_);
+RunningDigest::~RunningDigest() {
+  if (ctx_) openssl().EVP_MD_CTX_free(ctx_);
 }
 
-Md5::Md5(Md5&& other) noexcept : ctx_(other.ctx_) {
+RunningDigest::RunningDigest(RunningDigest&& other) noexcept
+    : ctx_(other.ctx_), kind_(other.kind_) {
   other.ctx_ = nullptr;
 }
 
-Md5& Md5::operator=(Md5&& other) noexcept {
+RunningDigest& RunningDigest::operator=(RunningDigest&& other) noexcept {
   std::swap(ctx_, other.ctx_);
+  std::swap(kind_, other.kind_);
   return *this;
 }
 
-void Md5::update(const void* data, size_t size) {
+void RunningDigest::update(const void* data, size_t size) {
   if (openssl().EVP_DigestUpdate(ctx_, data, size) != 1)
-    throw OperationError(FailureKind::kPermanent, "OpenSSL MD5 update failed");
+    throw OperationError(FailureKind::kPermanent, "OpenSSL digest update failed");
 }
 
-std::string Md5::finish() {
+std::string RunningDigest::finish() {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (openssl().EVP_DigestFinal_ex(ctx_, out, &len) != 1)
-    throw OperationError(FailureKind::kPermanent, "OpenSSL MD5 final failed");
+    throw OperationError(FailureKind::kPermanent, "OpenSSL digest final failed");
   reset();
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
-void Md5::reset() {
-  if (openssl().EVP_DigestInit_ex(ctx_, openssl().EVP_md5(), nullptr) != 1)
-    throw OperationError(FailureKind::kPermanent, "OpenSSL MD5 initialisation failed");
+void RunningDigest::reset() {
+  const EVP_MD* md = kind_ == DigestKind::kMd5 ? openssl().EVP_md5() : openssl().EVP_sha256();
+  if (openssl().EVP_DigestInit_ex(ctx_, md, nullptr) != 1)
+    throw OperationError(FailureKind::kPermanent, "OpenSSL digest initialisation failed");
 }
 
 }  // namespace ferry::crypto

@@ -40,12 +40,14 @@ size_t read_cb(char* buf, size_t size, size_t n, void* ud) {
     size_t got = want ? std::fread(buf, 1, want, x->in) : 0;
     if (got < want && std::ferror(x->in)) return CURL_READFUNC_ABORT;
     x->in_left -= got;
+    if (got && x->req->body.watch) x->req->body.watch(std::string_view(buf, got));
     return got;
   }
   const std::string& d = x->req->body.data;
   size_t got = std::min(want, d.size() - x->data_pos);
   std::memcpy(buf, d.data() + x->data_pos, got);
   x->data_pos += got;
+  if (got && x->req->body.watch) x->req->body.watch(std::string_view(buf, got));
   return got;
 }
 
@@ -244,6 +246,7 @@ HttpResponse CurlHttpClient::send(const HttpRequest& req) {
   x.lib = lib_;
   x.curl = curl_;
   open_body(req, x);
+  if (req.body.watch_start) req.body.watch_start();
   if (req.on_body_start) req.on_body_start();
   if (!req.response_file.empty()) {
     x.out = std::fopen(req.response_file.c_str(), "wb");

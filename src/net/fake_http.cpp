@@ -34,7 +34,29 @@ HttpResponse deliver_body(const HttpRequest& request, HttpResponse response, siz
   return response;
 }
 
+namespace {
+
+// Shows the request's body to its watcher as a transport sending it would (in three pieces).
+void watch_body(const HttpRequest& request) {
+  const RequestBody& b = request.body;
+  if (b.watch_start) b.watch_start();
+  if (!b.watch) return;
+  std::string body = b.data;
+  if (!b.file.empty()) {
+    std::ifstream in(b.file, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(b.offset));
+    body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (b.length && *b.length < body.size()) body.resize(static_cast<size_t>(*b.length));
+  }
+  const size_t piece = std::max<size_t>(1, (body.size() + 2) / 3);
+  for (size_t at = 0; at < body.size(); at += piece)
+    b.watch(std::string_view(body).substr(at, piece));
+}
+
+}  // namespace
+
 HttpResponse FakeHttpClient::send(const HttpRequest& request) {
+  watch_body(request);
   std::unique_lock<std::mutex> lock(mu_);
   requests_.push_back(request);
   const size_t piece = piece_;

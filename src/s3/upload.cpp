@@ -46,6 +46,35 @@ void check_range_unchanged(const std::string& where, const std::string& path, ui
   if (now != md5) throw changed_error(where, path, "its bytes are not those hashed before sending");
 }
 
+// The MD5 and SHA-256 of a body as it goes out, try after try (each try starts again).
+class SentDigests {
+ public:
+  void watch(net::RequestBody& body) {
+    body.watch_start = [this] {
+      md5_.reset();
+      sha256_.reset();
+      bytes_ = 0;
+    };
+    body.watch = [this](std::string_view piece) {
+      md5_.update(piece.data(), piece.size());
+      sha256_.update(piece.data(), piece.size());
+      bytes_ += piece.size();
+    };
+  }
+  // The raw MD5 of what the last try sent when it sent `size` bytes whose SHA-256 is `sha256`;
+  // "" when what went out was not those bytes (or not all of them).
+  std::string finish(uint64_t size, const std::string& sha256) {
+    std::string md5 = md5_.finish();
+    if (bytes_ != size || sha256_.finish() != sha256) return "";
+    return md5;
+  }
+
+ private:
+  crypto::Md5 md5_;
+  crypto::Sha256 sha256_;
+  uint64_t bytes_ = 0;
+};
+
 bool is_digest_refusal(const net::HttpResponse& response) {
   if (response.status != 400) return false;
   auto doc = parse_error(response.body);
@@ -65,37 +94,43 @@ void S3Client::put_single(const std::string& full, const std::string& path,
                           const FileStamp& stamp) {
   const std::string where = target(full);
   const uint64_t size = stamp.size;
-  // Over TLS the payload goes unsigned and only its MD5 is needed; over plain HTTP its SHA-256
-  // is signed too, computed in the same pass.
+  // Over TLS the payload goes unsigned with its Content-MD5, read once before sending. Over
+  // plain HTTP only the signed SHA-256 is read before; the MD5 (for the ETag) and the SHA-256
+  // of what actually went out are taken while sending, so a change after hashing is seen.
   const bool sign_payload = endpoint_.scheme != "https";
-  crypto::FileDigests d;
+  std::string md5, sha256;
   if (sign_payload)
-    d = crypto::file_digests(path, 0, size);
+    sha256 = crypto::file_sha256(path, 0, size);
   else
-    d.md5 = crypto::file_md5(path, 0, size);
+    md5 = crypto::file_md5(path, 0, size);
+  SentDigests sent;
   Call call;
   call.method = "PUT";
   call.key = full;
-  call.headers = {{"Content-MD5", crypto::base64_encode(d.md5)},
-                  {"Content-Type", "application/octet-stream"}};
-  call.payload_hash = sign_payload ? crypto::hex_encode(d.sha256) : kUnsignedPayload;
+  call.headers = {{"Content-Type", "application/octet-stream"}};
+  if (!sign_payload) call.headers.emplace_back("Content-MD5", crypto::base64_encode(md5));
+  call.payload_hash = sign_payload ? crypto::hex_encode(sha256) : kUnsignedPayload;
   call.body.file = path;
   call.body.length = size;
+  if (sign_payload) sent.watch(call.body);
   call.transfer = true;
   if (progress_) call.progress = [this, size](uint64_t done, uint64_t) { progress_(done, size); };
   net::HttpResponse r = send(call);
+  if (sign_payload) md5 = sent.finish(size, sha256);
+  const bool went_changed = sign_payload && md5.empty();
   if (is_digest_refusal(r)) {
-    check_range_unchanged(where, path, 0, size, d.md5);
+    if (went_changed) throw changed_error(where, path, "its bytes are not those hashed before");
+    if (!sign_payload) check_range_unchanged(where, path, 0, size, md5);
     throw OperationError(FailureKind::kTransient, "s3 PUT " + where + ": " + describe_failure(r) +
                                                       " (the bytes were damaged on the way)");
   }
   if (!r.ok()) throw s3_error("PUT", where, r);
-  // Stores that take any Content-MD5 (s3rver) answer a changed file with another ETag.
+  // Stores that take any payload (s3rver) answer a changed file with another ETag.
   const std::string etag = lower(unquote_etag(r.header("etag").value_or("")));
-  const std::string md5 = crypto::hex_encode(d.md5);
-  const bool etag_differs = options_.verify_etag && etag != md5;
+  const bool etag_differs = options_.verify_etag && etag != crypto::hex_encode(md5);
   try {
-    if (etag_differs) check_range_unchanged(where, path, 0, size, d.md5);
+    if (went_changed) throw changed_error(where, path, "its bytes are not those hashed before");
+    if (etag_differs && !sign_payload) check_range_unchanged(where, path, 0, size, md5);
     if (stamp_file(path, where) != stamp)
       throw changed_error(where, path, "its size or modification time changed");
   } catch (const OperationError&) {
@@ -109,7 +144,8 @@ void S3Client::put_single(const std::string& full, const std::string& path,
   if (etag_differs)
     throw OperationError(FailureKind::kPermanent,
                          "s3 PUT " + where + ": the ETag '" + etag + "' is not the file's MD5 " +
-                             md5 + " (set verify_etag = false for buckets with SSE-KMS or SSE-C)");
+                             crypto::hex_encode(md5) +
+                             " (set verify_etag = false for buckets with SSE-KMS or SSE-C)");
 }
 
 }  // namespace ferry::s3

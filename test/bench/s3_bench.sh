@@ -12,8 +12,9 @@
 # What each does with the same bytes:
 # - curl: one PUT (SigV4 by curl itself, UNSIGNED-PAYLOAD, no Content-MD5) and one GET; no
 #   hashing, no fsync. It is the wire's pace, not a peer.
-# - ferry: defaults (parts of 8 MiB above 16 MiB, 4 in flight); over plain HTTP each PUT signs
-#   the payload's SHA-256 and sends its Content-MD5, both hashed in one read before it is sent;
+# - ferry: defaults (parts of 8 MiB above 16 MiB, 4 in flight); over plain HTTP a single PUT
+#   reads the file once for the SHA-256 it signs before sending, and hashes (MD5, SHA-256) what
+#   it sends as it goes; each part signs its SHA-256 and sends its Content-MD5, both read ahead;
 #   a download is hashed (MD5) as it arrives, checked against the ETag, fsynced and renamed.
 # - aws: its defaults (parts of 8 MiB above 8 MiB, 10 in flight).
 # - rclone: its defaults (one PUT up to 200 MiB, else parts of 5 MiB, 4 in flight), with

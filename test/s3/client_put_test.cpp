@@ -4,7 +4,9 @@
 
 #include <filesystem>
 
+#include "ferry/base/clock.h"
 #include "ferry/base/error.h"
+#include "ferry/net/retry.h"
 #include "s3/client_support.h"
 
 namespace ferry::s3 {
@@ -27,7 +29,8 @@ TEST(S3Client, SinglePutSignsAndSendsDigestsOfTheStreamedFile) {
   EXPECT_EQ(r.method, "PUT");
   EXPECT_EQ(r.url, "http://127.0.0.1:9000/bucket/pre/dir/a%20b%2Bc.csv");
   EXPECT_EQ(header(r, "Host"), "127.0.0.1:9000");
-  EXPECT_EQ(header(r, "Content-MD5"), "XUFAKrxLKna5cZ2REBfFkg==");
+  // Over plain HTTP the signed SHA-256 guards the bytes; the MD5 is taken as they go out.
+  EXPECT_EQ(header(r, "Content-MD5"), "");
   EXPECT_EQ(header(r, "x-amz-content-sha256"), crypto::sha256_hex("hello"));
   EXPECT_EQ(header(r, "Authorization").rfind("AWS4-HMAC-SHA256 Credential=AKID/", 0), 0u);
   EXPECT_EQ(r.body.file, dir / "f.csv");
@@ -49,6 +52,59 @@ TEST(S3Client, SinglePutWithWrongEtagFails) {
   } catch (const OperationError& e) {
     EXPECT_NE(std::string(e.what()).find("s3 PUT s3://bucket/pre/k: the ETag"), std::string::npos);
   }
+}
+
+// Changes the file just before handing the request on: after ferry hashed it, before it is sent.
+class ChangeBeforeSending : public net::HttpClient {
+ public:
+  ChangeBeforeSending(net::HttpClient& inner, std::string path) : inner_(inner), path_(path) {}
+  HttpResponse send(const HttpRequest& r) override {
+    if (r.method == "PUT") t::write_file(path_, "jello");
+    return inner_.send(r);
+  }
+
+ private:
+  net::HttpClient& inner_;
+  std::string path_;
+};
+
+TEST(S3Client, SinglePutOverHttpSeesBytesChangedAfterHashingAndRemovesTheObject) {
+  t::TempDir dir;
+  t::write_file(dir / "f", "hello");
+  // The store (like s3rver) checks nothing and answers the MD5 of what it got.
+  FakeHttpClient http([](const HttpRequest& r) {
+    if (r.method == "DELETE") return FakeHttpClient::respond(204);
+    return FakeHttpClient::respond(200, "", {{"etag", "\"" + crypto::md5_hex("jello") + "\""}});
+  });
+  ChangeBeforeSending changing(http, dir / "f");
+  try {
+    S3Client(changing, loopback_options()).put_file("k", dir / "f");
+    FAIL() << "expected an error";
+  } catch (const OperationError& e) {
+    EXPECT_TRUE(e.is_transient());
+    EXPECT_NE(std::string(e.what()).find("changed while it was uploaded (its bytes are not those "
+                                         "hashed before)"),
+              std::string::npos)
+        << e.what();
+  }
+  ASSERT_EQ(http.requests().size(), 2u);
+  EXPECT_EQ(header(http.requests()[0], "x-amz-content-sha256"), crypto::sha256_hex("hello"));
+  EXPECT_EQ(http.requests()[1].method, "DELETE");
+}
+
+TEST(S3Client, SinglePutRetriedHashesWhatTheLastTrySent) {
+  t::TempDir dir;
+  t::write_file(dir / "f", "hello");
+  int calls = 0;
+  FakeHttpClient http([&calls](const HttpRequest&) {
+    if (++calls == 1) return FakeHttpClient::respond(503, "<Error><Code>SlowDown</Code></Error>");
+    return FakeHttpClient::respond(200, "", {{"etag", "\"" + crypto::md5_hex("hello") + "\""}});
+  });
+  FakeTimer timer;
+  FixedClock wall(TimePoint(std::chrono::seconds(1452470700)));
+  net::RetryingHttpClient retrying(http, net::RetryPolicy{}, timer, [] { return 0.5; }, wall);
+  S3Client(retrying, loopback_options()).put_file("k", dir / "f");
+  EXPECT_EQ(calls, 2);
 }
 
 TEST(S3Client, MultipartUploadsPartsCompletesInOrderAndChecksSize) {

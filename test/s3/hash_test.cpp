@@ -52,5 +52,21 @@ TEST(S3Hash, IncrementalMd5MatchesOneShot) {
   EXPECT_EQ(hex_encode(moved.finish()), md5_hex("abc"));
 }
 
+TEST(S3Hash, IncrementalSha256AndFileSha256MatchOneShot) {
+  Sha256 sha;
+  sha.update("The quick brown ", 16);
+  sha.update("fox jumps over the lazy dog", 27);
+  EXPECT_EQ(sha.finish(), sha256_raw("The quick brown fox jumps over the lazy dog"));
+  sha.update("abc", 3);
+  sha.reset();  // drops what came before
+  sha.update("xyz", 3);
+  EXPECT_EQ(sha.finish(), sha256_raw("xyz"));
+  ferry::testing::TempDir dir;
+  ferry::testing::write_file(dir / "f", "0123456789");
+  EXPECT_EQ(file_sha256(dir / "f", 2, 5), sha256_raw("23456"));
+  EXPECT_EQ(file_sha256(dir / "f"), sha256_raw("0123456789"));
+  EXPECT_THROW(file_sha256(dir / "f", 8, 5), OperationError);
+}
+
 }  // namespace
 }  // namespace ferry::crypto

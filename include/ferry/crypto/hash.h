@@ -49,13 +49,20 @@ std::string file_md5(const std::string& path, uint64_t offset = 0,
 // MD5 (hex) of a whole file; throws as file_digests does.
 std::string file_md5_hex(const std::string& path);
 
-// MD5 of data that arrives in pieces. Movable, not copyable.
-class Md5 {
+// Raw SHA-256 of a byte range, as file_digests without the MD5.
+std::string file_sha256(const std::string& path, uint64_t offset = 0,
+                        std::optional<uint64_t> length = std::nullopt);
+
+enum class DigestKind { kMd5, kSha256 };
+
+// A digest of data that arrives in pieces. Movable, not copyable. Throws OperationError only
+// when OpenSSL fails (a broken library).
+class RunningDigest {
  public:
-  Md5();
-  ~Md5();
-  Md5(Md5&& other) noexcept;
-  Md5& operator=(Md5&& other) noexcept;
+  explicit RunningDigest(DigestKind kind);
+  ~RunningDigest();
+  RunningDigest(RunningDigest&& other) noexcept;
+  RunningDigest& operator=(RunningDigest&& other) noexcept;
   void update(const void* data, size_t size);
   // The raw digest of everything given since construction or reset(); then resets.
   std::string finish();
@@ -63,6 +70,17 @@ class Md5 {
 
  private:
   evp_md_ctx_st* ctx_ = nullptr;
+  DigestKind kind_;
+};
+
+class Md5 : public RunningDigest {
+ public:
+  Md5() : RunningDigest(DigestKind::kMd5) {}
+};
+
+class Sha256 : public RunningDigest {
+ public:
+  Sha256() : RunningDigest(DigestKind::kSha256) {}
 };
 
 }  // namespace ferry::crypto

@@ -19,7 +19,8 @@ namespace ferry::net {
 // A request with on_body gets a 2xx body the way libcurl hands it over: on_body_start, then
 // the body in pieces (three by default, see set_body_piece), and HttpResponse::body empty
 // (a response_file keeps its bytes: the hook only watches); on_body returning false makes the
-// answer TransportError::kAborted.
+// answer TransportError::kAborted. A request body's watcher sees the whole body (watch_start,
+// then three pieces) before the handler answers, as if it had been sent.
 class FakeHttpClient : public HttpClient {
  public:
   using Handler = std::function<HttpResponse(const HttpRequest&)>;

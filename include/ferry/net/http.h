@@ -23,6 +23,12 @@ struct RequestBody {
   std::string file;                // stream from this file when set
   uint64_t offset = 0;             // first byte of `file` to send
   std::optional<uint64_t> length;  // bytes of `file` to send; to the end when unset
+  // When set, sees the body's bytes as they go out: every try of the exchange (RetryingHttpClient
+  // tries again from the first byte) first calls watch_start when set, then watch with each
+  // piece handed to the transport, in order, on the sending thread. A try the server answers
+  // early may not show every byte. Neither may throw.
+  std::function<void()> watch_start = {};
+  std::function<void(std::string_view piece)> watch = {};
 };
 
 struct HttpRequest {

@@ -6,10 +6,11 @@
 // which is a folder: "exports" and "exports/" both store `a.csv` as `exports/a.csv`. list()
 // returns keys with its own `prefix` argument included, so they can be passed back to get_file.
 //
-// Uploads. A single PUT (files up to multipart_threshold) reads the file once to hash it, then
-// sends it with Content-MD5; over plain HTTP it also signs the payload's SHA-256 (both digests
-// computed in the same pass, on two threads from 4 MiB up), over HTTPS the payload goes
-// UNSIGNED-PAYLOAD as the AWS CLI sends it (TLS and the signed Content-MD5 protect it). Larger
+// Uploads. A single PUT (files up to multipart_threshold) reads the file once before sending
+// it: over HTTPS for its Content-MD5, the payload going UNSIGNED-PAYLOAD as the AWS CLI sends
+// it (TLS and the signed Content-MD5 protect it); over plain HTTP for the SHA-256 it signs, the
+// MD5 (compared with the ETag) and the SHA-256 of what goes out being taken while it is sent
+// (bytes sent that are not those hashed: the object is removed, a transient error). Larger
 // files go up in parts (part_size, enlarged when needed to stay within 10,000 parts), each with
 // Content-MD5 (and, over plain HTTP, its own signed SHA-256), each retried on its own up to
 // part_attempts times. Up to `parallel` parts are in flight at once, one HTTP exchange each,
