@@ -33,6 +33,27 @@ TEST(S3Received, HashesWhatArrivesAndStartsOverOnARestart) {
   EXPECT_NO_THROW(got.sync());
 }
 
+TEST(S3Received, PiecesAcrossBlockBoundariesAndARestartMidBlockHashAsOneStream) {
+  t::TempDir dir;
+  const std::string path = dir / "f";
+  t::write_file(path, "");
+  Received got(path, "s3 GET s3://b/k");
+  got.add(nullptr, 0);
+  got.add(std::string(1536 * 1024, 'x').data(), 1536 * 1024);  // half of a second block
+  got.add(nullptr, 0);
+  // Pieces of 1 byte, of 3 MiB + 1 (three blocks and a byte) and of odd sizes in between.
+  std::string all;
+  const size_t sizes[] = {1, 3 * 1024 * 1024 + 1, 7, 1024 * 1024 - 8, 1, 65536, 5 * 1024 * 1024};
+  int i = 0;
+  for (size_t size : sizes) {
+    std::string p(size, static_cast<char>('a' + i++));
+    got.add(p.data(), p.size());
+    all += p;
+  }
+  EXPECT_EQ(got.bytes(), all.size());
+  EXPECT_EQ(got.md5_hex(), crypto::md5_hex(all));
+}
+
 TEST(S3Received, NothingReceivedIsTheEmptyMd5AndAMissingFileIsAnError) {
   t::TempDir dir;
   t::write_file(dir / "f", "");
