@@ -78,7 +78,7 @@ void register_s3_config(config::ConfigSchema& schema) {
       .add_secret("secret_access_key", "secret access key (kept out of logs)")
       .add_secret("session_token", "session token for temporary credentials")
       .add_string("profile", "", "profile in ~/.aws/credentials; else AWS_PROFILE or default")
-      .add_int("multipart_threshold", 16 * 1024 * 1024,
+      .add_int("multipart_threshold", 100 * 1024 * 1024,
                "files larger than this many bytes are uploaded in parts", kMinPart, kMaxPart)
       .add_int("part_size", 8 * 1024 * 1024, "bytes per part of a multipart upload", kMinPart,
                kMaxPart)

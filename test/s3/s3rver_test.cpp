@@ -136,6 +136,7 @@ TEST_F(S3rverIntegration, LibraryMultipartRetriesAPartAndVerifiesTheObject) {
                           503, "<Error><Code>SlowDown</Code><Message>slow</Message></Error>"));
   S3Options o = options();
   o.prefix = "lib";
+  o.multipart_threshold = 16 * kMiB;  // 40 MiB in parts of 8 MiB
   o.parallel = 1;  // the recorder and the fault injector count calls in order, on one thread
   S3Client client(faults, o);
   client.put_file("mp.bin", path("mp.bin"));

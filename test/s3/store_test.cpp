@@ -55,7 +55,7 @@ TEST(S3Store, OptionsComeFromTheNamedTable) {
   EXPECT_EQ(r.endpoint, "");
   EXPECT_FALSE(r.path_style);
   EXPECT_EQ(r.credentials.secret_access_key, "VERYSECRET");
-  EXPECT_EQ(r.multipart_threshold, 16u * 1024 * 1024);
+  EXPECT_EQ(r.multipart_threshold, 100u * 1024 * 1024);
   EXPECT_EQ(r.part_size, 8u * 1024 * 1024);
   EXPECT_EQ(r.parallel, 4);
 

@@ -61,7 +61,7 @@ struct S3Options {
   std::string prefix;
   bool path_style = false;  // https://endpoint/bucket/key instead of https://bucket.endpoint/key
   Credentials credentials;
-  uint64_t multipart_threshold = 16 * kMiB;  // files larger than this go up in parts
+  uint64_t multipart_threshold = 100 * kMiB;  // files larger than this go up in parts
   uint64_t part_size = 8 * kMiB;
   int parallel = 4;         // parts of one multipart upload in flight at once (1..16)
   int part_attempts = 3;    // per part (and for CompleteMultipartUpload), above the HTTP retries

@@ -11,7 +11,7 @@
 //   secret_access_key = ""
 //   session_token = ""
 //   profile = ""
-//   multipart_threshold = 16777216
+//   multipart_threshold = 104857600
 //   part_size = 8388608
 //   parallel = 4                  # parts of one multipart upload in flight at once (1..16)
 #pragma once
