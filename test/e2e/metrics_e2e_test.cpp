@@ -144,12 +144,17 @@ TEST(MetricsE2E, ARunKilledMidwayLeavesTheOldFileWhole) {
     queue(f, "2016-02-0" + std::to_string(kill_after));
     auto env = f.environment(
         selftest({{"FERRY_SELFTEST_UNITS", "50"}, {"FERRY_SELFTEST_SLEEP_MS", "50"}}));
+    // Killed once this run has recorded itself and done units of its own (a job left `running`
+    // by the previous kill must not satisfy the wait before this run even started).
+    const long before = std::stol(f.sql("SELECT coalesce(sum(progress_done), 0) FROM jobs"));
     Child run(f.argv({"run"}), env, f.dir(), f.path("run.log"));
-    const std::string done = std::to_string(kill_after * 5);
+    const std::string own_run = "SELECT count(*) FROM runs WHERE outcome = 'running' AND pid = " +
+                                std::to_string(run.pid());
     ASSERT_TRUE(wait_until(
         [&] {
-          return f.sql("SELECT count(*) FROM jobs WHERE status = 'running' AND progress_done >= " +
-                       done) != "0";
+          return f.sql(own_run) != "0" &&
+                 std::stol(f.sql("SELECT coalesce(sum(progress_done), 0) FROM jobs")) >=
+                     before + 5 * kill_after;
         },
         30s));
     run.signal(SIGKILL);
