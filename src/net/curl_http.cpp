@@ -1,11 +1,15 @@
 #include "ferry/net/curl_http.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <string>
 
 #include "ferry/base/error.h"
 #include "ferry/base/interrupt.h"
@@ -24,9 +28,11 @@ struct Exchange {
   FILE* in = nullptr;
   uint64_t in_left = 0;
   size_t data_pos = 0;
-  // streamed response
-  FILE* out = nullptr;
-  bool out_failed = false;
+  // streamed response: libcurl hands the body over in pieces of at most 16 KiB; they are
+  // gathered into writes of 1 MiB (65,536 system calls for 1 GiB would be 1,024)
+  int out = -1;
+  std::string out_buf;
+  int out_errno = 0;  // the write that failed, 0 when none did
   bool body_refused = false;      // on_body returned false
   bool interrupted = false;       // cut by progress_cb after a stop request
   std::exception_ptr sink_error;  // thrown by the request's on_body
@@ -51,6 +57,23 @@ size_t read_cb(char* buf, size_t size, size_t n, void* ud) {
   return got;
 }
 
+constexpr size_t kOutBuffer = 1 << 20;
+
+// Writes all of [data, data + len) to `fd`; false with `error` set (errno) when a write fails.
+bool write_all(int fd, const char* data, size_t len, int& error) {
+  while (len > 0) {
+    ssize_t n = ::write(fd, data, len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      error = errno;
+      return false;
+    }
+    data += n;
+    len -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
 size_t write_cb(char* ptr, size_t size, size_t n, void* ud) {
   auto* x = static_cast<Exchange*>(ud);
   size_t len = size * n;
@@ -58,10 +81,11 @@ size_t write_cb(char* ptr, size_t size, size_t n, void* ud) {
   x->lib->easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &code);
   x->resp->body_bytes += len;
   const bool ok = code >= 200 && code < 300;
-  if (x->out && ok) {
-    if (std::fwrite(ptr, 1, len, x->out) != len) {
-      x->out_failed = true;
-      return 0;
+  if (x->out >= 0 && ok) {
+    x->out_buf.append(ptr, len);
+    if (x->out_buf.size() >= kOutBuffer) {
+      if (!write_all(x->out, x->out_buf.data(), x->out_buf.size(), x->out_errno)) return 0;
+      x->out_buf.clear();
     }
   } else if (!ok || !x->req->on_body) {
     x->resp->body.append(ptr, len);
@@ -249,8 +273,9 @@ HttpResponse CurlHttpClient::send(const HttpRequest& req) {
   if (req.body.watch_start) req.body.watch_start();
   if (req.on_body_start) req.on_body_start();
   if (!req.response_file.empty()) {
-    x.out = std::fopen(req.response_file.c_str(), "wb");
-    if (!x.out) {
+    x.out = ::open(req.response_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    x.out_buf.reserve(kOutBuffer + CURL_MAX_WRITE_SIZE);
+    if (x.out < 0) {
       if (x.in) std::fclose(x.in);
       throw OperationError(FailureKind::kPermanent,
                            "http: cannot write " + req.response_file + ": " + std::strerror(errno));
@@ -261,9 +286,12 @@ HttpResponse CurlHttpClient::send(const HttpRequest& req) {
   CURLcode rc = lib_->easy_perform(curl_);
   lib_->slist_free_all(headers);
   if (x.in) std::fclose(x.in);
-  bool close_failed = x.out && std::fclose(x.out) != 0;
-  if (x.out_failed || close_failed)
-    throw OperationError(FailureKind::kPermanent, "http: cannot write " + req.response_file);
+  if (x.out >= 0 && x.out_errno == 0)
+    write_all(x.out, x.out_buf.data(), x.out_buf.size(), x.out_errno);
+  if (x.out >= 0 && ::close(x.out) != 0 && x.out_errno == 0) x.out_errno = errno;
+  if (x.out_errno != 0)
+    throw OperationError(FailureKind::kPermanent, "http: cannot write " + req.response_file + ": " +
+                                                      std::strerror(x.out_errno));
   if (x.sink_error) std::rethrow_exception(x.sink_error);
   long code = 0;
   lib_->easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);

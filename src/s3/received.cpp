@@ -123,7 +123,7 @@ void Received::run() {
     }
     hashed += piece.size;
     if (hashed - flushed >= kFlushEvery) {
-      // Bytes still in the writer's stdio buffer are left to the final fsync.
+      // Bytes written after the last full block are left to the final fsync.
       ::sync_file_range(fd_, static_cast<off_t>(flushed), static_cast<off_t>(hashed - flushed),
                         SYNC_FILE_RANGE_WRITE);
       flushed = hashed;

@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
+#include "ferry/base/error.h"
 #include "ferry/base/interrupt.h"
 #include "ferry/net/curl_http.h"
 #include "support/process.h"
@@ -202,6 +204,25 @@ TEST(CurlBody, TheHookSeesEachExchangeStartAndEvery2xxByteInOrder) {
   EXPECT_EQ(r.body, "<Error>gone</Error>");
   EXPECT_EQ(starts, 2);
   EXPECT_TRUE(seen.empty());
+}
+
+// A body larger than the 1 MiB the client gathers before writing, into a file every write to
+// which fails: the error names the file and the system's reason.
+TEST(CurlBody, AFileThatCannotBeWrittenFailsNamingTheReason) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  LoopbackServer server(true, reply("200 OK", std::string(3 * 1024 * 1024 + 5, 'b')));
+  auto http = make_curl_http_client();
+  HttpRequest req;
+  req.url = server.url();
+  req.response_file = "/dev/full";
+  try {
+    http->send(req);
+    FAIL() << "the download into /dev/full succeeded";
+  } catch (const OperationError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot write /dev/full: No space left on device"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace
