@@ -32,7 +32,7 @@ struct Exchange {
   // gathered into writes of 1 MiB (65,536 system calls for 1 GiB would be 1,024)
   int out = -1;
   std::string out_buf;
-  int out_errno = 0;  // the write that failed, 0 when none did
+  int out_errno = 0;              // the write that failed, 0 when none did
   bool body_refused = false;      // on_body returned false
   bool interrupted = false;       // cut by progress_cb after a stop request
   std::exception_ptr sink_error;  // thrown by the request's on_body

@@ -58,16 +58,16 @@ class Received {
   std::string path_;
   std::string what_;
   int fd_ = -1;
-  uint64_t bytes_ = 0;  // the receiving thread's count
+  uint64_t bytes_ = 0;                           // the receiving thread's count
   std::vector<std::unique_ptr<char[]>> blocks_;  // allocated as first needed, then reused
-  bool filling_ = false;  // the receiving thread holds blocks_[fill_block_]
+  bool filling_ = false;                         // the receiving thread holds blocks_[fill_block_]
   size_t fill_block_ = 0;
   size_t fill_size_ = 0;
   std::mutex mu_;  // guards queue_ and free_
   std::condition_variable cv_;
   std::deque<Piece> queue_;
   std::vector<size_t> free_;  // blocks neither being filled nor queued
-  crypto::Md5 md5_;  // the hasher's, read after it ended
+  crypto::Md5 md5_;           // the hasher's, read after it ended
   std::string digest_;
   std::string error_;  // the hasher's; read after it ended
   std::thread hasher_;

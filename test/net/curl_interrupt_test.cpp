@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <filesystem>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 

@@ -10,11 +10,16 @@ namespace {
 
 namespace t = ferry::testing;
 
-TEST(S3Received, HashesWhatArrivesAndStartsOverOnARestart) {
-  t::TempDir dir;
+// An empty file in `dir`, for a download's bytes to go to.
+std::string empty_file(const t::TempDir& dir) {
   const std::string path = dir / "f";
   t::write_file(path, "");
-  Received got(path, "s3 GET s3://b/k");
+  return path;
+}
+
+TEST(S3Received, HashesWhatArrivesAndStartsOverOnARestart) {
+  t::TempDir dir;
+  Received got(empty_file(dir), "s3 GET s3://b/k");
   got.add(nullptr, 0);
   got.add("partial", 7);  // an exchange cut midway
   EXPECT_EQ(got.bytes(), 7u);
@@ -35,9 +40,7 @@ TEST(S3Received, HashesWhatArrivesAndStartsOverOnARestart) {
 
 TEST(S3Received, PiecesAcrossBlockBoundariesAndARestartMidBlockHashAsOneStream) {
   t::TempDir dir;
-  const std::string path = dir / "f";
-  t::write_file(path, "");
-  Received got(path, "s3 GET s3://b/k");
+  Received got(empty_file(dir), "s3 GET s3://b/k");
   got.add(nullptr, 0);
   got.add(std::string(1536 * 1024, 'x').data(), 1536 * 1024);  // half of a second block
   got.add(nullptr, 0);
