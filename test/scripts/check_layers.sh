@@ -20,7 +20,8 @@ config:    base
 io:        base
 crypto:    base
 net:       base
-state:     base io
+sql:       base
+state:     base io sql
 s3:        base net crypto config io
 log:       base io net state
 core:      base config state log net io

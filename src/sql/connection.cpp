@@ -1,0 +1,127 @@
+#include "ferry/sql/connection.h"
+
+#include <cstdio>
+
+namespace ferry::sql {
+
+std::string to_text(const Value& v) {
+  if (std::holds_alternative<std::monostate>(v)) return "";
+  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&v)) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", *d);
+    return buf;
+  }
+  return std::get<std::string>(v);
+}
+
+void Connection::run(const std::string& sql, const std::vector<Value>& params) {
+  query(sql, params, [](const Row&) {});
+}
+
+Value Connection::scalar(const std::string& sql, const std::vector<Value>& params) {
+  Value out;
+  bool first = true;
+  query(sql, params, [&](const Row& r) {
+    if (first && !r.empty()) out = r[0];
+    first = false;
+  });
+  return out;
+}
+
+std::string mask_url(const std::string& url) {
+  std::string out = url;
+  // URL form: scheme://user:password@host…
+  auto scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    auto start = scheme + 3;
+    auto at = out.find('@', start);
+    auto slash = out.find('/', start);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+      auto colon = out.find(':', start);
+      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // Query parameter (…?password=x&…) and key=value form (password=x host=…).
+  for (std::size_t p = out.find("password="); p != std::string::npos;
+       p = out.find("password=", p + 1)) {
+    auto value = p + 9;
+    auto end = out.find_first_of(" &", value);
+    if (end == std::string::npos) end = out.size();
+    out.replace(value, end - value, "***");
+  }
+  return out;
+}
+
+std::string numbered_placeholders(const std::string& sql) {
+  std::string out;
+  out.reserve(sql.size() + 8);
+  int n = 0;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (c == '\'' || c == '"') {  // a literal or a quoted name: copied to its closing quote
+      auto end = sql.find(c, i + 1);
+      while (end != std::string::npos && end + 1 < sql.size() && sql[end + 1] == c)
+        end = sql.find(c, end + 2);  // a doubled quote is part of the text
+      end = end == std::string::npos ? sql.size() - 1 : end;
+      out.append(sql, i, end - i + 1);
+      i = end;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {  // comment to line end
+      auto end = sql.find('\n', i);
+      end = end == std::string::npos ? sql.size() - 1 : end;
+      out.append(sql, i, end - i + 1);
+      i = end;
+    } else if (c == '?') {
+      out += '$' + std::to_string(++n);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string quote_name(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string insert_statement(const std::string& table, const std::vector<std::string>& columns) {
+  std::string names, marks;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    names += (i ? ", " : "") + quote_name(columns[i]);
+    marks += i ? ", ?" : "?";
+  }
+  return "INSERT INTO " + quote_name(table) + " (" + names + ") VALUES (" + marks + ")";
+}
+
+void append_copy_line(const Row& row, std::string& out) {
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    if (i) out += '\t';
+    if (std::holds_alternative<std::monostate>(row[i])) {
+      out += "\\N";
+      continue;
+    }
+    for (char c : to_text(row[i])) {
+      switch (c) {
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        default:
+          out += c;
+      }
+    }
+  }
+  out += '\n';
+}
+
+}  // namespace ferry::sql
