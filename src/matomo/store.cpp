@@ -105,8 +105,9 @@ int MatomoStore::add_listed(const std::string& site, const std::string& day,
     max.executeStep();
     int64_t seq = max.getColumn(0).getInt64();
     SQLite::Statement ins(store_.db(),
-                          "INSERT OR IGNORE INTO matomo_objects(site, day, key, etag, size, "
-                          "last_modified, seq, status, updated_at) VALUES (?,?,?,?,?,?,?,?,?)");
+                          "INSERT INTO matomo_objects(site, day, key, etag, size, "
+                          "last_modified, seq, status, updated_at) VALUES (?,?,?,?,?,?,?,?,?) "
+                          "ON CONFLICT DO NOTHING");
     for (const auto& o : listed) {
       ins.bind(1, site);
       ins.bind(2, day);

@@ -7,7 +7,8 @@ namespace ferry::matomo {
 
 void MatomoStore::ensure_day(const std::string& site, const std::string& day, TimePoint now) {
   SQLite::Statement q(store_.db(),
-                      "INSERT OR IGNORE INTO matomo_days(site, day, updated_at) VALUES (?,?,?)");
+                      "INSERT INTO matomo_days(site, day, updated_at) VALUES (?,?,?) "
+                      "ON CONFLICT DO NOTHING");
   q.bind(1, site);
   q.bind(2, day);
   q.bind(3, format_iso8601(now));

@@ -226,12 +226,13 @@ bool JobStore::start(int64_t id, int64_t run_id, TimePoint now) {
 bool JobStore::wait(int64_t id, TimePoint until, bool uncount_attempt, TimePoint now) {
   SQLite::Statement q(store_.db(),
                       "UPDATE jobs SET status = 'queued', not_before = ?, error = '', "
-                      "attempts = max(0, attempts - ?), updated_at = ?, finished_at = NULL "
-                      "WHERE id = ? AND status = 'running'");
+                      "attempts = CASE WHEN attempts > ? THEN attempts - ? ELSE 0 END, "
+                      "updated_at = ?, finished_at = NULL WHERE id = ? AND status = 'running'");
   q.bind(1, format_iso8601(until));
   q.bind(2, uncount_attempt ? 1 : 0);
-  q.bind(3, format_iso8601(now));
-  q.bind(4, id);
+  q.bind(3, uncount_attempt ? 1 : 0);
+  q.bind(4, format_iso8601(now));
+  q.bind(5, id);
   return q.exec() == 1;
 }
 

@@ -24,8 +24,10 @@ void WenetStore::add_analytic(const std::string& id, const std::string& instance
                               int64_t run) {
   store_.transaction([&] {
     SQLite::Statement q(store_.db(),
-                        "INSERT OR REPLACE INTO wenet_analytics(id, instance, created, run) "
-                        "VALUES (?, ?, ?, ?)");
+                        "INSERT INTO wenet_analytics(id, instance, created, run) "
+                        "VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                        "instance = excluded.instance, created = excluded.created, "
+                        "run = excluded.run");
     q.bind(1, id);
     q.bind(2, instance);
     q.bind(3, format_iso8601(created));
