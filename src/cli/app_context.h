@@ -114,6 +114,8 @@ void add_link_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_s3_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_state_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_doctor_commands(CLI::App& app, AppContext& ctx, int& exit_code);
+// `ferry state migrate` under the `state` group (state_migrate.cpp).
+void add_state_migrate(CLI::App& state, AppContext& ctx, int& exit_code);
 
 // The pipelines of this build, one line each (src/cli/pipelines.cpp).
 core::PipelineList make_pipelines(const std::map<std::string, std::string>& env);

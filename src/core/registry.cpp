@@ -34,7 +34,10 @@ void declare_core_config(config::ConfigSchema& schema) {
                     "runs, run_stats and sent alerts older than this are deleted; 0 = for ever")
       .add_duration("keep_jobs", seconds(0),
                     "succeeded and cancelled jobs (and their outputs) older than this are "
-                    "deleted; 0 = for ever");
+                    "deleted; 0 = for ever")
+      .add_secret("password",
+                  "PostgreSQL password for `ferry state migrate` (best from the environment: "
+                  "FERRY_STATE_PASSWORD); empty: the one in the URL, else ~/.pgpass");
   schema.section("log")
       .add_path("dir", "logs", "folder of debug.log, daily.log, error.log, critical.log", "../logs")
       .add_int("keep_days", 366, "rotated log files older than this are deleted", 1, 100000)

@@ -134,6 +134,15 @@ INSERT INTO schema_versions (component, version)
 ALTER TABLE schedule ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;  -- failed passes in a row
 )sql";
 
+// PostgreSQL's: a new database never held the tables of the old core migrations 3 and 4.
+const char* kComponentsPostgres = R"sql(
+CREATE TABLE schema_versions (
+  component TEXT PRIMARY KEY,
+  version   BIGINT NOT NULL
+);
+ALTER TABLE schedule ADD COLUMN failures BIGINT NOT NULL DEFAULT 0;
+)sql";
+
 // Where each output was uploaded, so `ferry link` reaches it after the target's config changed.
 const char* kOutputLocation = R"sql(
 ALTER TABLE job_outputs ADD COLUMN s3_endpoint TEXT NOT NULL DEFAULT '';   -- endpoint URL
@@ -190,7 +199,8 @@ const std::vector<Migration>& migrations() {
       // 3 and 4 made the CAKE and MindTrails tables; those are now their components' own.
       {3, "(moved to the cake component)", "-- nothing"},
       {4, "(moved to the mindtrails component)", "-- nothing"},
-      {5, "schema_versions: one version per component; schedule failures", kComponents},
+      {5, "schema_versions: one version per component; schedule failures", kComponents,
+       kComponentsPostgres},
       {6, "job_outputs: endpoint, region, bucket and key of each upload", kOutputLocation},
       {7, "jobs.not_before: jobs waiting for final data", kNotBefore},
       {8, "jobs.crashes: runs that died while the job ran", kCrashes},

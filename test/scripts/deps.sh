@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ferry builds and tests with. Idempotent: quick when all are present.
 # `deps.sh fuzz` adds clang and libFuzzer, which only `make fuzz` needs; `deps.sh bench` adds the
-# S3 peers `make bench` compares ferry with: rclone, and awscli when no `aws` is on PATH.
+# S3 peers `make bench` compares ferry with: rclone, and awscli when no `aws` is on PATH; and
+# pgloader, which the state migrate bench compares `ferry state migrate` with.
 set -euo pipefail
 pkgs=(g++ make libsqlitecpp-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev curl nlohmann-json3-dev
       libssl-dev openssl libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
-      libarchive-dev zlib1g-dev libcctz-dev libpugixml-dev libgtest-dev libgmock-dev python3
+      libarchive-dev zlib1g-dev libpq-dev postgresql libcctz-dev libpugixml-dev libgtest-dev libgmock-dev python3
       python3-aiosmtpd python3-cryptography tzdata systemd chromium prometheus)
 [ "${1:-}" != fuzz ] || pkgs+=(clang libfuzzer-14-dev)
 if [ "${1:-}" = bench ]; then
-  pkgs+=(rclone)
+  pkgs+=(rclone pgloader)
   command -v aws >/dev/null 2>&1 || pkgs+=(awscli)
 fi
 missing=()

@@ -29,10 +29,13 @@
 namespace ferry::state {
 
 // One forward migration: it takes its component's schema from `version - 1` to `version`.
+// `sql` is SQLite's; PostgreSQL runs postgres_ddl(sql) (src/state/schema.cpp), or `postgres`
+// where that translation does not serve (the one place a statement differs).
 struct Migration {
   int version;
   const char* name;
   const char* sql;
+  const char* postgres = nullptr;
 };
 
 // A component's migrations, numbered 1, 2, … without gaps.
@@ -49,9 +52,8 @@ class StateError : public OperationError {
  public:
   enum class Cause { kLocked, kBroken };
   StateError(Cause cause, const std::string& what)
-      : OperationError(cause == Cause::kLocked ? FailureKind::kInterrupted
-                                               : FailureKind::kPermanent,
-                       what),
+      : OperationError(
+            cause == Cause::kLocked ? FailureKind::kInterrupted : FailureKind::kPermanent, what),
         cause_(cause) {}
   bool locked() const { return cause_ == Cause::kLocked; }
   bool broken() const { return cause_ == Cause::kBroken; }
