@@ -87,6 +87,7 @@ int run_command_line(int argc, char** argv) {
     add_s3_commands(app, ctx, exit_code);
     add_state_commands(app, ctx, exit_code);
     add_doctor_commands(app, ctx, exit_code);
+    add_worker_commands(app, ctx, exit_code);
     for (const auto& pipeline : ctx.pipelines()) pipeline->add_commands(app, ctx, exit_code);
     try {
       app.parse(argc, argv);

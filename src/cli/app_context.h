@@ -114,6 +114,9 @@ void add_link_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_s3_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_state_commands(CLI::App& app, AppContext& ctx, int& exit_code);
 void add_doctor_commands(CLI::App& app, AppContext& ctx, int& exit_code);
+void add_worker_commands(CLI::App& app, AppContext& ctx, int& exit_code);
+// This host's name for the runs it records: run.host, else the hostname ("" if unknown).
+std::string host_name(const config::Config& config);
 // `ferry state migrate` under the `state` group (state_migrate.cpp).
 void add_state_migrate(CLI::App& state, AppContext& ctx, int& exit_code);
 

@@ -96,6 +96,7 @@ int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskAr
   options.only_task = only_task;
   options.task_args = args;
   options.jobs = jobs;
+  options.host = host_name(config);
   options.force_tasks = !only_task.empty();
   core::Runner runner(ctx.registry(), services, &dispatcher, options);
   raise_log_problem(alerts);  // before the run, so that this run mails it
@@ -155,13 +156,15 @@ int do_status(AppContext& ctx) {
     std::cout << "run lock:       held by pid " << core::RunLock::holder_pid(ctx.lock_path())
               << " (a run is in progress)\n";
     if (auto now = runs.in_progress())
-      std::cout << "running:        #" << now->id << ", pid " << now->pid << ", started "
-                << now->started_at << "\n";
+      std::cout << "running:        #" << now->id << ", pid " << now->pid
+                << (now->host.empty() ? "" : " on " + now->host) << ", started " << now->started_at
+                << "\n";
   }
   lock.reset();
   if (auto last = runs.last_finished())
-    std::cout << "last run:       #" << last->id << " " << last->outcome << ", started "
-              << last->started_at << ", finished " << last->finished_at << "\n";
+    std::cout << "last run:       #" << last->id << " " << last->outcome
+              << (last->host.empty() ? "" : " on " + last->host) << ", started " << last->started_at
+              << ", finished " << last->finished_at << "\n";
   else
     std::cout << "last run:       none yet\n";
   auto c = state::JobStore(store).counts();

@@ -62,6 +62,9 @@ void declare_core_config(config::ConfigSchema& schema) {
                     "the tick's budget: no unit starts after it, HTTP waits end by it")
       .add_int("job_attempts", 3, "failed tries (transient failures) before a job fails", 1, 100)
       .add_int("job_crashes", 10, "runs that died while a job ran before the job fails", 1, 1000)
+      .add_string("host", "",
+                  "this host's name in the runs it records (`ferry workers`); empty: the "
+                  "machine's hostname")
       .add_duration("stop_grace", seconds(5),
                     "after SIGTERM/SIGINT the unit in progress may finish within this")
       .add_duration("max_range", seconds(366 * 86400),

@@ -38,7 +38,7 @@ RunReport Runner::run() {
 
 RunReport Runner::run_all() {
   state::RunStore runs(services_.store);
-  report_.run_id = runs.begin(services_.wall.now(), ::getpid());
+  report_.run_id = runs.begin(services_.wall.now(), ::getpid(), options_.host);
   services_.run_id = report_.run_id;
   log::set_current_run_id(report_.run_id);
   spdlog::info("run {} started (clock {})", report_.run_id, format_iso8601(services_.now));

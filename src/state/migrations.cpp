@@ -190,6 +190,12 @@ INSERT INTO totals (counter, label, value)
   SELECT 'alerts_sent', '', coalesce(sum(alerts_sent), 0) FROM runs;
 )sql";
 
+// The host each run ran on, so that the hosts sharing one state can be told apart (`ferry
+// workers`). Runs from before have ''.
+const char* kRunHost = R"sql(
+ALTER TABLE runs ADD COLUMN host TEXT NOT NULL DEFAULT '';  -- run.host, else the hostname
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -206,6 +212,7 @@ const std::vector<Migration>& migrations() {
       {8, "jobs.crashes: runs that died while the job ran", kCrashes},
       {9, "indexes for the tick and for pruning history", kHistoryIndexes},
       {10, "totals: cumulative counters that pruning never lowers", kTotals},
+      {11, "runs.host: the host each run ran on", kRunHost},
   };
   return kAll;
 }

@@ -18,19 +18,21 @@ RunRecord read_run(SQLite::Statement& q) {
   r.counts.jobs_failed = q.getColumn(8).getInt64();
   r.counts.alerts_sent = q.getColumn(9).getInt64();
   r.note = q.getColumn(10).getString();
+  r.host = q.getColumn(11).getString();
   return r;
 }
 
 const char* kRunColumns =
     "SELECT id, started_at, coalesce(finished_at,''), outcome, pid, units_done, units_failed, "
-    "jobs_finished, jobs_failed, alerts_sent, note FROM runs ";
+    "jobs_finished, jobs_failed, alerts_sent, note, host FROM runs ";
 
 }  // namespace
 
-int64_t RunStore::begin(TimePoint now, int64_t pid) {
-  SQLite::Statement q(store_.db(), "INSERT INTO runs(started_at, pid) VALUES (?, ?)");
+int64_t RunStore::begin(TimePoint now, int64_t pid, const std::string& host) {
+  SQLite::Statement q(store_.db(), "INSERT INTO runs(started_at, pid, host) VALUES (?, ?, ?)");
   q.bind(1, format_iso8601(now));
   q.bind(2, pid);
+  q.bind(3, host);
   q.exec();
   return store_.db().getLastInsertRowid();
 }
@@ -129,6 +131,30 @@ std::optional<RunRecord> RunStore::in_progress() {
       store_.db(), std::string(kRunColumns) + "WHERE outcome = 'running' ORDER BY id DESC LIMIT 1");
   if (!q.executeStep()) return std::nullopt;
   return read_run(q);
+}
+
+std::vector<HostSeen> RunStore::hosts_since(TimePoint since) {
+  // The period's runs are found through runs_by_start; each host's newest by its id.
+  SQLite::Statement q(store_.db(),
+                      std::string(kRunColumns) +
+                          "WHERE id IN (SELECT max(id) FROM runs WHERE started_at >= ? "
+                          "GROUP BY host) ORDER BY host");
+  q.bind(1, format_iso8601(since));
+  std::vector<HostSeen> out;
+  while (q.executeStep()) {
+    HostSeen h;
+    h.last = read_run(q);
+    h.host = h.last.host;
+    out.push_back(std::move(h));
+  }
+  SQLite::Statement n(store_.db(), "SELECT count(*) FROM runs WHERE started_at >= ? AND host = ?");
+  for (auto& h : out) {
+    n.bind(1, format_iso8601(since));
+    n.bind(2, h.host);
+    if (n.executeStep()) h.runs = n.getColumn(0).getInt64();
+    n.reset();
+  }
+  return out;
 }
 
 void RunStatStore::add(int64_t run_id, const std::string& name, int64_t delta) {

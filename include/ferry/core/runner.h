@@ -27,6 +27,7 @@ struct RunOptions {
   bool force_tasks = false;  // run tasks even when not due (manual `ferry export`)
   TaskArgs task_args;        // given to only_task's make (a command's arguments)
   int job_crashes = 10;      // runs that died while a job ran before the job fails
+  std::string host = "";     // recorded with the run (run.host, else the hostname)
 };
 
 struct RunReport {

@@ -35,12 +35,21 @@ struct RunRecord {
   std::string started_at, finished_at, outcome, note;
   int64_t pid = 0;
   RunCounts counts;
+  std::string host;  // '' for runs recorded before migration 11
+};
+
+// A host that ran ferry on this state: its newest run and how many it started in the period.
+struct HostSeen {
+  std::string host;
+  int64_t runs = 0;
+  RunRecord last;
 };
 
 class RunStore {
  public:
   explicit RunStore(Store& store) : store_(store) {}
-  int64_t begin(TimePoint now, int64_t pid);
+  // Records a run starting now as process `pid` on `host`. Returns its id.
+  int64_t begin(TimePoint now, int64_t pid, const std::string& host = "");
   // outcome: ok, failed or interrupted. In one transaction with the runs row, adds to the
   // `totals` counters (TotalStore): runs{outcome} + 1, alerts_sent + counts.alerts_sent,
   // what `totals` holds, and the rows this run recorded in run_stats under names
@@ -55,6 +64,9 @@ class RunStore {
   std::optional<RunRecord> last_finished();
   // The newest run still `running` (in progress if the run lock is held), if any.
   std::optional<RunRecord> in_progress();
+  // Every host with a run started at or after `since`, by name: the runs it started since
+  // then and its newest run.
+  std::vector<HostSeen> hosts_since(TimePoint since);
   // Closes runs that stopped because the state was locked (see UnrecordedRuns): those of
   // `ids` still `running` become `interrupted` with a note saying why (counted in totals
   // runs{interrupted}), and the jobs they left `running` go back to `queued` with no failure
