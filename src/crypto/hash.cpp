@@ -90,7 +90,9 @@ uint64_t stream_file(const std::string& path, uint64_t offset, std::optional<uin
       fail_read(path, std::strerror(errno));
     }
     if (n == 0) {
-      if (length) fail_read(path, "file ended before byte " + std::to_string(offset + *length));
+      if (length)
+        throw FileEndedEarly("cannot read " + path + ": file ended before byte " +
+                             std::to_string(offset + *length));
       break;
     }
     sink(buf.data(), static_cast<size_t>(n));

@@ -85,6 +85,18 @@ FileStamp stamp_file(const std::string& path, const std::string& where);
 OperationError changed_error(const std::string& where, const std::string& path,
                              const std::string& why);
 
+// `read()`, a digest of a range of `path` taken for its upload, whose size was known when the
+// upload began: a file that ends before the range (crypto::FileEndedEarly) was truncated or
+// rewritten meanwhile, so it is thrown as changed_error; any other failure passes unchanged.
+template <typename Read>
+auto read_for_upload(const std::string& where, const std::string& path, Read&& read) {
+  try {
+    return read();
+  } catch (const crypto::FileEndedEarly&) {
+    throw changed_error(where, path, "it ended early while it was read");
+  }
+}
+
 // After S3 refused a byte range's digest: throws changed_error when the range of `path` no
 // longer has the MD5 `md5` (raw) that was sent (the file changed), and returns when it has (the
 // bytes were damaged on the way, worth sending again).

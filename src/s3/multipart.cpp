@@ -179,7 +179,9 @@ std::vector<std::string> S3Client::upload_parts(const std::string& full,
         p.offset = static_cast<uint64_t>(n - 1) * part_size;
         p.length = std::min(part_size, size - p.offset);
         p.total = size;
-        p.digests = part_digests(path, p.offset, p.length, sign_payload);
+        p.digests = read_for_upload(target(full), path, [&] {
+          return part_digests(path, p.offset, p.length, sign_payload);
+        });
         if (!feed.push(std::move(p))) return;
       }
       feed.close();

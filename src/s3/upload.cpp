@@ -99,10 +99,12 @@ void S3Client::put_single(const std::string& full, const std::string& path,
   // of what actually went out are taken while sending, so a change after hashing is seen.
   const bool sign_payload = endpoint_.scheme != "https";
   std::string md5, sha256;
-  if (sign_payload)
-    sha256 = crypto::file_sha256(path, 0, size);
-  else
-    md5 = crypto::file_md5(path, 0, size);
+  read_for_upload(where, path, [&] {
+    if (sign_payload)
+      sha256 = crypto::file_sha256(path, 0, size);
+    else
+      md5 = crypto::file_md5(path, 0, size);
+  });
   SentDigests sent;
   Call call;
   call.method = "PUT";

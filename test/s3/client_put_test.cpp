@@ -102,7 +102,8 @@ TEST(S3Client, SinglePutRetriedHashesWhatTheLastTrySent) {
   });
   FakeTimer timer;
   FixedClock wall(TimePoint(std::chrono::seconds(1452470700)));
-  net::RetryingHttpClient retrying(http, net::RetryPolicy{}, timer, [] { return 0.5; }, wall);
+  net::RetryingHttpClient retrying(
+      http, net::RetryPolicy{}, timer, [] { return 0.5; }, wall);
   S3Client(retrying, loopback_options()).put_file("k", dir / "f");
   EXPECT_EQ(calls, 2);
 }
@@ -135,6 +136,32 @@ TEST(S3Client, MultipartUploadsPartsCompletesInOrderAndChecksSize) {
           crypto::md5_hex("89A") + "\"</ETag></Part></CompleteMultipartUpload>");
   EXPECT_EQ(header(reqs[4], "x-amz-content-sha256"), crypto::sha256_hex(reqs[4].body.data));
   EXPECT_TRUE(progress.empty());  // the fake never calls the request's progress callback
+}
+
+// A writer that truncates (or rewrites) the file while its parts are hashed makes a part end
+// early: the file changed during its upload (transient), not a file ferry cannot read.
+TEST(S3Client, AFileCutShortWhileItsPartsAreHashedIsAChangeAndTheUploadIsAborted) {
+  t::TempDir dir;
+  t::write_file(dir / "f", "0123456789A");  // 11 bytes: parts of 4, 4, 3
+  MultipartServer server;
+  FakeHttpClient http([&](const HttpRequest& r) {
+    if (r.method == "POST" && query_of(r.url).count("uploads")) t::write_file(dir / "f", "01234");
+    return server(r);
+  });
+  try {
+    S3Client(http, loopback_options()).put_file("big", dir / "f");
+    FAIL() << "expected an error";
+  } catch (const OperationError& e) {
+    EXPECT_TRUE(e.is_transient()) << e.what();
+    EXPECT_NE(std::string(e.what()).find(dir / "f" +
+                                         " changed while it was uploaded (it ended early while it "
+                                         "was read); nothing was stored"),
+              std::string::npos)
+        << e.what();
+  }
+  ASSERT_FALSE(server.log.empty());
+  EXPECT_EQ(server.log.front(), "initiate");
+  EXPECT_EQ(server.log.back(), "abort up%2F1");
 }
 
 TEST(S3Client, OverHttpsPartsGoAsUnsignedPayloadWithContentMd5) {

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "ferry/base/error.h"
+
 // OpenSSL's digest context, declared here so callers need not include OpenSSL headers.
 struct evp_md_ctx_st;
 
@@ -29,6 +31,15 @@ std::string md5_hex(std::string_view data);
 // Base64 of the raw MD5, as the Content-MD5 header wants it.
 std::string md5_base64(std::string_view data);
 
+// A file ended before the byte range asked of it: it is shorter than the caller knew it to be
+// (truncated, or rewritten while it was read). Permanent, as any failure to read; a caller that
+// knew the file's size can tell a change from it.
+class FileEndedEarly : public OperationError {
+ public:
+  explicit FileEndedEarly(const std::string& what)
+      : OperationError(FailureKind::kPermanent, what) {}
+};
+
 // MD5 and SHA-256 of a byte range, computed in one pass.
 struct FileDigests {
   std::string md5;     // 16 raw bytes
@@ -38,7 +49,8 @@ struct FileDigests {
 
 // Hashes `length` bytes of `path` from `offset` (to the end of the file when unset). Ranges of
 // 4 MiB or more (or of unknown length) are hashed on two threads, one per digest. Throws
-// OperationError when the file cannot be opened or ends before the range does.
+// OperationError when the file cannot be opened or read, FileEndedEarly when it ends before the
+// range does.
 FileDigests file_digests(const std::string& path, uint64_t offset = 0,
                          std::optional<uint64_t> length = std::nullopt);
 
