@@ -22,6 +22,7 @@ std::string waiting(const state::Job& j) {
 }
 
 std::string note(const state::Job& j) {
+  if (j.status == state::JobStatus::kRunning) return j.owner.empty() ? "" : "on " + j.owner;
   if (j.status == state::JobStatus::kFailed ||
       (!j.error.empty() && j.status == state::JobStatus::kQueued))
     return j.error;
@@ -73,6 +74,7 @@ std::string format_job_detail(const state::Job& j) {
   row("status", state::status_word(j.status) + (wait.empty() ? "" : ", " + wait));
   row("from", j.from_date);
   row("to", j.to_date);
+  row("running on", j.owner);
   row("progress", progress(j));
   row("attempts", std::to_string(j.attempts) + " (" + std::to_string(j.failures) + " failed" +
                       (j.crashes > 0 ? ", " + std::to_string(j.crashes) + " crashed)" : ")"));
@@ -120,6 +122,7 @@ std::string format_jobs_json(const std::vector<state::Job>& jobs) {
                    {"started_at", j.started_at},
                    {"finished_at", j.finished_at},
                    {"not_before", j.not_before},
+                   {"owner", j.owner},
                    {"outputs", outputs}});
   }
   // Error texts can quote a server's bytes; invalid UTF-8 is replaced rather than thrown on.

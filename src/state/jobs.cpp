@@ -127,7 +127,28 @@ std::optional<Job> JobStore::get(int64_t id) {
   Job j = read_job(q, store_);
   std::vector<Job> one{std::move(j)};
   attach_outputs(one);
+  attach_owners(one);
   return std::move(one.front());
+}
+
+void JobStore::attach_owners(std::vector<Job>& jobs) {
+  std::string ids;
+  std::map<int64_t, Job*> running;
+  for (auto& j : jobs) {
+    if (j.status != JobStatus::kRunning) continue;
+    ids += (running.empty() ? "" : ",") + std::to_string(j.id);
+    running[j.id] = &j;
+  }
+  if (running.empty()) return;
+  SQLite::Statement q(store_.db(),
+                      "SELECT j.id, r.host, r.pid FROM jobs j JOIN runs r ON r.id = j.run_id "
+                      "WHERE j.id IN (SELECT value FROM json_each(?))");
+  q.bind(1, "[" + ids + "]");
+  while (q.executeStep()) {
+    std::string host = q.getColumn(1).getString();
+    running[q.getColumn(0).getInt64()]->owner =
+        (host.empty() ? "" : host + " ") + "pid " + std::to_string(q.getColumn(2).getInt64());
+  }
 }
 
 std::optional<int64_t> JobStore::find_active(const std::string& kind, const std::string& from,
@@ -157,6 +178,7 @@ std::vector<Job> JobStore::list(const ListFilter& f, TimePoint now) {
   std::vector<Job> out;
   while (q.executeStep()) out.push_back(read_job(q, store_));
   attach_outputs(out);
+  attach_owners(out);
   return out;
 }
 

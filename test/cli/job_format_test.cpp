@@ -199,6 +199,16 @@ TEST(JobFormatTest, TableHasHeaderAndOneLinePerJob) {
   EXPECT_EQ(out[2].find("queued"), col);
 }
 
+TEST(JobFormatTest, ARunningJobNamesItsOwner) {
+  Job a = job(12, JobStatus::kRunning);
+  a.owner = "alpha pid 42";
+  EXPECT_TRUE(contains(lines(format_jobs_table({a}))[1], "on alpha pid 42"));
+  EXPECT_TRUE(contains(format_job_detail(a), "running on   alpha pid 42\n"));
+  EXPECT_EQ(nlohmann::json::parse(format_jobs_json({a}))[0]["owner"], "alpha pid 42");
+  Job b = job(13, JobStatus::kQueued);
+  EXPECT_FALSE(contains(format_job_detail(b), "running on"));
+}
+
 TEST(JobFormatTest, TableShowsNoLinks) {
   Job one = job(1, JobStatus::kSucceeded);
   one.outputs = {output("conversions.csv", "https://s3/one")};

@@ -96,13 +96,22 @@ TEST(CliE2E, StatusShowsTheRunInProgress) {
   f.env = {
       {"FERRY_SELFTEST", "1"}, {"FERRY_SELFTEST_UNITS", "2"}, {"FERRY_SELFTEST_SLEEP_MS", "1500"}};
   ASSERT_EQ(queue(f, "2016-01-10", "2016-01-10").exit_code, 0);
-  Child run(f.argv({"run"}), f.environment({}), f.dir());
+  Child run(f.argv({"run"}), f.environment({{"FERRY_RUN_HOST", "alpha"}}), f.dir());
   auto deadline = std::chrono::steady_clock::now() + 10s;
   while (std::chrono::steady_clock::now() < deadline &&
          f.sql("SELECT count(*) FROM jobs WHERE status = 'running'") != "1")
     std::this_thread::sleep_for(50ms);
   RunResult status = f.run({"status"});
-  EXPECT_NE(status.out.find("running:        #1, pid "), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("running:        #1, pid " + std::to_string(run.pid()) + " on alpha"),
+            std::string::npos)
+      << status.out;
+  // The running job names the host and process working on it.
+  std::string owner = "on alpha pid " + std::to_string(run.pid());
+  RunResult jobs = f.run({"jobs"});
+  EXPECT_NE(jobs.out.find(owner), std::string::npos) << jobs.out;
+  RunResult job = f.run({"job", "1"});
+  EXPECT_NE(job.out.find("running on   alpha pid " + std::to_string(run.pid())), std::string::npos)
+      << job.out;
   EXPECT_EQ(run.wait(20s), 0);
 }
 

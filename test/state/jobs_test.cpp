@@ -40,6 +40,21 @@ TEST(JobsTest, TransitionTable) {
           << status_word(static_cast<S>(from)) << " -> " << status_word(static_cast<S>(to));
 }
 
+TEST(JobsTest, ARunningJobsOwnerIsTheHostAndPidOfItsRun) {
+  JobsFixture f;
+  int64_t run = RunStore(f.store).begin(kT0, 4242, "alpha");
+  int64_t running = f.jobs.enqueue("cake_clicks", "2016-01-01", "2016-01-01", "{}", kT0);
+  ASSERT_TRUE(f.jobs.start(running, run, kT0));
+  int64_t other = f.jobs.enqueue("cake_clicks", "2016-01-02", "2016-01-02", "{}", kT0);
+  ASSERT_TRUE(f.jobs.start(other, f.run_id, kT0));  // a run recorded without a host
+  int64_t queued = f.jobs.enqueue("cake_clicks", "2016-01-03", "2016-01-03", "{}", kT0);
+  EXPECT_EQ(f.jobs.get(running)->owner, "alpha pid 4242");
+  EXPECT_EQ(f.jobs.get(other)->owner, "pid 1");
+  EXPECT_EQ(f.jobs.get(queued)->owner, "");
+  for (const auto& j : f.jobs.list({true, "", "", 50}, kT0))
+    EXPECT_EQ(j.owner, j.id == running ? "alpha pid 4242" : j.id == other ? "pid 1" : "") << j.id;
+}
+
 TEST(JobsTest, EnqueueAndGet) {
   JobsFixture f;
   int64_t id = f.jobs.enqueue("cake_clicks", "2016-01-01", "2016-01-03", "{\"site\":1}", kT0);

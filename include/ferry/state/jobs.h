@@ -56,6 +56,7 @@ struct Job {
   std::string error;
   std::string created_at, started_at, finished_at, updated_at;
   std::string not_before;  // ISO-8601 UTC: a queued job waits until then ("" = it does not)
+  std::string owner;       // a running job: "HOST pid N", the run working on it (by get, list)
   std::vector<JobOutput> outputs;
 };
 
@@ -120,6 +121,8 @@ class JobStore {
   bool move(int64_t id, JobStatus to, const std::string& error, TimePoint now);
   // Fills each job's outputs, in the order they were recorded.
   void attach_outputs(std::vector<Job>& jobs);
+  // Sets the owner of the running jobs among `jobs` from the runs they name.
+  void attach_owners(std::vector<Job>& jobs);
   Store& store_;
 };
 
