@@ -96,9 +96,12 @@ Postgres::Postgres() {
 }
 
 Postgres::~Postgres() {
-  if (server_) {
+  if (server_ && dir_) {
     server_->signal(SIGQUIT);  // immediate shutdown: it removes its shared memory
-    server_->wait(std::chrono::seconds(10));
+    // The shell beside the server may be gone first; the server is, once its pid file is (the
+    // folder cannot be removed while it still writes there).
+    std::string pid_file = *dir_ / "data/postmaster.pid";
+    wait_until([&] { return !file_exists(pid_file); }, std::chrono::seconds(10));
   }
   server_.reset();
   dir_.reset();
