@@ -23,6 +23,10 @@ std::string mask_url_password(std::string text) {
   return text;
 }
 
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
 std::string trim(std::string_view text) {
   const char* blanks = " \t\r\n";
   size_t b = text.find_first_not_of(blanks);

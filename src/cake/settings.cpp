@@ -1,4 +1,5 @@
 #include "ferry/cake/settings.h"
+#include "ferry/base/text.h"
 
 #include <cctype>
 
@@ -12,10 +13,6 @@ using std::chrono::seconds;
 
 std::chrono::milliseconds ms(seconds s) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(s);
-}
-
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
 }
 
 }  // namespace
@@ -162,8 +159,8 @@ std::vector<core::ConfigProblem> check_config(const config::Config& config) {
   for (auto& p : problems(s, configured)) {
     // A value left at its default is wrong because of another one: point at that one.
     std::string where = section.setting(p.key).origin;
-    if (where == "default" && (std::string(p.key) == "click_window" ||
-                               std::string(p.key) == "conversion_window"))
+    if (where == "default" &&
+        (std::string(p.key) == "click_window" || std::string(p.key) == "conversion_window"))
       where = section.setting("min_window").origin;
     out.push_back({where, std::move(p.message)});
   }

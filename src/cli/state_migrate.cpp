@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/app_context.h"
+#include "ferry/base/text.h"
 #include "ferry/core/lock.h"
 #include "ferry/io/files.h"
 #include "ferry/sql/connection.h"
@@ -19,10 +20,6 @@ struct MigrateOptions {
   std::string to;
   std::string from;  // "": the configured state
 };
-
-bool starts_with(const std::string& s, const std::string& prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
-}
 
 bool is_postgres(const std::string& url) {
   return starts_with(url, "postgresql://") || starts_with(url, "postgres://");

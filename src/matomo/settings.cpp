@@ -1,4 +1,5 @@
 #include "ferry/matomo/settings.h"
+#include "ferry/base/text.h"
 
 #include <regex.h>
 
@@ -16,10 +17,6 @@ using std::chrono::seconds;
 
 std::chrono::milliseconds ms(seconds s) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(s);
-}
-
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
 }
 
 // `HH:MM` (00:00 … 23:59).

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "ferry/base/text.h"
+
 namespace ferry::sql {
 
 std::string to_text(const Value& v) {
@@ -30,27 +32,23 @@ Value Connection::scalar(const std::string& sql, const std::vector<Value>& param
 }
 
 std::string mask_url(const std::string& url) {
-  std::string out = url;
-  // URL form: scheme://user:password@host…
-  auto scheme = out.find("://");
-  if (scheme != std::string::npos) {
-    auto start = scheme + 3;
-    auto at = out.find('@', start);
-    auto slash = out.find('/', start);
-    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-      auto colon = out.find(':', start);
-      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-    }
-  }
-  // Query parameter (…?password=x&…) and key=value form (password=x host=…).
+  std::string out = mask_url_password(url);  // user:password@ in the URL form
+  // A query parameter (…?password=x&…) or the key=value form (password=x host=…).
   for (std::size_t p = out.find("password="); p != std::string::npos;
        p = out.find("password=", p + 1)) {
     auto value = p + 9;
     auto end = out.find_first_of(" &", value);
     if (end == std::string::npos) end = out.size();
-    out.replace(value, end - value, "***");
+    out.replace(value, end - value, "********");
   }
   return out;
+}
+
+std::string first_line(const std::string& sql) {
+  auto start = sql.find_first_not_of(" \n\t");
+  if (start == std::string::npos) return "";
+  auto end = sql.find('\n', start);
+  return sql.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
 std::string numbered_placeholders(const std::string& sql) {

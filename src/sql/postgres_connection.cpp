@@ -22,13 +22,6 @@ std::string trimmed(const char* text) {
   return s;
 }
 
-std::string first_line(const std::string& sql) {
-  auto start = sql.find_first_not_of(" \n\t");
-  if (start == std::string::npos) return "";
-  auto end = sql.find('\n', start);
-  return sql.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
 struct ResultFree {
   void operator()(PGresult* r) const { libpq().PQclear(r); }
 };

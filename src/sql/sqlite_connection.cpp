@@ -97,13 +97,6 @@ class SqliteConnection : public Connection {
     ~Finalizer() { sqlite3_finalize(st); }
   };
 
-  static std::string first_line(const std::string& sql) {
-    auto start = sql.find_first_not_of(" \n\t");
-    if (start == std::string::npos) return "";
-    auto end = sql.find('\n', start);
-    return sql.substr(start, end == std::string::npos ? std::string::npos : end - start);
-  }
-
   [[noreturn]] void fail(const std::string& sql) {
     throw Error("sqlite " + path_ + ": " + sqlite3_errmsg(db_) + " (in: " + first_line(sql) + ")");
   }

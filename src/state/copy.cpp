@@ -12,10 +12,6 @@ struct TableShape {
   std::string identity;  // the INTEGER PRIMARY KEY column, if any
 };
 
-std::string ident(const std::string& name) {
-  return sql::quote_name(name);
-}
-
 // The tables of this build's schema in the order they were created (a table after those it
 // references), read from a throwaway in-memory SQLite database.
 std::vector<TableShape> table_shapes(const std::vector<Component>& components) {
@@ -62,7 +58,7 @@ std::string versions_text(const std::vector<std::pair<std::string, int64_t>>& v)
 }
 
 int64_t count_rows(sql::Connection& db, const std::string& table) {
-  return std::get<int64_t>(db.scalar("SELECT count(*) FROM " + ident(table)));
+  return std::get<int64_t>(db.scalar("SELECT count(*) FROM " + sql::quote_name(table)));
 }
 
 void check_empty(sql::Connection& to) {
@@ -79,10 +75,10 @@ void check_empty(sql::Connection& to) {
 
 int64_t copy_table(sql::Connection& from, sql::Connection& to, const TableShape& t) {
   std::string cols;
-  for (const auto& c : t.columns) cols += (cols.empty() ? "" : ", ") + ident(c);
+  for (const auto& c : t.columns) cols += (cols.empty() ? "" : ", ") + sql::quote_name(c);
   auto insert = to.bulk_insert(t.name, t.columns);
   int64_t copied = 0;
-  from.query("SELECT " + cols + " FROM " + ident(t.name), {}, [&](const sql::Row& r) {
+  from.query("SELECT " + cols + " FROM " + sql::quote_name(t.name), {}, [&](const sql::Row& r) {
     insert->add(r);
     ++copied;
   });
@@ -96,8 +92,8 @@ int64_t copy_table(sql::Connection& from, sql::Connection& to, const TableShape&
                              to.name() + " after copying " + std::to_string(copied) +
                              "; nothing was committed");
   if (to.dialect() == sql::Dialect::kPostgres && !t.identity.empty() && copied > 0)
-    to.run("SELECT setval(pg_get_serial_sequence(?, ?), max(" + ident(t.identity) + ")) FROM " +
-               ident(t.name),
+    to.run("SELECT setval(pg_get_serial_sequence(?, ?), max(" + sql::quote_name(t.identity) +
+               ")) FROM " + sql::quote_name(t.name),
            {t.name, t.identity});
   return copied;
 }
@@ -127,7 +123,7 @@ std::vector<CopiedTable> copy_state(sql::Connection& from, sql::Connection& to,
     // What a migration seeded into the new, empty tables (a counter started at 0) is replaced
     // by the source's rows.
     for (auto t = shapes.rbegin(); t != shapes.rend(); ++t)
-      if (t->name != "schema_versions") to.run("DELETE FROM " + ident(t->name));
+      if (t->name != "schema_versions") to.run("DELETE FROM " + sql::quote_name(t->name));
     std::vector<CopiedTable> out;
     for (const auto& t : shapes) {
       if (t.name == "schema_versions") continue;  // written by create_schema, checked above

@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <map>
+
 namespace ferry::state {
 namespace {
 
@@ -147,13 +149,12 @@ std::vector<HostSeen> RunStore::hosts_since(TimePoint since) {
     h.host = h.last.host;
     out.push_back(std::move(h));
   }
-  SQLite::Statement n(store_.db(), "SELECT count(*) FROM runs WHERE started_at >= ? AND host = ?");
-  for (auto& h : out) {
-    n.bind(1, format_iso8601(since));
-    n.bind(2, h.host);
-    if (n.executeStep()) h.runs = n.getColumn(0).getInt64();
-    n.reset();
-  }
+  SQLite::Statement n(store_.db(),
+                      "SELECT host, count(*) FROM runs WHERE started_at >= ? GROUP BY host");
+  n.bind(1, format_iso8601(since));
+  std::map<std::string, int64_t> counts;
+  while (n.executeStep()) counts[n.getColumn(0).getString()] = n.getColumn(1).getInt64();
+  for (auto& h : out) h.runs = counts[h.host];
   return out;
 }
 

@@ -1,4 +1,5 @@
 #include "ferry/wenet/folder.h"
+#include "ferry/base/text.h"
 
 #include <spdlog/spdlog.h>
 
@@ -14,10 +15,6 @@ namespace {
 
 constexpr const char* kTempPrefix = ".tmp-";
 constexpr const char* kOldPrefix = ".old-";
-
-bool starts_with(const std::string& s, const char* prefix) {
-  return s.rfind(prefix, 0) == 0;
-}
 
 // Removes a folder tree; logs, never throws (what is left is removed by the next run).
 void remove_tree(const std::string& path) {

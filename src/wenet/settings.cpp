@@ -1,4 +1,5 @@
 #include "ferry/wenet/settings.h"
+#include "ferry/base/text.h"
 
 #include <cctype>
 
@@ -12,10 +13,6 @@ using std::chrono::seconds;
 
 std::chrono::milliseconds ms(seconds s) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(s);
-}
-
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
 }
 
 bool iequals(std::string_view a, std::string_view b) {

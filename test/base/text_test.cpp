@@ -26,5 +26,12 @@ TEST(TextTest, MaskUrlPasswordHidesOnlyThePassword) {
   EXPECT_EQ(mask_url_password("not a url"), "not a url");
 }
 
+TEST(TextTest, StartsWith) {
+  EXPECT_TRUE(starts_with("sqlite:/x", "sqlite:"));
+  EXPECT_TRUE(starts_with("abc", ""));
+  EXPECT_FALSE(starts_with("sql", "sqlite:"));
+  EXPECT_FALSE(starts_with("xsqlite:", "sqlite:"));
+}
+
 }  // namespace
 }  // namespace ferry

@@ -19,10 +19,11 @@ TEST(SqlPlaceholders, NumberedOutsideQuotesAndComments) {
 
 TEST(SqlMaskUrl, HidesThePasswordInEveryForm) {
   EXPECT_EQ(mask_url("postgresql://ferry:s3cret@db:5432/ferry"),
-            "postgresql://ferry:***@db:5432/ferry");
+            "postgresql://ferry:********@db:5432/ferry");
   EXPECT_EQ(mask_url("postgresql://ferry@db/ferry?password=s3cret&sslmode=require"),
-            "postgresql://ferry@db/ferry?password=***&sslmode=require");
-  EXPECT_EQ(mask_url("host=db password=s3cret dbname=ferry"), "host=db password=*** dbname=ferry");
+            "postgresql://ferry@db/ferry?password=********&sslmode=require");
+  EXPECT_EQ(mask_url("host=db password=s3cret dbname=ferry"),
+            "host=db password=******** dbname=ferry");
   EXPECT_EQ(mask_url("postgresql://ferry@db/ferry"), "postgresql://ferry@db/ferry");
 }
 

@@ -19,6 +19,9 @@ std::string mask_url_password(std::string text);
 // `text` without leading and trailing blanks (space, tab, CR, LF).
 std::string trim(std::string_view text);
 
+// Whether `text` begins with `prefix`.
+bool starts_with(std::string_view text, std::string_view prefix);
+
 // `text` with ASCII letters in lower case; other bytes unchanged.
 std::string lower(std::string_view text);
 

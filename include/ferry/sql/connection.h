@@ -89,8 +89,11 @@ std::unique_ptr<Connection> open_sqlite(const std::string& path, bool create);
 // libpq looks in ~/.pgpass (PGPASSFILE). Throws Error naming the masked URL and libpq's reason.
 std::unique_ptr<Connection> open_postgres(const std::string& url, const std::string& password);
 
-// `url` with the password it holds (`user:secret@`, `password=secret`) replaced by `***`.
+// `url` with the password it holds (`user:secret@`, `password=secret`) replaced by `********`.
 std::string mask_url(const std::string& url);
+
+// The first non-blank line of a statement, for messages.
+std::string first_line(const std::string& sql);
 
 // `sql` with each `?` outside quotes, identifiers and comments made `$1`, `$2`, …
 std::string numbered_placeholders(const std::string& sql);
