@@ -13,7 +13,7 @@ CXXFLAGS ?= -O2 -g
 # and a failure still has file:line stacks. The library under test keeps CXXFLAGS.
 TEST_CXXFLAGS ?= -O1 -g1
 FERRY_CPPFLAGS := -Iinclude -Isrc -Itest $(DEFS) -MMD -MP
-LDLIBS   := -lSQLiteCpp -lsqlite3 -lfmt -lcctz -lpugixml -lz -ldl -pthread
+LDLIBS   := -lsqlite3 -lfmt -lcctz -lpugixml -lz -ldl -pthread
 TEST_LIBS := -larchive -lcrypto -lgmock -lgtest -pthread
 
 # SANITIZE=1: AddressSanitizer and UndefinedBehaviorSanitizer. Objects go to build/san and the

@@ -1,5 +1,5 @@
 // What the cake pipeline adds to the operator's views (core::Pipeline::status_sections and
-// metrics): read from its own tables only, never the network. Throws SQLite::Exception.
+// metrics): read from its own tables only, never the network. Throws sql::Error.
 #pragma once
 
 #include <vector>

@@ -1,6 +1,6 @@
 #include "ferry/cake/store.h"
 
-#include <SQLiteCpp/Statement.h>
+#include "ferry/sql/statement.h"
 
 namespace ferry::cake {
 namespace {
@@ -22,15 +22,15 @@ std::vector<state::Migration> migrations() {
 }
 
 std::optional<CachedCurrencies> CakeStore::currencies(const std::string& admin_url) {
-  SQLite::Statement q(store_.db(),
-                      "SELECT currency_id, abbr, fetched_at FROM cake_currencies "
-                      "WHERE admin_url = ? ORDER BY currency_id");
+  sql::Statement q(store_.db(),
+                   "SELECT currency_id, abbr, fetched_at FROM cake_currencies "
+                   "WHERE admin_url = ? ORDER BY currency_id");
   q.bind(1, admin_url);
   CachedCurrencies out;
   std::optional<TimePoint> oldest;
-  while (q.executeStep()) {
-    out.abbr_by_id[q.getColumn(0).getString()] = q.getColumn(1).getString();
-    auto at = parse_iso8601(q.getColumn(2).getString());
+  while (q.step()) {
+    out.abbr_by_id[q.column(0).text()] = q.column(1).text();
+    auto at = parse_iso8601(q.column(2).text());
     TimePoint t = at ? *at : TimePoint{};  // unreadable: as old as can be, so it is refreshed
     if (!oldest || t < *oldest) oldest = t;
   }
@@ -44,18 +44,18 @@ void CakeStore::replace_currencies(const std::string& admin_url,
                                    TimePoint fetched_at) {
   std::string at = format_iso8601(fetched_at);
   store_.transaction([&] {
-    SQLite::Statement del(store_.db(), "DELETE FROM cake_currencies WHERE admin_url = ?");
+    sql::Statement del(store_.db(), "DELETE FROM cake_currencies WHERE admin_url = ?");
     del.bind(1, admin_url);
-    del.exec();
-    SQLite::Statement ins(store_.db(),
-                          "INSERT INTO cake_currencies(admin_url, currency_id, abbr, fetched_at) "
-                          "VALUES (?, ?, ?, ?)");
+    del.run();
+    sql::Statement ins(store_.db(),
+                       "INSERT INTO cake_currencies(admin_url, currency_id, abbr, fetched_at) "
+                       "VALUES (?, ?, ?, ?)");
     for (const auto& [id, abbr] : abbr_by_id) {
       ins.bind(1, admin_url);
       ins.bind(2, id);
       ins.bind(3, abbr);
       ins.bind(4, at);
-      ins.exec();
+      ins.run();
       ins.reset();
     }
   });

@@ -1,6 +1,6 @@
 // The CAKE pipeline's lines on the status page and in the metrics file: the Currencies cache
 // per admin instance (jobs, outputs and the daily mark are shown by the core).
-#include <SQLiteCpp/Statement.h>
+#include "ferry/sql/statement.h"
 
 #include "cake/ops.h"
 
@@ -14,13 +14,11 @@ struct CacheRow {
 };
 
 std::vector<CacheRow> caches(state::Store& store) {
-  SQLite::Statement q(store.db(),
-                      "SELECT admin_url, count(*), min(fetched_at) FROM cake_currencies "
-                      "GROUP BY admin_url ORDER BY admin_url");
+  sql::Statement q(store.db(),
+                   "SELECT admin_url, count(*), min(fetched_at) FROM cake_currencies "
+                   "GROUP BY admin_url ORDER BY admin_url");
   std::vector<CacheRow> out;
-  while (q.executeStep())
-    out.push_back(
-        {q.getColumn(0).getString(), q.getColumn(1).getInt64(), q.getColumn(2).getString()});
+  while (q.step()) out.push_back({q.column(0).text(), q.column(1).int64(), q.column(2).text()});
   return out;
 }
 

@@ -116,6 +116,8 @@ int run_command_line(int argc, char** argv) {
   } catch (const std::exception& e) {
     if (auto se = owned ? owned->state_error(e) : std::nullopt)
       spdlog::error("{}", se->what());  // the state file locked by another program, or broken
+    else if (dynamic_cast<const sql::Error*>(&e))
+      spdlog::error("{}", e.what());  // a database's own words, e.g. `ferry state migrate`'s
     else
       spdlog::critical("unexpected error: {}", e.what());
     log::flush();

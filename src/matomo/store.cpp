@@ -1,6 +1,6 @@
 #include "ferry/matomo/store.h"
 
-#include <SQLiteCpp/Statement.h>
+#include "ferry/sql/statement.h"
 
 namespace ferry::matomo {
 namespace {
@@ -54,33 +54,33 @@ const char* kObjectColumns =
     "invalid_lines, skipped_lines, hits_confirmed, tracked, matomo_invalid, in_flight, "
     "maybe_twice, members, job_id, error";
 
-ObjectRecord read_object(SQLite::Statement& q) {
+ObjectRecord read_object(sql::Statement& q) {
   ObjectRecord o;
-  o.site = q.getColumn(0).getString();
-  o.day = q.getColumn(1).getString();
-  o.key = q.getColumn(2).getString();
-  o.etag = q.getColumn(3).getString();
-  o.size = q.getColumn(4).getInt64();
-  o.last_modified = q.getColumn(5).getString();
-  o.seq = q.getColumn(6).getInt64();
-  o.status = q.getColumn(7).getString();
-  o.confirmed_line = q.getColumn(8).getInt64();
-  o.lines = q.getColumn(9).getInt64();
-  o.hits = q.getColumn(10).getInt64();
-  o.invalid_lines = q.getColumn(11).getInt64();
-  o.skipped_lines = q.getColumn(12).getInt64();
-  o.hits_confirmed = q.getColumn(13).getInt64();
-  o.tracked = q.getColumn(14).getInt64();
-  o.matomo_invalid = q.getColumn(15).getInt64();
-  o.in_flight = q.getColumn(16).getInt64();
-  o.maybe_twice = q.getColumn(17).getInt64();
-  o.members = q.getColumn(18).getInt64();
-  o.job_id = q.getColumn(19).getInt64();
-  o.error = q.getColumn(20).getString();
+  o.site = q.column(0).text();
+  o.day = q.column(1).text();
+  o.key = q.column(2).text();
+  o.etag = q.column(3).text();
+  o.size = q.column(4).int64();
+  o.last_modified = q.column(5).text();
+  o.seq = q.column(6).int64();
+  o.status = q.column(7).text();
+  o.confirmed_line = q.column(8).int64();
+  o.lines = q.column(9).int64();
+  o.hits = q.column(10).int64();
+  o.invalid_lines = q.column(11).int64();
+  o.skipped_lines = q.column(12).int64();
+  o.hits_confirmed = q.column(13).int64();
+  o.tracked = q.column(14).int64();
+  o.matomo_invalid = q.column(15).int64();
+  o.in_flight = q.column(16).int64();
+  o.maybe_twice = q.column(17).int64();
+  o.members = q.column(18).int64();
+  o.job_id = q.column(19).int64();
+  o.error = q.column(20).text();
   return o;
 }
 
-void bind_object_key(SQLite::Statement& q, int first, const ObjectRecord& o) {
+void bind_object_key(sql::Statement& q, int first, const ObjectRecord& o) {
   q.bind(first, o.site);
   q.bind(first + 1, o.key);
   q.bind(first + 2, o.etag);
@@ -97,17 +97,17 @@ int MatomoStore::add_listed(const std::string& site, const std::string& day,
   int added = 0;
   const std::string at = format_iso8601(now);
   store_.transaction([&] {
-    SQLite::Statement max(store_.db(),
-                          "SELECT COALESCE(MAX(seq), -1) FROM matomo_objects WHERE site = ? "
-                          "AND day = ?");
+    sql::Statement max(store_.db(),
+                       "SELECT COALESCE(MAX(seq), -1) FROM matomo_objects WHERE site = ? "
+                       "AND day = ?");
     max.bind(1, site);
     max.bind(2, day);
-    max.executeStep();
-    int64_t seq = max.getColumn(0).getInt64();
-    SQLite::Statement ins(store_.db(),
-                          "INSERT INTO matomo_objects(site, day, key, etag, size, "
-                          "last_modified, seq, status, updated_at) VALUES (?,?,?,?,?,?,?,?,?) "
-                          "ON CONFLICT DO NOTHING");
+    max.step();
+    int64_t seq = max.column(0).int64();
+    sql::Statement ins(store_.db(),
+                       "INSERT INTO matomo_objects(site, day, key, etag, size, "
+                       "last_modified, seq, status, updated_at) VALUES (?,?,?,?,?,?,?,?,?) "
+                       "ON CONFLICT DO NOTHING");
     for (const auto& o : listed) {
       ins.bind(1, site);
       ins.bind(2, day);
@@ -118,7 +118,7 @@ int MatomoStore::add_listed(const std::string& site, const std::string& day,
       ins.bind(7, seq + 1);
       ins.bind(8, kPending);
       ins.bind(9, at);
-      if (ins.exec() == 1) {
+      if (ins.run() == 1) {
         ++seq;
         ++added;
       }
@@ -131,49 +131,49 @@ int MatomoStore::add_listed(const std::string& site, const std::string& day,
 
 std::optional<ObjectRecord> MatomoStore::find(const std::string& site, const std::string& key,
                                               const std::string& etag) {
-  SQLite::Statement q(store_.db(), std::string("SELECT ") + kObjectColumns +
-                                       " FROM matomo_objects WHERE site = ? AND key = ? AND "
-                                       "etag = ?");
+  sql::Statement q(store_.db(), std::string("SELECT ") + kObjectColumns +
+                                    " FROM matomo_objects WHERE site = ? AND key = ? AND "
+                                    "etag = ?");
   q.bind(1, site);
   q.bind(2, key);
   q.bind(3, etag);
-  if (!q.executeStep()) return std::nullopt;
+  if (!q.step()) return std::nullopt;
   return read_object(q);
 }
 
 std::vector<ObjectRecord> MatomoStore::objects(const std::string& site, const std::string& day) {
-  SQLite::Statement q(store_.db(), std::string("SELECT ") + kObjectColumns +
-                                       " FROM matomo_objects WHERE site = ? AND day = ? "
-                                       "ORDER BY seq");
+  sql::Statement q(store_.db(), std::string("SELECT ") + kObjectColumns +
+                                    " FROM matomo_objects WHERE site = ? AND day = ? "
+                                    "ORDER BY seq");
   q.bind(1, site);
   q.bind(2, day);
   std::vector<ObjectRecord> out;
-  while (q.executeStep()) out.push_back(read_object(q));
+  while (q.step()) out.push_back(read_object(q));
   return out;
 }
 
 ObjectRecord MatomoStore::start(const ObjectRecord& o, int64_t job_id, TimePoint now) {
   store_.transaction([&] {
-    SQLite::Statement q(store_.db(),
-                        "UPDATE matomo_objects SET status = ?, job_id = ?, "
-                        "maybe_twice = maybe_twice + in_flight, in_flight = 0, updated_at = ? "
-                        "WHERE site = ? AND key = ? AND etag = ?");
+    sql::Statement q(store_.db(),
+                     "UPDATE matomo_objects SET status = ?, job_id = ?, "
+                     "maybe_twice = maybe_twice + in_flight, in_flight = 0, updated_at = ? "
+                     "WHERE site = ? AND key = ? AND etag = ?");
     q.bind(1, kImporting);
     q.bind(2, job_id);
     q.bind(3, format_iso8601(now));
     bind_object_key(q, 4, o);
-    q.exec();
+    q.run();
   });
   return *find(o.site, o.key, o.etag);
 }
 
 void MatomoStore::progress(const ObjectRecord& o, const ObjectProgress& p, TimePoint now) {
   store_.transaction([&] {
-    SQLite::Statement q(store_.db(),
-                        "UPDATE matomo_objects SET confirmed_line = MAX(confirmed_line, ?), "
-                        "hits_confirmed = hits_confirmed + ?, tracked = tracked + ?, "
-                        "matomo_invalid = matomo_invalid + ?, in_flight = ?, updated_at = ? "
-                        "WHERE site = ? AND key = ? AND etag = ?");
+    sql::Statement q(store_.db(),
+                     "UPDATE matomo_objects SET confirmed_line = MAX(confirmed_line, ?), "
+                     "hits_confirmed = hits_confirmed + ?, tracked = tracked + ?, "
+                     "matomo_invalid = matomo_invalid + ?, in_flight = ?, updated_at = ? "
+                     "WHERE site = ? AND key = ? AND etag = ?");
     q.bind(1, p.confirmed_line);
     q.bind(2, p.hits_confirmed);
     q.bind(3, p.tracked);
@@ -181,7 +181,7 @@ void MatomoStore::progress(const ObjectRecord& o, const ObjectProgress& p, TimeP
     q.bind(5, p.in_flight);
     q.bind(6, format_iso8601(now));
     bind_object_key(q, 7, o);
-    q.exec();
+    q.run();
   });
 }
 
@@ -189,11 +189,11 @@ void MatomoStore::finish(const ObjectRecord& o, const ObjectTotals& t, bool arch
                          TimePoint now) {
   const std::string at = format_iso8601(now);
   store_.transaction([&] {
-    SQLite::Statement q(store_.db(),
-                        "UPDATE matomo_objects SET status = ?, lines = ?, hits = ?, "
-                        "invalid_lines = ?, skipped_lines = ?, members = ?, in_flight = 0, "
-                        "confirmed_line = MAX(confirmed_line, ?), error = '', updated_at = ? "
-                        "WHERE site = ? AND key = ? AND etag = ?");
+    sql::Statement q(store_.db(),
+                     "UPDATE matomo_objects SET status = ?, lines = ?, hits = ?, "
+                     "invalid_lines = ?, skipped_lines = ?, members = ?, in_flight = 0, "
+                     "confirmed_line = MAX(confirmed_line, ?), error = '', updated_at = ? "
+                     "WHERE site = ? AND key = ? AND etag = ?");
     q.bind(1, kImported);
     q.bind(2, t.lines);
     q.bind(3, t.hits);
@@ -203,30 +203,30 @@ void MatomoStore::finish(const ObjectRecord& o, const ObjectTotals& t, bool arch
     q.bind(7, t.lines);
     q.bind(8, at);
     bind_object_key(q, 9, o);
-    q.exec();
+    q.run();
     ensure_day(o.site, o.day, now);
-    SQLite::Statement d(store_.db(),
-                        "UPDATE matomo_days SET "
-                        "archive_status = CASE WHEN ? THEN 'pending' ELSE archive_status END, "
-                        "command_status = CASE WHEN ? THEN 'pending' ELSE command_status END, "
-                        "updated_at = ? WHERE site = ? AND day = ?");
+    sql::Statement d(store_.db(),
+                     "UPDATE matomo_days SET "
+                     "archive_status = CASE WHEN ? THEN 'pending' ELSE archive_status END, "
+                     "command_status = CASE WHEN ? THEN 'pending' ELSE command_status END, "
+                     "updated_at = ? WHERE site = ? AND day = ?");
     d.bind(1, archive ? 1 : 0);
     d.bind(2, t.hits > 0 ? 1 : 0);
     d.bind(3, at);
     d.bind(4, o.site);
     d.bind(5, o.day);
-    d.exec();
+    d.run();
   });
 }
 
 void MatomoStore::set_error(const ObjectRecord& o, const std::string& error, TimePoint now) {
-  SQLite::Statement q(store_.db(),
-                      "UPDATE matomo_objects SET error = ?, updated_at = ? WHERE site = ? AND "
-                      "key = ? AND etag = ?");
+  sql::Statement q(store_.db(),
+                   "UPDATE matomo_objects SET error = ?, updated_at = ? WHERE site = ? AND "
+                   "key = ? AND etag = ?");
   q.bind(1, store_.scrub(error));
   q.bind(2, format_iso8601(now));
   bind_object_key(q, 3, o);
-  q.exec();
+  q.run();
 }
 
 }  // namespace ferry::matomo

@@ -1,7 +1,7 @@
 // The Matomo pipeline's lines on the status page and in the metrics file: per site, the days
 // imported, the last one, the objects still to import, hits Matomo tracked, archives waiting
 // for upload and archive commands that failed.
-#include <SQLiteCpp/Statement.h>
+#include "ferry/sql/statement.h"
 
 #include <map>
 
@@ -19,32 +19,31 @@ struct SiteRow {
 std::map<std::string, SiteRow> sites(state::Store& store) {
   std::map<std::string, SiteRow> out;
   // A day is imported when it has objects and none is left to import.
-  SQLite::Statement d(store.db(),
-                      "SELECT site, count(*), max(day) FROM (SELECT site, day FROM matomo_objects "
-                      "GROUP BY site, day HAVING sum(status <> 'imported') = 0) GROUP BY site");
-  while (d.executeStep()) {
-    auto& r = out[d.getColumn(0).getString()];
-    r.days_imported = d.getColumn(1).getInt64();
-    r.last_day = d.getColumn(2).getString();
+  sql::Statement d(store.db(),
+                   "SELECT site, count(*), max(day) FROM (SELECT site, day FROM matomo_objects "
+                   "GROUP BY site, day HAVING sum(status <> 'imported') = 0) GROUP BY site");
+  while (d.step()) {
+    auto& r = out[d.column(0).text()];
+    r.days_imported = d.column(1).int64();
+    r.last_day = d.column(2).text();
   }
-  SQLite::Statement o(store.db(),
-                      "SELECT site, sum(status = 'pending'), sum(status = 'importing'), "
-                      "sum(status = 'imported'), sum(tracked) FROM matomo_objects GROUP BY site");
-  while (o.executeStep()) {
-    auto& r = out[o.getColumn(0).getString()];
-    r.pending = o.getColumn(1).getInt64();
-    r.importing = o.getColumn(2).getInt64();
-    r.imported = o.getColumn(3).getInt64();
-    r.tracked = o.getColumn(4).getInt64();
+  sql::Statement o(store.db(),
+                   "SELECT site, sum(status = 'pending'), sum(status = 'importing'), "
+                   "sum(status = 'imported'), sum(tracked) FROM matomo_objects GROUP BY site");
+  while (o.step()) {
+    auto& r = out[o.column(0).text()];
+    r.pending = o.column(1).int64();
+    r.importing = o.column(2).int64();
+    r.imported = o.column(3).int64();
+    r.tracked = o.column(4).int64();
   }
-  SQLite::Statement a(
-      store.db(),
-      "SELECT site, sum(archive_status = 'pending'), sum(command_status = 'failed') "
-      "FROM matomo_days GROUP BY site");
-  while (a.executeStep()) {
-    auto& r = out[a.getColumn(0).getString()];
-    r.archives_pending = a.getColumn(1).getInt64();
-    r.commands_failed = a.getColumn(2).getInt64();
+  sql::Statement a(store.db(),
+                   "SELECT site, sum(archive_status = 'pending'), sum(command_status = 'failed') "
+                   "FROM matomo_days GROUP BY site");
+  while (a.step()) {
+    auto& r = out[a.column(0).text()];
+    r.archives_pending = a.column(1).int64();
+    r.commands_failed = a.column(2).int64();
   }
   return out;
 }

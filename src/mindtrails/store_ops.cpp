@@ -1,7 +1,7 @@
 // The MindTrails pipeline's lines on the status page and in the metrics file: per server, its
 // tables, when a table's export last moved, and its server-side deletes by status (each
 // table's benchmark is a mark, shown by the core).
-#include <SQLiteCpp/Statement.h>
+#include "ferry/sql/statement.h"
 
 #include <map>
 
@@ -18,28 +18,27 @@ struct ServerRow {
 
 std::map<std::string, ServerRow> servers(state::Store& store) {
   std::map<std::string, ServerRow> out;
-  SQLite::Statement t(store.db(),
-                      "SELECT server, count(*), sum(deleteable = 0), max(updated_at) "
-                      "FROM mindtrails_tables GROUP BY server");
-  while (t.executeStep()) {
-    auto& r = out[t.getColumn(0).getString()];
-    r.tables = t.getColumn(1).getInt64();
-    r.undeleteable = t.getColumn(2).getInt64();
-    r.last_export = t.getColumn(3).getString();
+  sql::Statement t(store.db(),
+                   "SELECT server, count(*), sum(deleteable = 0), max(updated_at) "
+                   "FROM mindtrails_tables GROUP BY server");
+  while (t.step()) {
+    auto& r = out[t.column(0).text()];
+    r.tables = t.column(1).int64();
+    r.undeleteable = t.column(2).int64();
+    r.last_export = t.column(3).text();
   }
-  SQLite::Statement s(store.db(),
-                      "SELECT server, count(*), max(updated_at) FROM mindtrails_snapshots "
-                      "GROUP BY server");
-  while (s.executeStep()) {
-    auto& r = out[s.getColumn(0).getString()];
-    r.snapshots = s.getColumn(1).getInt64();
-    r.last_export = std::max(r.last_export, s.getColumn(2).getString());
+  sql::Statement s(store.db(),
+                   "SELECT server, count(*), max(updated_at) FROM mindtrails_snapshots "
+                   "GROUP BY server");
+  while (s.step()) {
+    auto& r = out[s.column(0).text()];
+    r.snapshots = s.column(1).int64();
+    r.last_export = std::max(r.last_export, s.column(2).text());
   }
-  SQLite::Statement d(store.db(),
-                      "SELECT server, status, count(*) FROM mindtrails_deletes "
-                      "GROUP BY server, status");
-  while (d.executeStep())
-    out[d.getColumn(0).getString()].deletes[d.getColumn(1).getString()] = d.getColumn(2).getInt64();
+  sql::Statement d(store.db(),
+                   "SELECT server, status, count(*) FROM mindtrails_deletes "
+                   "GROUP BY server, status");
+  while (d.step()) out[d.column(0).text()].deletes[d.column(1).text()] = d.column(2).int64();
   return out;
 }
 

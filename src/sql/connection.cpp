@@ -1,6 +1,8 @@
 #include "ferry/sql/connection.h"
+#include "ferry/sql/statement.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "ferry/base/text.h"
 
@@ -120,6 +122,38 @@ void append_copy_line(const Row& row, std::string& out) {
     }
   }
   out += '\n';
+}
+
+int64_t Statement::inserted_id() {
+  if (!step()) throw Error("an INSERT … RETURNING id returned no row");
+  int64_t id = column(0).int64();
+  run();
+  return id;
+}
+
+int64_t Field::int64() const {
+  if (const auto* i = std::get_if<int64_t>(&v_)) return *i;
+  if (const auto* d = std::get_if<double>(&v_)) return static_cast<int64_t>(*d);
+  if (const auto* s = std::get_if<std::string>(&v_)) return std::strtoll(s->c_str(), nullptr, 10);
+  return 0;
+}
+
+double Field::real() const {
+  if (const auto* d = std::get_if<double>(&v_)) return *d;
+  if (const auto* i = std::get_if<int64_t>(&v_)) return static_cast<double>(*i);
+  if (const auto* s = std::get_if<std::string>(&v_)) return std::strtod(s->c_str(), nullptr);
+  return 0;
+}
+
+std::string Field::text() const {
+  if (const auto* d = std::get_if<double>(&v_)) {  // as SQLite prints a REAL: 15 digits
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.15g", *d);
+    std::string s = buf;
+    if (s.find_first_of(".eEni") == std::string::npos) s += ".0";
+    return s;
+  }
+  return to_text(v_);
 }
 
 }  // namespace ferry::sql

@@ -22,6 +22,9 @@ namespace ferry::sql {
   X(PQresultErrorField) \
   X(PQclear) \
   X(PQsendQueryParams) \
+  X(PQexecParams) \
+  X(PQntuples) \
+  X(PQcmdTuples) \
   X(PQsetSingleRowMode) \
   X(PQgetResult) \
   X(PQputCopyData) \

@@ -2,7 +2,7 @@
 // prune with nothing to do reads a few pages, whatever the size of the history.
 #include "ferry/state/history.h"
 
-#include <SQLiteCpp/Statement.h>
+#include "ferry/sql/statement.h"
 
 #include <string>
 #include <vector>
@@ -12,9 +12,9 @@
 namespace ferry::state {
 namespace {
 
-std::vector<int64_t> ids_of(SQLite::Statement& q) {
+std::vector<int64_t> ids_of(sql::Statement& q) {
   std::vector<int64_t> ids;
-  while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+  while (q.step()) ids.push_back(q.column(0).int64());
   return ids;
 }
 
@@ -22,15 +22,15 @@ std::vector<int64_t> ids_of(SQLite::Statement& q) {
 int64_t prune_jobs(Store& store, const std::string& cutoff, int batch) {
   int64_t n = 0;
   store.transaction([&] {
-    SQLite::Statement q(store.db(),
-                        "SELECT id FROM jobs WHERE status IN ('succeeded','cancelled') AND "
-                        "finished_at < ? ORDER BY finished_at LIMIT ?");
+    sql::Statement q(store.db(),
+                     "SELECT id FROM jobs WHERE status IN ('succeeded','cancelled') AND "
+                     "finished_at < ? ORDER BY finished_at LIMIT ?");
     q.bind(1, cutoff);
     q.bind(2, batch);
-    SQLite::Statement del(store.db(), "DELETE FROM jobs WHERE id = ?");  // outputs cascade
+    sql::Statement del(store.db(), "DELETE FROM jobs WHERE id = ?");  // outputs cascade
     for (int64_t id : ids_of(q)) {
       del.bind(1, id);
-      n += del.exec();
+      n += del.run();
       del.reset();
     }
   });
@@ -40,12 +40,12 @@ int64_t prune_jobs(Store& store, const std::string& cutoff, int batch) {
 int64_t prune_alerts(Store& store, const std::string& cutoff, int batch) {
   int64_t n = 0;
   store.transaction([&] {
-    SQLite::Statement q(store.db(),
-                        "DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE status <> "
-                        "'pending' AND created_at < ? ORDER BY created_at LIMIT ?)");
+    sql::Statement q(store.db(),
+                     "DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE status <> "
+                     "'pending' AND created_at < ? ORDER BY created_at LIMIT ?)");
     q.bind(1, cutoff);
     q.bind(2, batch);
-    n = q.exec();
+    n = q.run();
   });
   return n;
 }
@@ -61,18 +61,18 @@ struct RunCursor {
 void prune_runs(Store& store, const std::string& cutoff, int batch, RunCursor& cursor,
                 PruneCounts& counts) {
   store.transaction([&] {
-    SQLite::Statement q(store.db(),
-                        "SELECT id, started_at FROM runs WHERE started_at >= ?1 AND "
-                        "started_at < ?2 AND (started_at > ?1 OR id > ?3) AND outcome <> "
-                        "'running' ORDER BY started_at, id LIMIT ?4");
+    sql::Statement q(store.db(),
+                     "SELECT id, started_at FROM runs WHERE started_at >= ?1 AND "
+                     "started_at < ?2 AND (started_at > ?1 OR id > ?3) AND outcome <> "
+                     "'running' ORDER BY started_at, id LIMIT ?4");
     q.bind(1, cursor.started_at);
     q.bind(2, cutoff);
     q.bind(3, cursor.id);
     q.bind(4, batch);
     std::vector<int64_t> ids;
-    while (q.executeStep()) {
-      ids.push_back(q.getColumn(0).getInt64());
-      cursor.started_at = q.getColumn(1).getString();
+    while (q.step()) {
+      ids.push_back(q.column(0).int64());
+      cursor.started_at = q.column(1).text();
     }
     if (ids.empty()) {
       cursor.done = true;
@@ -82,15 +82,15 @@ void prune_runs(Store& store, const std::string& cutoff, int batch, RunCursor& c
     const char* unused =
         " AND NOT EXISTS (SELECT 1 FROM jobs WHERE run_id = ?1) AND NOT EXISTS (SELECT 1 FROM "
         "schedule WHERE last_run = ?1)";
-    SQLite::Statement stats(store.db(), std::string("DELETE FROM run_stats WHERE run_id = ?1") +
-                                            unused);
-    SQLite::Statement run(store.db(), std::string("DELETE FROM runs WHERE id = ?1") + unused);
+    sql::Statement stats(store.db(),
+                         std::string("DELETE FROM run_stats WHERE run_id = ?1") + unused);
+    sql::Statement run(store.db(), std::string("DELETE FROM runs WHERE id = ?1") + unused);
     for (int64_t id : ids) {
       stats.bind(1, id);
-      counts.run_stats += stats.exec();
+      counts.run_stats += stats.run();
       stats.reset();
       run.bind(1, id);
-      counts.runs += run.exec();
+      counts.runs += run.run();
       run.reset();
     }
   });
@@ -109,14 +109,16 @@ PruneCounts prune_history(Store& store, TimePoint now, const HistoryLimits& limi
   };
   if (limits.keep_jobs.count() > 0) {
     const std::string cutoff = format_iso8601(now - limits.keep_jobs);
-    for (int64_t n = batch; n == batch && more();) counts.jobs += n = prune_jobs(store, cutoff, batch);
+    for (int64_t n = batch; n == batch && more();)
+      counts.jobs += n = prune_jobs(store, cutoff, batch);
   }
   if (limits.keep_history.count() <= 0 || !counts.complete) return counts;
   const std::string cutoff = format_iso8601(now - limits.keep_history);
   for (int64_t n = batch; n == batch && more();)
     counts.alerts += n = prune_alerts(store, cutoff, batch);
   RunCursor cursor;
-  while (!cursor.done && counts.complete && more()) prune_runs(store, cutoff, batch, cursor, counts);
+  while (!cursor.done && counts.complete && more())
+    prune_runs(store, cutoff, batch, cursor, counts);
   return counts;
 }
 

@@ -1,6 +1,6 @@
 #include "ferry/state/jobs.h"
 
-#include <SQLiteCpp/Statement.h>
+#include "ferry/sql/statement.h"
 
 #include <cstring>
 #include <map>
@@ -16,26 +16,26 @@ const char* kJobColumns =
     "coalesce(started_at,''), "
     "coalesce(finished_at,''), updated_at, coalesce(not_before,''), crashes";
 
-Job read_job(SQLite::Statement& q, const Store& store) {
+Job read_job(sql::Statement& q, const Store& store) {
   Job j;
-  j.id = q.getColumn(0).getInt64();
-  j.kind = q.getColumn(1).getString();
-  j.status = parse_status(q.getColumn(2).getString()).value_or(JobStatus::kFailed);
-  j.from_date = q.getColumn(3).getString();
-  j.to_date = q.getColumn(4).getString();
-  j.params = q.getColumn(5).getString();
-  j.attempts = q.getColumn(6).getInt();
-  j.failures = q.getColumn(7).getInt();
-  j.progress_done = q.getColumn(8).getInt64();
-  j.progress_total = q.getColumn(9).getInt64();
-  j.checkpoint = q.getColumn(10).getString();
-  j.error = store.scrub(q.getColumn(11).getString());  // rows written before scrubbing
-  j.created_at = q.getColumn(12).getString();
-  j.started_at = q.getColumn(13).getString();
-  j.finished_at = q.getColumn(14).getString();
-  j.updated_at = q.getColumn(15).getString();
-  j.not_before = q.getColumn(16).getString();
-  j.crashes = q.getColumn(17).getInt();
+  j.id = q.column(0).int64();
+  j.kind = q.column(1).text();
+  j.status = parse_status(q.column(2).text()).value_or(JobStatus::kFailed);
+  j.from_date = q.column(3).text();
+  j.to_date = q.column(4).text();
+  j.params = q.column(5).text();
+  j.attempts = q.column(6).integer();
+  j.failures = q.column(7).integer();
+  j.progress_done = q.column(8).int64();
+  j.progress_total = q.column(9).int64();
+  j.checkpoint = q.column(10).text();
+  j.error = store.scrub(q.column(11).text());  // rows written before scrubbing
+  j.created_at = q.column(12).text();
+  j.started_at = q.column(13).text();
+  j.finished_at = q.column(14).text();
+  j.updated_at = q.column(15).text();
+  j.not_before = q.column(16).text();
+  j.crashes = q.column(17).integer();
   return j;
 }
 
@@ -69,9 +69,10 @@ bool job_transition_allowed(JobStatus from, JobStatus to) {
 
 int64_t JobStore::enqueue(const std::string& kind, const std::string& from, const std::string& to,
                           const std::string& params, TimePoint now) {
-  SQLite::Statement q(store_.db(),
-                      "INSERT INTO jobs(kind, status, from_date, to_date, params, created_at, "
-                      "updated_at) VALUES (?, 'queued', nullif(?, ''), nullif(?, ''), ?, ?, ?)");
+  sql::Statement q(
+      store_.db(),
+      "INSERT INTO jobs(kind, status, from_date, to_date, params, created_at, "
+      "updated_at) VALUES (?, 'queued', nullif(?, ''), nullif(?, ''), ?, ?, ?) RETURNING id");
   std::string t = format_iso8601(now);
   q.bind(1, kind);
   q.bind(2, from);
@@ -79,8 +80,7 @@ int64_t JobStore::enqueue(const std::string& kind, const std::string& from, cons
   q.bind(4, params);
   q.bind(5, t);
   q.bind(6, t);
-  q.exec();
-  return store_.db().getLastInsertRowid();
+  return q.inserted_id();
 }
 
 void JobStore::attach_outputs(std::vector<Job>& jobs) {
@@ -93,37 +93,37 @@ void JobStore::attach_outputs(std::vector<Job>& jobs) {
   }
   ids += "]";
   // One query for all the jobs, however many are listed.
-  SQLite::Statement q(store_.db(),
-                      "SELECT job_id, name, path, s3_target, s3_key, size, sha256, rows, link, "
-                      "coalesce(link_expires_at,''), created_at, s3_endpoint, s3_region, "
-                      "s3_bucket, s3_object_key FROM job_outputs "
-                      "WHERE job_id IN (SELECT value FROM json_each(?)) ORDER BY id");
+  sql::Statement q(store_.db(),
+                   "SELECT job_id, name, path, s3_target, s3_key, size, sha256, rows, link, "
+                   "coalesce(link_expires_at,''), created_at, s3_endpoint, s3_region, "
+                   "s3_bucket, s3_object_key FROM job_outputs "
+                   "WHERE job_id IN " +
+                       store_.json_ints() + " ORDER BY id");
   q.bind(1, ids);
-  while (q.executeStep()) {
+  while (q.step()) {
     JobOutput o;
-    o.name = q.getColumn(1).getString();
-    o.path = q.getColumn(2).getString();
-    o.s3_target = q.getColumn(3).getString();
-    o.s3_key = q.getColumn(4).getString();
-    o.size = q.getColumn(5).getInt64();
-    o.sha256 = q.getColumn(6).getString();
-    o.rows = q.getColumn(7).getInt64();
-    o.link = q.getColumn(8).getString();
-    o.link_expires_at = q.getColumn(9).getString();
-    o.created_at = q.getColumn(10).getString();
-    o.s3_endpoint = q.getColumn(11).getString();
-    o.s3_region = q.getColumn(12).getString();
-    o.s3_bucket = q.getColumn(13).getString();
-    o.s3_object_key = q.getColumn(14).getString();
-    by_id.at(q.getColumn(0).getInt64())->outputs.push_back(std::move(o));
+    o.name = q.column(1).text();
+    o.path = q.column(2).text();
+    o.s3_target = q.column(3).text();
+    o.s3_key = q.column(4).text();
+    o.size = q.column(5).int64();
+    o.sha256 = q.column(6).text();
+    o.rows = q.column(7).int64();
+    o.link = q.column(8).text();
+    o.link_expires_at = q.column(9).text();
+    o.created_at = q.column(10).text();
+    o.s3_endpoint = q.column(11).text();
+    o.s3_region = q.column(12).text();
+    o.s3_bucket = q.column(13).text();
+    o.s3_object_key = q.column(14).text();
+    by_id.at(q.column(0).int64())->outputs.push_back(std::move(o));
   }
 }
 
 std::optional<Job> JobStore::get(int64_t id) {
-  SQLite::Statement q(store_.db(),
-                      std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?");
+  sql::Statement q(store_.db(), std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?");
   q.bind(1, id);
-  if (!q.executeStep()) return std::nullopt;
+  if (!q.step()) return std::nullopt;
   Job j = read_job(q, store_);
   std::vector<Job> one{std::move(j)};
   attach_outputs(one);
@@ -140,29 +140,30 @@ void JobStore::attach_owners(std::vector<Job>& jobs) {
     running[j.id] = &j;
   }
   if (running.empty()) return;
-  SQLite::Statement q(store_.db(),
-                      "SELECT j.id, r.host, r.pid FROM jobs j JOIN runs r ON r.id = j.run_id "
-                      "WHERE j.id IN (SELECT value FROM json_each(?))");
+  sql::Statement q(store_.db(),
+                   "SELECT j.id, r.host, r.pid FROM jobs j JOIN runs r ON r.id = j.run_id "
+                   "WHERE j.id IN " +
+                       store_.json_ints());
   q.bind(1, "[" + ids + "]");
-  while (q.executeStep()) {
-    std::string host = q.getColumn(1).getString();
-    running[q.getColumn(0).getInt64()]->owner =
-        (host.empty() ? "" : host + " ") + "pid " + std::to_string(q.getColumn(2).getInt64());
+  while (q.step()) {
+    std::string host = q.column(1).text();
+    running[q.column(0).int64()]->owner =
+        (host.empty() ? "" : host + " ") + "pid " + std::to_string(q.column(2).int64());
   }
 }
 
 std::optional<int64_t> JobStore::find_active(const std::string& kind, const std::string& from,
                                              const std::string& to, const std::string& params) {
-  SQLite::Statement q(store_.db(),
-                      "SELECT id FROM jobs WHERE status IN ('queued','running') AND kind = ? AND "
-                      "coalesce(from_date,'') = ? AND coalesce(to_date,'') = ? AND params = ? "
-                      "ORDER BY id LIMIT 1");
+  sql::Statement q(store_.db(),
+                   "SELECT id FROM jobs WHERE status IN ('queued','running') AND kind = ? AND "
+                   "coalesce(from_date,'') = ? AND coalesce(to_date,'') = ? AND params = ? "
+                   "ORDER BY id LIMIT 1");
   q.bind(1, kind);
   q.bind(2, from);
   q.bind(3, to);
   q.bind(4, params);
-  if (!q.executeStep()) return std::nullopt;
-  return q.getColumn(0).getInt64();
+  if (!q.step()) return std::nullopt;
+  return q.column(0).int64();
 }
 
 std::vector<Job> JobStore::list(const ListFilter& f, TimePoint now) {
@@ -170,26 +171,25 @@ std::vector<Job> JobStore::list(const ListFilter& f, TimePoint now) {
                     " FROM jobs WHERE (? = '' OR status = ?)" + " AND (? = '' OR kind = ?)";
   if (!f.all) sql += " AND (status IN ('queued','running','failed') OR finished_at >= ?)";
   sql += " ORDER BY id DESC LIMIT ?";
-  SQLite::Statement q(store_.db(), sql);
+  sql::Statement q(store_.db(), sql);
   int n = 1;
   for (const std::string* v : {&f.status, &f.status, &f.kind, &f.kind}) q.bind(n++, *v);
   if (!f.all) q.bind(n++, format_iso8601(now - std::chrono::hours(24 * 7)));
   q.bind(n, f.limit);
   std::vector<Job> out;
-  while (q.executeStep()) out.push_back(read_job(q, store_));
+  while (q.step()) out.push_back(read_job(q, store_));
   attach_outputs(out);
   attach_owners(out);
   return out;
 }
 
 std::optional<Job> JobStore::next_queued(int64_t after_id, TimePoint now) {
-  SQLite::Statement q(store_.db(),
-                      std::string("SELECT ") + kJobColumns +
-                          " FROM jobs WHERE status = 'queued' AND id > ? AND "
-                          "(not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT 1");
+  sql::Statement q(store_.db(), std::string("SELECT ") + kJobColumns +
+                                    " FROM jobs WHERE status = 'queued' AND id > ? AND "
+                                    "(not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT 1");
   q.bind(1, after_id);
   q.bind(2, format_iso8601(now));
-  if (!q.executeStep()) return std::nullopt;
+  if (!q.step()) return std::nullopt;
   Job j = read_job(q, store_);
   std::vector<Job> one{std::move(j)};
   attach_outputs(one);
@@ -197,19 +197,19 @@ std::optional<Job> JobStore::next_queued(int64_t after_id, TimePoint now) {
 }
 
 std::vector<Job> JobStore::running() {
-  SQLite::Statement q(store_.db(), std::string("SELECT ") + kJobColumns +
-                                       " FROM jobs WHERE status = 'running' ORDER BY id");
+  sql::Statement q(store_.db(), std::string("SELECT ") + kJobColumns +
+                                    " FROM jobs WHERE status = 'running' ORDER BY id");
   std::vector<Job> out;
-  while (q.executeStep()) out.push_back(read_job(q, store_));
+  while (q.step()) out.push_back(read_job(q, store_));
   return out;
 }
 
 JobCounts JobStore::counts() {
-  SQLite::Statement q(store_.db(), "SELECT status, count(*) FROM jobs GROUP BY status");
+  sql::Statement q(store_.db(), "SELECT status, count(*) FROM jobs GROUP BY status");
   JobCounts c;
-  while (q.executeStep()) {
-    auto s = parse_status(q.getColumn(0).getString());
-    int64_t n = q.getColumn(1).getInt64();
+  while (q.step()) {
+    auto s = parse_status(q.column(0).text());
+    int64_t n = q.column(1).int64();
     if (!s) continue;
     switch (*s) {
       case JobStatus::kQueued:
@@ -233,29 +233,29 @@ JobCounts JobStore::counts() {
 }
 
 bool JobStore::start(int64_t id, int64_t run_id, TimePoint now) {
-  SQLite::Statement q(store_.db(),
-                      "UPDATE jobs SET status = 'running', attempts = attempts + 1, run_id = ?, "
-                      "started_at = coalesce(started_at, ?), updated_at = ?, finished_at = NULL, "
-                      "not_before = NULL WHERE id = ? AND status = 'queued'");
+  sql::Statement q(store_.db(),
+                   "UPDATE jobs SET status = 'running', attempts = attempts + 1, run_id = ?, "
+                   "started_at = coalesce(started_at, ?), updated_at = ?, finished_at = NULL, "
+                   "not_before = NULL WHERE id = ? AND status = 'queued'");
   std::string t = format_iso8601(now);
   q.bind(1, run_id);
   q.bind(2, t);
   q.bind(3, t);
   q.bind(4, id);
-  return q.exec() == 1;
+  return q.run() == 1;
 }
 
 bool JobStore::wait(int64_t id, TimePoint until, bool uncount_attempt, TimePoint now) {
-  SQLite::Statement q(store_.db(),
-                      "UPDATE jobs SET status = 'queued', not_before = ?, error = '', "
-                      "attempts = CASE WHEN attempts > ? THEN attempts - ? ELSE 0 END, "
-                      "updated_at = ?, finished_at = NULL WHERE id = ? AND status = 'running'");
+  sql::Statement q(store_.db(),
+                   "UPDATE jobs SET status = 'queued', not_before = ?, error = '', "
+                   "attempts = CASE WHEN attempts > ? THEN attempts - ? ELSE 0 END, "
+                   "updated_at = ?, finished_at = NULL WHERE id = ? AND status = 'running'");
   q.bind(1, format_iso8601(until));
   q.bind(2, uncount_attempt ? 1 : 0);
   q.bind(3, uncount_attempt ? 1 : 0);
   q.bind(4, format_iso8601(now));
   q.bind(5, id);
-  return q.exec() == 1;
+  return q.run() == 1;
 }
 
 void JobStore::commit_unit(int64_t id, const std::string& checkpoint, int64_t done, int64_t total,
@@ -263,17 +263,17 @@ void JobStore::commit_unit(int64_t id, const std::string& checkpoint, int64_t do
                            const std::function<void()>& also) {
   std::string t = format_iso8601(now);
   store_.transaction([&] {
-    SQLite::Statement q(store_.db(),
-                        "UPDATE jobs SET checkpoint = ?, progress_done = ?, progress_total = ?, "
-                        "updated_at = ? WHERE id = ?");
+    sql::Statement q(store_.db(),
+                     "UPDATE jobs SET checkpoint = ?, progress_done = ?, progress_total = ?, "
+                     "updated_at = ? WHERE id = ?");
     q.bind(1, checkpoint);
     q.bind(2, done);
     q.bind(3, total);
     q.bind(4, t);
     q.bind(5, id);
-    q.exec();
+    q.run();
     for (const auto& o : outputs) {
-      SQLite::Statement ins(
+      sql::Statement ins(
           store_.db(),
           "INSERT INTO job_outputs(job_id, name, path, s3_target, s3_key, size, sha256, rows, "
           "link, link_expires_at, created_at, s3_endpoint, s3_region, s3_bucket, s3_object_key) "
@@ -299,19 +299,18 @@ void JobStore::commit_unit(int64_t id, const std::string& checkpoint, int64_t do
       ins.bind(13, o.s3_region);
       ins.bind(14, o.s3_bucket);
       ins.bind(15, o.s3_object_key);
-      ins.exec();
+      ins.run();
     }
     if (also) also();
   });
 }
 
 void JobStore::set_total(int64_t id, int64_t total, TimePoint now) {
-  SQLite::Statement q(store_.db(),
-                      "UPDATE jobs SET progress_total = ?, updated_at = ? WHERE id = ?");
+  sql::Statement q(store_.db(), "UPDATE jobs SET progress_total = ?, updated_at = ? WHERE id = ?");
   q.bind(1, total);
   q.bind(2, format_iso8601(now));
   q.bind(3, id);
-  q.exec();
+  q.run();
 }
 
 bool JobStore::move(int64_t id, JobStatus to, const std::string& error, TimePoint now) {
@@ -319,9 +318,9 @@ bool JobStore::move(int64_t id, JobStatus to, const std::string& error, TimePoin
   if (!job || !job_transition_allowed(job->status, to)) return false;
   bool final =
       to == JobStatus::kSucceeded || to == JobStatus::kFailed || to == JobStatus::kCancelled;
-  SQLite::Statement q(store_.db(),
-                      "UPDATE jobs SET status = ?, error = ?, updated_at = ?, "
-                      "finished_at = CASE WHEN ? THEN ? ELSE NULL END WHERE id = ? AND status = ?");
+  sql::Statement q(store_.db(),
+                   "UPDATE jobs SET status = ?, error = ?, updated_at = ?, "
+                   "finished_at = CASE WHEN ? THEN ? ELSE NULL END WHERE id = ? AND status = ?");
   std::string t = format_iso8601(now);
   q.bind(1, status_word(to));
   q.bind(2, store_.scrub(error));
@@ -330,7 +329,7 @@ bool JobStore::move(int64_t id, JobStatus to, const std::string& error, TimePoin
   q.bind(5, t);
   q.bind(6, id);
   q.bind(7, status_word(job->status));
-  return q.exec() == 1;
+  return q.run() == 1;
 }
 
 bool JobStore::finish(int64_t id, JobStatus to, const std::string& error, TimePoint now) {
@@ -352,9 +351,9 @@ bool JobStore::retry(int64_t id, TimePoint now, std::string* why) {
     return *why = "job " + std::to_string(id) + " is " + status_word(job->status) +
                   "; only failed or cancelled jobs can be retried",
            false;
-  SQLite::Statement q(store_.db(), "UPDATE jobs SET failures = 0, crashes = 0 WHERE id = ?");
+  sql::Statement q(store_.db(), "UPDATE jobs SET failures = 0, crashes = 0 WHERE id = ?");
   q.bind(1, id);
-  q.exec();
+  q.run();
   return move(id, JobStatus::kQueued, "", now);
 }
 
@@ -364,15 +363,15 @@ namespace {
 int count_up(Store& store, const char* column, int64_t id, const std::string& error,
              TimePoint now) {
   const std::string c = column;
-  SQLite::Statement q(store.db(), "UPDATE jobs SET " + c + " = " + c +
-                                      " + 1, error = ?, updated_at = ? WHERE id = ?");
+  sql::Statement q(store.db(), "UPDATE jobs SET " + c + " = " + c +
+                                   " + 1, error = ?, updated_at = ? WHERE id = ?");
   q.bind(1, store.scrub(error));
   q.bind(2, format_iso8601(now));
   q.bind(3, id);
-  q.exec();
-  SQLite::Statement r(store.db(), "SELECT " + c + " FROM jobs WHERE id = ?");
+  q.run();
+  sql::Statement r(store.db(), "SELECT " + c + " FROM jobs WHERE id = ?");
   r.bind(1, id);
-  return r.executeStep() ? r.getColumn(0).getInt() : 0;
+  return r.step() ? r.column(0).integer() : 0;
 }
 
 }  // namespace
@@ -387,14 +386,14 @@ int JobStore::add_crash(int64_t id, const std::string& error, TimePoint now) {
 
 void JobStore::set_link(int64_t id, const std::string& name, const std::string& link,
                         const std::string& expires_at) {
-  SQLite::Statement q(store_.db(),
-                      "UPDATE job_outputs SET link = ?, link_expires_at = ? "
-                      "WHERE job_id = ? AND name = ?");
+  sql::Statement q(store_.db(),
+                   "UPDATE job_outputs SET link = ?, link_expires_at = ? "
+                   "WHERE job_id = ? AND name = ?");
   q.bind(1, link);
   q.bind(2, expires_at);
   q.bind(3, id);
   q.bind(4, name);
-  q.exec();
+  q.run();
 }
 
 }  // namespace ferry::state

@@ -25,19 +25,23 @@ std::string next_word(const std::string& s, std::size_t i, std::size_t* end) {
   return upper(s.substr(i, j - i));
 }
 
+}  // namespace
+
+void apply_migration(sql::Connection& db, const Migration& m) {
+  bool pg = db.dialect() == sql::Dialect::kPostgres;
+  db.exec(pg ? (m.postgres ? std::string(m.postgres) : postgres_ddl(m.sql)) : std::string(m.sql));
+}
+
 void record_version(sql::Connection& db, const std::string& component, int version) {
+  if (db.dialect() == sql::Dialect::kSqlite && component == "core") {
+    db.exec("PRAGMA user_version = " + std::to_string(version));
+    return;
+  }
   db.run(
       "INSERT INTO schema_versions (component, version) VALUES (?, ?) "
       "ON CONFLICT (component) DO UPDATE SET version = excluded.version",
       {component, static_cast<int64_t>(version)});
 }
-
-void apply(sql::Connection& db, const Migration& m) {
-  bool pg = db.dialect() == sql::Dialect::kPostgres;
-  db.exec(pg ? (m.postgres ? std::string(m.postgres) : postgres_ddl(m.sql)) : std::string(m.sql));
-}
-
-}  // namespace
 
 std::string postgres_ddl(const std::string& ddl) {
   std::string out;
@@ -82,18 +86,14 @@ std::string postgres_ddl(const std::string& ddl) {
 }
 
 void create_schema(sql::Connection& db, const std::vector<Component>& components) {
-  bool pg = db.dialect() == sql::Dialect::kPostgres;
   int core = 0;
   for (const auto& m : migrations()) {
-    apply(db, m);
+    apply_migration(db, m);
     core = m.version;
   }
-  if (pg)
-    record_version(db, "core", core);
-  else
-    db.exec("PRAGMA user_version = " + std::to_string(core));
+  record_version(db, "core", core);
   for (const auto& c : components) {
-    for (const auto& m : c.migrations) apply(db, m);
+    for (const auto& m : c.migrations) apply_migration(db, m);
     if (!c.migrations.empty()) record_version(db, c.name, c.migrations.back().version);
   }
 }

@@ -1,17 +1,12 @@
 #include "ferry/state/store.h"
 
-#include <SQLiteCpp/Savepoint.h>
-#include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
-
 #include <sys/stat.h>
-
-#include <cerrno>
 
 #include "ferry/base/error.h"
 #include "ferry/base/time.h"
 #include "ferry/io/files.h"
+#include "ferry/state/copy.h"
 
 namespace ferry::state {
 
@@ -28,69 +23,67 @@ std::string wait_text(std::chrono::milliseconds t) {
   return format_duration(std::chrono::duration_cast<std::chrono::seconds>(t));
 }
 
-// The StateError a SQLite error code stands for, if any.
-std::optional<StateError> classify(int code, const std::string& what, const std::string& path,
-                                   std::chrono::milliseconds busy_timeout) {
-  switch (code & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return StateError(StateError::Cause::kLocked,
-                        "the state file " + path +
-                            " is locked by another program (an open sqlite3 transaction or a "
-                            "backup?); gave up after waiting " +
-                            wait_text(busy_timeout) + ": " + what);
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-    case SQLITE_CANTOPEN:
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
-    case SQLITE_IOERR:
-      return StateError(StateError::Cause::kBroken,
-                        "the state file " + path + " cannot be used: " + what);
-    default:
-      return std::nullopt;
-  }
-}
-
-StateError broken(const std::string& path, const std::string& why) {
-  return StateError(StateError::Cause::kBroken, "the state file " + path + " " + why);
-}
-
-// SQLite's complaint as a StateError (the file's fault), else a permanent OperationError.
-[[noreturn]] void rethrow_state_error(const SQLite::Exception& e, const std::string& path,
-                                      std::chrono::milliseconds busy_timeout) {
-  if (auto se = classify(e.getErrorCode(), e.what(), path, busy_timeout)) throw *se;
-  throw OperationError(FailureKind::kPermanent, "state " + path + ": " + e.what());
-}
+// Any number, the same on every host: the advisory lock that migrations of a PostgreSQL state
+// are applied under.
+constexpr int64_t kMigrationLock = 0x66657272790001;  // "ferry" 1
 
 }  // namespace
 
+std::string Store::what_state() const {
+  return (postgres() ? "the state database " : "the state file ") + path_;
+}
+
+std::string Store::json_ints() const {
+  return postgres() ? "(SELECT value::bigint FROM json_array_elements_text(?::json))"
+                    : "(SELECT value FROM json_each(?))";
+}
+
+bool Store::ours(const sql::Error& e) const {
+  return e.where() == (postgres() ? "postgresql " : "sqlite ") + path_;
+}
+
 std::optional<StateError> Store::error_of(const std::exception& e) const {
   if (auto* se = dynamic_cast<const StateError*>(&e)) return *se;
-  if (auto* le = dynamic_cast<const SQLite::Exception*>(&e))
-    return classify(le->getErrorCode(), le->what(), path_, busy_timeout_);
-  return std::nullopt;
+  auto* le = dynamic_cast<const sql::Error*>(&e);
+  if (!le || !ours(*le)) return std::nullopt;
+  switch (le->cause()) {
+    case sql::Error::Cause::kBusy:
+      if (postgres())
+        return StateError(StateError::Cause::kLocked,
+                          what_state() +
+                              " is busy (a lock another host holds, a conflict with it, or a "
+                              "lost connection); the work is taken up again later: " +
+                              le->detail());
+      return StateError(StateError::Cause::kLocked,
+                        what_state() +
+                            " is locked by another program (an open sqlite3 transaction or a "
+                            "backup?); gave up after waiting " +
+                            wait_text(busy_timeout_) + ": " + le->detail());
+    case sql::Error::Cause::kBroken:
+      return StateError(StateError::Cause::kBroken,
+                        what_state() + " cannot be used: " + le->detail());
+    default:
+      return std::nullopt;
+  }
 }
 
 std::optional<StateFullError> Store::disk_full_error(const std::exception& e) {
   std::optional<StateFullError> full;
   if (const auto* known = dynamic_cast<const StateFullError*>(&e)) {
     full = *known;
-  } else if (const auto* sq = dynamic_cast<const SQLite::Exception*>(&e)) {
-    int code = sq->getErrorCode() & 0xff;
-    int sys = db_ && code == SQLITE_IOERR ? sqlite3_system_errno(db_->getHandle()) : 0;
-    if (code == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT)
-      full = StateFullError("state " + path_ + ": the disk is full (" + sq->what() +
+  } else if (const auto* sq = dynamic_cast<const sql::Error*>(&e)) {
+    if (sq->cause() == sql::Error::Cause::kFull && ours(*sq))
+      full = StateFullError("state " + path_ + ": the disk is full (" + sq->detail() +
                             "); nothing more is recorded until space is freed there");
   }
   if (full && !disk_full_) disk_full_ = full;
   return full;
 }
 
-void Store::rethrow(const SQLite::Exception& e) {
+void Store::rethrow(const sql::Error& e) {
   if (auto full = disk_full_error(e)) throw *full;
-  rethrow_state_error(e, path_, busy_timeout_);
+  if (auto se = error_of(e)) throw *se;
+  throw OperationError(FailureKind::kPermanent, "state " + path_ + ": " + e.detail());
 }
 
 Store::Store(const std::string& dir, const std::vector<Component>& components, Scrubber scrubber,
@@ -100,124 +93,161 @@ Store::Store(const std::string& dir, const std::vector<Component>& components, S
   // Without its main file a WAL cannot be applied: opening would make an empty state and lose
   // (or later misapply) what the WAL holds.
   if (!exists(path_) && exists(path_ + "-wal"))
-    throw broken(path_, "is missing but its write-ahead log " + path_ +
-                            "-wal is there: restore ferry.db (e.g. from a `ferry backup` copy), "
-                            "or move " +
-                            path_ + "-wal and -shm away to start an empty state");
+    throw StateError(StateError::Cause::kBroken,
+                     "the state file " + path_ + " is missing but its write-ahead log " + path_ +
+                         "-wal is there: restore ferry.db (e.g. from a `ferry backup` copy), "
+                         "or move " +
+                         path_ + "-wal and -shm away to start an empty state");
+  try {
+    db_ = sql::open_sqlite(path_, true, static_cast<int>(busy_timeout_.count()));
+    open();
+  } catch (const sql::Error& e) {
+    rethrow(e);
+  }
+  for (const auto& c : components) migrate(c);
+}
+
+Store::Store(std::unique_ptr<sql::Connection> db, const std::vector<Component>& components,
+             Scrubber scrubber)
+    : path_(db->name()),
+      busy_timeout_(std::chrono::seconds(10)),
+      db_(std::move(db)),
+      scrubber_(std::move(scrubber)) {
   try {
     open();
-  } catch (const SQLite::Exception& e) {
+  } catch (const sql::Error& e) {
     rethrow(e);
   }
   for (const auto& c : components) migrate(c);
 }
 
 void Store::open() {
-  db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-  db_->setBusyTimeout(static_cast<int>(busy_timeout_.count()));
-  if (sqlite3_db_readonly(db_->getHandle(), "main") == 1)
-    throw broken(path_, "is read-only: ferry needs to write it (check its owner and mode)");
-  db_->exec("PRAGMA journal_mode=WAL");
-  // FULL: a commit is on disk before ferry acts on it (e.g. deletes data on a server).
-  db_->exec("PRAGMA synchronous=FULL");
-  // A five-minute process should not checkpoint the WAL on every exit (two more fsyncs and a
-  // file delete); `ferry run` checkpoints once at its end (checkpoint()), and SQLite on its own
-  // once the WAL reaches 1000 pages.
-  sqlite3_db_config(db_->getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-  db_->exec("PRAGMA foreign_keys=ON");
+  if (sqlite3* h = db_->sqlite_handle()) {
+    if (sqlite3_db_readonly(h, "main") == 1)
+      throw StateError(StateError::Cause::kBroken,
+                       what_state() +
+                           " is read-only: ferry needs to write it (check its owner "
+                           "and mode)");
+    db_->exec("PRAGMA journal_mode=WAL");
+    // FULL: a commit is on disk before ferry acts on it (e.g. deletes data on a server).
+    db_->exec("PRAGMA synchronous=FULL");
+    // A five-minute process should not checkpoint the WAL on every exit (two more fsyncs and a
+    // file delete); `ferry run` checkpoints once at its end (checkpoint()), and SQLite on its
+    // own once the WAL reaches 1000 pages.
+    sqlite3_db_config(h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  } else {
+    // A statement that waits longer for a lock than SQLite's busy timeout would is taken as
+    // a busy state: the work is taken up again by a later tick.
+    db_->exec("SET lock_timeout = " + std::to_string(busy_timeout_.count()));
+  }
   migrate_core();
 }
 
 Store::~Store() = default;
 
 void Store::transaction(const std::function<void()>& fn) {
+  const bool outer = depth_ == 0;
+  const std::string savepoint = "nested_" + std::to_string(depth_);
   try {
-    if (depth_ > 0) {
-      SQLite::Savepoint sp(*db_, "nested_" + std::to_string(depth_));
-      ++depth_;
-      try {
-        fn();
-      } catch (...) {
-        --depth_;
-        throw;
-      }
-      --depth_;
-      sp.release();
-      return;
-    }
-    // IMMEDIATE: take the write lock up front (waiting out the busy timeout) instead of
+    // IMMEDIATE: take SQLite's write lock up front (waiting out the busy timeout) instead of
     // failing when a read transaction upgrades.
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    depth_ = 1;
+    if (outer)
+      db_->exec(postgres() ? "BEGIN" : "BEGIN IMMEDIATE");
+    else
+      db_->exec("SAVEPOINT " + savepoint);
+  } catch (const sql::Error& e) {
+    rethrow(e);
+  }
+  // Undoes what the transaction (or savepoint) did; a failure to is no news (SQLite may have
+  // rolled back already, e.g. for a full disk).
+  auto undo = [&] {
     try {
-      fn();
-    } catch (...) {
-      depth_ = 0;
-      throw;
+      db_->exec(outer ? "ROLLBACK" : "ROLLBACK TO " + savepoint + "; RELEASE " + savepoint);
+    } catch (const sql::Error&) {
     }
-    depth_ = 0;
-    tx.commit();
-  } catch (const SQLite::Exception& e) {
+  };
+  ++depth_;
+  try {
+    fn();
+  } catch (const sql::Error& e) {
+    --depth_;
+    undo();
+    rethrow(e);
+  } catch (...) {
+    --depth_;
+    undo();
+    throw;
+  }
+  --depth_;
+  try {
+    db_->exec(outer ? "COMMIT" : "RELEASE " + savepoint);
+  } catch (const sql::Error& e) {
+    undo();
     rethrow(e);
   }
 }
 
 void Store::trace(std::function<void(const std::string&)> fn) {
-  trace_ = std::move(fn);
-  if (!trace_) {
-    sqlite3_trace_v2(db_->getHandle(), 0, nullptr, nullptr);
-    return;
-  }
-  auto on_statement = [](unsigned, void* self, void* stmt, void*) -> int {
-    const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
-    if (sql) static_cast<Store*>(self)->trace_(sql);
-    return 0;
-  };
-  sqlite3_trace_v2(db_->getHandle(), SQLITE_TRACE_STMT, on_statement, this);
+  db_->trace(std::move(fn));
 }
 
 bool Store::checkpoint() {
+  sqlite3* h = db_->sqlite_handle();
+  if (!h) return true;
   try {
     // No busy handler: a reader or writer in the way makes the call return at once (busy).
-    db_->setBusyTimeout(0);
-    SQLite::Statement q(*db_, "PRAGMA wal_checkpoint(TRUNCATE)");
-    bool done = q.executeStep();
+    sqlite3_busy_timeout(h, 0);
+    sql::Statement q(*db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+    bool done = q.step();
     // busy, frames in the WAL, frames copied into the file
-    done =
-        done && q.getColumn(0).getInt() == 0 && q.getColumn(1).getInt() == q.getColumn(2).getInt();
+    done = done && q.column(0).int64() == 0 && q.column(1).int64() == q.column(2).int64();
     q.reset();
-    db_->setBusyTimeout(static_cast<int>(busy_timeout_.count()));
+    sqlite3_busy_timeout(h, static_cast<int>(busy_timeout_.count()));
     return done;
-  } catch (const SQLite::Exception& e) {
-    db_->setBusyTimeout(static_cast<int>(busy_timeout_.count()));
+  } catch (const sql::Error& e) {
+    sqlite3_busy_timeout(h, static_cast<int>(busy_timeout_.count()));
     rethrow(e);
   }
 }
 
 int Store::schema_version() {
+  if (postgres()) return component_version("core");
   try {
-    return db_->execAndGet("PRAGMA user_version").getInt();
-  } catch (const SQLite::Exception& e) {
+    return static_cast<int>(std::get<int64_t>(db_->scalar("PRAGMA user_version")));
+  } catch (const sql::Error& e) {
     rethrow(e);
   }
 }
 
 int Store::component_version(const std::string& component) {
   try {
-    SQLite::Statement q(*db_, "SELECT version FROM schema_versions WHERE component = ?");
+    if (postgres() && std::holds_alternative<std::monostate>(
+                          db_->scalar("SELECT to_regclass('schema_versions')::text")))
+      return 0;  // a new database: not even the core's first migration ran
+    sql::Statement q(*db_, "SELECT version FROM schema_versions WHERE component = ?");
     q.bind(1, component);
-    return q.executeStep() ? q.getColumn(0).getInt() : 0;
-  } catch (const SQLite::Exception& e) {
+    return q.step() ? q.column(0).integer() : 0;
+  } catch (const sql::Error& e) {
     rethrow(e);
   }
 }
 
 std::string Store::integrity_check() {
+  if (postgres()) return "ok";
   try {
-    return db_->execAndGet("PRAGMA integrity_check").getString();
-  } catch (const SQLite::Exception& e) {
+    return sql::to_text(db_->scalar("PRAGMA integrity_check"));
+  } catch (const sql::Error& e) {
     rethrow(e);
   }
+}
+
+void Store::migrate_step(const std::function<bool()>& needed, const std::function<void()>& fn) {
+  // SQLite: IMMEDIATE, so two processes opening a fresh file do not both migrate; PostgreSQL:
+  // an advisory lock held to the end of the transaction does the same for several hosts.
+  transaction([&] {
+    if (postgres()) db_->run("SELECT pg_advisory_xact_lock(?)", {kMigrationLock});
+    if (needed()) fn();
+  });
 }
 
 void Store::migrate_core() {
@@ -225,46 +255,36 @@ void Store::migrate_core() {
   const auto& all = migrations();
   int newest = all.empty() ? 0 : all.back().version;
   if (current > newest) {
-    throw broken(path_, "has schema version " + std::to_string(current) +
-                            " but this ferry knows only up to " + std::to_string(newest) +
-                            "; use a newer ferry");
+    throw StateError(StateError::Cause::kBroken,
+                     what_state() + " has schema version " + std::to_string(current) +
+                         " but this ferry knows only up to " + std::to_string(newest) +
+                         "; use a newer ferry");
   }
   for (const auto& m : all) {
     if (m.version <= current) continue;
-    // IMMEDIATE so two processes opening a fresh file do not both migrate.
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    if (db_->execAndGet("PRAGMA user_version").getInt() < m.version) {
-      db_->exec(m.sql);
-      db_->exec("PRAGMA user_version = " + std::to_string(m.version));
-    }
-    tx.commit();
+    migrate_step([&] { return schema_version() < m.version; },
+                 [&] {
+                   apply_migration(*db_, m);
+                   record_version(*db_, "core", m.version);
+                 });
   }
 }
 
 void Store::migrate(const Component& component) {
-  try {
-    int newest = component.migrations.empty() ? 0 : component.migrations.back().version;
-    int current = component_version(component.name);
-    if (current > newest)
-      throw broken(path_, "has " + component.name + " schema version " + std::to_string(current) +
-                              " but this ferry knows only up to " + std::to_string(newest) +
-                              "; use a newer ferry");
-    for (const auto& m : component.migrations) {
-      if (m.version <= current) continue;
-      SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-      if (component_version(component.name) < m.version) {
-        db_->exec(m.sql);
-        SQLite::Statement up(*db_,
-                             "INSERT INTO schema_versions (component, version) VALUES (?, ?) "
-                             "ON CONFLICT (component) DO UPDATE SET version = excluded.version");
-        up.bind(1, component.name);
-        up.bind(2, m.version);
-        up.exec();
-      }
-      tx.commit();
-    }
-  } catch (const SQLite::Exception& e) {
-    rethrow(e);
+  int newest = component.migrations.empty() ? 0 : component.migrations.back().version;
+  int current = component_version(component.name);
+  if (current > newest)
+    throw StateError(StateError::Cause::kBroken,
+                     what_state() + " has " + component.name + " schema version " +
+                         std::to_string(current) + " but this ferry knows only up to " +
+                         std::to_string(newest) + "; use a newer ferry");
+  for (const auto& m : component.migrations) {
+    if (m.version <= current) continue;
+    migrate_step([&] { return component_version(component.name) < m.version; },
+                 [&] {
+                   apply_migration(*db_, m);
+                   record_version(*db_, component.name, m.version);
+                 });
   }
 }
 

@@ -1,5 +1,5 @@
 // Runs that stopped because the state was locked: the file beside the state, and closing them.
-#include <SQLiteCpp/Statement.h>
+#include "ferry/sql/statement.h"
 
 #include <sstream>
 
@@ -10,7 +10,7 @@
 namespace ferry::state {
 namespace {
 
-// `ids` as a JSON array, for `IN (SELECT value FROM json_each(?))`.
+// `ids` as a JSON array, for Store::json_ints().
 std::string json_ids(const std::vector<int64_t>& ids) {
   std::string out = "[";
   for (size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
@@ -46,20 +46,22 @@ int RunStore::close_unrecorded(const std::vector<int64_t>& ids, TimePoint now) {
   int jobs = 0;
   const std::string t = format_iso8601(now);
   store_.transaction([&] {
-    SQLite::Statement runs(store_.db(),
-                           "UPDATE runs SET outcome = 'interrupted', note = "
-                           "'stopped: another program held the state file locked; its jobs "
-                           "were queued again by the next run' WHERE outcome = 'running' AND "
-                           "id IN (SELECT value FROM json_each(?))");
+    sql::Statement runs(store_.db(),
+                        "UPDATE runs SET outcome = 'interrupted', note = "
+                        "'stopped: another program held the state file locked; its jobs "
+                        "were queued again by the next run' WHERE outcome = 'running' AND "
+                        "id IN " +
+                            store_.json_ints());
     runs.bind(1, json_ids(ids));
-    TotalStore(store_).add("runs", "interrupted", runs.exec());
-    SQLite::Statement q(store_.db(),
-                        "UPDATE jobs SET status = 'queued', error = '', updated_at = ?, "
-                        "finished_at = NULL WHERE status = 'running' AND "
-                        "run_id IN (SELECT value FROM json_each(?))");
+    TotalStore(store_).add("runs", "interrupted", runs.run());
+    sql::Statement q(store_.db(),
+                     "UPDATE jobs SET status = 'queued', error = '', updated_at = ?, "
+                     "finished_at = NULL WHERE status = 'running' AND "
+                     "run_id IN " +
+                         store_.json_ints());
     q.bind(1, t);
     q.bind(2, json_ids(ids));
-    jobs = q.exec();
+    jobs = q.run();
   });
   return jobs;
 }

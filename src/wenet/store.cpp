@@ -1,6 +1,6 @@
 #include "ferry/wenet/store.h"
 
-#include <SQLiteCpp/Statement.h>
+#include "ferry/sql/statement.h"
 
 namespace ferry::wenet {
 namespace {
@@ -23,36 +23,36 @@ std::vector<state::Migration> migrations() {
 void WenetStore::add_analytic(const std::string& id, const std::string& instance, TimePoint created,
                               int64_t run) {
   store_.transaction([&] {
-    SQLite::Statement q(store_.db(),
-                        "INSERT INTO wenet_analytics(id, instance, created, run) "
-                        "VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                        "instance = excluded.instance, created = excluded.created, "
-                        "run = excluded.run");
+    sql::Statement q(store_.db(),
+                     "INSERT INTO wenet_analytics(id, instance, created, run) "
+                     "VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                     "instance = excluded.instance, created = excluded.created, "
+                     "run = excluded.run");
     q.bind(1, id);
     q.bind(2, instance);
     q.bind(3, format_iso8601(created));
     q.bind(4, static_cast<int64_t>(run));
-    q.exec();
+    q.run();
   });
 }
 
 void WenetStore::remove_analytic(const std::string& id) {
   store_.transaction([&] {
-    SQLite::Statement q(store_.db(), "DELETE FROM wenet_analytics WHERE id = ?");
+    sql::Statement q(store_.db(), "DELETE FROM wenet_analytics WHERE id = ?");
     q.bind(1, id);
-    q.exec();
+    q.run();
   });
 }
 
 std::vector<StoredAnalytic> WenetStore::analytics(const std::string& instance) {
-  SQLite::Statement q(store_.db(),
-                      "SELECT id, instance, created, run FROM wenet_analytics "
-                      "WHERE instance = ? ORDER BY created, id");
+  sql::Statement q(store_.db(),
+                   "SELECT id, instance, created, run FROM wenet_analytics "
+                   "WHERE instance = ? ORDER BY created, id");
   q.bind(1, instance);
   std::vector<StoredAnalytic> out;
-  while (q.executeStep())
-    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
-                   q.getColumn(2).getString(), q.getColumn(3).getInt64()});
+  while (q.step())
+    out.push_back(
+        {q.column(0).text(), q.column(1).text(), q.column(2).text(), q.column(3).int64()});
   return out;
 }
 

@@ -1,8 +1,8 @@
 // The runner on a full state disk: the run stops, nothing is counted as a failure, the job goes
 // back to the queue, no alert is raised, and the run's row says why.
-#include <SQLiteCpp/Exception.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include "ferry/sql/statement.h"
 
 #include "core/runner_fixture.h"
 
@@ -16,8 +16,10 @@ class FullDiskJob : public JobHandler {
   FullDiskJob(Services& s, bool as_value) : s_(s), as_value_(as_value) {}
   StepResult step(state::Job&) override {
     try {
-      s_.store.transaction(
-          [] { throw SQLite::Exception("database or disk is full", SQLITE_FULL); });
+      s_.store.transaction([&] {
+        throw sql::Error("sqlite " + s_.store.path(), "database or disk is full",
+                         sql::Error::Cause::kFull);
+      });
     } catch (const OperationError& e) {
       if (!as_value_) throw;
       return StepResult::failed(Failure{e.kind(), std::string("pipeline: ") + e.what()});
@@ -65,10 +67,12 @@ TEST(StoreDiskFull, FullDiskErrorsAreRecognisedAndRemembered) {
   ferry::testing::TempDir dir;
   state::Store store(dir.path());
   EXPECT_FALSE(store.disk_full());
-  EXPECT_FALSE(store.disk_full_error(SQLite::Exception("database is locked", SQLITE_BUSY)));
+  EXPECT_FALSE(store.disk_full_error(
+      sql::Error("sqlite " + store.path(), "database is locked", sql::Error::Cause::kBusy)));
   EXPECT_FALSE(store.disk_full_error(std::runtime_error("database or disk is full")));
   EXPECT_FALSE(store.disk_full());
-  auto full = store.disk_full_error(SQLite::Exception("database or disk is full", SQLITE_FULL));
+  auto full = store.disk_full_error(
+      sql::Error("sqlite " + store.path(), "database or disk is full", sql::Error::Cause::kFull));
   ASSERT_TRUE(full);
   EXPECT_EQ(full->kind(), FailureKind::kInterrupted);
   EXPECT_NE(std::string(full->what()).find("state " + store.path() + ": the disk is full"),
@@ -77,7 +81,10 @@ TEST(StoreDiskFull, FullDiskErrorsAreRecognisedAndRemembered) {
   ASSERT_TRUE(store.disk_full());
   EXPECT_EQ(std::string(store.disk_full()->what()), full->what());
   try {
-    store.transaction([] { throw SQLite::Exception("database or disk is full", SQLITE_FULL); });
+    store.transaction([&] {
+      throw sql::Error("sqlite " + store.path(), "database or disk is full",
+                       sql::Error::Cause::kFull);
+    });
     ADD_FAILURE() << "no exception";
   } catch (const state::StateFullError& e) {
     EXPECT_NE(std::string(e.what()).find("disk is full"), std::string::npos);

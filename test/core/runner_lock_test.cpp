@@ -1,6 +1,6 @@
 // The runner and a state file locked by another program past the busy timeout.
-#include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
+#include "ferry/sql/statement.h"
 
 #include "core/runner_fixture.h"
 
@@ -8,12 +8,12 @@ namespace ferry::core::testing {
 namespace {
 
 TEST_F(RunnerTest, StateLockedPastTheRunStopsItAndTheNextRunCountsNoFailure) {
-  std::unique_ptr<SQLite::Database> other;  // another program, as `sqlite3` with BEGIN IMMEDIATE
+  std::unique_ptr<sql::Connection> other;  // another program, as `sqlite3` with BEGIN IMMEDIATE
   bool taken = false;
   add_counting(3, 1ms, [&](state::Job& job) {
     if (job.progress_done == 1 && !taken) {
       taken = true;
-      other = std::make_unique<SQLite::Database>(store_.path(), SQLite::OPEN_READWRITE);
+      other = sql::open_sqlite(store_.path(), false);
       other->exec("BEGIN IMMEDIATE");
     }
   });

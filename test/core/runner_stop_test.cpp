@@ -1,9 +1,9 @@
 // The runner and a stop request (SIGTERM/SIGINT, base/interrupt.h): the unit in progress ends,
 // no other starts, the job goes back to the queue with no failure, the run is interrupted and
 // its note names the signal.
-#include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include "ferry/sql/statement.h"
 
 #include "core/runner_fixture.h"
 #include "ferry/base/interrupt.h"
@@ -16,9 +16,9 @@ class RunnerStopTest : public RunnerTest {
   void SetUp() override { reset_stop(); }
   void TearDown() override { reset_stop(); }
   std::string run_note(int64_t run_id) {
-    SQLite::Statement q(store_.db(), "SELECT outcome || ': ' || note FROM runs WHERE id = ?");
+    sql::Statement q(store_.db(), "SELECT outcome || ': ' || note FROM runs WHERE id = ?");
     q.bind(1, run_id);
-    return q.executeStep() ? q.getColumn(0).getString() : "";
+    return q.step() ? q.column(0).text() : "";
   }
 };
 
@@ -44,8 +44,8 @@ TEST_F(RunnerStopTest, StopDuringAUnitLetsItCommitThenStartsNoOther) {
 TEST_F(RunnerStopTest, AbandonedUnitRequeuesTheJobAndTheNextRunFinishesIt) {
   bool stop = true;
   registry_.add_job_kind({"cut", "", [&stop, this](Services& s) -> std::unique_ptr<JobHandler> {
-                            if (!stop) return std::make_unique<CountingJob>(s, timer_, 1, 1ms,
-                                                                            nullptr);
+                            if (!stop)
+                              return std::make_unique<CountingJob>(s, timer_, 1, 1ms, nullptr);
                             request_stop(SIGINT);
                             return std::make_unique<FailingJob>(
                                 Failure::interrupted("cake: POST /api: interrupted: stopped by "

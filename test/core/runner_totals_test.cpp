@@ -73,7 +73,7 @@ TEST_F(RunnerTest, TotalsGrowRunAfterRunAndSurvivePruning) {
   auto pruned = state::prune_history(store_, wall_.now() + std::chrono::hours(24 * 30), limits,
                                      [] { return true; });
   EXPECT_EQ(pruned.runs, 3);
-  EXPECT_EQ(store_.db().execAndGet("SELECT count(*) FROM runs").getInt(), 0);
+  EXPECT_EQ(sql::Field(store_.db().scalar("SELECT count(*) FROM runs")).integer(), 0);
   EXPECT_EQ(totals(store_)["runs"]["ok"], 3);
   EXPECT_EQ(totals(store_)["units"]["count"], 3);
 }

@@ -3,7 +3,7 @@
 // mail that could not be sent earlier.
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/Database.h>
+#include "ferry/sql/statement.h"
 
 #include <thread>
 
@@ -19,11 +19,11 @@ using namespace std::chrono_literals;
 // Moves every problem's last mail `hours` into the past, as if that much wall-clock time had
 // gone by since; returns the new time.
 std::string age_last_mails(const FerryEnv& f, int hours) {
-  SQLite::Database db(f.path("state/ferry.db"), SQLite::OPEN_READWRITE);
-  db.setBusyTimeout(5000);
+  auto db_owner = sql::open_sqlite(f.path("state/ferry.db"), false, 5000);
+  sql::Connection& db = *db_owner;
   db.exec("UPDATE alert_keys SET last_sent_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-" +
           std::to_string(hours) + " hours')");
-  return db.execAndGet("SELECT max(last_sent_at) FROM alert_keys").getString();
+  return sql::Field(db.scalar("SELECT max(last_sent_at) FROM alert_keys")).text();
 }
 
 TEST(AlertsE2E, OneMailPerProblemPerIntervalAndQueuedWhenServerDown) {

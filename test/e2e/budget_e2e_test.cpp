@@ -4,7 +4,7 @@
 // (test/standins/cake_server.py), s3rver and aiosmtpd on loopback.
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/Database.h>
+#include "ferry/sql/statement.h"
 
 #include <chrono>
 
@@ -57,9 +57,10 @@ class BudgetE2E : public ::testing::Test {
     return wait_for_port(cake_port_, 10s);
   }
   std::string cake_config(const std::string& max_time, const std::string& extra = "") const {
-    return "[alerts]\nto = []\n[run]\nmax_time = \"" + max_time + "\"\n[cake]\nadmin_url = " +
-           "\"http://127.0.0.1:" + std::to_string(cake_port_) + "\"\napi_key = \"" + kKey +
-           "\"\ns3_prefix = \"budget/\"\n" + extra + "\n" + s3_->config_table("reports");
+    return "[alerts]\nto = []\n[run]\nmax_time = \"" + max_time +
+           "\"\n[cake]\nadmin_url = " + "\"http://127.0.0.1:" + std::to_string(cake_port_) +
+           "\"\napi_key = \"" + kKey + "\"\ns3_prefix = \"budget/\"\n" + extra + "\n" +
+           s3_->config_table("reports");
   }
   static int64_t queue(const FerryEnv& f, const std::string& from, const std::string& to,
                        bool force = false) {
@@ -84,7 +85,7 @@ TEST_F(BudgetE2E, MaxTimeEndsARunAgainstACakeServerThatNeverAnswers) {
   FERRY_REQUIRE(s3_->skip_reason());
   ASSERT_TRUE(s3_->ready()) << s3_->error();
   ASSERT_TRUE(start_cake({"--fail", "hang:100000"})) << read_file(cake_log_);
-  FerryEnv f(cake_config("10s"));  // CAKE's connect timeout: 10 s, its call timeout: 120 s
+  FerryEnv f(cake_config("10s"));          // CAKE's connect timeout: 10 s, its call timeout: 120 s
   ASSERT_EQ(f.run({"run"}).exit_code, 0);  // makes the state
   int64_t id = queue(f, "2016-01-10", "2016-01-10");
 
@@ -110,8 +111,8 @@ TEST_F(BudgetE2E, AHangingSmtpServerCostsOneTimeoutPerRun) {
   FerryEnv f(config(hung.port()));
   ASSERT_EQ(f.run({"run"}).exit_code, 0);  // makes the state; nothing to mail yet
   {
-    SQLite::Database db(f.path("state/ferry.db"), SQLite::OPEN_READWRITE);
-    db.setBusyTimeout(5000);
+    auto db_owner = sql::open_sqlite(f.path("state/ferry.db"), false, 5000);
+    sql::Connection& db = *db_owner;
     for (int i = 0; i < 10; ++i)
       db.exec("INSERT INTO alerts (key, subject, body, created_at) VALUES ('e2e:problem:" +
               std::to_string(i) + "', 'problem " + std::to_string(i) +
@@ -145,7 +146,7 @@ TEST_F(BudgetE2E, ADayQueuedAfterAThreeYearBackfillSucceedsInTheFirstTick) {
   ASSERT_TRUE(s3_->ready()) << s3_->error();
   ASSERT_TRUE(start_cake({})) << read_file(cake_log_);
   FerryEnv f(cake_config("15s", "click_window = \"1h\""));
-  f.env["FERRY_NOW"] = "";  // the real clock: presigned links must be valid now
+  f.env["FERRY_NOW"] = "";                 // the real clock: presigned links must be valid now
   ASSERT_EQ(f.run({"run"}).exit_code, 0);  // makes the state
   int64_t backfill = queue(f, "2016-01-01", "2018-12-31", true);
   int64_t day = queue(f, "2019-01-10", "2019-01-10");

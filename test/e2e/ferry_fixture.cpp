@@ -1,6 +1,6 @@
 #include "e2e/ferry_fixture.h"
 
-#include <SQLiteCpp/Database.h>
+#include "ferry/sql/statement.h"
 
 #include <filesystem>
 #include <set>
@@ -51,9 +51,9 @@ std::string FerryEnv::all_logs() const {
 }
 
 std::string FerryEnv::sql(const std::string& query) const {
-  SQLite::Database db(dir_ / "state/ferry.db", SQLite::OPEN_READONLY);
-  db.setBusyTimeout(5000);
-  return db.execAndGet(query).getString();
+  auto db_owner = sql::open_sqlite(dir_ / "state/ferry.db", false, 5000, true);
+  sql::Connection& db = *db_owner;
+  return sql::Field(db.scalar(query)).text();
 }
 
 }  // namespace ferry::testing

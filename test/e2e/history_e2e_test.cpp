@@ -4,8 +4,7 @@
 // prunes history is checked the same way.
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
+#include "ferry/sql/statement.h"
 
 #include <set>
 #include <sstream>
@@ -17,7 +16,9 @@ namespace {
 
 // History: 3,000 finished runs with stats, 1,000 finished jobs with outputs, 1,000 sent alerts.
 void add_history(const std::string& db_path) {
-  SQLite::Database db(db_path, SQLite::OPEN_READWRITE);
+  auto db_owner = sql::open_sqlite(db_path, false, 5000);
+  sql::Connection& db = *db_owner;
+  db.exec("PRAGMA foreign_keys=OFF");  // as sqlite3 opens it
   db.exec(R"sql(
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
     INSERT INTO runs(started_at, finished_at, outcome, pid)
@@ -38,14 +39,14 @@ void add_history(const std::string& db_path) {
 }
 
 // The plan lines of `sql` that read a growing table in full, each prefixed with the statement.
-std::vector<std::string> full_scans(SQLite::Database& db, const std::string& sql) {
+std::vector<std::string> full_scans(sql::Connection& db, const std::string& sql) {
   static const std::set<std::string> kGrowing = {"runs", "jobs", "alerts", "run_stats",
                                                  "job_outputs"};
   static const std::set<std::string> kPartial = {"runs_running", "alerts_pending"};
   std::vector<std::string> out;
-  SQLite::Statement q(db, "EXPLAIN QUERY PLAN " + sql);
-  while (q.executeStep()) {
-    std::string detail = q.getColumn(3).getString();
+  sql::Statement q(db, "EXPLAIN QUERY PLAN " + sql);
+  while (q.step()) {
+    std::string detail = q.column(3).text();
     if (detail.rfind("SCAN ", 0) != 0) continue;
     std::istringstream words(detail.substr(5));
     std::string table;
@@ -67,8 +68,8 @@ std::vector<std::string> statements(const std::string& trace) {
   std::vector<std::string> out;
   std::istringstream in(trace);
   for (std::string line; std::getline(in, line);) {
-    for (const char* skip : {"PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE",
-                             "ANALYZE", "-- "})
+    for (const char* skip :
+         {"PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "ANALYZE", "-- "})
       if (line.rfind(skip, 0) == 0) line.clear();
     if (!line.empty() && seen.insert(line).second) out.push_back(line);
   }
@@ -95,7 +96,8 @@ TEST(HistoryE2E, IdleTickAndPruningReadNoGrowingTableInFull) {
   auto traced = statements(read_file(f.path("trace.sql")));
   ASSERT_GT(traced.size(), 10u);
   bool saw_crash_check = false, saw_prune = false;
-  SQLite::Database db(f.path("state/ferry.db"), SQLite::OPEN_READONLY);
+  auto db_owner = sql::open_sqlite(f.path("state/ferry.db"), false, 5000, true);
+  sql::Connection& db = *db_owner;
   std::vector<std::string> scans;
   for (const auto& sql : traced) {
     saw_crash_check |= sql.find("outcome = 'crashed'") != std::string::npos;

@@ -2,7 +2,7 @@
 // its write lock, a corrupt, missing or too new file, the WAL checkpoint and `ferry backup`.
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/Database.h>
+#include "ferry/sql/statement.h"
 
 #include <filesystem>
 #include <functional>
@@ -164,7 +164,8 @@ TEST(StateE2E, NewerSchemaIsRefusedLoudly) {
   auto c = broken_case();
   FerryEnv& f = c->f;
   {
-    SQLite::Database db(f.path("state/ferry.db"), SQLite::OPEN_READWRITE);
+    auto db_owner = sql::open_sqlite(f.path("state/ferry.db"), false, 5000);
+    sql::Connection& db = *db_owner;
     db.exec("PRAGMA user_version = 999");
   }
   RunResult r = f.run({"-q", "run"});
@@ -213,9 +214,9 @@ TEST(StateE2E, BackupWritesACopySqliteOpens) {
   ASSERT_EQ(b.exit_code, 0) << b.err;
   EXPECT_NE(b.out.find(file), std::string::npos) << b.out;
   EXPECT_TRUE(list_dir(f.path("backups")) == std::vector<std::string>{"ferry-copy.db"});
-  RunResult q = run_command(
-      {"sqlite3", file, "SELECT group_concat(x, ',') FROM "
-                           "(SELECT id || ':' || status AS x FROM jobs ORDER BY id)"});
+  RunResult q = run_command({"sqlite3", file,
+                             "SELECT group_concat(x, ',') FROM "
+                             "(SELECT id || ':' || status AS x FROM jobs ORDER BY id)"});
   EXPECT_EQ(q.exit_code, 0) << q.err;
   EXPECT_EQ(q.out, "1:succeeded,2:succeeded,3:queued\n") << q.err;
 

@@ -67,7 +67,7 @@ class ExportFixture : public ::testing::Test {
     std::string text = csv(table);
     return std::count(text.begin(), text.end(), '\n');
   }
-  std::string sql(const std::string& q) { return store_.db().execAndGet(q).getString(); }
+  std::string sql(const std::string& q) { return sql::Field(store_.db().scalar(q)).text(); }
   int count(const std::string& prefix) const {
     int n = 0;
     for (const auto& l : server_.log) n += l.rfind(prefix, 0) == 0;

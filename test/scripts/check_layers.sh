@@ -27,7 +27,7 @@ log:       base io net state
 core:      base config state log net io
 toolkit:   base config core state net io crypto log s3
 ops:       base config state core io log
-pipeline:  base config core toolkit state net io crypto log
+pipeline:  base config core toolkit state sql net io crypto log
 cli:       *
 '
 

@@ -4,7 +4,7 @@
 # S3 peers `make bench` compares ferry with: rclone, and awscli when no `aws` is on PATH; and
 # pgloader, which the state migrate bench compares `ferry state migrate` with.
 set -euo pipefail
-pkgs=(g++ make libsqlitecpp-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev curl nlohmann-json3-dev
+pkgs=(g++ make libsqlite3-dev sqlite3 libcurl4-openssl-dev curl nlohmann-json3-dev
       libssl-dev openssl libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
       libarchive-dev zlib1g-dev libpq-dev postgresql libcctz-dev libpugixml-dev libgtest-dev libgmock-dev python3
       python3-aiosmtpd python3-cryptography tzdata systemd chromium prometheus)

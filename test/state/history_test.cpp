@@ -20,21 +20,21 @@ class HistoryTest : public ::testing::Test {
  protected:
   std::string at(int days_ago) const { return format_iso8601(kNow - days_ago * kDay); }
   int64_t run(int days_ago, const std::string& outcome = "ok") {
-    SQLite::Statement q(store_.db(), "INSERT INTO runs(started_at, finished_at, outcome, pid) "
-                                     "VALUES (?, ?, ?, 1)");
+    sql::Statement q(store_.db(),
+                     "INSERT INTO runs(started_at, finished_at, outcome, pid) "
+                     "VALUES (?, ?, ?, 1) RETURNING id");
     q.bind(1, at(days_ago));
     q.bind(2, at(days_ago));
     q.bind(3, outcome);
-    q.exec();
-    int64_t id = store_.db().getLastInsertRowid();
+    int64_t id = q.inserted_id();
     store_.db().exec("INSERT INTO run_stats(run_id, name, value) VALUES (" + std::to_string(id) +
                      ", 'rows', 5)");
     return id;
   }
   int64_t job(const std::string& status, int days_ago, int64_t run_id) {
-    SQLite::Statement q(store_.db(),
-                        "INSERT INTO jobs(kind, status, run_id, created_at, finished_at, "
-                        "updated_at) VALUES ('k', ?, ?, ?, ?, ?)");
+    sql::Statement q(store_.db(),
+                     "INSERT INTO jobs(kind, status, run_id, created_at, finished_at, "
+                     "updated_at) VALUES ('k', ?, ?, ?, ?, ?) RETURNING id");
     q.bind(1, status);
     q.bind(2, run_id);
     q.bind(3, at(days_ago));
@@ -43,21 +43,21 @@ class HistoryTest : public ::testing::Test {
     else
       q.bind(4, at(days_ago));
     q.bind(5, at(days_ago));
-    q.exec();
-    int64_t id = store_.db().getLastInsertRowid();
+    int64_t id = q.inserted_id();
     store_.db().exec("INSERT INTO job_outputs(job_id, name, created_at) VALUES (" +
                      std::to_string(id) + ", 'out.csv', '" + at(days_ago) + "')");
     return id;
   }
   void alert(const std::string& status, int days_ago) {
-    SQLite::Statement q(store_.db(), "INSERT INTO alerts(key, subject, body, created_at, status) "
-                                     "VALUES ('k', 's', 'b', ?, ?)");
+    sql::Statement q(store_.db(),
+                     "INSERT INTO alerts(key, subject, body, created_at, status) "
+                     "VALUES ('k', 's', 'b', ?, ?)");
     q.bind(1, at(days_ago));
     q.bind(2, status);
-    q.exec();
+    q.run();
   }
   std::string count(const std::string& from_where) {
-    return store_.db().execAndGet("SELECT count(*) FROM " + from_where).getString();
+    return sql::Field(store_.db().scalar("SELECT count(*) FROM " + from_where)).text();
   }
   PruneCounts prune(int keep_history_days, int keep_jobs_days, int batch = 3) {
     HistoryLimits limits;
@@ -72,17 +72,17 @@ class HistoryTest : public ::testing::Test {
 };
 
 TEST_F(HistoryTest, OldHistoryGoesAndWhatIsStillOfUseStays) {
-  for (int i = 0; i < 10; ++i) run(500 + i);                     // old runs: go
-  const int64_t running = run(600, "running");                   // never pruned
-  const int64_t named_by_failed = run(700);                      // a failed job names it
-  const int64_t named_by_schedule = run(800);                    // the schedule's last run
-  const int64_t named_by_kept = run(450);                        // a recent job names it
-  for (int i = 0; i < 4; ++i) run(10 + i);                       // young runs: stay
-  job("succeeded", 500, run(501));                               // old: goes with its output
-  job("cancelled", 500, named_by_kept);                          // old: goes
+  for (int i = 0; i < 10; ++i) run(500 + i);                      // old runs: go
+  const int64_t running = run(600, "running");                    // never pruned
+  const int64_t named_by_failed = run(700);                       // a failed job names it
+  const int64_t named_by_schedule = run(800);                     // the schedule's last run
+  const int64_t named_by_kept = run(450);                         // a recent job names it
+  for (int i = 0; i < 4; ++i) run(10 + i);                        // young runs: stay
+  job("succeeded", 500, run(501));                                // old: goes with its output
+  job("cancelled", 500, named_by_kept);                           // old: goes
   const int64_t kept_done = job("succeeded", 20, named_by_kept);  // young: stays
-  const int64_t failed = job("failed", 900, named_by_failed);    // failed: stays
-  const int64_t queued = job("queued", 900, running);            // queued: stays
+  const int64_t failed = job("failed", 900, named_by_failed);     // failed: stays
+  const int64_t queued = job("queued", 900, running);             // queued: stays
   store_.db().exec("INSERT INTO schedule(task, last_done, last_run) VALUES ('t', '', " +
                    std::to_string(named_by_schedule) + ")");
   for (int i = 0; i < 5; ++i) alert("sent", 500);

@@ -87,7 +87,8 @@ TEST(JobsTest, EnqueueWithoutDatesStoresNull) {
   auto job = f.jobs.get(id);
   EXPECT_EQ(job->from_date, "");
   EXPECT_EQ(job->to_date, "");
-  EXPECT_EQ(f.store.db().execAndGet("SELECT count(*) FROM jobs WHERE from_date IS NULL").getInt(),
+  EXPECT_EQ(sql::Field(f.store.db().scalar("SELECT count(*) FROM jobs WHERE from_date IS NULL"))
+                .integer(),
             1);
 }
 
@@ -361,7 +362,7 @@ TEST(JobsTest, CommitUnitUpsertsOutputsByName) {
   EXPECT_EQ(j->outputs[0].sha256, "cc");
   EXPECT_EQ(j->outputs[0].link, again.link);
   EXPECT_EQ(j->outputs[0].link_expires_at, "2016-01-12T00:05:00Z");
-  EXPECT_EQ(f.store.db().execAndGet("SELECT count(*) FROM job_outputs").getInt(), 1);
+  EXPECT_EQ(sql::Field(f.store.db().scalar("SELECT count(*) FROM job_outputs")).integer(), 1);
 }
 
 TEST(JobsTest, CommitUnitRunsAlsoInTheSameTransaction) {
@@ -416,12 +417,12 @@ TEST(JobsTest, ViewsReflectJobs) {
   f.queued("wenet_users");
   f.in(JobStatus::kFailed);
   auto& db = f.store.db();
-  EXPECT_EQ(db.execAndGet("SELECT jobs FROM queue_depth WHERE kind = 'cake_clicks' AND "
-                          "status = 'queued'")
-                .getInt(),
+  EXPECT_EQ(sql::Field(db.scalar("SELECT jobs FROM queue_depth WHERE kind = 'cake_clicks' AND "
+                                 "status = 'queued'"))
+                .integer(),
             2);
-  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM failed_jobs").getInt(), 1);
-  EXPECT_EQ(db.execAndGet("SELECT error FROM failed_jobs").getString(), "HTTP 403");
+  EXPECT_EQ(sql::Field(db.scalar("SELECT count(*) FROM failed_jobs")).integer(), 1);
+  EXPECT_EQ(sql::Field(db.scalar("SELECT error FROM failed_jobs")).text(), "HTTP 403");
 }
 
 }  // namespace

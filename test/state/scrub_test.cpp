@@ -21,7 +21,7 @@ const std::string kMasked =
     R"(HTTP 401 Invalid API Key: request was {"api_key":"********"} (form: api_key=********))";
 
 std::string raw(Store& store, const std::string& query) {
-  return store.db().execAndGet(query).getString();
+  return sql::Field(store.db().scalar(query)).text();
 }
 
 TEST(StateScrubTest, JobErrorsAreStoredWithoutTheSecret) {

@@ -1,8 +1,7 @@
 // The state file in trouble: locked by another connection, corrupt, too new, missing with its
 // WAL; the checkpoint, the backup and the runs that could not record their end.
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Transaction.h>
 #include <gtest/gtest.h>
+#include "ferry/sql/statement.h"
 
 #include <filesystem>
 #include <future>
@@ -25,10 +24,10 @@ const TimePoint kT0 = TimePoint(std::chrono::seconds(1452470700));
 
 // Another program's connection holding the write lock, as `sqlite3` with BEGIN IMMEDIATE.
 struct LockHolder {
-  explicit LockHolder(const std::string& path) : db(path, SQLite::OPEN_READWRITE) {
-    db.exec("BEGIN IMMEDIATE");
+  explicit LockHolder(const std::string& path) : db(sql::open_sqlite(path, false)) {
+    db->exec("BEGIN IMMEDIATE");
   }
-  SQLite::Database db;
+  std::unique_ptr<sql::Connection> db;
 };
 
 TEST(StateErrorsTest, LockHeldPastTheBusyTimeoutIsLockedAndInterrupted) {
@@ -105,8 +104,9 @@ TEST(StateErrorsTest, CheckpointLeavesEverythingInTheFileItself) {
     EXPECT_TRUE(store.checkpoint());
   }
   std::filesystem::copy_file(dir / "ferry.db", copy / "ferry.db");
-  SQLite::Database db(copy / "ferry.db", SQLite::OPEN_READONLY);
-  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM jobs").getInt(), 1);
+  auto db_owner = sql::open_sqlite(copy / "ferry.db", false, 5000, true);
+  sql::Connection& db = *db_owner;
+  EXPECT_EQ(sql::Field(db.scalar("SELECT count(*) FROM jobs")).integer(), 1);
 }
 
 // The next process then opens an empty WAL: nothing to re-read, nothing copied twice.
@@ -127,16 +127,17 @@ TEST(StateErrorsTest, CheckpointNeverWaitsForAReader) {
   TempDir dir;
   Store store(dir.path(), {}, {}, std::chrono::minutes(10));
   JobStore(store).enqueue("k", "", "", "{}", kT0);
-  SQLite::Database reader(dir / "ferry.db", SQLite::OPEN_READONLY);
-  SQLite::Transaction read(reader, SQLite::TransactionBehavior::DEFERRED);
-  EXPECT_EQ(reader.execAndGet("SELECT count(*) FROM jobs").getInt(), 1);
+  auto reader_owner = sql::open_sqlite(dir / "ferry.db", false, 5000, true);
+  sql::Connection& reader = *reader_owner;
+  reader.exec("BEGIN DEFERRED");
+  EXPECT_EQ(sql::Field(reader.scalar("SELECT count(*) FROM jobs")).integer(), 1);
   JobStore(store).enqueue("k", "", "", "{}", kT0);
   auto done = std::async(std::launch::async, [&] { return store.checkpoint(); });
   ASSERT_EQ(done.wait_for(std::chrono::seconds(60)), std::future_status::ready)
       << "the checkpoint waited for the reader";
   EXPECT_FALSE(done.get());
   // The reader gone, the next one completes and empties the WAL.
-  read.commit();
+  reader.exec("COMMIT");
   EXPECT_TRUE(store.checkpoint());
   EXPECT_EQ(std::filesystem::file_size(dir / "ferry.db-wal"), 0u);
 }
@@ -148,9 +149,10 @@ TEST(StateErrorsTest, BackupWritesACompleteCopyAndNoTempFile) {
   JobStore(store).enqueue("k", "", "", "{}", kT0);
   store.backup(out / "copy.db");
   EXPECT_EQ(list_dir(out.path()), std::vector<std::string>{"copy.db"});
-  SQLite::Database db(out / "copy.db", SQLite::OPEN_READONLY);
-  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM jobs").getInt(), 2);
-  EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+  auto db_owner = sql::open_sqlite(out / "copy.db", false, 5000, true);
+  sql::Connection& db = *db_owner;
+  EXPECT_EQ(sql::Field(db.scalar("SELECT count(*) FROM jobs")).integer(), 2);
+  EXPECT_EQ(sql::Field(db.scalar("PRAGMA integrity_check")).text(), "ok");
 }
 
 TEST(StateErrorsTest, UnrecordedRunsAreClosedAndTheirJobsQueuedWithNoFailure) {

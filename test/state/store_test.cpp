@@ -1,8 +1,7 @@
 #include "ferry/state/store.h"
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
+#include "ferry/sql/statement.h"
 
 #include <set>
 #include <stdexcept>
@@ -25,19 +24,19 @@ using std::chrono::seconds;
 const TimePoint kT0 = TimePoint(seconds(1452470700));  // 2016-01-11T00:05:00Z
 
 std::set<std::string> schema_objects(Store& store, const std::string& type) {
-  SQLite::Statement q(store.db(),
-                      "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%'");
+  sql::Statement q(store.db(),
+                   "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%'");
   q.bind(1, type);
   std::set<std::string> out;
-  while (q.executeStep()) out.insert(q.getColumn(0).getString());
+  while (q.step()) out.insert(q.column(0).text());
   return out;
 }
 
 std::set<std::string> columns(Store& store, const std::string& table) {
-  SQLite::Statement q(store.db(), "SELECT name FROM pragma_table_info(?)");
+  sql::Statement q(store.db(), "SELECT name FROM pragma_table_info(?)");
   q.bind(1, table);
   std::set<std::string> out;
-  while (q.executeStep()) out.insert(q.getColumn(0).getString());
+  while (q.step()) out.insert(q.column(0).text());
   return out;
 }
 
@@ -77,9 +76,9 @@ TEST(StoreTest, EmptyDatabaseGetsCoreTablesAndViews) {
     EXPECT_EQ(views.count(v), 1u) << v;
   // Every view compiles against the tables.
   for (const auto& v : views) {
-    SQLite::Statement q(store.db(), "SELECT count(*) FROM " + v);
-    EXPECT_TRUE(q.executeStep()) << v;
-    EXPECT_EQ(q.getColumn(0).getInt(), 0) << v;
+    sql::Statement q(store.db(), "SELECT count(*) FROM " + v);
+    EXPECT_TRUE(q.step()) << v;
+    EXPECT_EQ(q.column(0).integer(), 0) << v;
   }
 }
 
@@ -88,8 +87,8 @@ TEST(StoreTest, JobsTableHasOperatorReadableColumns) {
   Store store(dir.path());
   auto cols = columns(store, "jobs");
   for (const char* c : {"id", "kind", "status", "from_date", "to_date", "params", "attempts",
-                        "failures", "crashes", "progress_done", "progress_total", "checkpoint", "error",
-                        "created_at", "started_at", "finished_at", "updated_at"})
+                        "failures", "crashes", "progress_done", "progress_total", "checkpoint",
+                        "error", "created_at", "started_at", "finished_at", "updated_at"})
     EXPECT_EQ(cols.count(c), 1u) << c;
   auto outputs = columns(store, "job_outputs");
   for (const char* c : {"job_id", "name", "path", "s3_key", "size", "sha256", "link"})
@@ -101,17 +100,17 @@ TEST(StoreTest, StatusWordsAreEnforced) {
   Store store(dir.path());
   EXPECT_THROW(store.db().exec("INSERT INTO jobs(kind, status, created_at, updated_at) "
                                "VALUES ('x', 'done', 't', 't')"),
-               SQLite::Exception);
+               sql::Error);
   EXPECT_THROW(store.db().exec("INSERT INTO runs(started_at, pid, outcome) VALUES ('t', 1, 'ok!')"),
-               SQLite::Exception);
+               sql::Error);
 }
 
 TEST(StoreTest, UsesWalBusyTimeoutAndForeignKeys) {
   TempDir dir;
   Store store(dir.path());
-  EXPECT_EQ(store.db().execAndGet("PRAGMA journal_mode").getString(), "wal");
-  EXPECT_GT(store.db().execAndGet("PRAGMA busy_timeout").getInt(), 0);
-  EXPECT_EQ(store.db().execAndGet("PRAGMA foreign_keys").getInt(), 1);
+  EXPECT_EQ(sql::Field(store.db().scalar("PRAGMA journal_mode")).text(), "wal");
+  EXPECT_GT(sql::Field(store.db().scalar("PRAGMA busy_timeout")).integer(), 0);
+  EXPECT_EQ(sql::Field(store.db().scalar("PRAGMA foreign_keys")).integer(), 1);
 }
 
 TEST(StoreTest, ReopeningIsIdempotentAndKeepsData) {
@@ -130,7 +129,7 @@ TEST(StoreTest, ReopeningIsIdempotentAndKeepsData) {
     auto job = jobs.get(id);
     ASSERT_TRUE(job.has_value());
     EXPECT_EQ(job->kind, "test");
-    EXPECT_EQ(store.db().execAndGet("SELECT count(*) FROM jobs").getInt(), 1);
+    EXPECT_EQ(sql::Field(store.db().scalar("SELECT count(*) FROM jobs")).integer(), 1);
   }
 }
 
@@ -159,8 +158,9 @@ TEST(StoreTest, NewerDatabaseIsRefused) {
     EXPECT_NE(what.find("99"), std::string::npos) << what;
   }
   // Left as it was.
-  SQLite::Database raw(dir / "ferry.db");
-  EXPECT_EQ(raw.execAndGet("PRAGMA user_version").getInt(), 99);
+  auto raw_owner = sql::open_sqlite(dir / "ferry.db", true, 5000);
+  sql::Connection& raw = *raw_owner;
+  EXPECT_EQ(sql::Field(raw.scalar("PRAGMA user_version")).integer(), 99);
 }
 
 TEST(StoreTest, NonDatabaseFileIsRefusedWithItsPath) {
@@ -178,7 +178,8 @@ TEST(StoreTest, PartiallyMigratedDatabaseIsCompleted) {
   // A database at version 0 that already has unrelated content gets the migrations.
   TempDir dir;
   {
-    SQLite::Database raw(dir / "ferry.db", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    auto raw_owner = sql::open_sqlite(dir / "ferry.db", true);
+    sql::Connection& raw = *raw_owner;
     raw.exec("CREATE TABLE operator_notes(t TEXT)");
   }
   Store store(dir.path());
@@ -226,11 +227,10 @@ TEST(StoreTest, MarksGetAndSet) {
   EXPECT_EQ(marks.get("mindtrails:staging", "users"), "3");
   marks.set("mindtrails:prod", "users", "250", kT0 + seconds(60));
   EXPECT_EQ(marks.get("mindtrails:prod", "users"), "250");
-  EXPECT_EQ(store.db().execAndGet("SELECT count(*) FROM marks").getInt(), 3);
-  EXPECT_EQ(store.db()
-                .execAndGet("SELECT updated_at FROM marks WHERE source = 'mindtrails:prod' AND "
-                            "stream = 'users'")
-                .getString(),
+  EXPECT_EQ(sql::Field(store.db().scalar("SELECT count(*) FROM marks")).integer(), 3);
+  EXPECT_EQ(sql::Field(store.db().scalar("SELECT updated_at FROM marks WHERE source = "
+                                         "'mindtrails:prod' AND stream = 'users'"))
+                .text(),
             "2016-01-11T00:06:00Z");
 }
 
@@ -246,7 +246,7 @@ TEST(StoreTest, ScheduleLastDone) {
   schedule.set_done("matomo", kT0 + seconds(86400), run);
   EXPECT_EQ(schedule.last_done("matomo"), kT0 + seconds(86400));
   EXPECT_EQ(schedule.last_done("wenet"), std::nullopt);
-  EXPECT_EQ(store.db().execAndGet("SELECT last_done FROM schedule").getString(),
+  EXPECT_EQ(sql::Field(store.db().scalar("SELECT last_done FROM schedule")).text(),
             "2016-01-12T00:05:00Z");
 }
 
@@ -283,7 +283,7 @@ TEST(StoreTest, RunsBeginEndAndCrashed) {
   ASSERT_TRUE(last.has_value());
   EXPECT_EQ(last->id, dead);
   EXPECT_EQ(runs.recent(1).size(), 1u);
-  EXPECT_EQ(store.db().execAndGet("SELECT count(*) FROM recent_runs").getInt(), 3);
+  EXPECT_EQ(sql::Field(store.db().scalar("SELECT count(*) FROM recent_runs")).integer(), 3);
 }
 
 }  // namespace
@@ -332,7 +332,8 @@ TEST(StoreComponentTest, FilesFromBeforeComponentsKeepTheirTables) {
   ferry::testing::TempDir dir;
   std::string path = dir / "ferry.db";
   {
-    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    auto db_owner = sql::open_sqlite(path, true);
+    sql::Connection& db = *db_owner;
     for (const auto& m : migrations()) {
       if (m.version > 4) break;
       db.exec(m.sql);
@@ -345,7 +346,7 @@ TEST(StoreComponentTest, FilesFromBeforeComponentsKeepTheirTables) {
   }
   Store store(dir.path(), {{"cake", {{1, "currency cache", "CREATE TABLE cake_currencies (x)"}}}});
   EXPECT_EQ(store.component_version("cake"), 1);
-  EXPECT_EQ(store.db().execAndGet("SELECT abbr FROM cake_currencies").getString(), "USD");
+  EXPECT_EQ(sql::Field(store.db().scalar("SELECT abbr FROM cake_currencies")).text(), "USD");
   EXPECT_EQ(store.component_version("mindtrails"), 0);
 }
 
@@ -363,7 +364,7 @@ TEST(StoreComponentTest, NestedTransactionsAreSavepoints) {
     }
     store.transaction([&] { store.db().exec("INSERT INTO widgets (id) VALUES (3)"); });
   });
-  EXPECT_EQ(store.db().execAndGet("SELECT group_concat(id) FROM widgets").getString(), "1,3");
+  EXPECT_EQ(sql::Field(store.db().scalar("SELECT group_concat(id) FROM widgets")).text(), "1,3");
 }
 
 }  // namespace

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <filesystem>
 #include <iostream>
+#include "ferry/sql/statement.h"
 
 #include "ferry/state/store.h"
 #include "support/process.h"
@@ -43,10 +43,10 @@ std::map<std::string, std::string> read_tree(const std::string& dir) {
 }
 
 std::string dump_query(state::Store& store, const std::string& sql) {
-  SQLite::Statement q(store.db(), sql);
+  sql::Statement q(store.db(), sql);
   std::string out;
-  while (q.executeStep()) {
-    for (int i = 0; i < q.getColumnCount(); ++i) out += (i ? "|" : "") + q.getColumn(i).getString();
+  while (q.step()) {
+    for (int i = 0; i < q.column_count(); ++i) out += (i ? "|" : "") + q.column(i).text();
     out += "\n";
   }
   return out;

@@ -46,7 +46,7 @@ struct Snapshot {
 
 // Reads the snapshot. `now` is the wall clock. A pipeline whose sections or metrics throw is
 // left out, with a line in `problems` (and a log warning); the state's own errors are thrown
-// (StateError, SQLite::Exception). Every free text (job errors, alert subjects, notes, link
+// (StateError, sql::Error). Every free text (job errors, alert subjects, notes, link
 // text) has the configured secrets masked by the store's scrubber.
 Snapshot read_snapshot(state::Store& store, const core::PipelineList& pipelines, TimePoint now,
                        const std::string& ferry_version);

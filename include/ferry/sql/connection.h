@@ -12,11 +12,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "ferry/base/error.h"
+
+struct sqlite3;
 
 namespace ferry::sql {
 
@@ -29,11 +32,57 @@ using Row = std::vector<Value>;
 // up to 17 significant digits.
 std::string to_text(const Value& v);
 
-// A failure of the database or of a statement on it. Permanent: a bad statement, a refused
-// login, a database that cannot be reached stay so until someone acts.
-class Error : public OperationError {
+// A failure of the database or of a statement on it. Not an OperationError: code that turns a
+// pipeline's failures into job errors lets it pass, for the state's owner (state::Store::
+// error_of) to judge. cause() says what kind:
+//   kBusy:   another holder of a lock outwaited the busy timeout (SQLite busy/locked), or
+//            PostgreSQL gave up on a lock, a deadlock or a serialization conflict, or the
+//            connection to the server broke: trying again later may succeed;
+//   kFull:   the disk under the database is full (SQLite full, or an I/O error with ENOSPC or
+//            EDQUOT; PostgreSQL class 53);
+//   kBroken: the database cannot be used as it is (corrupt, not a database, read-only, cannot
+//            be opened, refused login or privilege, no such database);
+//   kOther:  anything else, e.g. a statement with a mistake in it, a constraint violated.
+class Error : public std::runtime_error {
  public:
-  explicit Error(const std::string& what) : OperationError(FailureKind::kPermanent, what) {}
+  enum class Cause { kOther, kBusy, kFull, kBroken };
+  explicit Error(const std::string& what) : Error(what, what, Cause::kOther) {}
+  // what() is `"where: detail"`: the database (`sqlite FILE`, `postgresql URL`), then what it
+  // said and the statement.
+  Error(const std::string& where, const std::string& detail, Cause cause)
+      : std::runtime_error(where == detail ? detail : where + ": " + detail),
+        where_(where),
+        detail_(detail),
+        cause_(cause) {}
+  Cause cause() const { return cause_; }
+  // The database: `sqlite FILE`, `postgresql URL` (its password masked).
+  const std::string& where() const { return where_; }
+  // What the database said, and the statement's first line, without naming the database.
+  const std::string& detail() const { return detail_; }
+
+ private:
+  std::string where_, detail_;
+  Cause cause_;
+};
+
+// One statement prepared on a connection, run with bound parameters and read a row at a time.
+// Used only from the thread and connection that made it, and not past the connection's life.
+class Cursor {
+ public:
+  virtual ~Cursor() = default;
+  // Binds `v` to the `index`th `?` (from 1). Binding after a step() needs a reset() first.
+  virtual void bind(int index, const Value& v) = 0;
+  // Runs the statement (on the first call) and moves to its next row: false when there is none.
+  // A statement that changes rows (also one with RETURNING) has made every change once step()
+  // returned false. Throws Error.
+  virtual bool step() = 0;
+  // Column `i` of the current row (precondition: the last step() returned true).
+  virtual const Value& column(int i) const = 0;
+  virtual int column_count() const = 0;
+  // Rows the statement inserted, updated or deleted (after step() returned false).
+  virtual int64_t changes() const = 0;
+  // Makes the statement ready to run again; bindings are kept.
+  virtual void reset() = 0;
 };
 
 // Rows added to one table, as fast as the database takes them: a prepared INSERT run per row
@@ -59,6 +108,19 @@ class Connection {
   // Runs `script`: one or more statements without parameters. Throws Error.
   virtual void exec(const std::string& script) = 0;
 
+  // Prepares one statement. SQLite reads rows as step() asks; PostgreSQL fetches the whole
+  // result on the first step(), so other statements may run while a cursor is open (state
+  // queries are small; for big results use query()). Throws Error for a statement in error.
+  virtual std::unique_ptr<Cursor> prepare(const std::string& sql) = 0;
+
+  // Calls `fn` with the text of every statement as it starts (parameters left as `?`); an
+  // empty `fn` stops it. For tests that check which statements run.
+  virtual void trace(std::function<void(const std::string&)> fn) = 0;
+
+  // The SQLite handle under this connection, or nullptr for PostgreSQL: for what only SQLite
+  // has (its online backup, checkpoints, busy timeout).
+  virtual sqlite3* sqlite_handle() { return nullptr; }
+
   // Runs one statement with `params` bound to its `?`s in order and calls `row` with each row
   // of its result as it arrives (rows are not gathered: memory does not grow with the result).
   // Throws Error; an exception from `row` stops the statement and is rethrown as is.
@@ -81,8 +143,11 @@ class Connection {
   void rollback() { exec("ROLLBACK"); }
 };
 
-// Opens (with `create`, creating) the SQLite file `path`. Throws Error when it cannot be opened.
-std::unique_ptr<Connection> open_sqlite(const std::string& path, bool create);
+// Opens (with `create`, creating) the SQLite file `path`, with foreign keys on and a busy
+// timeout of `busy_timeout_ms`; `read_only` opens it for reading only. Throws Error when it
+// cannot be opened.
+std::unique_ptr<Connection> open_sqlite(const std::string& path, bool create,
+                                        int busy_timeout_ms = 10000, bool read_only = false);
 
 // Connects to the PostgreSQL database of `url` (`postgresql://user@host:port/db`, or libpq's
 // `key=value` form). A non-empty `password` is used instead of one in the URL; with neither,

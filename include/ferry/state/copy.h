@@ -17,6 +17,14 @@ namespace ferry::state {
 // REAL DOUBLE PRECISION, BLOB BYTEA. Quoted text and comments are left as they are.
 std::string postgres_ddl(const std::string& ddl);
 
+// Runs migration `m` on `db`: its SQLite text, or on PostgreSQL its own text or
+// postgres_ddl() of the SQLite one. Throws sql::Error.
+void apply_migration(sql::Connection& db, const Migration& m);
+
+// Records that `component` (the core as "core") is at schema `version`: SQLite's core in
+// PRAGMA user_version, everything else as its row of schema_versions. Throws sql::Error.
+void record_version(sql::Connection& db, const std::string& component, int version);
+
 // Applies every migration of the core and then of `components`, in order, to `db`, an empty
 // database, and records the versions reached: SQLite's core version in PRAGMA user_version,
 // PostgreSQL's as the `core` row of schema_versions, each component's as its row there.

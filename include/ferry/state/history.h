@@ -29,7 +29,7 @@ struct PruneCounts {
 // - alerts `sent` or `suppressed` created before now - keep_history (pending ones stay);
 // - runs started before now - keep_history that are over (not `running`), that no remaining job
 //   names as its run and that no schedule row names as its last run, with their run_stats.
-// Asks `may_continue` before each batch. Throws StateError/SQLite::Exception as the store does.
+// Asks `may_continue` before each batch. Throws StateError/sql::Error as the store does.
 PruneCounts prune_history(Store& store, TimePoint now, const HistoryLimits& limits,
                           const std::function<bool()>& may_continue);
 

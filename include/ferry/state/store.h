@@ -1,19 +1,19 @@
-// The SQLite state file. All SQL in ferry lives in src/state/.
+// The state: a SQLite file (the default), or a PostgreSQL database shared by several hosts.
+// All SQL in ferry lives in the stores (src/state/, and each pipeline's store).
 //
-// Opening the store creates the file, turns on WAL and a busy timeout, and applies every
-// forward migration in one transaction each. The core's schema version is PRAGMA user_version;
-// each other component (a pipeline's own tables) has its own version in `schema_versions`, so
-// one component's migration never renumbers another's.
+// Opening the store creates the file (SQLite: WAL, a busy timeout) and applies every forward
+// migration in one transaction each. The core's schema version is PRAGMA user_version on SQLite
+// and the `core` row of `schema_versions` on PostgreSQL; each other component (a pipeline's own
+// tables) has its own row there, so one component's migration never renumbers another's.
 //
-// Failures of the state file itself are StateErrors: another program holding its lock past the
-// busy timeout (locked: kInterrupted, the work is taken up again with no failure counted), or a
-// file ferry cannot use (broken: corrupt, unreadable, read-only, a newer schema, or missing
-// while its -wal file exists; kPermanent). Store's own members throw them; a statement run on
-// db() throws SQLite::Exception, which the code that turns exceptions into failures (the
-// runner, the command line) maps with Store::error_of().
+// Failures of the state itself are StateErrors: another program holding a lock past the busy
+// timeout, or a PostgreSQL conflict or lost connection (locked: kInterrupted, the work is taken
+// up again with no failure counted), or a state ferry cannot use (broken: corrupt, unreadable,
+// read-only, a newer schema, a refused login, or a file missing while its -wal file exists;
+// kPermanent). Store's own members throw them; a statement run on db() throws sql::Error, which
+// the code that turns exceptions into failures (the runner, the command line) maps with
+// Store::error_of().
 #pragma once
-
-#include <SQLiteCpp/Database.h>
 
 #include <chrono>
 #include <exception>
@@ -25,6 +25,8 @@
 
 #include "ferry/base/error.h"
 #include "ferry/base/scrub.h"
+#include "ferry/sql/connection.h"
+#include "ferry/sql/statement.h"
 
 namespace ferry::state {
 
@@ -85,6 +87,11 @@ class Store {
   explicit Store(const std::string& dir, const std::vector<Component>& components = {},
                  Scrubber scrubber = {},
                  std::chrono::milliseconds busy_timeout = std::chrono::seconds(10));
+  // The state in the database `db` is connected to (PostgreSQL, or an open SQLite file),
+  // migrated as above; migrations from several hosts at once are applied once (PostgreSQL:
+  // under an advisory lock). Throws as above.
+  Store(std::unique_ptr<sql::Connection> db, const std::vector<Component>& components,
+        Scrubber scrubber = {});
   ~Store();
 
   // Runs `fn` inside one transaction, committed when fn returns, rolled back when it throws.
@@ -92,34 +99,36 @@ class Store {
   // StateFullError (its disk is full), StateError (locked, broken) or OperationError (kPermanent).
   void transaction(const std::function<void()>& fn);
 
-  // `e` as the StateError it stands for: itself when it is one; a SQLite::Exception for a lock
-  // held past the busy timeout (locked) or a file that cannot be used (broken); nullopt for
-  // anything else (other SQLite errors are ferry's own mistakes, not the file's).
+  // `e` as the StateError it stands for: itself when it is one; an sql::Error for a lock held
+  // past the busy timeout or a lost connection (locked) or a state that cannot be used
+  // (broken); nullopt for anything else (other errors are ferry's own mistakes, not the
+  // state's).
   std::optional<StateError> error_of(const std::exception& e) const;
 
   // Copies the WAL's committed pages into ferry.db and empties the WAL (PRAGMA
   // wal_checkpoint(TRUNCATE)) without waiting for readers or writers: one in the way leaves the
   // rest for later. Afterwards the file alone is a usable copy, and the next process opens an
   // empty WAL instead of re-reading (and re-copying) every frame since the WAL last restarted.
-  // Returns true when every page was copied. Throws StateError.
+  // Returns true when every page was copied (always, on PostgreSQL). Throws StateError.
   bool checkpoint();
 
   // Writes a consistent copy of the state to `file` (SQLite's online backup, while other
   // programs may read and write it): to a temp file beside it, fsynced, then renamed over
-  // `file`. Throws StateError for the state, OperationError for `file`.
+  // `file`. Throws StateError for the state, OperationError for `file` or for a PostgreSQL
+  // state (pg_dump copies that).
   void backup(const std::string& file);
 
   // Applies the migrations of `component` not yet applied. Throws as the constructor does.
   void migrate(const Component& component);
 
-  // The core's schema version (PRAGMA user_version).
+  // The core's schema version.
   int schema_version();
   // A component's schema version; 0 when none of its migrations ran yet.
   int component_version(const std::string& component);
-  // `ok`, or SQLite's first complaint.
+  // `ok`, or SQLite's first complaint (`ok` on PostgreSQL, which checks itself).
   std::string integrity_check();
 
-  // When `e` (a SQLite::Exception from a statement on this store, or an error this store threw)
+  // When `e` (an sql::Error from a statement on this store, or an error this store threw)
   // says the state's disk is full: remembers it (see disk_full()) and returns the error to
   // report, naming the file; otherwise nullopt.
   std::optional<StateFullError> disk_full_error(const std::exception& e);
@@ -131,24 +140,35 @@ class Store {
   // from now on; an empty `fn` stops it. For tests that check query plans.
   void trace(std::function<void(const std::string&)> fn);
 
-  SQLite::Database& db() { return *db_; }
+  sql::Connection& db() { return *db_; }
+  // A subquery for `x IN …` yielding the integers of a JSON array bound to its `?` (`[1,2]`):
+  // json_each on SQLite, json_array_elements_text on PostgreSQL.
+  std::string json_ints() const;
+  bool postgres() const { return db_->dialect() == sql::Dialect::kPostgres; }
   // `text` with every configured secret masked (see Scrubber).
   std::string scrub(std::string_view text) const { return scrubber_(text); }
+  // The file, or the PostgreSQL URL with its password masked.
   const std::string& path() const { return path_; }
 
  private:
   void open();
   void migrate_core();
-  // Throws `e` as an OperationError naming the file: StateFullError for a full disk,
-  // transient for a busy or locked database, permanent otherwise.
-  [[noreturn]] void rethrow(const SQLite::Exception& e);
+  // Runs `fn` in a transaction that holds the migration lock, first asking `needed` (inside it)
+  // whether another process applied the migration meanwhile.
+  void migrate_step(const std::function<bool()>& needed, const std::function<void()>& fn);
+  // Throws `e` as an OperationError naming the state: StateFullError for a full disk,
+  // StateError for a busy or broken database, permanent otherwise.
+  [[noreturn]] void rethrow(const sql::Error& e);
+  // Whether `e` is about this store's database (not another one, e.g. a copy's).
+  bool ours(const sql::Error& e) const;
+  // "the state file PATH" or "the state database URL", for messages.
+  std::string what_state() const;
   std::string path_;
   std::chrono::milliseconds busy_timeout_;
-  std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<sql::Connection> db_;
   int depth_ = 0;  // transaction() nesting
   Scrubber scrubber_;
   std::optional<StateFullError> disk_full_;
-  std::function<void(const std::string&)> trace_;
 };
 
 }  // namespace ferry::state
