@@ -103,6 +103,7 @@ net::HttpClient& AppContext::http() {
 void AppContext::require_state() {
   if (state_checked_) return;
   state_checked_ = true;
+  if (!config().table("state").str("url").empty()) return;  // PostgreSQL: a database, no file
   const auto& dir = config().table("state").setting("dir");
   const std::string& path = std::get<std::string>(dir.value);
   std::error_code ec;
@@ -133,15 +134,26 @@ const Budget& AppContext::start_budget(std::chrono::milliseconds limit) {
 }
 
 state::Store& AppContext::store() {
-  if (!store_) require_state();
-  if (!store_) {
-    store_ = std::make_unique<state::Store>(
-        config().table("state").str("dir"), core::state_components(pipelines_),
-        Scrubber(config().secret_values()),
-        std::chrono::duration_cast<std::chrono::milliseconds>(
-            config().table("state").duration("busy_timeout")));
-    trace_statements();
+  if (store_) return *store_;
+  const auto& state = config().table("state");
+  auto busy = std::chrono::duration_cast<std::chrono::milliseconds>(state.duration("busy_timeout"));
+  const std::string& url = state.str("url");
+  if (url.empty()) {
+    require_state();
+    store_ = std::make_unique<state::Store>(state.str("dir"), core::state_components(pipelines_),
+                                            Scrubber(config().secret_values()), busy);
+  } else {
+    // A password in the URL would be printed wherever the URL is (config show, logs).
+    if (sql::mask_url(url) != url)
+      throw UsageError("state.url (" + state.setting("url").origin +
+                       ") holds a password: give it as state.password (FERRY_STATE_PASSWORD) "
+                       "or in ~/.pgpass, and leave it out of the URL");
+    io::make_dirs(state.str("dir"));  // for ferry.lock, which keeps two runs of one host apart
+    store_ = std::make_unique<state::Store>(sql::open_postgres(url, state.str("password")),
+                                            core::state_components(pipelines_),
+                                            Scrubber(config().secret_values()), busy);
   }
+  trace_statements();
   return *store_;
 }
 

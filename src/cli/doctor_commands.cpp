@@ -10,6 +10,7 @@
 #include "ferry/net/mailer.h"
 #include "ferry/net/object_store.h"
 #include "ferry/s3/store.h"
+#include "ferry/state/copy.h"
 #include "ferry/state/integrity.h"
 
 namespace ferry::cli {
@@ -78,6 +79,14 @@ int doctor(AppContext& app) {
       config.table("state").duration("busy_timeout"));
   services.state_integrity = [busy](const std::string& path) {
     return state::check_integrity(path, busy);
+  };
+  services.state_database = [&config](const std::string& url) -> std::string {
+    auto db = sql::open_postgres(url, config.table("state").str("password"));
+    if (std::holds_alternative<std::monostate>(
+            db->scalar("SELECT to_regclass('schema_versions')::text")))
+      return "it holds no ferry state yet: `ferry init` (or the first run) creates it";
+    state::schema_versions(*db);
+    return "";
   };
   std::vector<core::DoctorCheck> checks = core::core_doctor_checks(config, services);
   for (const auto& pipeline : app.pipelines()) {

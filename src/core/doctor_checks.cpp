@@ -136,10 +136,19 @@ std::vector<DoctorCheck> core_doctor_checks(const config::Config& config,
   const std::string& state_dir = config.table("state").str("dir");
   const std::string& log_dir = config.table("log").str("dir");
   uint64_t min_free = doctor_min_free(config);
+  const std::string& state_url = config.table("state").str("url");
   std::vector<DoctorCheck> out;
-  out.push_back(writable_folder_check("state folder", state_dir, false,
-                                      "missing: create the state with `ferry init`"));
-  out.push_back(state_file_check(state_dir, services));
+  if (state_url.empty()) {
+    out.push_back(writable_folder_check("state folder", state_dir, false,
+                                        "missing: create the state with `ferry init`"));
+    out.push_back(state_file_check(state_dir, services));
+  } else {  // the folder holds only ferry.lock, made by the first run
+    out.push_back(writable_folder_check("state folder", state_dir, true));
+    DoctorCheck db;
+    db.name = "state " + state_url + " answers";
+    db.run = [state_url, &services] { return services.state_database(state_url); };
+    out.push_back(db);
+  }
   out.push_back(writable_folder_check("log folder", log_dir, true));
   // The status page and metrics file are written into folders runs do not create.
   const std::pair<const char*, const char*> views[] = {{"status", "html_path"},

@@ -28,6 +28,10 @@ void declare_core_config(config::ConfigSchema& schema) {
   using std::chrono::seconds;
   schema.section("state")
       .add_path("dir", "state", "folder of ferry.db and ferry.lock", "../state")
+      .add_string("url", "",
+                  "postgresql://USER@HOST[:PORT]/DB: the state in that PostgreSQL database, "
+                  "shared by every host that names it (ferry.lock stays in state.dir); empty: "
+                  "the SQLite file state.dir/ferry.db")
       .add_duration("busy_timeout", seconds(10),
                     "how long a write waits for another program's lock on ferry.db")
       .add_duration("keep_history", seconds(400 * 86400),
@@ -36,8 +40,8 @@ void declare_core_config(config::ConfigSchema& schema) {
                     "succeeded and cancelled jobs (and their outputs) older than this are "
                     "deleted; 0 = for ever")
       .add_secret("password",
-                  "PostgreSQL password for `ferry state migrate` (best from the environment: "
-                  "FERRY_STATE_PASSWORD); empty: the one in the URL, else ~/.pgpass");
+                  "PostgreSQL password for state.url and `ferry state migrate` (best from the "
+                  "environment: FERRY_STATE_PASSWORD); empty: ~/.pgpass");
   schema.section("log")
       .add_path("dir", "logs", "folder of debug.log, daily.log, error.log, critical.log", "../logs")
       .add_int("keep_days", 366, "rotated log files older than this are deleted", 1, 100000)

@@ -170,10 +170,11 @@ ObjectRecord MatomoStore::start(const ObjectRecord& o, int64_t job_id, TimePoint
 void MatomoStore::progress(const ObjectRecord& o, const ObjectProgress& p, TimePoint now) {
   store_.transaction([&] {
     sql::Statement q(store_.db(),
-                     "UPDATE matomo_objects SET confirmed_line = MAX(confirmed_line, ?), "
-                     "hits_confirmed = hits_confirmed + ?, tracked = tracked + ?, "
-                     "matomo_invalid = matomo_invalid + ?, in_flight = ?, updated_at = ? "
-                     "WHERE site = ? AND key = ? AND etag = ?");
+                     "UPDATE matomo_objects SET confirmed_line = " + store_.greatest() +
+                         "(confirmed_line, ?), "
+                         "hits_confirmed = hits_confirmed + ?, tracked = tracked + ?, "
+                         "matomo_invalid = matomo_invalid + ?, in_flight = ?, updated_at = ? "
+                         "WHERE site = ? AND key = ? AND etag = ?");
     q.bind(1, p.confirmed_line);
     q.bind(2, p.hits_confirmed);
     q.bind(3, p.tracked);
@@ -192,8 +193,10 @@ void MatomoStore::finish(const ObjectRecord& o, const ObjectTotals& t, bool arch
     sql::Statement q(store_.db(),
                      "UPDATE matomo_objects SET status = ?, lines = ?, hits = ?, "
                      "invalid_lines = ?, skipped_lines = ?, members = ?, in_flight = 0, "
-                     "confirmed_line = MAX(confirmed_line, ?), error = '', updated_at = ? "
-                     "WHERE site = ? AND key = ? AND etag = ?");
+                     "confirmed_line = " +
+                         store_.greatest() +
+                         "(confirmed_line, ?), error = '', updated_at = ? "
+                         "WHERE site = ? AND key = ? AND etag = ?");
     q.bind(1, kImported);
     q.bind(2, t.lines);
     q.bind(3, t.hits);

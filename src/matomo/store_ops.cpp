@@ -21,15 +21,18 @@ std::map<std::string, SiteRow> sites(state::Store& store) {
   // A day is imported when it has objects and none is left to import.
   sql::Statement d(store.db(),
                    "SELECT site, count(*), max(day) FROM (SELECT site, day FROM matomo_objects "
-                   "GROUP BY site, day HAVING sum(status <> 'imported') = 0) GROUP BY site");
+                   "GROUP BY site, day HAVING sum(CASE WHEN status <> 'imported' THEN 1 ELSE 0 "
+                   "END) = 0) AS d GROUP BY site");
   while (d.step()) {
     auto& r = out[d.column(0).text()];
     r.days_imported = d.column(1).int64();
     r.last_day = d.column(2).text();
   }
   sql::Statement o(store.db(),
-                   "SELECT site, sum(status = 'pending'), sum(status = 'importing'), "
-                   "sum(status = 'imported'), sum(tracked) FROM matomo_objects GROUP BY site");
+                   "SELECT site, sum(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), sum(CASE "
+                   "WHEN status = 'importing' THEN 1 ELSE 0 END), "
+                   "sum(CASE WHEN status = 'imported' THEN 1 ELSE 0 END), sum(tracked) FROM "
+                   "matomo_objects GROUP BY site");
   while (o.step()) {
     auto& r = out[o.column(0).text()];
     r.pending = o.column(1).int64();
@@ -38,7 +41,8 @@ std::map<std::string, SiteRow> sites(state::Store& store) {
     r.tracked = o.column(4).int64();
   }
   sql::Statement a(store.db(),
-                   "SELECT site, sum(archive_status = 'pending'), sum(command_status = 'failed') "
+                   "SELECT site, sum(CASE WHEN archive_status = 'pending' THEN 1 ELSE 0 END), "
+                   "sum(CASE WHEN command_status = 'failed' THEN 1 ELSE 0 END) "
                    "FROM matomo_days GROUP BY site");
   while (a.step()) {
     auto& r = out[a.column(0).text()];

@@ -141,7 +141,7 @@ int MindTrailsStore::queue_deletes(const std::string& server, const std::string&
                    "updated_at) VALUES (?,?,?,'pending',?,?) "
                    "ON CONFLICT(server, name, row_id) DO UPDATE SET status = 'pending', "
                    "attempts = 0, updated_at = excluded.updated_at "
-                   "WHERE status IN ('deleted','gone')");
+                   "WHERE mindtrails_deletes.status IN ('deleted','gone')");
   const std::string at = format_iso8601(now);
   int queued = 0;
   for (int64_t id : ids) {

@@ -18,9 +18,10 @@ struct ServerRow {
 
 std::map<std::string, ServerRow> servers(state::Store& store) {
   std::map<std::string, ServerRow> out;
-  sql::Statement t(store.db(),
-                   "SELECT server, count(*), sum(deleteable = 0), max(updated_at) "
-                   "FROM mindtrails_tables GROUP BY server");
+  sql::Statement t(
+      store.db(),
+      "SELECT server, count(*), sum(CASE WHEN deleteable = 0 THEN 1 ELSE 0 END), max(updated_at) "
+      "FROM mindtrails_tables GROUP BY server");
   while (t.step()) {
     auto& r = out[t.column(0).text()];
     r.tables = t.column(1).int64();

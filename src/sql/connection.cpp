@@ -1,6 +1,8 @@
 #include "ferry/sql/connection.h"
 #include "ferry/sql/statement.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 
@@ -71,6 +73,14 @@ std::string numbered_placeholders(const std::string& sql) {
       end = end == std::string::npos ? sql.size() - 1 : end;
       out.append(sql, i, end - i + 1);
       i = end;
+    } else if (c == '?' && i + 1 < sql.size() &&
+               std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+      std::size_t end = i + 1;  // ?NNN: parameter NNN; a bare ? after it is the next one
+      while (end < sql.size() && std::isdigit(static_cast<unsigned char>(sql[end]))) ++end;
+      out += '$';
+      out.append(sql, i + 1, end - i - 1);
+      n = std::max(n, std::atoi(sql.c_str() + i + 1));
+      i = end - 1;
     } else if (c == '?') {
       out += '$' + std::to_string(++n);
     } else {

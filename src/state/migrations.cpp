@@ -134,9 +134,10 @@ INSERT INTO schema_versions (component, version)
 ALTER TABLE schedule ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;  -- failed passes in a row
 )sql";
 
-// PostgreSQL's: a new database never held the tables of the old core migrations 3 and 4.
+// PostgreSQL's: a new database never held the tables of the old core migrations 3 and 4. The
+// store made schema_versions already, to record the core's versions before this one.
 const char* kComponentsPostgres = R"sql(
-CREATE TABLE schema_versions (
+CREATE TABLE IF NOT EXISTS schema_versions (
   component TEXT PRIMARY KEY,
   version   BIGINT NOT NULL
 );

@@ -51,12 +51,16 @@ void RunStore::end(int64_t id, TimePoint now, const std::string& outcome, const 
     for (const auto& [kind, n] : totals.job_failures) t.add("job_failures", kind, n);
     t.add("bytes_uploaded", "", totals.bytes_uploaded);
     sql::Statement rows(store_.db(),
-                        "SELECT substr(name, 1, instr(name, ':') - 1), sum(value) FROM run_stats "
-                        "WHERE run_id = ? AND name LIKE '%:rows_exported' AND instr(name, ':') > 1 "
-                        "GROUP BY 1");
+                        "SELECT name, value FROM run_stats "
+                        "WHERE run_id = ? AND name LIKE '%:rows_exported'");
     rows.bind(1, id);
-    std::vector<std::pair<std::string, int64_t>> found;
-    while (rows.step()) found.emplace_back(rows.column(0).text(), rows.column(1).int64());
+    std::map<std::string, int64_t> found;  // `PIPELINE:rows_exported` -> PIPELINE
+    while (rows.step()) {
+      std::string name = rows.column(0).text();
+      auto colon = name.find(':');
+      if (colon != std::string::npos && colon > 0)
+        found[name.substr(0, colon)] += rows.column(1).int64();
+    }
     for (const auto& [pipeline, n] : found) t.add("rows", pipeline, n);
   });
 }
@@ -101,9 +105,10 @@ std::map<std::string, std::map<std::string, int64_t>> TotalStore::all() {
 
 void TotalStore::add(const std::string& counter, const std::string& label, int64_t delta) {
   if (delta == 0) return;
-  sql::Statement q(store_.db(),
-                   "INSERT INTO totals(counter, label, value) VALUES (?,?,?) "
-                   "ON CONFLICT(counter, label) DO UPDATE SET value = value + excluded.value");
+  sql::Statement q(
+      store_.db(),
+      "INSERT INTO totals(counter, label, value) VALUES (?,?,?) "
+      "ON CONFLICT(counter, label) DO UPDATE SET value = totals.value + excluded.value");
   q.bind(1, counter);
   q.bind(2, label);
   q.bind(3, delta);
@@ -155,9 +160,10 @@ std::vector<HostSeen> RunStore::hosts_since(TimePoint since) {
 }
 
 void RunStatStore::add(int64_t run_id, const std::string& name, int64_t delta) {
-  sql::Statement q(store_.db(),
-                   "INSERT INTO run_stats(run_id, name, value) VALUES (?,?,?) "
-                   "ON CONFLICT(run_id, name) DO UPDATE SET value = value + excluded.value");
+  sql::Statement q(
+      store_.db(),
+      "INSERT INTO run_stats(run_id, name, value) VALUES (?,?,?) "
+      "ON CONFLICT(run_id, name) DO UPDATE SET value = run_stats.value + excluded.value");
   q.bind(1, run_id);
   q.bind(2, name);
   q.bind(3, delta);
@@ -202,7 +208,7 @@ std::optional<TimePoint> ScheduleStore::last_done(const std::string& task) {
 int ScheduleStore::add_failure(const std::string& task) {
   sql::Statement q(store_.db(),
                    "INSERT INTO schedule(task, last_done, failures) VALUES (?, '', 1) "
-                   "ON CONFLICT(task) DO UPDATE SET failures = failures + 1 "
+                   "ON CONFLICT(task) DO UPDATE SET failures = schedule.failures + 1 "
                    "RETURNING failures");
   q.bind(1, task);
   q.step();

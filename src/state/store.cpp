@@ -108,9 +108,9 @@ Store::Store(const std::string& dir, const std::vector<Component>& components, S
 }
 
 Store::Store(std::unique_ptr<sql::Connection> db, const std::vector<Component>& components,
-             Scrubber scrubber)
+             Scrubber scrubber, std::chrono::milliseconds busy_timeout)
     : path_(db->name()),
-      busy_timeout_(std::chrono::seconds(10)),
+      busy_timeout_(busy_timeout),
       db_(std::move(db)),
       scrubber_(std::move(scrubber)) {
   try {
@@ -251,6 +251,14 @@ void Store::migrate_step(const std::function<bool()>& needed, const std::functio
 }
 
 void Store::migrate_core() {
+  // PostgreSQL keeps the core's version in schema_versions: made before the first migration.
+  if (postgres() && schema_version() == 0)
+    migrate_step([] { return true; },
+                 [&] {
+                   db_->exec(
+                       "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, "
+                       "version BIGINT NOT NULL)");
+                 });
   int current = schema_version();
   const auto& all = migrations();
   int newest = all.empty() ? 0 : all.back().version;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "e2e/ferry_fixture.h"
+#include "ferry/base/time.h"
 #include "support/requirements.h"
 #include "support/smtp_server.h"
 
@@ -19,11 +20,11 @@ using namespace std::chrono_literals;
 // Moves every problem's last mail `hours` into the past, as if that much wall-clock time had
 // gone by since; returns the new time.
 std::string age_last_mails(const FerryEnv& f, int hours) {
-  auto db_owner = sql::open_sqlite(f.path("state/ferry.db"), false, 5000);
-  sql::Connection& db = *db_owner;
-  db.exec("UPDATE alert_keys SET last_sent_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-" +
-          std::to_string(hours) + " hours')");
-  return sql::Field(db.scalar("SELECT max(last_sent_at) FROM alert_keys")).text();
+  std::string then = format_iso8601(
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) -
+      std::chrono::hours(hours));
+  f.exec("UPDATE alert_keys SET last_sent_at = '" + then + "'");
+  return f.sql("SELECT max(last_sent_at) FROM alert_keys");
 }
 
 TEST(AlertsE2E, OneMailPerProblemPerIntervalAndQueuedWhenServerDown) {

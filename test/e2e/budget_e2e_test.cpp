@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "e2e/ferry_fixture.h"
+#include "ferry/base/time.h"
 #include "support/requirements.h"
 #include "support/s3rver.h"
 #include "support/silent_listener.h"
@@ -111,12 +112,10 @@ TEST_F(BudgetE2E, AHangingSmtpServerCostsOneTimeoutPerRun) {
   FerryEnv f(config(hung.port()));
   ASSERT_EQ(f.run({"run"}).exit_code, 0);  // makes the state; nothing to mail yet
   {
-    auto db_owner = sql::open_sqlite(f.path("state/ferry.db"), false, 5000);
-    sql::Connection& db = *db_owner;
     for (int i = 0; i < 10; ++i)
-      db.exec("INSERT INTO alerts (key, subject, body, created_at) VALUES ('e2e:problem:" +
-              std::to_string(i) + "', 'problem " + std::to_string(i) +
-              "', 'body', '2016-01-11T00:00:00Z')");
+      f.exec("INSERT INTO alerts (key, subject, body, created_at) VALUES ('e2e:problem:" +
+             std::to_string(i) + "', 'problem " + std::to_string(i) +
+             "', 'body', '2016-01-11T00:00:00Z')");
   }
 
   TimedRun t = timed_run(f, 100s);

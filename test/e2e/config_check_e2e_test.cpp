@@ -97,7 +97,8 @@ TEST(ConfigCheckE2E, TheExampleConfigRunsCleanAndItsCommentedTablesLoad) {
   std::string uncommented;
   std::istringstream lines(example);
   for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("# [", 0) == 0 || (line.rfind("# ", 0) == 0 && line.find(" = ") != std::string::npos))
+    if (line.rfind("# [", 0) == 0 ||
+        (line.rfind("# ", 0) == 0 && line.find(" = ") != std::string::npos))
       line = line.substr(2);
     if (line.rfind("bucket = \"\"", 0) == 0) line = "bucket = \"b\"";
     if (line.rfind("name = \"\"", 0) == 0) line = "name = \"prod\"";

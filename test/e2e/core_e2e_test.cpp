@@ -32,7 +32,7 @@ TEST(CoreE2E, SecondRunExitsWhileFirstHoldsTheLock) {
   EXPECT_EQ(second.exit_code, 0);
   EXPECT_NE(second.err.find("another run is in progress"), std::string::npos) << second.err;
   EXPECT_EQ(first.wait(20s), 0);
-  EXPECT_EQ(f.sql("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(f.state_check(), "ok");
   EXPECT_EQ(f.sql("SELECT status FROM jobs WHERE id = 1"), "succeeded");
   EXPECT_EQ(f.sql("SELECT count(*) FROM runs"), "1");
 }
@@ -65,7 +65,7 @@ TEST(CoreE2E, KilledRunIsResumedFromCheckpoint) {
     Child run(f.argv({"run"}), f.environment({}), f.dir());
     ASSERT_TRUE(wait_until(
         [&] {
-          return file_exists(f.path("state/ferry.db")) &&
+          return f.state_exists() &&
                  f.sql("SELECT count(*) FROM jobs WHERE progress_done >= 2") == "1";
         },
         15s));

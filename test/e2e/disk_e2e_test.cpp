@@ -15,6 +15,7 @@
 
 #include "e2e/ferry_fixture.h"
 #include "e2e/mindtrails_standin.h"
+#include "support/postgres.h"
 
 namespace ferry::testing {
 namespace {
@@ -90,6 +91,7 @@ void expect_truthful_full_report(const FerryEnv& f, const std::string& err) {
 }
 
 TEST(DiskE2E, StateDiskFullBeforeTheRunIsReportedAndTheNextRunContinues) {
+  FERRY_SQLITE_ONLY();
   FerryEnv f;
   f.env = {{"FERRY_SELFTEST", "1"}, {"FERRY_SELFTEST_UNITS", "3"}};
   TmpfsMount disk(f.path("state"), "size=4m");
@@ -107,16 +109,17 @@ TEST(DiskE2E, StateDiskFullBeforeTheRunIsReportedAndTheNextRunContinues) {
   expect_truthful_full_report(f, run.err);
 
   std::filesystem::remove(f.path("state/filler"));
-  EXPECT_EQ(f.sql("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(f.state_check(), "ok");
   RunResult next = f.run({"run"});
   EXPECT_EQ(next.exit_code, 0) << next.err;
   EXPECT_EQ(f.sql("SELECT count(*) FROM jobs"), "1") << "the refused queue added no job";
   EXPECT_EQ(f.sql("SELECT status || ' ' || progress_done || ' ' || failures FROM jobs"),
             "succeeded 3 0");
-  EXPECT_EQ(f.sql("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(f.state_check(), "ok");
 }
 
 TEST(DiskE2E, StateDiskFillingDuringARunIsReportedTruthfullyAndTheNextRunContinues) {
+  FERRY_SQLITE_ONLY();
   FerryEnv f;
   f.env = {
       {"FERRY_SELFTEST", "1"}, {"FERRY_SELFTEST_UNITS", "6"}, {"FERRY_SELFTEST_SLEEP_MS", "500"}};
@@ -153,12 +156,12 @@ TEST(DiskE2E, StateDiskFillingDuringARunIsReportedTruthfullyAndTheNextRunContinu
     EXPECT_TRUE(has(f.sql("SELECT note FROM runs WHERE id = 1"), "disk is full"));
   }
   EXPECT_EQ(f.sql("SELECT count(*) FROM alerts"), "0") << "no alert was claimed";
-  EXPECT_EQ(f.sql("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(f.state_check(), "ok");
 
   RunResult next = f.run({"run"});
   EXPECT_EQ(next.exit_code, 0) << next.err;
   EXPECT_EQ(f.sql("SELECT status || ' ' || progress_done FROM jobs"), "succeeded 6");
-  EXPECT_EQ(f.sql("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(f.state_check(), "ok");
 }
 
 // The run's stderr names the log problem once, the outbox holds one alert for it, and the

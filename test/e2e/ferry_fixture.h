@@ -26,7 +26,7 @@ class FerryEnv {
       const std::map<std::string, std::string>& extra) const;
   // Every file under DIR/logs concatenated.
   std::string all_logs() const;
-  // A single-value query on DIR/state/ferry.db.
+  // A single-value query on the state (DIR/state/ferry.db, or its PostgreSQL database).
   std::string sql(const std::string& query) const;
 
   std::map<std::string, std::string> base_env;
@@ -34,8 +34,24 @@ class FerryEnv {
   // Commands other than `run` and `init` refuse to start without a state. When true, run()
   // creates it first (`ferry init`) for such a command if FERRY_STATE_DIR has none yet.
   bool auto_init = true;
+  // Runs `script` (statements without parameters) on the state, as an operator's sqlite3 or
+  // psql would. Throws sql::Error.
+  void exec(const std::string& script) const;
+  // The first column of every row of `query` on the state, as text.
+  std::vector<std::string> column(const std::string& query) const;
+  // Whether the state exists yet: its file, or (PostgreSQL) its core tables.
+  bool state_exists() const;
+  // "ok" when the state reads whole: SQLite's integrity_check; on PostgreSQL every row of every
+  // table is read. Else what went wrong.
+  std::string state_check() const;
+  // Where the state's bytes are, for a search of what it must not hold: the SQLite file and its
+  // WAL, or a pg_dump of the database written to DIR/state.sql.
+  std::vector<std::string> state_files() const;
+  // The state's PostgreSQL database (FERRY_STATE_URL) when states_on_postgres(), else "".
+  const std::string& state_url() const { return state_url_; }
 
  private:
+  std::string state_url_;
   TempDir dir_;
 };
 

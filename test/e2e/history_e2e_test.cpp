@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "e2e/ferry_fixture.h"
+#include "support/postgres.h"
 
 namespace ferry::testing {
 namespace {
@@ -77,6 +78,7 @@ std::vector<std::string> statements(const std::string& trace) {
 }
 
 TEST(HistoryE2E, IdleTickAndPruningReadNoGrowingTableInFull) {
+  FERRY_SQLITE_ONLY();
   FerryEnv f("[alerts]\nto = []\n[state]\nkeep_history = \"400d\"\nkeep_jobs = \"400d\"\n");
   f.env["FERRY_NOW"] = "2026-11-30T12:00:00Z";  // yesterday's run: today's prune is not done
   ASSERT_EQ(f.run({"run"}).exit_code, 0);

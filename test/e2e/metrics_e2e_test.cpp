@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "e2e/ferry_fixture.h"
+#include "ferry/base/time.h"
 #include "support/requirements.h"
 
 namespace ferry::testing {
@@ -80,19 +81,25 @@ TEST(MetricsE2E, PromtoolAcceptsTheFileAndItsValuesAreWhatSqliteSays) {
   EXPECT_EQ(m["ferry_alerts_pending"],
             f.sql("SELECT count(*) FROM alerts WHERE status = 'pending'"));
   EXPECT_EQ(m["ferry_alerts_sent_total"], f.sql("SELECT sum(alerts_sent) FROM runs"));
-  EXPECT_EQ(m["ferry_last_run_timestamp_seconds"],
-            f.sql("SELECT strftime('%s', finished_at) FROM runs ORDER BY id DESC LIMIT 1"));
+  auto epoch = [&](const std::string& column) {
+    auto t = parse_iso8601(f.sql("SELECT " + column + " FROM runs ORDER BY id DESC LIMIT 1"));
+    EXPECT_TRUE(t) << column;
+    return t ? std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count() : 0;
+  };
+  EXPECT_EQ(m["ferry_last_run_timestamp_seconds"], std::to_string(epoch("finished_at")));
   EXPECT_EQ(m["ferry_last_run_duration_seconds"],
-            f.sql("SELECT strftime('%s', finished_at) - strftime('%s', started_at) FROM runs "
-                  "ORDER BY id DESC LIMIT 1"));
+            std::to_string(epoch("finished_at") - epoch("started_at")));
   EXPECT_EQ(m["ferry_last_run_success"], "1");
   // The mark the daily pruning leaves: its age when the file was written, at most the time
   // since then below what sqlite3 says now.
   const std::string age = "ferry_mark_age_seconds{source=\"state\",stream=\"pruned\"}";
   ASSERT_TRUE(m.count(age)) << text;
-  long now_age =
-      std::stol(f.sql("SELECT strftime('%s', 'now') - strftime('%s', updated_at) FROM "
-                      "marks WHERE source = 'state' AND stream = 'pruned'"));
+  auto updated = parse_iso8601(
+      f.sql("SELECT updated_at FROM marks WHERE source = 'state' AND stream = 'pruned'"));
+  ASSERT_TRUE(updated);
+  long now_age = static_cast<long>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - *updated)
+          .count());
   EXPECT_LE(std::stol(m[age]), now_age);
   EXPECT_GE(std::stol(m[age]), now_age - 60);
 }

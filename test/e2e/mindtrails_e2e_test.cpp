@@ -204,7 +204,7 @@ TEST_F(MindTrailsE2E, KilledMidRunTheNextRunGivesTheSameCsvsAndDeletes) {
     for (const auto& r : rows["rows"]) b.insert(r["id"].get<int64_t>());
     EXPECT_EQ(a, b) << "rows left on the server in " << table;
   }
-  EXPECT_EQ(f_.sql("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(f_.state_check(), "ok");
   EXPECT_EQ(f_.sql("SELECT count(*) FROM mindtrails_deletes WHERE status = 'pending'"), "0");
   EXPECT_EQ(f_.sql("SELECT count(*) FROM runs WHERE outcome = 'crashed'"), "1");
 }

@@ -58,7 +58,9 @@ TEST(PathsE2E, DefaultsLiveBesideTheConfigFile) {
 TEST(PathsE2E, CommandsOtherThanRunRefuseAMissingStateAndCreateNothing) {
   Layout l("[state]\ndir = \"../state\"\n[log]\ndir = \"../logs\"\n");
   for (const auto& args : std::vector<std::vector<std::string>>{
-           {"jobs"}, {"status"}, {"queue", "cake-clicks", "--from", "2016-01-01", "--to", "2016-01-01"}}) {
+           {"jobs"},
+           {"status"},
+           {"queue", "cake-clicks", "--from", "2016-01-01", "--to", "2016-01-01"}}) {
     RunResult r = l.run(args, l.elsewhere);
     EXPECT_EQ(r.exit_code, 1) << args[0] << ": " << r.err;
     EXPECT_NE(r.err.find("no state at " + l.deploy + "/state/ferry.db"), std::string::npos)
@@ -76,9 +78,9 @@ TEST(PathsE2E, ARunRefusesToStartAfreshBesideTheFileWhenTheOldLayoutHasAState) {
   // Before paths were resolved against the config's folder, `cd DEPLOY && ferry --config
   // config/ferry.toml` with dir = "state" meant DEPLOY/state.
   Layout l("[state]\ndir = \"state\"\n");
-  RunResult made = run_command({ferry_bin(), "init"},
-                               {{"FERRY_CONFIG", ""}, {"FERRY_STATE_DIR", l.deploy + "/state"}},
-                               l.deploy);
+  RunResult made =
+      run_command({ferry_bin(), "init"},
+                  {{"FERRY_CONFIG", ""}, {"FERRY_STATE_DIR", l.deploy + "/state"}}, l.deploy);
   ASSERT_EQ(made.exit_code, 0) << made.err;
   RunResult r = l.run({"run"}, l.deploy);
   EXPECT_EQ(r.exit_code, 1);

@@ -107,9 +107,8 @@ TEST(SecretsE2E, AKeyTheServerEchoesReachesNoStateMailLogOrOutput) {
   EXPECT_NE(smtp.log().find("Invalid API Key: request was"), std::string::npos) << smtp.log();
   EXPECT_EQ(occurrences(smtp.log()), 0) << smtp.log();
   EXPECT_EQ(occurrences(f.all_logs()), 0) << f.all_logs();
-  ASSERT_TRUE(file_exists(f.path("state/ferry.db")));
-  EXPECT_EQ(grep_count(f.path("state/ferry.db")), 0);
-  EXPECT_EQ(grep_count(f.path("state/ferry.db-wal")), 0);
+  ASSERT_TRUE(f.state_exists());
+  for (const auto& file : f.state_files()) EXPECT_EQ(grep_count(file), 0) << file;
 }
 
 }  // namespace

@@ -28,8 +28,8 @@ constexpr const char* kKey = "e2e-signals-key-5b1c";
 // True when process `pid` has `path` open.
 bool has_open(pid_t pid, const std::string& path) {
   std::error_code ec;
-  for (const auto& fd : std::filesystem::directory_iterator(
-           "/proc/" + std::to_string(pid) + "/fd", ec)) {
+  for (const auto& fd :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
     auto target = std::filesystem::read_symlink(fd.path(), ec);
     if (!ec && target == path) return true;
   }
@@ -85,10 +85,10 @@ class SignalsE2E : public ::testing::Test {
   }
   // The next `count` Clicks calls take `seconds` before they answer.
   static void slow_clicks(int count, double seconds) {
-    auto r = control("POST", "/_control",
-                     json{{"mode", "slow"}, {"seconds", seconds}, {"count", count},
-                          {"methods", "Clicks"}}
-                         .dump());
+    auto r = control(
+        "POST", "/_control",
+        json{{"mode", "slow"}, {"seconds", seconds}, {"count", count}, {"methods", "Clicks"}}
+            .dump());
     ASSERT_EQ(r.status, 200) << r.body;
   }
 
@@ -203,8 +203,8 @@ TEST_F(SignalsE2E, SigtermDuringAMultipartUploadAbortsIt) {
   const std::string big = f->path("up/big.bin");
   write_file(big, "");
   std::filesystem::resize_file(big, 256ull << 20);  // sparse: 256 MiB of zeros, no disk used
-  Child put(f->argv({"s3", "put", "reports", big, "signals/big.bin"}), f->environment({}),
-            f->dir(), f->path("put.log"));
+  Child put(f->argv({"s3", "put", "reports", big, "signals/big.bin"}), f->environment({}), f->dir(),
+            f->path("put.log"));
   ASSERT_TRUE(wait_until([&] { return has_open(put.pid(), big) || !put.running(); }, 60s));
   ASSERT_TRUE(put.running()) << "the upload ended before it could be stopped: "
                              << read_file(f->path("put.log"));

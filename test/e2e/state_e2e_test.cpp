@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "e2e/ferry_fixture.h"
+#include "support/postgres.h"
 #include "support/requirements.h"
 #include "support/smtp_server.h"
 
@@ -59,6 +60,7 @@ void run_to_completion(const FerryEnv& f, int runs) {
 }
 
 TEST(StateE2E, WriteLockHeldFifteenSecondsDuringARunFailsNoJob) {
+  FERRY_SQLITE_ONLY();
   FerryEnv f;
   use_selftest(f);
   queue_jobs(f, 3);
@@ -76,6 +78,7 @@ TEST(StateE2E, WriteLockHeldFifteenSecondsDuringARunFailsNoJob) {
 }
 
 TEST(StateE2E, QueueAndRunWhileLockedSayItPlainlyAndExit1) {
+  FERRY_SQLITE_ONLY();
   FerryEnv f("[state]\nbusy_timeout = \"1s\"\n");
   use_selftest(f);
   queue_jobs(f, 1);
@@ -96,6 +99,7 @@ TEST(StateE2E, QueueAndRunWhileLockedSayItPlainlyAndExit1) {
 }
 
 TEST(StateE2E, LockOutlastingTheRunEndsItWithExit1AndCountsNoFailure) {
+  FERRY_SQLITE_ONLY();
   FerryEnv f("[state]\nbusy_timeout = \"1s\"\n");
   use_selftest(f);
   queue_jobs(f, 2);
@@ -136,6 +140,7 @@ std::unique_ptr<BrokenCase> broken_case() {
 }
 
 TEST(StateE2E, CorruptStateMailsOncePerIntervalSaysSoAndExits1) {
+  FERRY_SQLITE_ONLY();
   FERRY_REQUIRE(SmtpServer::missing());
   auto c = broken_case();
   FerryEnv& f = c->f;
@@ -160,6 +165,7 @@ TEST(StateE2E, CorruptStateMailsOncePerIntervalSaysSoAndExits1) {
 }
 
 TEST(StateE2E, NewerSchemaIsRefusedLoudly) {
+  FERRY_SQLITE_ONLY();
   FERRY_REQUIRE(SmtpServer::missing());
   auto c = broken_case();
   FerryEnv& f = c->f;
@@ -176,6 +182,7 @@ TEST(StateE2E, NewerSchemaIsRefusedLoudly) {
 }
 
 TEST(StateE2E, MissingStateWithItsWalIsRefusedNotRecreated) {
+  FERRY_SQLITE_ONLY();
   FerryEnv f;
   use_selftest(f);
   queue_jobs(f, 1);
@@ -190,6 +197,7 @@ TEST(StateE2E, MissingStateWithItsWalIsRefusedNotRecreated) {
 }
 
 TEST(StateE2E, RunCheckpointsSoTheFileAloneHoldsEverything) {
+  FERRY_SQLITE_ONLY();
   FerryEnv f;
   use_selftest(f);
   queue_jobs(f, 2);
@@ -203,6 +211,7 @@ TEST(StateE2E, RunCheckpointsSoTheFileAloneHoldsEverything) {
 }
 
 TEST(StateE2E, BackupWritesACopySqliteOpens) {
+  FERRY_SQLITE_ONLY();
   FerryEnv f;
   use_selftest(f);
   queue_jobs(f, 2);

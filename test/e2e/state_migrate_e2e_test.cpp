@@ -16,6 +16,7 @@ namespace {
 class StateMigrateE2E : public ::testing::Test {
  protected:
   void SetUp() override {
+    FERRY_SQLITE_ONLY();  // copies the configured SQLite state
     if (refused_in_unit_run("PostgreSQL and bin/ferry")) return;
     FERRY_REQUIRE(shared_postgres().skip_reason());
     ASSERT_TRUE(shared_postgres().ready()) << shared_postgres().error();

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "e2e/ferry_fixture.h"
+#include "ferry/base/time.h"
 #include "ferry/state/store.h"
 #include "support/png.h"
 #include "support/requirements.h"
@@ -120,13 +121,11 @@ TEST(StatusPageE2E, NoSecretReachesThePage) {
   FerryEnv f("[alerts]\npassword = \"hunter2-secret\"\n");
   ASSERT_EQ(f.run({"init"}).exit_code, 0);
   // Rows as an older version (or a server quoting the request) could have left them.
-  RunResult ins = run_command(
-      {"sqlite3", f.path("state/ferry.db"),
-       "INSERT INTO alerts(key, subject, body, created_at) VALUES ('k', 'login hunter2-secret "
-       "refused', 'b', '2026-01-01T00:00:00Z'); INSERT INTO jobs(kind, status, error, created_at, "
-       "updated_at) VALUES ('selftest', 'failed', 'HTTP 401 for key=hunter2%2Dsecret', "
-       "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"});
-  ASSERT_EQ(ins.exit_code, 0) << ins.err;
+  f.exec(
+      "INSERT INTO alerts(key, subject, body, created_at) VALUES ('k', 'login hunter2-secret "
+      "refused', 'b', '2026-01-01T00:00:00Z'); INSERT INTO jobs(kind, status, error, created_at, "
+      "updated_at) VALUES ('selftest', 'failed', 'HTTP 401 for key=hunter2%2Dsecret', "
+      "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
   RunResult r = f.run({"status", "--html", f.path("page.html")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string html = read_file(f.path("page.html"));

@@ -15,6 +15,8 @@ TEST(SqlPlaceholders, NumberedOutsideQuotesAndComments) {
             "SELECT $1, '?', \"a?\", $2 -- why?\n, $3");
   EXPECT_EQ(numbered_placeholders("SELECT 'it''s ?', ?"), "SELECT 'it''s ?', $1");
   EXPECT_EQ(numbered_placeholders("SELECT 1"), "SELECT 1");
+  EXPECT_EQ(numbered_placeholders("a >= ?1 AND b < ?2 AND (a > ?1 OR c > ?3) LIMIT ?"),
+            "a >= $1 AND b < $2 AND (a > $1 OR c > $3) LIMIT $4");
 }
 
 TEST(SqlMaskUrl, HidesThePasswordInEveryForm) {

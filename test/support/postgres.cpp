@@ -133,6 +133,11 @@ std::string Postgres::new_database(const std::string& owner) {
   throw std::runtime_error("postgres: cannot create database " + name + ": " + last);
 }
 
+bool states_on_postgres() {
+  const char* v = std::getenv("FERRY_TEST_STATE");
+  return v && std::string(v) == "postgresql";
+}
+
 Postgres& shared_postgres() {
   static Postgres cluster;
   return cluster;

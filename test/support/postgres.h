@@ -46,6 +46,17 @@ class Postgres {
 // The test process's cluster, started on first use and stopped at exit.
 Postgres& shared_postgres();
 
+// True when the suite runs its states on PostgreSQL (FERRY_TEST_STATE=postgresql): each
+// FerryEnv (and each TestStore) then keeps its state in a new database of shared_postgres().
+bool states_on_postgres();
+
+// Skips the rest of a test that is about SQLite's file itself, when states_on_postgres().
+#define FERRY_SQLITE_ONLY()                                                      \
+  do {                                                                           \
+    if (::ferry::testing::states_on_postgres())                                  \
+      GTEST_SKIP() << "about the SQLite state file: run when states are SQLite"; \
+  } while (0)
+
 // The folder with PostgreSQL's server programs (initdb, postgres), or "" when none is installed.
 std::string postgres_bindir();
 

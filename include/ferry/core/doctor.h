@@ -86,6 +86,8 @@ struct DoctorServices {
   std::function<std::unique_ptr<net::ObjectStore>(const std::string& target)> object_store;
   // The state file's integrity, as state::check_integrity.
   std::function<std::string(const std::string& path)> state_integrity;
+  // A PostgreSQL state (state.url): "" when it answers and holds a ferry state, else why not.
+  std::function<std::string(const std::string& url)> state_database;
   FreeBytes free_bytes = statvfs_free_bytes;
 };
 

@@ -160,7 +160,8 @@ std::string mask_url(const std::string& url);
 // The first non-blank line of a statement, for messages.
 std::string first_line(const std::string& sql);
 
-// `sql` with each `?` outside quotes, identifiers and comments made `$1`, `$2`, …
+// `sql` with each `?` outside quotes, identifiers and comments made `$1`, `$2`, …, and each
+// `?NNN` `$NNN` (a bare `?` after it is parameter NNN + 1, as in SQLite).
 std::string numbered_placeholders(const std::string& sql);
 
 // `name` as a quoted SQL identifier: "name", with any `"` doubled.

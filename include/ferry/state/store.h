@@ -91,7 +91,8 @@ class Store {
   // migrated as above; migrations from several hosts at once are applied once (PostgreSQL:
   // under an advisory lock). Throws as above.
   Store(std::unique_ptr<sql::Connection> db, const std::vector<Component>& components,
-        Scrubber scrubber = {});
+        Scrubber scrubber = {},
+        std::chrono::milliseconds busy_timeout = std::chrono::seconds(10));
   ~Store();
 
   // Runs `fn` inside one transaction, committed when fn returns, rolled back when it throws.
@@ -144,6 +145,8 @@ class Store {
   // A subquery for `x IN …` yielding the integers of a JSON array bound to its `?` (`[1,2]`):
   // json_each on SQLite, json_array_elements_text on PostgreSQL.
   std::string json_ints() const;
+  // The larger-of-its-arguments function: max(a, b) on SQLite, greatest(a, b) on PostgreSQL.
+  std::string greatest() const { return postgres() ? "greatest" : "max"; }
   bool postgres() const { return db_->dialect() == sql::Dialect::kPostgres; }
   // `text` with every configured secret masked (see Scrubber).
   std::string scrub(std::string_view text) const { return scrubber_(text); }
