@@ -118,14 +118,20 @@ check: layers $(BIN)/ferry_test
 
 # Every test: layering, make install, unit tests and the end-to-end tests that run bin/ferry on
 # loopback, in one shard per core side by side (test/scripts/run_tests.sh; FERRY_TEST_SHARDS=1
-# for one process); the last line is the summary over all shards. With SANITIZE=1, all of it
-# sanitized.
+# for one process); the last line is the summary over all shards. Then the suite again with
+# every state on PostgreSQL (FERRY_TEST_STATE=postgresql: a throwaway cluster, a database per
+# test state), but for the *Integration suites, which test the servers themselves and ran in
+# the first pass; its own summary line follows. With SANITIZE=1, all of it sanitized.
 test: deps
 	@$(MAKE) --no-print-directory $(BIN)/ferry $(BIN)/ferry_test
 	@$(MAKE) --no-print-directory layers
 	@MAKE='$(MAKE)' test/scripts/install_test.sh
 	@$(if $(SAN_FLAGS),$(SAN_ENV)) FERRY_BIN=$(CURDIR)/$(BIN)/ferry FERRY_ROOT=$(CURDIR) \
 	  test/scripts/run_tests.sh $(BIN)/ferry_test $(TEST_ARGS)
+	@echo "== the suite again, every state on PostgreSQL (FERRY_TEST_STATE=postgresql)"
+	@$(if $(SAN_FLAGS),$(SAN_ENV)) FERRY_BIN=$(CURDIR)/$(BIN)/ferry FERRY_ROOT=$(CURDIR) \
+	  FERRY_TEST_STATE=postgresql test/scripts/run_tests.sh $(BIN)/ferry_test \
+	  --gtest_filter='-*Integration.*' $(TEST_ARGS)
 
 # make fuzz: each libFuzzer target (test/fuzz/targets.h) for FUZZ_TIME seconds, new inputs
 # merged into test/fuzz/corpus/<target>/; fails when one finds a crash. FUZZ_TARGETS=csv runs one.

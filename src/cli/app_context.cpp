@@ -46,8 +46,8 @@ const config::Config& AppContext::config() {
   lo.environment = env_;
   // Read outside the config: the file to load, the pinned clock; and, for tests only, the
   // selftest pipeline and the test harness's own variables, which its children inherit.
-  lo.other_variables = {"FERRY_CONFIG", "FERRY_NOW",     "FERRY_SELFTEST*", "FERRY_TEST_*",
-                        "FERRY_BIN",    "FERRY_ROOT",    "FERRY_UNIT_ONLY", "FERRY_KEEP_TMP"};
+  lo.other_variables = {"FERRY_CONFIG", "FERRY_NOW",  "FERRY_SELFTEST*", "FERRY_TEST_*",
+                        "FERRY_BIN",    "FERRY_ROOT", "FERRY_UNIT_ONLY", "FERRY_KEEP_TMP"};
   if (!options_.state_dir.empty()) lo.flags.push_back({"state.dir", options_.state_dir, "--state"});
   config::Config loaded = config::load(schema_, lo);
   log::add_secrets(loaded.secret_values());
@@ -123,8 +123,7 @@ void AppContext::require_state() {
         "no state at " + path + "/ferry.db, but there is one at " +
             std::filesystem::absolute(dir.unresolved, ec).lexically_normal().string() +
             "/ferry.db: relative paths in " + config().file() +
-            " are resolved against its folder; set state.dir to that folder (" + dir.origin +
-            ")");
+            " are resolved against its folder; set state.dir to that folder (" + dir.origin + ")");
   spdlog::warn("creating a new state at {}/ferry.db", path);
 }
 
@@ -149,9 +148,9 @@ state::Store& AppContext::store() {
                        ") holds a password: give it as state.password (FERRY_STATE_PASSWORD) "
                        "or in ~/.pgpass, and leave it out of the URL");
     io::make_dirs(state.str("dir"));  // for ferry.lock, which keeps two runs of one host apart
-    store_ = std::make_unique<state::Store>(sql::open_postgres(url, state.str("password")),
-                                            core::state_components(pipelines_),
-                                            Scrubber(config().secret_values()), busy);
+    store_ = std::make_unique<state::Store>(
+        state::Store::Location{state.str("dir"), url, state.str("password")},
+        core::state_components(pipelines_), Scrubber(config().secret_values()), busy);
   }
   trace_statements();
   return *store_;

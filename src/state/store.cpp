@@ -30,7 +30,7 @@ constexpr int64_t kMigrationLock = 0x66657272790001;  // "ferry" 1
 }  // namespace
 
 std::string Store::what_state() const {
-  return (postgres() ? "the state database " : "the state file ") + path_;
+  return (postgres_ ? "the state database " : "the state file ") + path_;
 }
 
 std::string Store::json_ints() const {
@@ -39,7 +39,7 @@ std::string Store::json_ints() const {
 }
 
 bool Store::ours(const sql::Error& e) const {
-  return e.where() == (postgres() ? "postgresql " : "sqlite ") + path_;
+  return e.where() == "sqlite " + path_ || e.where() == "postgresql " + path_;
 }
 
 std::optional<StateError> Store::error_of(const std::exception& e) const {
@@ -88,32 +88,30 @@ void Store::rethrow(const sql::Error& e) {
 
 Store::Store(const std::string& dir, const std::vector<Component>& components, Scrubber scrubber,
              std::chrono::milliseconds busy_timeout)
-    : path_(dir + "/ferry.db"), busy_timeout_(busy_timeout), scrubber_(std::move(scrubber)) {
-  io::make_dirs(dir);
-  // Without its main file a WAL cannot be applied: opening would make an empty state and lose
-  // (or later misapply) what the WAL holds.
-  if (!exists(path_) && exists(path_ + "-wal"))
-    throw StateError(StateError::Cause::kBroken,
-                     "the state file " + path_ + " is missing but its write-ahead log " + path_ +
-                         "-wal is there: restore ferry.db (e.g. from a `ferry backup` copy), "
-                         "or move " +
-                         path_ + "-wal and -shm away to start an empty state");
-  try {
-    db_ = sql::open_sqlite(path_, true, static_cast<int>(busy_timeout_.count()));
-    open();
-  } catch (const sql::Error& e) {
-    rethrow(e);
-  }
-  for (const auto& c : components) migrate(c);
-}
+    : Store(Location{dir, "", ""}, components, std::move(scrubber), busy_timeout) {}
 
-Store::Store(std::unique_ptr<sql::Connection> db, const std::vector<Component>& components,
-             Scrubber scrubber, std::chrono::milliseconds busy_timeout)
-    : path_(db->name()),
+Store::Store(const Location& at, const std::vector<Component>& components, Scrubber scrubber,
+             std::chrono::milliseconds busy_timeout)
+    : path_(at.url.empty() ? at.dir + "/ferry.db" : sql::mask_url(at.url)),
       busy_timeout_(busy_timeout),
-      db_(std::move(db)),
+      postgres_(!at.url.empty()),
       scrubber_(std::move(scrubber)) {
   try {
+    if (at.url.empty()) {
+      io::make_dirs(at.dir);
+      // Without its main file a WAL cannot be applied: opening would make an empty state and
+      // lose (or later misapply) what the WAL holds.
+      if (!exists(path_) && exists(path_ + "-wal"))
+        throw StateError(StateError::Cause::kBroken,
+                         "the state file " + path_ + " is missing but its write-ahead log " +
+                             path_ +
+                             "-wal is there: restore ferry.db (e.g. from a `ferry backup` copy), "
+                             "or move " +
+                             path_ + "-wal and -shm away to start an empty state");
+      db_ = sql::open_sqlite(path_, true, static_cast<int>(busy_timeout_.count()));
+    } else {
+      db_ = sql::open_postgres(at.url, at.password);
+    }
     open();
   } catch (const sql::Error& e) {
     rethrow(e);

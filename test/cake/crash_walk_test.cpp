@@ -6,6 +6,7 @@
 
 #include "cake/pipeline_fixture.h"
 #include "support/crash_walk.h"
+#include "support/test_store.h"
 
 namespace ferry::cake::testing {
 namespace {
@@ -34,7 +35,7 @@ class CakeCrashWalk : public PipelineTest {
     net::FakeObjectStore s3;
     int64_t id = 0;
     {
-      state::Store store(root + "/state", {{"cake", cake::migrations()}});
+      ferry::testing::TestStore store(root + "/state", {{"cake", cake::migrations()}});
       id = state::JobStore(store).enqueue(kind, "2016-01-10", "2016-01-10", "{}", services_.now);
       core::Services services = services_over(store, env, s3);
       auto h = handler(kind, services);
@@ -43,7 +44,7 @@ class CakeCrashWalk : public PipelineTest {
       } catch (const io::SimulatedCrash&) {  // the process died here
       }
     }
-    state::Store store(root + "/state", {{"cake", cake::migrations()}});
+    ferry::testing::TestStore store(root + "/state", {{"cake", cake::migrations()}});
     core::Services services = services_over(store, io::Env::posix(), s3);
     auto h = handler(kind, services);
     EXPECT_EQ(step(*h, store, id, 1000).status, core::StepStatus::kDone) << root;

@@ -16,6 +16,7 @@
 #include "ferry/state/jobs.h"
 #include "ferry/state/store.h"
 #include "support/process.h"
+#include "support/test_store.h"
 
 namespace ferry::cake::testing {
 
@@ -110,7 +111,7 @@ class PipelineTest : public ::testing::Test {
   state::Job job(int64_t id) { return *state::JobStore(store_).get(id); }
 
   ferry::testing::TempDir dir_;
-  state::Store store_;
+  ferry::testing::TestStore store_;
   FakeCake cake_;
   net::FakeObjectStore s3_;
   log::RecordingAlertSink alerts_;

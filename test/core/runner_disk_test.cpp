@@ -5,6 +5,7 @@
 #include "ferry/sql/statement.h"
 
 #include "core/runner_fixture.h"
+#include "support/test_store.h"
 
 namespace ferry::core::testing {
 namespace {
@@ -65,7 +66,7 @@ INSTANTIATE_TEST_SUITE_P(ThrownOrReturned, RunnerDiskTest, ::testing::Bool());
 
 TEST(StoreDiskFull, FullDiskErrorsAreRecognisedAndRemembered) {
   ferry::testing::TempDir dir;
-  state::Store store(dir.path());
+  ferry::testing::TestStore store(dir.path());
   EXPECT_FALSE(store.disk_full());
   EXPECT_FALSE(store.disk_full_error(
       sql::Error("sqlite " + store.path(), "database is locked", sql::Error::Cause::kBusy)));

@@ -11,6 +11,7 @@
 #include "ferry/state/jobs.h"
 #include "ferry/state/runs.h"
 #include "support/process.h"
+#include "support/test_store.h"
 
 namespace ferry::core::testing {
 
@@ -116,7 +117,7 @@ class RunnerTest : public ::testing::Test {
   }
 
   ferry::testing::TempDir dir_;
-  state::Store store_;
+  ferry::testing::TestStore store_;
   state::JobStore jobs_{store_};
   config::Config config_;
   net::FakeHttpClient http_;

@@ -3,11 +3,13 @@
 #include "ferry/sql/statement.h"
 
 #include "core/runner_fixture.h"
+#include "support/postgres.h"
 
 namespace ferry::core::testing {
 namespace {
 
 TEST_F(RunnerTest, StateLockedPastTheRunStopsItAndTheNextRunCountsNoFailure) {
+  FERRY_SQLITE_ONLY();                     // another program holding the SQLite file's write lock
   std::unique_ptr<sql::Connection> other;  // another program, as `sqlite3` with BEGIN IMMEDIATE
   bool taken = false;
   add_counting(3, 1ms, [&](state::Job& job) {

@@ -11,6 +11,7 @@
 #include "ferry/state/alerts.h"
 #include "ferry/state/store.h"
 #include "support/process.h"
+#include "support/test_store.h"
 
 namespace ferry::log {
 namespace {
@@ -47,7 +48,7 @@ class QuietLog {
 struct AlertsFixture {
   QuietLog quiet;
   TempDir dir;
-  state::Store store{dir.path()};
+  ferry::testing::TestStore store{dir.path()};
   state::AlertStore alerts{store};
   net::FakeMailer mailer;
   AlertSettings settings = make_settings();

@@ -12,6 +12,7 @@
 #include "ferry/state/jobs.h"
 #include "ferry/state/runs.h"
 #include "support/process.h"
+#include "support/test_store.h"
 
 namespace ferry::matomo {
 namespace {
@@ -48,7 +49,7 @@ class MatomoDaily : public ::testing::Test {
   }
 
   ferry::testing::TempDir dir_;
-  state::Store store_{dir_ / "state"};
+  ferry::testing::TestStore store_{dir_ / "state"};
   config::Config config_;
   net::FakeHttpClient http_{std::deque<net::HttpResponse>{}};
   log::RecordingAlertSink alerts_;

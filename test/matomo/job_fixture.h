@@ -18,6 +18,7 @@
 #include "ferry/state/jobs.h"
 #include "ferry/state/store.h"
 #include "support/process.h"
+#include "support/test_store.h"
 
 namespace ferry::matomo::testing {
 
@@ -140,7 +141,7 @@ class MatomoJobTest : public ::testing::Test {
   }
 
   ferry::testing::TempDir dir_;
-  state::Store store_{dir_ / "state", {{"matomo", migrations()}}};
+  ferry::testing::TestStore store_{dir_ / "state", {{"matomo", migrations()}}};
   config::Config config_;
   FakeMatomo matomo_;
   net::FakeObjectStore pull_{"pull"}, push_{"push"};

@@ -6,6 +6,7 @@
 
 #include "ferry/matomo/stats.h"
 #include "support/process.h"
+#include "support/test_store.h"
 
 namespace ferry::matomo {
 namespace {
@@ -17,7 +18,7 @@ TimePoint at(const char* iso) {
 class MatomoStoreTest : public ::testing::Test {
  protected:
   ferry::testing::TempDir dir_;
-  state::Store state_{dir_ / "state", {{"matomo", migrations()}}};
+  ferry::testing::TestStore state_{dir_ / "state", {{"matomo", migrations()}}};
   MatomoStore store_{state_};
   TimePoint now_ = at("2015-03-06T02:00:00Z");
 };
@@ -119,7 +120,7 @@ TEST_F(MatomoStoreTest, StatsPerSiteAndDayFromImportedObjects) {
 
 TEST_F(MatomoStoreTest, MigratesOnceAsItsOwnComponent) {
   EXPECT_EQ(state_.component_version("matomo"), 1);
-  state::Store again(dir_ / "state", {{"matomo", migrations()}});
+  ferry::testing::TestStore again(dir_ / "state", {{"matomo", migrations()}});
   EXPECT_EQ(again.component_version("matomo"), 1);
 }
 

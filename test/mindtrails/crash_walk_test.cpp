@@ -10,6 +10,7 @@
 #include "ferry/mindtrails/rows.h"
 #include "mindtrails/export_fixture.h"
 #include "support/crash_walk.h"
+#include "support/test_store.h"
 
 namespace ferry::mindtrails::testing {
 namespace {
@@ -78,7 +79,7 @@ class MindTrailsCrashWalk : public ExportFixture {
     settings_.data_dir = root + "/data";
     World w;
     {
-      state::Store store(root + "/state", {{"mindtrails", mindtrails::migrations()}});
+      ferry::testing::TestStore store(root + "/state", {{"mindtrails", mindtrails::migrations()}});
       core::Services clean = services_over(store, w.http, io::Env::posix());
       EXPECT_TRUE(pass(clean).empty());
       w.more_rows();
@@ -88,7 +89,7 @@ class MindTrailsCrashWalk : public ExportFixture {
       } catch (const io::SimulatedCrash&) {  // the process died here
       }
     }
-    state::Store store(root + "/state", {{"mindtrails", mindtrails::migrations()}});
+    ferry::testing::TestStore store(root + "/state", {{"mindtrails", mindtrails::migrations()}});
     core::Services services = services_over(store, w.http, io::Env::posix());
     EXPECT_TRUE(pass(services).empty()) << root;
     for (const auto& [name, bytes] : read_tree(settings_.raw_dir())) {

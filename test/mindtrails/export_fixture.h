@@ -18,6 +18,7 @@
 #include "ferry/state/runs.h"
 #include "ferry/state/store.h"
 #include "mindtrails/support.h"
+#include "support/test_store.h"
 
 namespace ferry::mindtrails::testing {
 
@@ -68,6 +69,13 @@ class ExportFixture : public ::testing::Test {
     return std::count(text.begin(), text.end(), '\n');
   }
   std::string sql(const std::string& q) { return sql::Field(store_.db().scalar(q)).text(); }
+  // The first column of every row of `q`, joined by `sep`.
+  std::string joined(const std::string& q, const std::string& sep) {
+    std::string out;
+    store_.db().query(
+        q, {}, [&](const sql::Row& r) { out += (out.empty() ? "" : sep) + sql::to_text(r.at(0)); });
+    return out;
+  }
   int count(const std::string& prefix) const {
     int n = 0;
     for (const auto& l : server_.log) n += l.rfind(prefix, 0) == 0;
@@ -80,7 +88,7 @@ class ExportFixture : public ::testing::Test {
   }
 
   ferry::testing::TempDir tmp_;
-  state::Store store_;
+  ferry::testing::TestStore store_;
   FakeMindTrails server_;
   net::FakeHttpClient http_;
   log::RecordingAlertSink alerts_;

@@ -12,6 +12,7 @@
 #include "ferry/wenet/pipeline.h"
 #include "ferry/wenet/store.h"
 #include "support/process.h"
+#include "support/test_store.h"
 
 namespace ferry::ops {
 namespace {
@@ -25,7 +26,8 @@ class PipelineViews : public ::testing::Test {
     list_.push_back(mindtrails::make_pipeline());
     list_.push_back(matomo::make_pipeline());
     list_.push_back(wenet::make_pipeline());
-    store_ = std::make_unique<state::Store>(dir_.path(), core::state_components(list_));
+    store_ =
+        std::make_unique<ferry::testing::TestStore>(dir_.path(), core::state_components(list_));
   }
   core::StatusSection section(const std::string& title) {
     for (const auto& p : list_)

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "ferry/sql/connection.h"
+#include "sql/statement_contract.h"
 #include "support/postgres.h"
 #include "support/requirements.h"
 
@@ -119,6 +120,34 @@ TEST_F(PostgresIntegration, TransactionsRollBack) {
   db_->run("INSERT INTO t VALUES (?)", {int64_t{1}});
   db_->rollback();
   EXPECT_EQ(std::get<int64_t>(db_->scalar("SELECT count(*) FROM t")), 0);
+}
+
+TEST_F(PostgresIntegration, StatementsKeepTheContractTheyKeepOnSqlite) {
+  expect_statement_contract(*db_);
+}
+
+TEST_F(PostgresIntegration, FailuresAreClassified) {
+  db_->exec("CREATE TABLE t (i BIGINT UNIQUE)");
+  auto other = open_postgres(url_, "");
+  other->exec("SET lock_timeout = 100");
+  db_->exec("BEGIN; LOCK TABLE t IN EXCLUSIVE MODE");
+  auto cause = [](const std::function<void()>& fn) {
+    try {
+      fn();
+    } catch (const Error& e) {
+      return e.cause();
+    }
+    ADD_FAILURE() << "no error";
+    return Error::Cause::kOther;
+  };
+  EXPECT_EQ(cause([&] { other->run("INSERT INTO t VALUES (1)"); }), Error::Cause::kBusy);
+  db_->exec("COMMIT");
+  other->run("INSERT INTO t VALUES (1)");
+  EXPECT_EQ(cause([&] { other->run("INSERT INTO t VALUES (1)"); }), Error::Cause::kOther);
+  EXPECT_EQ(cause([&] { open_postgres(shared_postgres().url("postgres", "ferry_pw"), "wrong"); }),
+            Error::Cause::kBroken);
+  EXPECT_EQ(cause([&] { open_postgres(shared_postgres().url("no_such_db"), ""); }),
+            Error::Cause::kBroken);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "ferry/state/store.h"
 #include "support/process.h"
+#include "support/test_store.h"
 
 namespace ferry::state {
 namespace {
@@ -68,7 +69,7 @@ class HistoryTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  Store store_{dir_.path()};
+  ferry::testing::TestStore store_{dir_.path()};
 };
 
 TEST_F(HistoryTest, OldHistoryGoesAndWhatIsStillOfUseStays) {

@@ -10,6 +10,7 @@
 #include "ferry/state/runs.h"
 #include "ferry/state/store.h"
 #include "support/process.h"
+#include "support/test_store.h"
 
 namespace ferry::state::testing {
 
@@ -23,7 +24,7 @@ constexpr JobStatus kAll[] = {JobStatus::kQueued, JobStatus::kRunning, JobStatus
 
 struct JobsFixture {
   TempDir dir;
-  Store store{dir.path()};
+  ferry::testing::TestStore store{dir.path()};
   JobStore jobs{store};
   int64_t run_id = RunStore(store).begin(kT0, 1);
 

@@ -5,6 +5,7 @@
 #include "ferry/state/runs.h"
 #include "ferry/state/store.h"
 #include "support/process.h"
+#include "support/test_store.h"
 
 namespace ferry::state {
 namespace {
@@ -17,7 +18,7 @@ TimePoint at(const char* iso) {
 
 TEST(RunHosts, EachHostWithItsNewestRunAndItsCountInThePeriod) {
   testing::TempDir dir;
-  Store store(dir.path());
+  ferry::testing::TestStore store(dir.path());
   RunStore runs(store);
   TimePoint now = at("2026-12-02T12:00:00Z");
   int64_t old = runs.begin(now - minutes(90), 11, "gamma");  // before the hour

@@ -6,6 +6,7 @@
 #include "ferry/state/runs.h"
 #include "ferry/state/store.h"
 #include "support/process.h"
+#include "support/test_store.h"
 
 namespace ferry::state {
 namespace {
@@ -26,7 +27,7 @@ std::string raw(Store& store, const std::string& query) {
 
 TEST(StateScrubTest, JobErrorsAreStoredWithoutTheSecret) {
   TempDir dir;
-  Store store(dir.path(), {}, Scrubber({kKey}));
+  ferry::testing::TestStore store(dir.path(), {}, Scrubber({kKey}));
   JobStore jobs(store);
   int64_t run = RunStore(store).begin(kT0, 1);
   int64_t id = jobs.enqueue("cake-clicks", "2016-01-01", "2016-01-01", "{}", kT0);
@@ -42,13 +43,13 @@ TEST(StateScrubTest, JobErrorsAreStoredWithoutTheSecret) {
 TEST(StateScrubTest, RowsWrittenBeforeAreMaskedWhenRead) {
   TempDir dir;
   {
-    Store plain(dir.path());
+    ferry::testing::TestStore plain(dir.path());
     JobStore jobs(plain);
     int64_t id = jobs.enqueue("cake-clicks", "2016-01-01", "2016-01-01", "{}", kT0);
     jobs.add_failure(id, kEcho, kT0);
     AlertStore(plain).add("k", "subject " + kKey, kEcho, kT0);
   }
-  Store store(dir.path(), {}, Scrubber({kKey}));
+  ferry::testing::TestStore store(dir.path(), {}, Scrubber({kKey}));
   EXPECT_EQ(JobStore(store).get(1)->error, kMasked);
   JobStore::ListFilter all;
   all.all = true;
@@ -61,7 +62,7 @@ TEST(StateScrubTest, RowsWrittenBeforeAreMaskedWhenRead) {
 
 TEST(StateScrubTest, AlertsAreStoredWithoutTheSecret) {
   TempDir dir;
-  Store store(dir.path(), {}, Scrubber({kKey}));
+  ferry::testing::TestStore store(dir.path(), {}, Scrubber({kKey}));
   AlertStore alerts(store);
   int64_t id = alerts.add("cake:job:1", "job failed: " + kKey, kEcho, kT0);
   alerts.mark_failed({id}, "smtp said " + kEcho);

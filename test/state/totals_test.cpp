@@ -2,9 +2,11 @@
 // values migration 10 gives a state that has history.
 #include <gtest/gtest.h>
 
+#include "ferry/state/copy.h"
 #include "ferry/state/runs.h"
 #include "ferry/state/store.h"
 #include "support/process.h"
+#include "support/test_store.h"
 
 namespace ferry::state {
 namespace {
@@ -15,7 +17,7 @@ const TimePoint kNow = *parse_iso8601("2026-12-01T12:00:00Z");
 
 TEST(Totals, RunEndAddsOutcomeMailsAndTheRunsTotalsInOneGo) {
   TempDir dir;
-  Store store(dir.path());
+  ferry::testing::TestStore store(dir.path());
   RunStore runs(store);
   int64_t id = runs.begin(kNow, 1);
   RunStatStore(store).add(id, "mindtrails:prod:rows_exported", 7);
@@ -42,7 +44,7 @@ TEST(Totals, RunEndAddsOutcomeMailsAndTheRunsTotalsInOneGo) {
 
 TEST(Totals, UnrecordedRunsCountAsInterrupted) {
   TempDir dir;
-  Store store(dir.path());
+  ferry::testing::TestStore store(dir.path());
   RunStore runs(store);
   int64_t id = runs.begin(kNow, 1);
   runs.close_unrecorded({id}, kNow);
@@ -54,7 +56,7 @@ TEST(Totals, UnrecordedRunsCountAsInterrupted) {
 TEST(Totals, MigrationStartsFromTheHistoryAStateHolds) {
   TempDir dir;
   {
-    Store store(dir.path());
+    ferry::testing::TestStore store(dir.path());
     store.db().exec("DROP TABLE totals");
     store.db().exec("ALTER TABLE runs DROP COLUMN host");  // added by migration 11
     store.db().exec(
@@ -63,9 +65,9 @@ TEST(Totals, MigrationStartsFromTheHistoryAStateHolds) {
         "('2026-01-01T00:05:00Z', '2026-01-01T00:05:05Z', 'ok', 1, 0), "
         "('2026-01-01T00:10:00Z', '2026-01-01T00:10:05Z', 'failed', 1, 1), "
         "('2026-01-01T00:15:00Z', NULL, 'running', 1, 0)");
-    store.db().exec("PRAGMA user_version = 9");
+    record_version(store.db(), "core", 9);
   }
-  Store store(dir.path());
+  ferry::testing::TestStore store(dir.path());
   EXPECT_EQ(store.schema_version(), migrations().back().version);
   auto t = TotalStore(store).all();
   EXPECT_EQ(t["runs"]["ok"], 2);

@@ -7,6 +7,7 @@
 #include "ferry/state/jobs.h"
 #include "ferry/state/store.h"
 #include "support/process.h"
+#include "support/test_store.h"
 
 namespace ferry::toolkit {
 namespace {
@@ -38,7 +39,7 @@ TEST(PublishTest, TheOutputRecordsEndpointRegionBucketAndWholeKey) {
   EXPECT_EQ(out->s3_bucket, "reports-bucket");
   EXPECT_EQ(out->s3_object_key, "team/cake/a.csv");
 
-  state::Store store(dir / "state");
+  ferry::testing::TestStore store(dir / "state");
   state::JobStore jobs(store);
   int64_t id = jobs.enqueue("cake-conversions", "2016-01-01", "2016-01-01", "{}", kT0);
   jobs.commit_unit(id, "", 1, 1, {*out}, kT0);

@@ -13,6 +13,7 @@
 #include "ferry/wenet/report_run.h"
 #include "ferry/wenet/store.h"
 #include "support/crash_walk.h"
+#include "support/test_store.h"
 #include "wenet/fake_wenet.h"
 #include "wenet/parts.h"
 
@@ -130,7 +131,7 @@ class WenetPipeline : public cake::testing::PipelineTest {
   }
   std::string folder() const { return dir_ / "exports/app1_2021-07-30_2021-07-31"; }
 
-  state::Store wstore_;
+  ferry::testing::TestStore wstore_;
   Platform platform_;
   net::FakeHttpClient http_;
   core::Services services_;

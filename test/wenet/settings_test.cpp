@@ -7,6 +7,7 @@
 #include "ferry/wenet/settings.h"
 #include "ferry/wenet/store.h"
 #include "support/process.h"
+#include "support/test_store.h"
 
 namespace ferry::wenet {
 namespace {
@@ -134,7 +135,7 @@ TEST(WenetRequest, TravelsAsTaskArguments) {
 
 TEST(WenetStore, AnalyticsAreRecordedUntilDeletedPerInstance) {
   ferry::testing::TempDir dir;
-  state::Store store(dir / "state", {{"wenet", migrations()}});
+  ferry::testing::TestStore store(dir / "state", {{"wenet", migrations()}});
   WenetStore s(store);
   auto t = *parse_iso8601("2021-07-31T10:00:00Z");
   s.add_analytic("b", "https://one", t + std::chrono::seconds(1), 7);

@@ -76,6 +76,14 @@ class StateFullError : public OperationError {
 
 class Store {
  public:
+  // Where a state is: the SQLite file `dir`/ferry.db, or with `url` set the PostgreSQL
+  // database it names (`password`: see sql::open_postgres).
+  struct Location {
+    std::string dir;
+    std::string url;
+    std::string password;
+  };
+
   // Opens (creating `dir` and `dir/ferry.db`) and migrates the core and then `components`, in
   // order. A statement waits up to `busy_timeout` for another program's lock. Throws
   // StateError (broken) naming the file when it cannot be opened or written, is not a ferry
@@ -87,11 +95,12 @@ class Store {
   explicit Store(const std::string& dir, const std::vector<Component>& components = {},
                  Scrubber scrubber = {},
                  std::chrono::milliseconds busy_timeout = std::chrono::seconds(10));
-  // The state in the database `db` is connected to (PostgreSQL, or an open SQLite file),
-  // migrated as above; migrations from several hosts at once are applied once (PostgreSQL:
-  // under an advisory lock). Throws as above.
-  Store(std::unique_ptr<sql::Connection> db, const std::vector<Component>& components,
-        Scrubber scrubber = {},
+  // The state at `at`: as above for a file; a PostgreSQL database is connected to (its URL,
+  // password masked, is path() and names it in every error) and migrated the same way, hosts
+  // migrating at once applying each migration once (under an advisory lock). `busy_timeout`
+  // is PostgreSQL's lock_timeout there. Throws as above; StateError (broken) also when the
+  // database cannot be reached or refuses the login.
+  Store(const Location& at, const std::vector<Component>& components = {}, Scrubber scrubber = {},
         std::chrono::milliseconds busy_timeout = std::chrono::seconds(10));
   ~Store();
 
@@ -147,7 +156,7 @@ class Store {
   std::string json_ints() const;
   // The larger-of-its-arguments function: max(a, b) on SQLite, greatest(a, b) on PostgreSQL.
   std::string greatest() const { return postgres() ? "greatest" : "max"; }
-  bool postgres() const { return db_->dialect() == sql::Dialect::kPostgres; }
+  bool postgres() const { return postgres_; }
   // `text` with every configured secret masked (see Scrubber).
   std::string scrub(std::string_view text) const { return scrubber_(text); }
   // The file, or the PostgreSQL URL with its password masked.
@@ -168,6 +177,7 @@ class Store {
   std::string what_state() const;
   std::string path_;
   std::chrono::milliseconds busy_timeout_;
+  bool postgres_ = false;
   std::unique_ptr<sql::Connection> db_;
   int depth_ = 0;  // transaction() nesting
   Scrubber scrubber_;
