@@ -131,22 +131,14 @@ TEST_F(PostgresIntegration, FailuresAreClassified) {
   auto other = open_postgres(url_, "");
   other->exec("SET lock_timeout = 100");
   db_->exec("BEGIN; LOCK TABLE t IN EXCLUSIVE MODE");
-  auto cause = [](const std::function<void()>& fn) {
-    try {
-      fn();
-    } catch (const Error& e) {
-      return e.cause();
-    }
-    ADD_FAILURE() << "no error";
-    return Error::Cause::kOther;
-  };
-  EXPECT_EQ(cause([&] { other->run("INSERT INTO t VALUES (1)"); }), Error::Cause::kBusy);
+  EXPECT_EQ(cause_of([&] { other->run("INSERT INTO t VALUES (1)"); }), Error::Cause::kBusy);
   db_->exec("COMMIT");
   other->run("INSERT INTO t VALUES (1)");
-  EXPECT_EQ(cause([&] { other->run("INSERT INTO t VALUES (1)"); }), Error::Cause::kOther);
-  EXPECT_EQ(cause([&] { open_postgres(shared_postgres().url("postgres", "ferry_pw"), "wrong"); }),
-            Error::Cause::kBroken);
-  EXPECT_EQ(cause([&] { open_postgres(shared_postgres().url("no_such_db"), ""); }),
+  EXPECT_EQ(cause_of([&] { other->run("INSERT INTO t VALUES (1)"); }), Error::Cause::kOther);
+  EXPECT_EQ(
+      cause_of([&] { open_postgres(shared_postgres().url("postgres", "ferry_pw"), "wrong"); }),
+      Error::Cause::kBroken);
+  EXPECT_EQ(cause_of([&] { open_postgres(shared_postgres().url("no_such_db"), ""); }),
             Error::Cause::kBroken);
 }
 

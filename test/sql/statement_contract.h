@@ -4,12 +4,24 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 
 #include "ferry/sql/statement.h"
 
 namespace ferry::sql {
+
+// The cause of the sql::Error `fn` throws (a test failure when it throws none).
+inline Error::Cause cause_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.cause();
+  }
+  ADD_FAILURE() << "no error";
+  return Error::Cause::kOther;
+}
 
 inline void expect_statement_contract(Connection& db) {
   db.exec(db.dialect() == Dialect::kPostgres

@@ -32,16 +32,6 @@ TEST(SqlField, ReadsEachKindAsAskedAndNullAsZeroOrEmpty) {
   EXPECT_FALSE(Field(s).null());
 }
 
-Error::Cause cause_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.cause();
-  }
-  ADD_FAILURE() << "no error";
-  return Error::Cause::kOther;
-}
-
 TEST(SqlErrors, SqliteFailuresAreClassifiedAndNameTheFile) {
   TempDir dir;
   auto a = open_sqlite(dir / "x.db", true);

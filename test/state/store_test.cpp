@@ -12,6 +12,7 @@
 #include "ferry/state/jobs.h"
 #include "ferry/state/runs.h"
 #include "support/process.h"
+#include "support/test_store.h"
 
 namespace ferry::state {
 namespace {
@@ -352,7 +353,7 @@ TEST(StoreComponentTest, FilesFromBeforeComponentsKeepTheirTables) {
 
 TEST(StoreComponentTest, NestedTransactionsAreSavepoints) {
   ferry::testing::TempDir dir;
-  Store store(dir.path(), {{"widgets", {{1, "widgets", kWidgetsV1}}}});
+  ferry::testing::TestStore store(dir.path(), {{"widgets", {{1, "widgets", kWidgetsV1}}}});
   store.transaction([&] {
     store.db().exec("INSERT INTO widgets (id) VALUES (1)");
     try {
@@ -364,7 +365,10 @@ TEST(StoreComponentTest, NestedTransactionsAreSavepoints) {
     }
     store.transaction([&] { store.db().exec("INSERT INTO widgets (id) VALUES (3)"); });
   });
-  EXPECT_EQ(sql::Field(store.db().scalar("SELECT group_concat(id) FROM widgets")).text(), "1,3");
+  std::vector<int64_t> ids;
+  store.db().query("SELECT id FROM widgets ORDER BY id", {},
+                   [&](const sql::Row& r) { ids.push_back(std::get<int64_t>(r[0])); });
+  EXPECT_EQ(ids, (std::vector<int64_t>{1, 3}));
 }
 
 }  // namespace
