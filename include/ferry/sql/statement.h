@@ -46,6 +46,14 @@ class Statement {
   }
   // Binds NULL.
   void bind(int index) { cursor_->bind(index, Value{}); }
+  // Binds `v`'s value, or NULL when it has none.
+  template <class U>
+  void bind(int index, const std::optional<U>& v) {
+    if (v.has_value())
+      bind(index, *v);
+    else
+      bind(index);
+  }
 
   // Runs the statement (the first time) and moves to its next row: false when there is none.
   // Throws Error.
@@ -78,8 +86,8 @@ class Statement {
       return static_cast<double>(v);
     } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
       return std::string(std::string_view(v));
-    } else {  // std::optional<U>
-      return v ? to_value(*v) : Value{};
+    } else {
+      static_assert(std::is_same_v<T, void>, "bind takes integers, floats, text or NULL");
     }
   }
 
