@@ -21,17 +21,7 @@ sqlite3 state/ferry.db "
          '2016-01-11T00:00:00Z', '2016-01-11T00:00:00Z', '2016-01-11T01:00:00Z',
          '2016-01-11T01:00:00Z' FROM n;"
 
-median_ms() {  # median wall time of "$@" over $runs runs, in milliseconds
-  local times=()
-  for _ in $(seq "$runs"); do
-    local t0 t1
-    t0=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    t1=$(date +%s%N)
-    times+=($(( (t1 - t0) / 1000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
-}
+. "$root/test/bench/timing.sh"
 
 jobs=$(sqlite3 state/ferry.db 'select count(*) from jobs')
 echo "jobs in database:              $jobs"

@@ -12,17 +12,7 @@ work=$(mktemp -d)
 cd "$work"
 . "$root/test/bench/postgres_cluster.sh"
 
-median_ms() {  # median wall time of "$@" over $runs runs, in milliseconds
-  local times=()
-  for _ in $(seq "$runs"); do
-    local t0 t1
-    t0=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    t1=$(date +%s%N)
-    times+=($(( (t1 - t0) / 1000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
-}
+. "$root/test/bench/timing.sh"
 
 jobs_sql="INSERT INTO jobs(kind, status, from_date, to_date, progress_done, progress_total,
                            created_at, started_at, finished_at, updated_at)
