@@ -7,6 +7,7 @@
 
 #include "cli/app_context.h"
 #include "ferry/base/error.h"
+#include "ferry/core/pipeline.h"
 #include "ferry/log/alerts.h"
 #include "ferry/net/mailer.h"
 #include "ferry/net/redact.h"
@@ -69,6 +70,8 @@ void add_config_commands(CLI::App& app, AppContext& ctx, int& exit_code) {
     const auto& c = ctx.config();
     std::cout << "config ok: " << (c.file().empty() ? "defaults and environment" : c.file())
               << "\n";
+    for (const auto& w : core::config_warnings(c, ctx.pipelines()))
+      std::cout << "warning: " << w.where << ": " << w.message << "\n";
     exit_code = kExitOk;
   });
   auto* show = config->add_subcommand("show", "print every value and where it came from");

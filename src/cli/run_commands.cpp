@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <map>
 
 #include "cli/app_context.h"
 #include "cli/run_heartbeat.h"
@@ -19,6 +20,7 @@
 #include "ferry/state/alerts.h"
 #include "ferry/state/history.h"
 #include "ferry/state/jobs.h"
+#include "ferry/state/leases.h"
 #include "ferry/state/runs.h"
 
 namespace ferry::cli {
@@ -98,6 +100,9 @@ int run_locked(AppContext& ctx, const std::string& only_task, const core::TaskAr
   options.jobs = jobs;
   options.host = host_name(config);
   options.force_tasks = !only_task.empty();
+  options.shared = ctx.store().postgres();
+  options.lease =
+      std::chrono::duration_cast<std::chrono::seconds>(config.table("state").duration("lease"));
   core::Runner runner(ctx.registry(), services, &dispatcher, options);
   raise_log_problem(alerts);  // before the run, so that this run mails it
   report = runner.run();
@@ -146,6 +151,25 @@ int run_tick(AppContext& ctx, const std::string& only_task, const core::TaskArgs
 
 namespace {
 
+// A shared state's runs in progress, one line each: host, pid, lease and what it holds.
+void print_leases(state::Store& store, state::RunStore& runs) {
+  auto live = runs.all_in_progress();
+  if (live.empty()) {
+    std::cout << "leases:         none (no run in progress on any host)\n";
+    return;
+  }
+  std::map<int64_t, std::string> held;
+  state::JobStore::ListFilter running;
+  running.status = "running";
+  for (const auto& j : state::JobStore(store).list(running, TimePoint{}))
+    held[j.run_id] += ", job " + std::to_string(j.id);
+  for (const auto& c : state::ClaimStore(store).held()) held[c.run_id] += ", " + c.name;
+  for (const auto& r : live)
+    std::cout << "lease:          #" << r.id << " " << (r.host.empty() ? "" : r.host + " ")
+              << "pid " << r.pid << " until " << (r.lease_until.empty() ? "-" : r.lease_until)
+              << (held[r.id].empty() ? "" : ": " + held[r.id].substr(2)) << "\n";
+}
+
 int do_status(AppContext& ctx) {
   state::Store& store = ctx.store();
   auto lock = core::RunLock::try_acquire(ctx.lock_path());
@@ -161,6 +185,7 @@ int do_status(AppContext& ctx) {
                 << "\n";
   }
   lock.reset();
+  if (store.postgres()) print_leases(store, runs);
   if (auto last = runs.last_finished())
     std::cout << "last run:       #" << last->id << " " << last->outcome
               << (last->host.empty() ? "" : " on " + last->host) << ", started " << last->started_at

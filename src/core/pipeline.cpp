@@ -40,6 +40,9 @@ void check_core(const config::Config& config, std::vector<ConfigProblem>& out) {
     out.push_back({run.setting("max_time").origin, "[run] max_time must be more than 0s"});
   if (run.duration("max_range") < std::chrono::seconds(86400))
     out.push_back({run.setting("max_range").origin, "[run] max_range must be at least 1d"});
+  const auto& state = config.table("state");
+  if (state.duration("lease") < std::chrono::seconds(10))
+    out.push_back({state.setting("lease").origin, "[state] lease must be at least 10s"});
   const auto& alerts = config.table("alerts");
   const std::string& url = alerts.str("smtp_url");
   if (url.rfind("smtp://", 0) != 0 && url.rfind("smtps://", 0) != 0)
@@ -66,6 +69,16 @@ std::vector<ConfigProblem> check_config(const config::Config& config,
   check_core(config, out);
   for (const auto& p : pipelines) {
     auto more = p->check(config);
+    out.insert(out.end(), more.begin(), more.end());
+  }
+  return out;
+}
+
+std::vector<ConfigProblem> config_warnings(const config::Config& config,
+                                           const PipelineList& pipelines) {
+  std::vector<ConfigProblem> out;
+  for (const auto& p : pipelines) {
+    auto more = p->warnings(config);
     out.insert(out.end(), more.begin(), more.end());
   }
   return out;

@@ -29,9 +29,13 @@ void declare_core_config(config::ConfigSchema& schema) {
   schema.section("state")
       .add_path("dir", "state", "folder of ferry.db and ferry.lock", "../state")
       .add_string("url", "",
-                  "postgresql://USER@HOST[:PORT]/DB: the state in that PostgreSQL database "
-                  "(ferry.lock stays in state.dir; one host runs ticks on it until leases are "
-                  "built); empty: the SQLite file state.dir/ferry.db")
+                  "postgresql://USER@HOST[:PORT]/DB: the state in that PostgreSQL database, "
+                  "shared by every host that runs ticks on it (ferry.lock stays in state.dir); "
+                  "empty: the SQLite file state.dir/ferry.db")
+      .add_duration("lease", seconds(60),
+                    "with state.url: how long a run's claim on its work lasts unless renewed "
+                    "(every third of it while the run works); a host silent this long is taken "
+                    "for dead and its work taken over (at least 10s)")
       .add_duration("busy_timeout", seconds(10),
                     "how long a write waits for another program's lock on ferry.db")
       .add_duration("keep_history", seconds(400 * 86400),

@@ -9,6 +9,34 @@
 #include "ferry/state/jobs.h"
 
 namespace ferry::core {
+namespace {
+
+// A scheduled task's claim on a shared state, given up when the pass ends however it ends.
+class TaskClaim {
+ public:
+  TaskClaim(state::Store& store, std::string name, int64_t run_id)
+      : claims_(store), name_(std::move(name)), run_id_(run_id) {}
+  bool take(TimePoint now) { return held_ = claims_.claim(name_, run_id_, now); }
+  ~TaskClaim() {
+    if (!held_) return;
+    try {
+      claims_.release(name_, run_id_);
+    } catch (const std::exception& e) {
+      // It lapses with the run's lease (or its end) anyway.
+      spdlog::warn("{}: its claim stays until this run ends: {}", name_, e.what());
+    }
+  }
+  TaskClaim(const TaskClaim&) = delete;
+  TaskClaim& operator=(const TaskClaim&) = delete;
+
+ private:
+  state::ClaimStore claims_;
+  std::string name_;
+  int64_t run_id_;
+  bool held_ = false;
+};
+
+}  // namespace
 
 std::string RunReport::outcome() const {
   if (failed()) return "failed";
@@ -20,6 +48,11 @@ Runner::Runner(const Registry& registry, Services& services, log::AlertDispatche
     : registry_(registry), services_(services), dispatcher_(dispatcher), options_(options) {}
 
 RunReport Runner::run() {
+  // Once the run is over the store no longer works as it (see Store::hold_leases_as).
+  struct Release {
+    state::Store& store;
+    ~Release() { store.hold_leases_as(0); }
+  } release{services_.store};
   try {
     return run_all();
   } catch (const std::exception& e) {
@@ -36,9 +69,33 @@ RunReport Runner::run() {
   }
 }
 
+std::unique_ptr<state::LeaseKeeper> Runner::begin_run(state::RunStore& runs) {
+  const TimePoint wall = services_.wall.now();
+  std::optional<TimePoint> lease;
+  if (options_.shared) lease = wall + options_.lease;
+  report_.run_id = runs.begin(wall, ::getpid(), options_.host, lease);
+  services_.store.hold_leases_as(report_.run_id);
+  if (!options_.shared) return nullptr;
+  const Clock& clock = services_.wall;
+  return std::make_unique<state::LeaseKeeper>(
+      services_.store.connect_again(), report_.run_id, options_.lease,
+      [&clock] { return clock.now(); },
+      [](const std::string& why) {
+        spdlog::error("{}; stopping: what it held is another run's now", why);
+        request_stop(0);
+      });
+}
+
+bool Runner::taken_over(const state::Job& job) const {
+  if (job.status != state::JobStatus::kRunning || job.run_id == report_.run_id) return false;
+  spdlog::warn("job {} ({}): taken over by run {} after this run's lease ran out; left to it",
+               job.id, job.kind, job.run_id);
+  return true;
+}
+
 RunReport Runner::run_all() {
   state::RunStore runs(services_.store);
-  report_.run_id = runs.begin(services_.wall.now(), ::getpid(), options_.host);
+  auto keeper = begin_run(runs);
   services_.run_id = report_.run_id;
   log::set_current_run_id(report_.run_id);
   spdlog::info("run {} started (clock {})", report_.run_id, format_iso8601(services_.now));
@@ -58,6 +115,7 @@ RunReport Runner::run_all() {
     if (!full) throw;
     report_.state_full = full->what();
   }
+  keeper.reset();  // before the run ends: a run no longer `running` takes its lease for lost
   end_run(runs);
   log::set_current_run_id(0);
   return report_;
@@ -97,10 +155,14 @@ void Runner::recover_orphans() {
         "again with no failure counted",
         ids.size(), n);
   }
-  if (int n = runs.mark_crashed(report_.run_id))
+  std::optional<state::RunStore::Shared> shared;
+  if (options_.shared) shared = state::RunStore::Shared{options_.host, services_.wall.now()};
+  if (int n = runs.mark_crashed(report_.run_id, shared))
     spdlog::warn("{} earlier run(s) ended without finishing; marked crashed", n);
   state::JobStore jobs(services_.store);
-  for (const auto& job : jobs.running()) job_crashed(job);
+  // Each orphan is handled by one run only, when hosts find it at once.
+  for (const auto& job : jobs.orphaned())
+    if (jobs.adopt(job.id, job.run_id, report_.run_id)) job_crashed(job);
 }
 
 std::string Runner::stop_cause() const {
@@ -132,6 +194,16 @@ void Runner::run_task(const TaskKind& kind) {
   if (!options_.force_tasks && !task->due(schedule.last_done(kind.name))) {
     spdlog::debug("{}: not due", kind.name);
     return;
+  }
+  std::optional<TaskClaim> claim;
+  if (options_.shared) {
+    claim.emplace(services_.store, "task:" + kind.name, report_.run_id);
+    if (!claim->take(services_.wall.now())) {
+      spdlog::info("{}: another host is working on it", kind.name);
+      return;
+    }
+    // The pass another host just finished is not done twice.
+    if (!options_.force_tasks && !task->due(schedule.last_done(kind.name))) return;
   }
   while (true) {
     if (!services_.budget.can_start_unit()) {
@@ -235,6 +307,7 @@ bool Runner::step_job(ActiveJob& a) {
 
 void Runner::unit_failed(ActiveJob& a, const Failure& failure) {
   auto current = state::JobStore(services_.store).get(a.job.id);
+  if (taken_over(*current)) return;
   if (current->status == state::JobStatus::kCancelled) return stop_cancelled(a, *current);
   if (!failure.is_interrupted()) ++report_.counts.units_failed;
   job_failed(*current, failure);
@@ -247,6 +320,7 @@ bool Runner::step_job_unguarded(ActiveJob& a) {
     stop_cancelled(a, *before);
     return false;
   }
+  if (taken_over(*before)) return false;
   a.job = *before;
   StepResult r = a.handler->step(a.job);
   if (r.status == StepStatus::kFailed) {

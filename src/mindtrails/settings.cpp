@@ -67,6 +67,9 @@ void register_mindtrails_config(config::ConfigSchema& schema) {
       .add_path("data_dir", "data/mindtrails",
                 "folder of active_data/ (CSVs), raw_data/ (raw replies), recovered_data/",
                 "../data/mindtrails")
+      .add_bool("shared", false,
+                "data_dir is one folder every ferry host mounts (NFS, …): needed with a "
+                "PostgreSQL state (state.url), where any host may run the server's pass")
       .add_list("include", {}, "exact table names to export; empty means all")
       .add_list("exclude", {}, "exact table names never exported")
       .add_duration("connect_timeout", std::chrono::seconds(10), "TCP/TLS connect timeout")
@@ -140,6 +143,20 @@ std::vector<core::ConfigProblem> check_config(const config::Config& config) {
       add("connect_timeout", where + " connect_timeout must be at least 1s");
     if (s.duration("timeout") < std::chrono::seconds(1))
       add("timeout", where + " timeout must be at least 1s");
+  }
+  return out;
+}
+
+std::vector<core::ConfigProblem> shared_state_warnings(const config::Config& config) {
+  std::vector<core::ConfigProblem> out;
+  if (config.table("state").str("url").empty()) return out;
+  for (const auto& s : config.entries("mindtrails.server")) {
+    if (s.boolean("shared")) continue;
+    out.push_back({s.setting("data_dir").origin,
+                   "[[mindtrails.server]] '" + s.str("name") + "' data_dir " + s.str("data_dir") +
+                       " is not marked shared = true, but the state is shared (state.url): "
+                       "another host's pass would append to its own copy of the daily CSVs; "
+                       "put data_dir on a folder every host mounts and set shared = true"});
   }
   return out;
 }

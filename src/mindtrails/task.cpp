@@ -81,6 +81,9 @@ class MindTrailsPipeline : public core::Pipeline {
   std::vector<core::ConfigProblem> check(const config::Config& config) const override {
     return check_config(config);
   }
+  std::vector<core::ConfigProblem> warnings(const config::Config& config) const override {
+    return shared_state_warnings(config);
+  }
   std::vector<state::Migration> migrations() const override { return mindtrails::migrations(); }
   std::vector<core::DoctorCheck> doctor_checks(core::Context& ctx) const override {
     return mindtrails::doctor_checks(ctx.config(), ctx.http());

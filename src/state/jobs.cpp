@@ -14,7 +14,7 @@ const char* kJobColumns =
     "id, kind, status, coalesce(from_date,''), coalesce(to_date,''), params, attempts, "
     "failures, progress_done, progress_total, checkpoint, error, created_at, "
     "coalesce(started_at,''), "
-    "coalesce(finished_at,''), updated_at, coalesce(not_before,''), crashes";
+    "coalesce(finished_at,''), updated_at, coalesce(not_before,''), crashes, coalesce(run_id, 0)";
 
 Job read_job(sql::Statement& q, const Store& store) {
   Job j;
@@ -36,6 +36,7 @@ Job read_job(sql::Statement& q, const Store& store) {
   j.updated_at = q.column(15).text();
   j.not_before = q.column(16).text();
   j.crashes = q.column(17).integer();
+  j.run_id = q.column(18).int64();
   return j;
 }
 
@@ -196,12 +197,30 @@ std::optional<Job> JobStore::next_queued(int64_t after_id, TimePoint now) {
   return std::move(one.front());
 }
 
-std::vector<Job> JobStore::running() {
+std::vector<Job> JobStore::orphaned() {
   sql::Statement q(store_.db(), std::string("SELECT ") + kJobColumns +
-                                    " FROM jobs WHERE status = 'running' ORDER BY id");
+                                    " FROM jobs WHERE status = 'running' AND NOT EXISTS "
+                                    "(SELECT 1 FROM runs r WHERE r.id = jobs.run_id AND "
+                                    "r.outcome = 'running') ORDER BY id");
   std::vector<Job> out;
   while (q.step()) out.push_back(read_job(q, store_));
   return out;
+}
+
+bool JobStore::adopt(int64_t id, int64_t from, int64_t to) {
+  sql::Statement q(store_.db(),
+                   "UPDATE jobs SET run_id = ? WHERE id = ? AND status = 'running' AND "
+                   "coalesce(run_id, 0) = ?");
+  q.bind(1, to);
+  q.bind(2, id);
+  q.bind(3, from);
+  return q.run() == 1;
+}
+
+std::string JobStore::fence() const {
+  int64_t holder = store_.lease_holder();
+  if (holder == 0) return "";
+  return " AND (status <> 'running' OR run_id = " + std::to_string(holder) + ")";
 }
 
 JobCounts JobStore::counts() {
@@ -249,7 +268,8 @@ bool JobStore::wait(int64_t id, TimePoint until, bool uncount_attempt, TimePoint
   sql::Statement q(store_.db(),
                    "UPDATE jobs SET status = 'queued', not_before = ?, error = '', "
                    "attempts = CASE WHEN attempts > ? THEN attempts - ? ELSE 0 END, "
-                   "updated_at = ?, finished_at = NULL WHERE id = ? AND status = 'running'");
+                   "updated_at = ?, finished_at = NULL WHERE id = ? AND status = 'running'" +
+                       fence());
   q.bind(1, format_iso8601(until));
   q.bind(2, uncount_attempt ? 1 : 0);
   q.bind(3, uncount_attempt ? 1 : 0);
@@ -265,13 +285,18 @@ void JobStore::commit_unit(int64_t id, const std::string& checkpoint, int64_t do
   store_.transaction([&] {
     sql::Statement q(store_.db(),
                      "UPDATE jobs SET checkpoint = ?, progress_done = ?, progress_total = ?, "
-                     "updated_at = ? WHERE id = ?");
+                     "updated_at = ? WHERE id = ?" +
+                         fence());
     q.bind(1, checkpoint);
     q.bind(2, done);
     q.bind(3, total);
     q.bind(4, t);
     q.bind(5, id);
-    q.run();
+    if (q.run() == 0 && get(id)) {
+      throw LeaseLost("job " + std::to_string(id) +
+                      " was taken over by another run after this run's lease ran out; its "
+                      "unit is dropped");
+    }
     for (const auto& o : outputs) {
       sql::Statement ins(
           store_.db(),
@@ -306,7 +331,8 @@ void JobStore::commit_unit(int64_t id, const std::string& checkpoint, int64_t do
 }
 
 void JobStore::set_total(int64_t id, int64_t total, TimePoint now) {
-  sql::Statement q(store_.db(), "UPDATE jobs SET progress_total = ?, updated_at = ? WHERE id = ?");
+  sql::Statement q(store_.db(),
+                   "UPDATE jobs SET progress_total = ?, updated_at = ? WHERE id = ?" + fence());
   q.bind(1, total);
   q.bind(2, format_iso8601(now));
   q.bind(3, id);
@@ -320,7 +346,8 @@ bool JobStore::move(int64_t id, JobStatus to, const std::string& error, TimePoin
       to == JobStatus::kSucceeded || to == JobStatus::kFailed || to == JobStatus::kCancelled;
   sql::Statement q(store_.db(),
                    "UPDATE jobs SET status = ?, error = ?, updated_at = ?, "
-                   "finished_at = CASE WHEN ? THEN ? ELSE NULL END WHERE id = ? AND status = ?");
+                   "finished_at = CASE WHEN ? THEN ? ELSE NULL END WHERE id = ? AND status = ?" +
+                       fence());
   std::string t = format_iso8601(now);
   q.bind(1, status_word(to));
   q.bind(2, store_.scrub(error));
@@ -360,11 +387,11 @@ bool JobStore::retry(int64_t id, TimePoint now, std::string* why) {
 namespace {
 
 // Adds one to `column` (failures or crashes) of a job, with its error; returns the new count.
-int count_up(Store& store, const char* column, int64_t id, const std::string& error,
-             TimePoint now) {
+int count_up(Store& store, const char* column, int64_t id, const std::string& error, TimePoint now,
+             const std::string& fence) {
   const std::string c = column;
   sql::Statement q(store.db(), "UPDATE jobs SET " + c + " = " + c +
-                                   " + 1, error = ?, updated_at = ? WHERE id = ?");
+                                   " + 1, error = ?, updated_at = ? WHERE id = ?" + fence);
   q.bind(1, store.scrub(error));
   q.bind(2, format_iso8601(now));
   q.bind(3, id);
@@ -377,11 +404,11 @@ int count_up(Store& store, const char* column, int64_t id, const std::string& er
 }  // namespace
 
 int JobStore::add_failure(int64_t id, const std::string& error, TimePoint now) {
-  return count_up(store_, "failures", id, error, now);
+  return count_up(store_, "failures", id, error, now, fence());
 }
 
 int JobStore::add_crash(int64_t id, const std::string& error, TimePoint now) {
-  return count_up(store_, "crashes", id, error, now);
+  return count_up(store_, "crashes", id, error, now, fence());
 }
 
 void JobStore::set_link(int64_t id, const std::string& name, const std::string& link,

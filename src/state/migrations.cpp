@@ -197,6 +197,20 @@ const char* kRunHost = R"sql(
 ALTER TABLE runs ADD COLUMN host TEXT NOT NULL DEFAULT '';  -- run.host, else the hostname
 )sql";
 
+// Leases, for several hosts on one PostgreSQL state: a run holds a lease until `lease_until`,
+// renewed while it works; a running job is held through its run (jobs.run_id), a scheduled task
+// through a row of `claims`. A run whose lease has passed is taken for dead by the others, which
+// then take over what it held. Runs from before have no lease (NULL: taken for dead once ended).
+const char* kLeases = R"sql(
+ALTER TABLE runs ADD COLUMN lease_until TEXT;  -- ISO-8601 UTC; NULL: no lease
+CREATE TABLE claims (
+  name       TEXT PRIMARY KEY,                 -- task:NAME, one per scheduled task
+  run_id     INTEGER NOT NULL,                 -- the run holding it while its run lives
+  claimed_at TEXT NOT NULL
+);
+CREATE INDEX runs_lease ON runs(lease_until) WHERE outcome = 'running';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -214,6 +228,7 @@ const std::vector<Migration>& migrations() {
       {9, "indexes for the tick and for pruning history", kHistoryIndexes},
       {10, "totals: cumulative counters that pruning never lowers", kTotals},
       {11, "runs.host: the host each run ran on", kRunHost},
+      {12, "leases: runs.lease_until, claims of scheduled tasks", kLeases},
   };
   return kAll;
 }

@@ -21,21 +21,28 @@ RunRecord read_run(sql::Statement& q) {
   r.counts.alerts_sent = q.column(9).int64();
   r.note = q.column(10).text();
   r.host = q.column(11).text();
+  r.lease_until = q.column(12).text();
   return r;
 }
 
 const char* kRunColumns =
     "SELECT id, started_at, coalesce(finished_at,''), outcome, pid, units_done, units_failed, "
-    "jobs_finished, jobs_failed, alerts_sent, note, host FROM runs ";
+    "jobs_finished, jobs_failed, alerts_sent, note, host, coalesce(lease_until, '') FROM runs ";
 
 }  // namespace
 
-int64_t RunStore::begin(TimePoint now, int64_t pid, const std::string& host) {
+int64_t RunStore::begin(TimePoint now, int64_t pid, const std::string& host,
+                        std::optional<TimePoint> lease_until) {
   sql::Statement q(store_.db(),
-                   "INSERT INTO runs(started_at, pid, host) VALUES (?, ?, ?) RETURNING id");
+                   "INSERT INTO runs(started_at, pid, host, lease_until) VALUES (?, ?, ?, ?) "
+                   "RETURNING id");
   q.bind(1, format_iso8601(now));
   q.bind(2, pid);
   q.bind(3, host);
+  if (lease_until)
+    q.bind(4, format_iso8601(*lease_until));
+  else
+    q.bind(4, std::nullopt);
   return q.inserted_id();
 }
 
@@ -83,13 +90,22 @@ void RunStore::end_row(int64_t id, TimePoint now, const std::string& outcome, co
   q.run();
 }
 
-int RunStore::mark_crashed(int64_t except_id) {
+int RunStore::mark_crashed(int64_t except_id, const std::optional<Shared>& shared) {
   int n = 0;
   store_.transaction([&] {
     sql::Statement q(store_.db(),
-                     "UPDATE runs SET outcome = 'crashed', note = 'process ended without "
-                     "finishing its run' WHERE outcome = 'running' AND id != ?");
-    q.bind(1, except_id);
+                     "UPDATE runs SET outcome = 'crashed', note = CASE WHEN ? OR host = ? OR "
+                     "lease_until IS NULL THEN "
+                     "'process ended without finishing its run' ELSE 'its lease ran out (' || "
+                     "lease_until || '): its host stopped renewing it' END "
+                     "WHERE outcome = 'running' AND id != ? AND (? OR host = ? OR "
+                     "lease_until IS NULL OR lease_until < ?)");
+    q.bind(1, !shared);
+    q.bind(2, shared ? shared->host : "");
+    q.bind(3, except_id);
+    q.bind(4, !shared);
+    q.bind(5, shared ? shared->host : "");
+    q.bind(6, shared ? format_iso8601(shared->now) : "");
     n = q.run();
     if (n > 0) TotalStore(store_).add("runs", "crashed", n);
   });
@@ -135,6 +151,13 @@ std::optional<RunRecord> RunStore::in_progress() {
                    std::string(kRunColumns) + "WHERE outcome = 'running' ORDER BY id DESC LIMIT 1");
   if (!q.step()) return std::nullopt;
   return read_run(q);
+}
+
+std::vector<RunRecord> RunStore::all_in_progress() {
+  sql::Statement q(store_.db(), std::string(kRunColumns) + "WHERE outcome = 'running' ORDER BY id");
+  std::vector<RunRecord> out;
+  while (q.step()) out.push_back(read_run(q));
+  return out;
 }
 
 std::vector<HostSeen> RunStore::hosts_since(TimePoint since) {

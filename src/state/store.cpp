@@ -93,6 +93,7 @@ Store::Store(const std::string& dir, const std::vector<Component>& components, S
 Store::Store(const Location& at, const std::vector<Component>& components, Scrubber scrubber,
              std::chrono::milliseconds busy_timeout)
     : path_(at.url.empty() ? at.dir + "/ferry.db" : sql::mask_url(at.url)),
+      at_(at),
       busy_timeout_(busy_timeout),
       postgres_(!at.url.empty()),
       scrubber_(std::move(scrubber)) {
@@ -142,6 +143,13 @@ void Store::open() {
 }
 
 Store::~Store() = default;
+
+std::unique_ptr<sql::Connection> Store::connect_again() const {
+  if (!postgres_) return sql::open_sqlite(path_, false, static_cast<int>(busy_timeout_.count()));
+  auto db = sql::open_postgres(at_.url, at_.password);
+  db->exec("SET lock_timeout = " + std::to_string(busy_timeout_.count()));
+  return db;
+}
 
 void Store::transaction(const std::function<void()>& fn) {
   const bool outer = depth_ == 0;

@@ -11,18 +11,18 @@ class RunnerTurnsTest : public RunnerTest {
  protected:
   // A kind whose jobs have `units` units of `unit_time` each; every unit's job id is appended
   // to `order`, every handler made counted in `made`.
-  void add_kind(const std::string& name, int units, std::chrono::milliseconds unit_time,
-                std::function<void(state::Job&)> hook = {},
-                std::function<void(const config::Config&, io::Env&, const state::Job&)>
-                    on_cancel = {}) {
+  void add_kind(
+      const std::string& name, int units, std::chrono::milliseconds unit_time,
+      std::function<void(state::Job&)> hook = {},
+      std::function<void(const config::Config&, io::Env&, const state::Job&)> on_cancel = {}) {
     registry_.add_job_kind({name, "",
                             [=](Services& s) {
                               ++made[name];
-                              return std::make_unique<CountingJob>(
-                                  s, timer_, units, unit_time, [=](state::Job& job) {
-                                    order.push_back(job.id);
-                                    if (hook) hook(job);
-                                  });
+                              return std::make_unique<CountingJob>(s, timer_, units, unit_time,
+                                                                   [=](state::Job& job) {
+                                                                     order.push_back(job.id);
+                                                                     if (hook) hook(job);
+                                                                   });
                             },
                             on_cancel});
   }
@@ -88,7 +88,7 @@ TEST_F(RunnerTurnsTest, BudgetSpentPutsEveryJobInProgressBackToQueued) {
     EXPECT_EQ(job.failures, 0);
     EXPECT_EQ(job.error, "");
   }
-  EXPECT_TRUE(state::JobStore(store_).running().empty());
+  EXPECT_EQ(state::JobStore(store_).counts().running, 0);
 }
 
 TEST_F(RunnerTurnsTest, AJobNotReachedBeforeTheBudgetEndsIsNotStarted) {
@@ -110,11 +110,10 @@ TEST_F(RunnerTurnsTest, AJobCancelledWhileOthersWorkStopsBeforeItsNextUnit) {
       EXPECT_TRUE(jobs_.cancel(b, services_.now, &why)) << why;
     }
   });
-  add_kind(
-      "victim", 5, 1ms, {},
-      [&cleaned](const config::Config&, io::Env&, const state::Job& job) {
-        cleaned.push_back(job.id);
-      });
+  add_kind("victim", 5, 1ms, {},
+           [&cleaned](const config::Config&, io::Env&, const state::Job& job) {
+             cleaned.push_back(job.id);
+           });
   int64_t a = enqueue("canceller");
   b = enqueue("victim");
   run();
@@ -134,11 +133,9 @@ TEST_F(RunnerTurnsTest, AJobCancelledBeforeTheBudgetEndsIsCleanedUpNotRequeued) 
       EXPECT_TRUE(jobs_.cancel(b, services_.now, &why)) << why;
     }
   });
-  add_kind(
-      "victim", 5, 4s, {},
-      [&cleaned](const config::Config&, io::Env&, const state::Job& job) {
-        cleaned.push_back(job.id);
-      });
+  add_kind("victim", 5, 4s, {}, [&cleaned](const config::Config&, io::Env&, const state::Job& job) {
+    cleaned.push_back(job.id);
+  });
   int64_t a = enqueue("canceller");
   b = enqueue("victim");
   run();
@@ -167,14 +164,14 @@ TEST_F(RunnerTurnsTest, AJobCancelledDuringAUnitThatFailsStaysCancelled) {
   std::vector<int64_t> cleaned;
   for (auto kind : {FailureKind::kInterrupted, FailureKind::kTransient, FailureKind::kPermanent}) {
     std::string name = "cancelled-" + std::to_string(static_cast<int>(kind));
-    registry_.add_job_kind({name, "",
-                            [kind](Services& s) {
-                              return std::make_unique<CancelledMidUnitJob>(
-                                  s, Failure{kind, "the call was cut short"});
-                            },
-                            [&cleaned](const config::Config&, io::Env&, const state::Job& job) {
-                              cleaned.push_back(job.id);
-                            }});
+    registry_.add_job_kind(
+        {name, "",
+         [kind](Services& s) {
+           return std::make_unique<CancelledMidUnitJob>(s, Failure{kind, "the call was cut short"});
+         },
+         [&cleaned](const config::Config&, io::Env&, const state::Job& job) {
+           cleaned.push_back(job.id);
+         }});
     int64_t id = enqueue(name);
     RunReport r = run();
     auto job = *jobs_.get(id);

@@ -28,6 +28,7 @@ TEST(ConfigCheckE2E, ValuesARunWouldRejectAreRefusedWithFileAndLine) {
        "[[mindtrails.server]]\nname = \"b\"\ndata_dir = \"data/x/\"\n",
        "ferry.toml:6: [[mindtrails.server]] 'b' and 'a' share data_dir"},
       {"[run]\nmax_time = \"0s\"\n", "ferry.toml:2: [run] max_time must be more than 0s"},
+      {"[state]\nlease = \"5s\"\n", "ferry.toml:2: [state] lease must be at least 10s"},
       {"[alerts]\nsmtp_url = \"http://u:hunter2@mail.test\"\n",
        "ferry.toml:2: [alerts] smtp_url 'http://u:********@mail.test' must start with smtp://"},
       {"[s3.reports]\nbucket = \"b\"\nendpoint = \"https://user:hunter2@s3.test\"\n",
@@ -51,6 +52,28 @@ TEST(ConfigCheckE2E, ValuesARunWouldRejectAreRefusedWithFileAndLine) {
   f.write_config(s3 + cake + "daily_at = \"02:00\"\ntimezone = \"America/New_York\"\n");
   RunResult ok = f.run({"config", "check"});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
+// With a shared (PostgreSQL) state, a MindTrails folder that later passes append to must be one
+// every host mounts: one not marked `shared = true` is a warning, not an error.
+TEST(ConfigCheckE2E, AnUnsharedMindTrailsFolderOnASharedStateIsAWarning) {
+  FerryEnv f(
+      "[[mindtrails.server]]\nname = \"prod\"\nurl = \"https://mt.test/api/export\"\n"
+      "data_dir = \"data/prod\"\n[[mindtrails.server]]\nname = \"test\"\n"
+      "url = \"https://mt2.test/api/export\"\ndata_dir = \"/mnt/shared/test\"\nshared = true\n");
+  const std::map<std::string, std::string> shared = {
+      {"FERRY_STATE_URL", "postgresql://ferry@127.0.0.1:1/none"}};
+  RunResult check = f.run({"config", "check"}, shared);
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_NE(check.out.find("warning: " + f.path("ferry.toml") +
+                           ":4: [[mindtrails.server]] 'prod' data_dir " + f.path("data/prod") +
+                           " is not marked "
+                           "shared = true"),
+            std::string::npos)
+      << check.out;
+  EXPECT_EQ(check.out.find("'test'"), std::string::npos) << check.out;
+  RunResult local = f.run({"config", "check"});  // one host on SQLite: nothing to say
+  EXPECT_EQ(local.out.find("warning"), std::string::npos) << local.out;
 }
 
 // An environment variable's value is checked as the file's are, naming the variable.

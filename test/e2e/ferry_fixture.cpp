@@ -24,6 +24,11 @@ FerryEnv::FerryEnv(const std::string& config_toml) {
   }
 }
 
+void FerryEnv::use_state_url(const std::string& url) {
+  state_url_ = url;
+  base_env["FERRY_STATE_URL"] = url;
+}
+
 void FerryEnv::write_config(const std::string& config_toml) {
   write_file(dir_ / "ferry.toml", config_toml);
 }

@@ -49,6 +49,8 @@ class FerryEnv {
   std::vector<std::string> state_files() const;
   // The state's PostgreSQL database (FERRY_STATE_URL) when states_on_postgres(), else "".
   const std::string& state_url() const { return state_url_; }
+  // Keeps the state in the PostgreSQL database `url` from now on (two "hosts" on one state).
+  void use_state_url(const std::string& url);
 
  private:
   std::string state_url_;

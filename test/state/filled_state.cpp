@@ -7,11 +7,13 @@ namespace ferry::testing {
 void fill_every_table(sql::Connection& db) {
   db.exec(R"sql(
 INSERT INTO runs (id, started_at, finished_at, outcome, pid, units_done, units_failed,
-                  jobs_finished, jobs_failed, alerts_sent, note, host) VALUES
-  (1, '2026-11-01T00:00:00Z', '2026-11-01T00:01:00Z', 'ok', 101, 3, 0, 1, 0, 1, '', ''),
+                  jobs_finished, jobs_failed, alerts_sent, note, host, lease_until) VALUES
+  (1, '2026-11-01T00:00:00Z', '2026-11-01T00:01:00Z', 'ok', 101, 3, 0, 1, 0, 1, '', '', NULL),
   (7, '2026-11-01T00:05:00Z', NULL, 'running', 102, 0, 1, 0, 1, 0,
    'a note with ''quotes'', "double", é, ✓ and a
-newline', 'ferry-2.internal');
+newline', 'ferry-2.internal', '2026-11-01T00:06:00Z');
+INSERT INTO claims (name, run_id, claimed_at) VALUES
+  ('task:cake-daily', 7, '2026-11-01T00:05:01Z');
 INSERT INTO jobs (id, kind, status, from_date, to_date, params, attempts, failures,
                   progress_done, progress_total, checkpoint, error, run_id, created_at,
                   started_at, finished_at, updated_at, not_before, crashes) VALUES

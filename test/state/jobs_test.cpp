@@ -286,13 +286,52 @@ TEST(JobsTest, NextQueuedIsOldestFirstAfterId) {
   EXPECT_EQ(f.jobs.next_queued(0, TimePoint{})->id, c);
 }
 
-TEST(JobsTest, RunningListsJobsLeftRunning) {
+TEST(JobsTest, OrphanedListsJobsRunningUnderARunThatIsNot) {
   JobsFixture f;
   f.queued();
   int64_t r1 = f.running();
   f.in(JobStatus::kSucceeded);
   int64_t r2 = f.running();
-  EXPECT_EQ(ids(f.jobs.running()), (std::vector<int64_t>{r1, r2}));
+  EXPECT_TRUE(f.jobs.orphaned().empty());  // their run is still running
+  int64_t later = RunStore(f.store).begin(kT0, 2);
+  int64_t live = f.queued();
+  ASSERT_TRUE(f.jobs.start(live, later, kT0));
+  EXPECT_EQ(RunStore(f.store).mark_crashed(later), 1);
+  EXPECT_EQ(ids(f.jobs.orphaned()), (std::vector<int64_t>{r1, r2}));
+}
+
+TEST(JobsTest, AnOrphanIsAdoptedByOneRunOnly) {
+  JobsFixture f;
+  int64_t id = f.running();
+  int64_t a = RunStore(f.store).begin(kT0, 2), b = RunStore(f.store).begin(kT0, 3);
+  EXPECT_TRUE(f.jobs.adopt(id, f.run_id, a));
+  EXPECT_FALSE(f.jobs.adopt(id, f.run_id, b));  // it is no longer the dead run's
+  EXPECT_EQ(f.jobs.get(id)->run_id, a);
+  EXPECT_FALSE(f.jobs.adopt(f.queued(), 0, a));  // not running
+}
+
+TEST(JobsTest, ARunChangesOnlyTheRunningJobsItHolds) {
+  JobsFixture f;
+  int64_t mine = f.running(), queued = f.queued();
+  int64_t other_run = RunStore(f.store).begin(kT0, 2);
+  int64_t theirs = f.queued();
+  ASSERT_TRUE(f.jobs.start(theirs, other_run, kT0));
+  f.store.hold_leases_as(f.run_id);
+  f.jobs.commit_unit(mine, "unit 1", 1, 3, {}, kT0);
+  EXPECT_EQ(f.jobs.get(mine)->checkpoint, "unit 1");
+  EXPECT_THROW(f.jobs.commit_unit(theirs, "unit 1", 1, 3, {}, kT0), LeaseLost);
+  EXPECT_EQ(f.jobs.get(theirs)->checkpoint, "");
+  EXPECT_FALSE(f.jobs.finish(theirs, JobStatus::kQueued, "", kT0));
+  EXPECT_FALSE(f.jobs.wait(theirs, kT0 + hours(1), false, kT0));
+  f.jobs.add_failure(theirs, "HTTP 503", kT0);
+  f.jobs.add_crash(theirs, "died", kT0);
+  auto t = *f.jobs.get(theirs);
+  EXPECT_EQ(t.status, JobStatus::kRunning);
+  EXPECT_EQ(t.failures + t.crashes, 0);
+  EXPECT_EQ(t.run_id, other_run);
+  // Jobs that are not running are changed as before: a queued one started, a cancelled one.
+  EXPECT_TRUE(f.jobs.start(queued, f.run_id, kT0));
+  EXPECT_TRUE(f.jobs.finish(mine, JobStatus::kSucceeded, "", kT0));
 }
 
 TEST(JobsTest, Counts) {

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "ferry/state/jobs.h"
+#include "ferry/state/runs.h"
 #include "ferry/state/store.h"
 #include "support/postgres.h"
 #include "support/process.h"
@@ -35,6 +36,14 @@ class StorePostgresIntegration : public ::testing::Test {
   TempDir dir_;
   std::string url_;
 };
+
+TEST_F(StorePostgresIntegration, EachHostKeepsItsUnrecordedRunsInItsOwnFolder) {
+  Store a(at("a")), b(at("b"));
+  UnrecordedRuns(a).add(7);
+  EXPECT_EQ(UnrecordedRuns(a).path(), dir_ / "a/ferry.unrecorded");
+  EXPECT_EQ(UnrecordedRuns(a).ids(), std::vector<int64_t>{7});
+  EXPECT_TRUE(UnrecordedRuns(b).ids().empty());
+}
 
 TEST_F(StorePostgresIntegration, HostsOpeningANewDatabaseAtOnceMigrateItOnce) {
   std::vector<std::future<std::pair<int, int>>> hosts;

@@ -59,6 +59,9 @@ TEST(Totals, MigrationStartsFromTheHistoryAStateHolds) {
     ferry::testing::TestStore store(dir.path());
     store.db().exec("DROP TABLE totals");
     store.db().exec("ALTER TABLE runs DROP COLUMN host");  // added by migration 11
+    store.db().exec("DROP INDEX runs_lease");              // migration 12's
+    store.db().exec("DROP TABLE claims");
+    store.db().exec("ALTER TABLE runs DROP COLUMN lease_until");
     store.db().exec(
         "INSERT INTO runs(started_at, finished_at, outcome, pid, alerts_sent) VALUES "
         "('2026-01-01T00:00:00Z', '2026-01-01T00:00:05Z', 'ok', 1, 2), "

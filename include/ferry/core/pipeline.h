@@ -48,6 +48,14 @@ class Pipeline {
   // the config is fine (or the pipeline is not configured at all).
   virtual std::vector<ConfigProblem> check(const config::Config& config) const = 0;
 
+  // Values a run accepts but that do not suit how the state is kept (`ferry config check`
+  // prints them as warnings; nothing refuses them): e.g. a local folder that later runs append
+  // to, when several hosts share a PostgreSQL state (`state.url`). Empty by default.
+  virtual std::vector<ConfigProblem> warnings(const config::Config& config) const {
+    (void)config;
+    return {};
+  }
+
   // The pipeline's own tables, as forward migrations numbered 1, 2, … for its component
   // (`name()`), independent of every other component's numbers.
   virtual std::vector<state::Migration> migrations() const { return {}; }
@@ -93,6 +101,10 @@ std::vector<state::Component> state_components(const PipelineList& pipelines);
 // The core's own checks ([state], [log], [alerts], [run]) and then every pipeline's, in order.
 std::vector<ConfigProblem> check_config(const config::Config& config,
                                         const PipelineList& pipelines);
+
+// Every pipeline's warnings (Pipeline::warnings), in order.
+std::vector<ConfigProblem> config_warnings(const config::Config& config,
+                                           const PipelineList& pipelines);
 
 // `where: message` lines, one per problem.
 std::string describe(const std::vector<ConfigProblem>& problems);

@@ -3,6 +3,7 @@
 // holds the run lock.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include "ferry/core/registry.h"
 #include "ferry/state/jobs.h"
+#include "ferry/state/leases.h"
 #include "ferry/state/runs.h"
 
 namespace ferry {
@@ -28,6 +30,11 @@ struct RunOptions {
   TaskArgs task_args;        // given to only_task's make (a command's arguments)
   int job_crashes = 10;      // runs that died while a job ran before the job fails
   std::string host = "";     // recorded with the run (run.host, else the hostname)
+  // Several hosts may run ticks on this state (PostgreSQL): the run holds a lease of `lease`,
+  // renewed from a thread of its own, and claims each scheduled task before its pass; earlier
+  // runs are taken for dead when they are this host's or their lease passed (state/leases.h).
+  bool shared = false;
+  std::chrono::seconds lease{60};
 };
 
 struct RunReport {
@@ -65,6 +72,12 @@ class Runner {
 
  private:
   RunReport run_all();
+  // Begins the runs row (with its lease on a shared state) and, on a shared state, the thread
+  // that renews the lease; a lost lease requests a stop.
+  std::unique_ptr<state::LeaseKeeper> begin_run(state::RunStore& runs);
+  // Whether `job` (as just read) is running under another run: this run's lease ran out and
+  // another host took it over. Logs that the job is left to it.
+  bool taken_over(const state::Job& job) const;
   // The Failure an exception from a task or job stands for; rethrows a broken state.
   Failure failure_of(const std::exception& e);
   void recover_orphans();

@@ -64,6 +64,10 @@ std::vector<ServerSettings> server_settings(const config::Config& config);
 // Every MindTrails value a run would reject (a server without a name, url or data_dir, two
 // servers sharing a data_dir or a name, timeouts under 1s), each with where it was set.
 std::vector<core::ConfigProblem> check_config(const config::Config& config);
+// With a PostgreSQL state (`state.url`, several hosts), each server whose data_dir is not
+// marked `shared = true`: the daily CSVs are appended to by whichever host runs the pass, so
+// they must be in one folder every host mounts.
+std::vector<core::ConfigProblem> shared_state_warnings(const config::Config& config);
 
 }  // namespace mindtrails
 }  // namespace ferry

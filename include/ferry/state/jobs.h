@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,7 @@ struct Job {
   std::string created_at, started_at, finished_at, updated_at;
   std::string not_before;  // ISO-8601 UTC: a queued job waits until then ("" = it does not)
   std::string owner;       // a running job: "HOST pid N", the run working on it (by get, list)
+  int64_t run_id = 0;      // the run that last started it (the one holding it while running)
   std::vector<JobOutput> outputs;
 };
 
@@ -64,6 +66,16 @@ struct JobCounts {
   int64_t queued = 0, running = 0, succeeded = 0, failed = 0, cancelled = 0;
 };
 
+// A unit's work cannot be recorded: its job was taken over by another run after this run's lease
+// ran out (its host seemed dead). The unit is dropped; the other run does it again.
+class LeaseLost : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Every change to a job that is `running` applies only while the store's lease holder
+// (Store::lease_holder(), when set) is the run holding the job; otherwise it changes nothing
+// (start() claims only queued jobs).
 class JobStore {
  public:
   explicit JobStore(Store& store) : store_(store) {}
@@ -86,8 +98,13 @@ class JobStore {
   // The oldest queued job with an id above `after_id` whose not_before (if any) is at or
   // before `now`.
   std::optional<Job> next_queued(int64_t after_id, TimePoint now);
-  // Jobs left `running`: their process is gone if the caller holds the run lock.
-  std::vector<Job> running();
+  // Jobs `running` whose run is not: it ended, or was marked crashed (RunStore::mark_crashed),
+  // so nothing works on them. Oldest first.
+  std::vector<Job> orphaned();
+  // Takes a job left running by the dead run `from` over for run `to`, so that exactly one
+  // of the hosts that found it orphaned handles it. False when another already did (or the job
+  // is no longer running under `from`).
+  bool adopt(int64_t id, int64_t from, int64_t to);
   JobCounts counts();
 
   // queued → running; attempts + 1; not_before cleared. Returns false when the job is no
@@ -97,7 +114,8 @@ class JobStore {
   // counted; `uncount_attempt` takes back the attempt start() counted. False when not running.
   bool wait(int64_t id, TimePoint until, bool uncount_attempt, TimePoint now);
   // Records a finished unit: checkpoint, progress and new outputs, in one transaction with
-  // whatever `also` writes (so a pipeline's own marks move with it).
+  // whatever `also` writes (so a pipeline's own marks move with it). Throws LeaseLost (and
+  // records nothing) when the job is running under another run than the store's lease holder.
   void commit_unit(int64_t id, const std::string& checkpoint, int64_t done, int64_t total,
                    const std::vector<JobOutput>& outputs, TimePoint now,
                    const std::function<void()>& also = {});
@@ -119,6 +137,8 @@ class JobStore {
 
  private:
   bool move(int64_t id, JobStatus to, const std::string& error, TimePoint now);
+  // " AND (status <> 'running' OR run_id = HOLDER)" for a store with a lease holder, else "".
+  std::string fence() const;
   // Fills each job's outputs, in the order they were recorded.
   void attach_outputs(std::vector<Job>& jobs);
   // Sets the owner of the running jobs among `jobs` from the runs they name.

@@ -35,7 +35,8 @@ struct RunRecord {
   std::string started_at, finished_at, outcome, note;
   int64_t pid = 0;
   RunCounts counts;
-  std::string host;  // '' for runs recorded before migration 11
+  std::string host;         // '' for runs recorded before migration 11
+  std::string lease_until;  // '' when it holds no lease (SQLite, or runs before migration 12)
 };
 
 // A host that ran ferry on this state: its newest run and how many it started in the period.
@@ -48,8 +49,10 @@ struct HostSeen {
 class RunStore {
  public:
   explicit RunStore(Store& store) : store_(store) {}
-  // Records a run starting now as process `pid` on `host`. Returns its id.
-  int64_t begin(TimePoint now, int64_t pid, const std::string& host = "");
+  // Records a run starting now as process `pid` on `host`, holding a lease until
+  // `lease_until` (nullopt: none). Returns its id.
+  int64_t begin(TimePoint now, int64_t pid, const std::string& host = "",
+                std::optional<TimePoint> lease_until = std::nullopt);
   // outcome: ok, failed or interrupted. In one transaction with the runs row, adds to the
   // `totals` counters (TotalStore): runs{outcome} + 1, alerts_sent + counts.alerts_sent,
   // what `totals` holds, and the rows this run recorded in run_stats under names
@@ -57,13 +60,23 @@ class RunStore {
   // rows{pipeline}.
   void end(int64_t id, TimePoint now, const std::string& outcome, const RunCounts& counts,
            const std::string& note, const RunTotals& totals = {});
-  // Marks runs still `running` (their process died: the caller holds the lock) as crashed,
-  // counting them in totals runs{crashed} in the same transaction. Returns how many.
-  int mark_crashed(int64_t except_id);
+  // Marks runs still `running` but dead as crashed, counting them in totals runs{crashed} in
+  // the same transaction. Returns how many. Which are dead: with no `shared`, every one but
+  // `except_id` (the caller holds the run lock of the only host); with `shared` (several hosts
+  // on one state), those of `shared->host` (whose run lock the caller holds) and those of
+  // any host whose lease passed before `shared->now` (or that never had one).
+  struct Shared {
+    std::string host;
+    TimePoint now;
+  };
+  int mark_crashed(int64_t except_id, const std::optional<Shared>& shared = std::nullopt);
   std::vector<RunRecord> recent(int limit);
   std::optional<RunRecord> last_finished();
   // The newest run still `running` (in progress if the run lock is held), if any.
   std::optional<RunRecord> in_progress();
+  // Every run still `running`, oldest first (on a shared state: one per host at work, and
+  // any whose host died and whose lease has not yet passed or been found passed).
+  std::vector<RunRecord> all_in_progress();
   // Every host with a run started at or after `since`, by name: the runs it started since
   // then and its newest run.
   std::vector<HostSeen> hosts_since(TimePoint since);
@@ -82,12 +95,13 @@ class RunStore {
 
 // Runs that had to stop because another program held the state's write lock past the busy
 // timeout, so that they could record neither their jobs' end nor their own: their ids, kept
-// one a line in `<state file>.unrecorded` beside the state (written atomically; the state
+// one a line in `<state file>.unrecorded` beside the state (`state.dir/ferry.unrecorded` for a
+// PostgreSQL state: the host's own) (written atomically; the state
 // itself cannot be written then). The next run reads them so that it does not take those runs
 // for crashes (RunStore::close_unrecorded), then clears the file.
 class UnrecordedRuns {
  public:
-  explicit UnrecordedRuns(const Store& store) : path_(store.path() + ".unrecorded") {}
+  explicit UnrecordedRuns(const Store& store) : path_(store.beside(".unrecorded")) {}
   // The ids recorded; empty when there is no file (or no readable id in it).
   std::vector<int64_t> ids() const;
   // Adds `run_id`. Throws OperationError when the file cannot be written.

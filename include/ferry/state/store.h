@@ -151,6 +151,15 @@ class Store {
   void trace(std::function<void(const std::string&)> fn);
 
   sql::Connection& db() { return *db_; }
+  // A second connection to the same state (for work on another thread: one connection is
+  // never used by two threads), with the same busy timeout. Throws sql::Error.
+  std::unique_ptr<sql::Connection> connect_again() const;
+
+  // The run this process works as, once it has begun one (0: none, e.g. an operator's command).
+  // While set, the job store changes a running job only when this run holds it (jobs.run_id):
+  // a job another host took over after this run's lease ran out is left alone (see JobStore).
+  void hold_leases_as(int64_t run_id) { lease_holder_ = run_id; }
+  int64_t lease_holder() const { return lease_holder_; }
   // A subquery for `x IN …` yielding the integers of a JSON array bound to its `?` (`[1,2]`):
   // json_each on SQLite, json_array_elements_text on PostgreSQL.
   std::string json_ints() const;
@@ -161,6 +170,11 @@ class Store {
   std::string scrub(std::string_view text) const { return scrubber_(text); }
   // The file, or the PostgreSQL URL with its password masked.
   const std::string& path() const { return path_; }
+  // A file of this host's beside the state: the state file's path + `suffix` on SQLite;
+  // `dir`/ferry`suffix` on PostgreSQL (the folder of this host's ferry.lock).
+  std::string beside(const std::string& suffix) const {
+    return postgres_ ? at_.dir + "/ferry" + suffix : path_ + suffix;
+  }
 
  private:
   void open();
@@ -176,6 +190,8 @@ class Store {
   // "the state file PATH" or "the state database URL", for messages.
   std::string what_state() const;
   std::string path_;
+  Location at_;
+  int64_t lease_holder_ = 0;
   std::chrono::milliseconds busy_timeout_;
   bool postgres_ = false;
   std::unique_ptr<sql::Connection> db_;

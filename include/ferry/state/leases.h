@@ -1,0 +1,88 @@
+// Leases, for several hosts running ticks on one PostgreSQL state. A run holds a lease
+// (runs.lease_until) that a LeaseKeeper renews while the run works; what the run holds (its
+// running jobs through jobs.run_id, its scheduled tasks through `claims` rows) is held only
+// while its run is live: `running`, with a lease that has not passed. A host that stops
+// renewing (killed, frozen, cut off) is taken for dead once its lease passes, and what it held
+// is taken over by the next run of another host (RunStore::mark_crashed, JobStore::adopt,
+// ClaimStore::claim). On SQLite the run lock is the only one needed: one host runs ticks.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ferry/base/time.h"
+#include "ferry/state/store.h"
+
+namespace ferry {
+namespace sql {
+class Connection;
+}
+namespace state {
+
+// A claim on a stream of scheduled work (`task:NAME`), held by a run.
+struct Claim {
+  std::string name;
+  int64_t run_id = 0;
+  std::string owner;        // "HOST pid N" of the run holding it
+  std::string claimed_at;   // ISO-8601 UTC
+  std::string lease_until;  // the holder's lease ('' on SQLite)
+};
+
+class ClaimStore {
+ public:
+  explicit ClaimStore(Store& store) : store_(store) {}
+  // Claims `name` for run `run_id`: true when no run held it, this run already does, or its
+  // holder is no longer live at `now` (ended, marked crashed, or its lease passed). One
+  // statement, so two hosts claiming at once never both get it.
+  bool claim(const std::string& name, int64_t run_id, TimePoint now);
+  // Gives `name` up, when `run_id` holds it.
+  void release(const std::string& name, int64_t run_id);
+  // Claims held by runs still `running`, by name.
+  std::vector<Claim> held();
+
+ private:
+  Store& store_;
+};
+
+// Renews run `run_id`'s lease on a connection of its own, from a thread of its own: at once
+// and then every third of `length`, lease_until = clock() + length, as long as the run is still
+// `running`. When another host marked the run crashed (its lease had passed), calls `lost`
+// once (from the keeper's thread) and stops. A renewal that fails (a busy or unreachable
+// database) is logged and tried again at the next period: the lease still runs until then.
+class LeaseKeeper {
+ public:
+  LeaseKeeper(std::unique_ptr<sql::Connection> db, int64_t run_id, std::chrono::seconds length,
+              std::function<TimePoint()> clock, std::function<void(const std::string&)> lost);
+  // Stops the thread (not waiting for a period to end).
+  ~LeaseKeeper();
+  LeaseKeeper(const LeaseKeeper&) = delete;
+  LeaseKeeper& operator=(const LeaseKeeper&) = delete;
+
+  // How many renewals succeeded so far.
+  int renewals() const;
+
+ private:
+  void loop();
+  // One renewal: true while the run is still ours.
+  bool renew();
+  std::unique_ptr<sql::Connection> db_;
+  int64_t run_id_;
+  std::chrono::seconds length_;
+  std::function<TimePoint()> clock_;
+  std::function<void(const std::string&)> lost_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  int renewals_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace state
+}  // namespace ferry

@@ -1,0 +1,110 @@
+#include "ferry/state/leases.h"
+
+#include <spdlog/spdlog.h>
+
+#include "ferry/sql/connection.h"
+#include "ferry/sql/statement.h"
+
+namespace ferry::state {
+
+bool ClaimStore::claim(const std::string& name, int64_t run_id, TimePoint now) {
+  sql::Statement q(store_.db(),
+                   "INSERT INTO claims(name, run_id, claimed_at) VALUES (?, ?, ?) "
+                   "ON CONFLICT(name) DO UPDATE SET run_id = excluded.run_id, "
+                   "claimed_at = excluded.claimed_at WHERE claims.run_id = excluded.run_id OR "
+                   "NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = claims.run_id AND "
+                   "r.outcome = 'running' AND (r.lease_until IS NULL OR r.lease_until >= ?))");
+  const std::string t = format_iso8601(now);
+  q.bind(1, name);
+  q.bind(2, run_id);
+  q.bind(3, t);
+  q.bind(4, t);
+  return q.run() == 1;
+}
+
+void ClaimStore::release(const std::string& name, int64_t run_id) {
+  sql::Statement q(store_.db(), "DELETE FROM claims WHERE name = ? AND run_id = ?");
+  q.bind(1, name);
+  q.bind(2, run_id);
+  q.run();
+}
+
+std::vector<Claim> ClaimStore::held() {
+  sql::Statement q(store_.db(),
+                   "SELECT c.name, c.run_id, r.host, r.pid, c.claimed_at, "
+                   "coalesce(r.lease_until, '') FROM claims c JOIN runs r ON r.id = c.run_id "
+                   "WHERE r.outcome = 'running' ORDER BY c.name");
+  std::vector<Claim> out;
+  while (q.step()) {
+    Claim c;
+    c.name = q.column(0).text();
+    c.run_id = q.column(1).int64();
+    std::string host = q.column(2).text();
+    c.owner = (host.empty() ? "" : host + " ") + "pid " + std::to_string(q.column(3).int64());
+    c.claimed_at = q.column(4).text();
+    c.lease_until = q.column(5).text();
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+LeaseKeeper::LeaseKeeper(std::unique_ptr<sql::Connection> db, int64_t run_id,
+                         std::chrono::seconds length, std::function<TimePoint()> clock,
+                         std::function<void(const std::string&)> lost)
+    : db_(std::move(db)),
+      run_id_(run_id),
+      length_(length),
+      clock_(std::move(clock)),
+      lost_(std::move(lost)) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+LeaseKeeper::~LeaseKeeper() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+int LeaseKeeper::renewals() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return renewals_;
+}
+
+bool LeaseKeeper::renew() {
+  sql::Statement q(*db_, "UPDATE runs SET lease_until = ? WHERE id = ? AND outcome = 'running'");
+  q.bind(1, format_iso8601(clock_() + length_));
+  q.bind(2, run_id_);
+  return q.run() == 1;
+}
+
+void LeaseKeeper::loop() {
+  const auto period = std::chrono::duration_cast<std::chrono::milliseconds>(length_) / 3;
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    bool ours = true;
+    try {
+      ours = renew();
+      if (ours) {
+        std::lock_guard<std::mutex> count(mu_);
+        ++renewals_;
+      }
+    } catch (const std::exception& e) {
+      spdlog::warn("run {}: its lease could not be renewed: {}; trying again in {} s", run_id_,
+                   e.what(), std::chrono::duration_cast<std::chrono::seconds>(period).count());
+    }
+    lock.lock();
+    if (!ours) {
+      if (!stopping_)
+        lost_("run " + std::to_string(run_id_) +
+              " lost its lease: another host took it for dead (its lease had run out)");
+      return;
+    }
+    wake_.wait_for(lock, period, [this] { return stopping_; });
+  }
+}
+
+}  // namespace ferry::state
