@@ -77,8 +77,9 @@ std::unique_ptr<state::LeaseKeeper> Runner::begin_run(state::RunStore& runs) {
   services_.store.hold_leases_as(report_.run_id);
   if (!options_.shared) return nullptr;
   const Clock& clock = services_.wall;
+  state::Store& store = services_.store;
   return std::make_unique<state::LeaseKeeper>(
-      services_.store.connect_again(), report_.run_id, options_.lease,
+      [&store] { return store.connect_again(); }, report_.run_id, options_.lease,
       [&clock] { return clock.now(); },
       [](const std::string& why) {
         spdlog::error("{}; stopping: what it held is another run's now", why);

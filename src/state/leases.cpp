@@ -48,10 +48,10 @@ std::vector<Claim> ClaimStore::held() {
   return out;
 }
 
-LeaseKeeper::LeaseKeeper(std::unique_ptr<sql::Connection> db, int64_t run_id,
-                         std::chrono::seconds length, std::function<TimePoint()> clock,
+LeaseKeeper::LeaseKeeper(std::function<std::unique_ptr<sql::Connection>()> connect, int64_t run_id,
+                         std::chrono::milliseconds length, std::function<TimePoint()> clock,
                          std::function<void(const std::string&)> lost)
-    : db_(std::move(db)),
+    : connect_(std::move(connect)),
       run_id_(run_id),
       length_(length),
       clock_(std::move(clock)),
@@ -74,6 +74,7 @@ int LeaseKeeper::renewals() const {
 }
 
 bool LeaseKeeper::renew() {
+  if (!db_) db_ = connect_();
   sql::Statement q(*db_, "UPDATE runs SET lease_until = ? WHERE id = ? AND outcome = 'running'");
   q.bind(1, format_iso8601(clock_() + length_));
   q.bind(2, run_id_);
@@ -81,29 +82,26 @@ bool LeaseKeeper::renew() {
 }
 
 void LeaseKeeper::loop() {
-  const auto period = std::chrono::duration_cast<std::chrono::milliseconds>(length_) / 3;
+  const auto period = length_ / 3;
   std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
+  while (!wake_.wait_for(lock, period, [this] { return stopping_; })) {
     lock.unlock();
-    bool ours = true;
+    bool ours = true, renewed = false;
     try {
-      ours = renew();
-      if (ours) {
-        std::lock_guard<std::mutex> count(mu_);
-        ++renewals_;
-      }
+      ours = renewed = renew();
     } catch (const std::exception& e) {
-      spdlog::warn("run {}: its lease could not be renewed: {}; trying again in {} s", run_id_,
-                   e.what(), std::chrono::duration_cast<std::chrono::seconds>(period).count());
+      spdlog::warn("run {}: its lease could not be renewed: {}; trying again in {} ms", run_id_,
+                   e.what(), period.count());
     }
     lock.lock();
-    if (!ours) {
-      if (!stopping_)
-        lost_("run " + std::to_string(run_id_) +
-              " lost its lease: another host took it for dead (its lease had run out)");
-      return;
+    if (ours) {
+      renewals_ += renewed ? 1 : 0;
+      continue;
     }
-    wake_.wait_for(lock, period, [this] { return stopping_; });
+    if (!stopping_)
+      lost_("run " + std::to_string(run_id_) +
+            " lost its lease: another host took it for dead (its lease had run out)");
+    return;
   }
 }
 

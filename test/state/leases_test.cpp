@@ -90,23 +90,27 @@ TEST(LeasesTest, TheKeeperRenewsTheLeaseUntilItsRunIsTakenForDead) {
   TimePoint clock = kT0 + seconds(30);
   int64_t run = runs.begin(kT0, 10, "alpha", kT0 + seconds(60));
   std::atomic<int> lost{0};
+  auto connect = [&f] { return f.store.connect_again(); };
   {
+    // A third of a 3 s lease: the first renewal comes 1 s after the keeper starts.
     LeaseKeeper keeper(
-        f.store.connect_again(), run, seconds(60), [clock] { return clock; },
+        connect, run, seconds(3), [clock] { return clock; },
         [&lost](const std::string&) { ++lost; });
+    EXPECT_EQ(keeper.renewals(), 0);
+    EXPECT_EQ(lease_of(f.store, run), format_iso8601(kT0 + seconds(60)));  // begin()'s
     for (int i = 0; i < 500 && keeper.renewals() == 0; ++i)
       std::this_thread::sleep_for(milliseconds(10));
-    EXPECT_EQ(keeper.renewals(), 1);  // at once; the next a third of the lease later
+    EXPECT_GE(keeper.renewals(), 1);
   }
-  EXPECT_EQ(lease_of(f.store, run), format_iso8601(kT0 + seconds(90)));
+  EXPECT_EQ(lease_of(f.store, run), format_iso8601(kT0 + seconds(33)));
   EXPECT_EQ(lost.load(), 0);
   int64_t beta = runs.begin(kT0, 11, "beta", kT0 + seconds(120));
   // Another host finds the lease passed: `run` and the fixture's run (which had none) are dead.
-  ASSERT_EQ(runs.mark_crashed(beta, RunStore::Shared{"beta", kT0 + seconds(91)}), 2);
+  ASSERT_EQ(runs.mark_crashed(beta, RunStore::Shared{"beta", kT0 + seconds(34)}), 2);
   std::string why;
   {
     LeaseKeeper keeper(
-        f.store.connect_again(), run, seconds(60), [clock] { return clock; },
+        connect, run, seconds(3), [clock] { return clock; },
         [&lost, &why](const std::string& w) {
           why = w;
           ++lost;

@@ -51,15 +51,17 @@ class ClaimStore {
   Store& store_;
 };
 
-// Renews run `run_id`'s lease on a connection of its own, from a thread of its own: at once
-// and then every third of `length`, lease_until = clock() + length, as long as the run is still
-// `running`. When another host marked the run crashed (its lease had passed), calls `lost`
-// once (from the keeper's thread) and stops. A renewal that fails (a busy or unreachable
-// database) is logged and tried again at the next period: the lease still runs until then.
+// Renews run `run_id`'s lease from a thread of its own: every third of `length`, lease_until =
+// clock() + length, as long as the run is still `running` (RunStore::begin set the first
+// lease). Its connection is made by `connect` at the first renewal, so a run shorter than a
+// third of the lease opens none. When another host marked the run crashed (its lease had
+// passed), calls `lost` once (from the keeper's thread) and stops. A renewal that fails (a busy
+// or unreachable database) is logged and tried again at the next period.
 class LeaseKeeper {
  public:
-  LeaseKeeper(std::unique_ptr<sql::Connection> db, int64_t run_id, std::chrono::seconds length,
-              std::function<TimePoint()> clock, std::function<void(const std::string&)> lost);
+  LeaseKeeper(std::function<std::unique_ptr<sql::Connection>()> connect, int64_t run_id,
+              std::chrono::milliseconds length, std::function<TimePoint()> clock,
+              std::function<void(const std::string&)> lost);
   // Stops the thread (not waiting for a period to end).
   ~LeaseKeeper();
   LeaseKeeper(const LeaseKeeper&) = delete;
@@ -72,9 +74,10 @@ class LeaseKeeper {
   void loop();
   // One renewal: true while the run is still ours.
   bool renew();
+  std::function<std::unique_ptr<sql::Connection>()> connect_;
   std::unique_ptr<sql::Connection> db_;
   int64_t run_id_;
-  std::chrono::seconds length_;
+  std::chrono::milliseconds length_;
   std::function<TimePoint()> clock_;
   std::function<void(const std::string&)> lost_;
   mutable std::mutex mu_;
