@@ -43,8 +43,9 @@ Status classify_reply(const std::string& call, const net::HttpResponse& r,
   return toolkit::classify(call, r, o);
 }
 
-CakeClient::CakeClient(net::HttpClient& http, const CakeSettings& settings, const Timer& timer)
-    : http_(http), settings_(settings), timer_(timer) {
+CakeClient::CakeClient(net::HttpClient& http, const CakeSettings& settings, const Timer& timer,
+                       CallGate* gate)
+    : http_(http), settings_(settings), timer_(timer), gate_(gate) {
   if (auto url = normalize_admin_url(settings_.admin_url)) settings_.admin_url = *url;
 }
 
@@ -94,10 +95,22 @@ CakeReply CakeClient::post(const std::string& url, std::string body, bool retry_
       }
     };
   }
+  CakeReply reply;
+  if (gate_) {
+    if (auto st = gate_->enter(); !st) {
+      reply.failure = st.failure();
+      return reply;
+    }
+  }
+  struct Leave {
+    CallGate* gate;
+    ~Leave() {
+      if (gate) gate->leave();
+    }
+  } leave{gate_};
   auto started = timer_.elapsed_now();
   net::HttpResponse response = http_.send(request);
   if (thrown) std::rethrow_exception(thrown);
-  CakeReply reply;
   reply.elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(timer_.elapsed_now() - started);
   reply.timed_out = response.error == net::TransportError::kTimeout;

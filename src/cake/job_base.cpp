@@ -1,5 +1,6 @@
 #include "cake/job_base.h"
 
+#include "ferry/cake/call_gate.h"
 #include "ferry/cake/currencies.h"
 #include "ferry/toolkit/publish.h"
 
@@ -12,7 +13,12 @@ Status CakeJobBase::prepare() {
   if (prepared_) return Status::ok();
   if (auto status = check_settings(settings_); !status) return status.failure();
   rules_.zone = *TimeZone::find(settings_.timezone);  // check_settings found it
-  client_ = std::make_unique<CakeClient>(services_.http, settings_, timer_);
+  // Several hosts on one state: the instance's concurrency is counted across them.
+  if (services_.store.postgres())
+    gate_ = std::make_unique<SharedCallGate>(
+        services_.store, services_.run_id, "cake:" + settings_.admin_url,
+        settings_.max_concurrent_calls, services_.wall, settings_.timeout);
+  client_ = std::make_unique<CakeClient>(services_.http, settings_, timer_, gate_.get());
   auto currencies = load_currencies(services_.store, *client_, settings_.admin_url, services_.now);
   if (!currencies.ok()) return *currencies.failure;
   rules_.currencies = std::move(currencies.currencies);

@@ -44,6 +44,7 @@ class CakeJobBase : public core::JobHandler {
   CakeSettings settings_;
   RealTimer own_timer_;
   const Timer& timer_;
+  std::unique_ptr<CallGate> gate_;  // on a shared state only; before client_, which uses it
   std::unique_ptr<CakeClient> client_;
   CellRules rules_;
   bool prepared_ = false;

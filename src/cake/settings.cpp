@@ -43,6 +43,10 @@ void declare_cake_config(config::ConfigSchema& schema) {
       .add_string("daily_at", "01:30", "local time (HH:MM) the daily jobs are queued at")
       .add_duration("connect_timeout", seconds(10), "TCP/TLS connect timeout of a CAKE call")
       .add_duration("timeout", seconds(120), "whole-exchange timeout of one CAKE call")
+      .add_int("max_concurrent_calls", 1,
+               "calls in flight to this CAKE instance from every host on a shared PostgreSQL "
+               "state (state.url), counted in the state; one host makes one call at a time",
+               1, 16)
       .add_duration("link_expires", seconds(86400), "lifetime of the presigned download links")
       .add_duration("settle", seconds(3600),
                     "time CAKE needs to record late data: an hour or window is exported only "
@@ -60,6 +64,7 @@ CakeSettings read_settings(const config::Config& config) {
   s.conversion_window = c.duration("conversion_window");
   s.min_window = c.duration("min_window");
   s.row_limit = c.integer("row_limit");
+  s.max_concurrent_calls = static_cast<int>(c.integer("max_concurrent_calls"));
   s.timezone = c.str("timezone");
   s.s3 = c.str("s3");
   s.s3_prefix = c.str("s3_prefix");

@@ -7,13 +7,24 @@
 
 namespace ferry::state {
 
+namespace {
+
+// Whether the run holding a row of `table` (alias t) is live at the bound time: its row says
+// `running` and its lease (if any) has not passed.
+std::string holder_live(const std::string& table) {
+  return "EXISTS (SELECT 1 FROM runs r WHERE r.id = " + table +
+         ".run_id AND r.outcome = 'running' AND (r.lease_until IS NULL OR r.lease_until >= ?))";
+}
+
+}  // namespace
+
 bool ClaimStore::claim(const std::string& name, int64_t run_id, TimePoint now) {
   sql::Statement q(store_.db(),
                    "INSERT INTO claims(name, run_id, claimed_at) VALUES (?, ?, ?) "
                    "ON CONFLICT(name) DO UPDATE SET run_id = excluded.run_id, "
                    "claimed_at = excluded.claimed_at WHERE claims.run_id = excluded.run_id OR "
-                   "NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = claims.run_id AND "
-                   "r.outcome = 'running' AND (r.lease_until IS NULL OR r.lease_until >= ?))");
+                   "NOT " +
+                       holder_live("claims"));
   const std::string t = format_iso8601(now);
   q.bind(1, name);
   q.bind(2, run_id);
@@ -46,6 +57,42 @@ std::vector<Claim> ClaimStore::held() {
     out.push_back(std::move(c));
   }
   return out;
+}
+
+std::optional<int> SlotStore::take(const std::string& resource, int limit, int64_t run_id,
+                                   TimePoint now) {
+  const std::string t = format_iso8601(now);
+  for (int slot = 0; slot < limit; ++slot) {
+    sql::Statement q(store_.db(),
+                     "INSERT INTO call_slots(resource, slot, run_id, taken_at) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT(resource, slot) DO UPDATE SET run_id = excluded.run_id, "
+                     "taken_at = excluded.taken_at WHERE NOT " +
+                         holder_live("call_slots"));
+    q.bind(1, resource);
+    q.bind(2, slot);
+    q.bind(3, run_id);
+    q.bind(4, t);
+    q.bind(5, t);
+    if (q.run() == 1) return slot;
+  }
+  return std::nullopt;
+}
+
+void SlotStore::give(const std::string& resource, int slot, int64_t run_id) {
+  sql::Statement q(store_.db(),
+                   "DELETE FROM call_slots WHERE resource = ? AND slot = ? AND run_id = ?");
+  q.bind(1, resource);
+  q.bind(2, slot);
+  q.bind(3, run_id);
+  q.run();
+}
+
+int SlotStore::in_use(const std::string& resource) {
+  sql::Statement q(store_.db(),
+                   "SELECT count(*) FROM call_slots c JOIN runs r ON r.id = c.run_id "
+                   "WHERE c.resource = ? AND r.outcome = 'running'");
+  q.bind(1, resource);
+  return q.step() ? q.column(0).integer() : 0;
 }
 
 LeaseKeeper::LeaseKeeper(std::function<std::unique_ptr<sql::Connection>()> connect, int64_t run_id,

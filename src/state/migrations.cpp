@@ -201,6 +201,7 @@ ALTER TABLE runs ADD COLUMN host TEXT NOT NULL DEFAULT '';  -- run.host, else th
 // renewed while it works; a running job is held through its run (jobs.run_id), a scheduled task
 // through a row of `claims`. A run whose lease has passed is taken for dead by the others, which
 // then take over what it held. Runs from before have no lease (NULL: taken for dead once ended).
+// `call_slots` counts the calls in flight to a source that limits concurrency, across hosts.
 const char* kLeases = R"sql(
 ALTER TABLE runs ADD COLUMN lease_until TEXT;  -- ISO-8601 UTC; NULL: no lease
 CREATE TABLE claims (
@@ -209,6 +210,13 @@ CREATE TABLE claims (
   claimed_at TEXT NOT NULL
 );
 CREATE INDEX runs_lease ON runs(lease_until) WHERE outcome = 'running';
+CREATE TABLE call_slots (
+  resource   TEXT NOT NULL,                    -- what limits concurrency: cake:ADMIN_URL
+  slot       INTEGER NOT NULL,                 -- 0 .. limit - 1
+  run_id     INTEGER NOT NULL,                 -- the run making a call through it
+  taken_at   TEXT NOT NULL,
+  PRIMARY KEY (resource, slot)
+);
 )sql";
 
 }  // namespace
@@ -228,7 +236,7 @@ const std::vector<Migration>& migrations() {
       {9, "indexes for the tick and for pruning history", kHistoryIndexes},
       {10, "totals: cumulative counters that pruning never lowers", kTotals},
       {11, "runs.host: the host each run ran on", kRunHost},
-      {12, "leases: runs.lease_until, claims of scheduled tasks", kLeases},
+      {12, "leases: runs.lease_until, claims of scheduled tasks, call slots", kLeases},
   };
   return kAll;
 }

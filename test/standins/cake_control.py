@@ -92,6 +92,9 @@ class ControlMixin:
                 return self.send_json(200, [dict(e) for e in srv.log])
         if path == "/_control/stats":
             with srv.lock:
+                if http_method == "DELETE":
+                    srv.calls = 0
+                    srv.max_in_flight = srv.in_flight
                 return self.send_json(200, {"calls": srv.calls, "in_flight": srv.in_flight,
                                             "max_in_flight": srv.max_in_flight})
         if path in ("/_control/count", "/_control/ids"):

@@ -67,6 +67,7 @@ Control endpoints (never logged, no key):
   GET    /_control/ids?report=clicks&start=T&end=T   {"ids": [...]} in reply order
   GET    /_control/stats   {"calls": N, "in_flight": N, "max_in_flight": N}; max_in_flight
                            above 1 means a client made concurrent calls
+  DELETE /_control/stats   starts the counts again (max_in_flight from the calls in flight)
 Control times T take the API forms above or ISO `2016-01-10T05:00:00[Z]`.
 """
 

@@ -60,6 +60,39 @@ TEST(ClaimsTest, AClaimLapsesWithItsRunsLeaseOrEnd) {
   EXPECT_TRUE(claims.claim("task:x", a, kT0 + seconds(62)));  // b ended: free again
 }
 
+TEST(SlotsTest, AtMostLimitCallsAreInFlightAcrossRuns) {
+  JobsFixture f;
+  RunStore runs(f.store);
+  SlotStore slots(f.store);
+  int64_t a = runs.begin(kT0, 10, "alpha", kT0 + seconds(60));
+  int64_t b = runs.begin(kT0, 20, "beta", kT0 + seconds(60));
+  EXPECT_EQ(slots.take("cake:x", 2, a, kT0), 0);
+  EXPECT_EQ(slots.take("cake:x", 2, b, kT0), 1);
+  EXPECT_EQ(slots.take("cake:x", 2, b, kT0), std::nullopt);  // both held
+  EXPECT_EQ(slots.take("cake:y", 2, b, kT0), 0);             // another instance's own count
+  EXPECT_EQ(slots.in_use("cake:x"), 2);
+  slots.give("cake:x", 0, b);  // not b's: still a's
+  EXPECT_EQ(slots.take("cake:x", 2, b, kT0), std::nullopt);
+  slots.give("cake:x", 0, a);
+  EXPECT_EQ(slots.take("cake:x", 2, b, kT0), 0);
+  EXPECT_EQ(slots.in_use("cake:x"), 2);
+}
+
+TEST(SlotsTest, ASlotOfADeadRunIsFreeAgain) {
+  JobsFixture f;
+  RunStore runs(f.store);
+  SlotStore slots(f.store);
+  int64_t a = runs.begin(kT0, 10, "alpha", kT0 + seconds(60));
+  int64_t b = runs.begin(kT0, 20, "beta", kT0 + seconds(600));
+  ASSERT_EQ(slots.take("cake:x", 1, a, kT0), 0);
+  EXPECT_EQ(slots.take("cake:x", 1, b, kT0 + seconds(60)), std::nullopt);
+  EXPECT_EQ(slots.take("cake:x", 1, b, kT0 + seconds(61)), 0);  // a's lease passed
+  runs.end(b, kT0 + seconds(62), "ok", {}, "");                 // b ended, its slot with it
+  EXPECT_EQ(slots.in_use("cake:x"), 0);
+  int64_t c = runs.begin(kT0, 30, "gamma", std::nullopt);  // one host on SQLite: no lease
+  EXPECT_EQ(slots.take("cake:x", 1, c, kT0 + seconds(9999)), 0);
+}
+
 TEST(LeasesTest, OnASharedStateOnlyThisHostsRunsAndExpiredLeasesAreTakenForDead) {
   JobsFixture f;  // its run (pid 1, no host, no lease) counts as dead: it never had a lease
   RunStore runs(f.store);

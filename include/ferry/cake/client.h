@@ -1,7 +1,7 @@
 // The CAKE API calls a job makes, over an HttpClient (in production the retrying client over
 // libcurl, so timeouts, connection errors, 429 and 5xx are retried with back-off there). One
-// call at a time: a CakeClient is used from one thread, so calls to one CAKE domain are never
-// concurrent. Every call has the configured connect and whole-exchange timeouts.
+// call at a time: a CakeClient is used from one thread, so one process never makes concurrent
+// calls to one CAKE domain; a CallGate, when given, bounds the calls of several hosts together. Every call has the configured connect and whole-exchange timeouts.
 //
 // Failure messages name the call (`cake: POST https://host/api/11/reports.asmx/Clicks: HTTP 401
 // Invalid API Key`) and never hold the API key: it travels in the body only, and URLs are
@@ -38,10 +38,23 @@ struct CakeReply {
 Status classify_reply(const std::string& call, const net::HttpResponse& response,
                       const std::string& api_key = "");
 
+// Admits a call to CAKE: on a state shared by several hosts, a slot of `cake.max_concurrent_calls`
+// counted across them (see SharedCallGate). enter() returns the failure that stops the call
+// (no slot came free in time, or a stop was requested); leave() follows each enter() that
+// returned ok.
+class CallGate {
+ public:
+  virtual ~CallGate() = default;
+  virtual Status enter() = 0;
+  virtual void leave() = 0;
+};
+
 class CakeClient {
  public:
-  // `http` and `timer` must outlive the client; `settings` is copied (admin_url normalized).
-  CakeClient(net::HttpClient& http, const CakeSettings& settings, const Timer& timer);
+  // `http`, `timer` and `gate` (when given) must outlive the client; `settings` is copied
+  // (admin_url normalized). Every call passes through `gate` first.
+  CakeClient(net::HttpClient& http, const CakeSettings& settings, const Timer& timer,
+             CallGate* gate = nullptr);
 
   // One report call for `slice`, its 2xx body handed to `into` as it arrives (restarted at
   // every try of the HTTP layer) and never held whole; the caller then calls into.finish().
@@ -65,6 +78,7 @@ class CakeClient {
   net::HttpClient& http_;
   CakeSettings settings_;
   const Timer& timer_;
+  CallGate* gate_;
 };
 
 }  // namespace ferry::cake

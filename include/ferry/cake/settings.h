@@ -38,6 +38,7 @@ struct CakeSettings {
   std::string daily_at = "01:30";
   std::chrono::milliseconds connect_timeout{10'000};  // one CAKE call, TCP/TLS connect
   std::chrono::milliseconds timeout{120'000};         // one CAKE call, whole exchange
+  int max_concurrent_calls = 1;  // calls in flight from every host on a shared state
   Seconds link_expires{86400};                        // presigned links made after upload
   Seconds settle{3600};  // a unit ending after now - settle is not final yet: its job waits
 };

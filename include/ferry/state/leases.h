@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,6 +47,24 @@ class ClaimStore {
   void release(const std::string& name, int64_t run_id);
   // Claims held by runs still `running`, by name.
   std::vector<Claim> held();
+
+ private:
+  Store& store_;
+};
+
+// A counting lease: at most `limit` calls in flight to one `resource` (a CAKE instance) from
+// every host on the state, each holding one numbered slot while its call runs. A slot held by a
+// run that is no longer live (as for claims) is free again.
+class SlotStore {
+ public:
+  explicit SlotStore(Store& store) : store_(store) {}
+  // Takes a free slot among 0 .. limit - 1 for run `run_id`; nullopt when all are held by live
+  // runs. Each attempt is one statement: two hosts never get the same slot.
+  std::optional<int> take(const std::string& resource, int limit, int64_t run_id, TimePoint now);
+  // Gives `slot` back, when `run_id` holds it.
+  void give(const std::string& resource, int slot, int64_t run_id);
+  // How many slots of `resource` live runs hold.
+  int in_use(const std::string& resource);
 
  private:
   Store& store_;
