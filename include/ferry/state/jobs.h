@@ -139,6 +139,8 @@ class JobStore {
   bool move(int64_t id, JobStatus to, const std::string& error, TimePoint now);
   // " AND (status <> 'running' OR run_id = HOLDER)" for a store with a lease holder, else "".
   std::string fence() const;
+  // Inserts (or replaces, by name) the outputs of job `id`, recorded `at`.
+  void record_outputs(int64_t id, const std::vector<JobOutput>& outputs, const std::string& at);
   // Fills each job's outputs, in the order they were recorded.
   void attach_outputs(std::vector<Job>& jobs);
   // Sets the owner of the running jobs among `jobs` from the runs they name.
