@@ -5,6 +5,7 @@
 #include "ferry/cake/file_names.h"
 #include "ferry/cake/pipeline.h"
 #include "ferry/cake/range_reader.h"
+#include "ferry/core/units.h"
 #include "ferry/io/files.h"
 
 namespace ferry::cake {
@@ -41,27 +42,39 @@ class ClicksJob : public CakeJobBase {
     auto job_range_or = job_range(job);
     if (!job_range_or) return core::StepResult::failed(job_range_or.failure());
     const TimeRange range = *job_range_or;
-    TimePoint hour = range.start;
     if (!job.checkpoint.empty()) {
       auto at = parse_iso8601(job.checkpoint);
       if (!at || *at < range.start || *at > range.end)
         return core::StepResult::failed(Failure::permanent(
             "cake: " + job_label(job) + " has an unreadable checkpoint '" + job.checkpoint + "'"));
-      hour = *at;
     }
-    if (hour >= range.end) return core::StepResult::done();
-    if (hour + kHour > settled_until()) {
-      spdlog::info("{}: hour {} is not final before {}; waiting", job_label(job),
-                   format_iso8601(hour), format_iso8601(hour + kHour + settings_.settle));
-      return core::StepResult::wait_until(hour + kHour + settings_.settle);
-    }
-    if (auto st = prepare(); !st) return core::StepResult::failed(st.failure());
-    if (auto st = export_hour(job, range, hour); !st) return core::StepResult::failed(st.failure());
-    return hour + kHour >= range.end ? core::StepResult::done() : core::StepResult::more();
+    // Unit k is the hour starting k hours after the range's start; the checkpoint is the start
+    // of the first hour not done in order.
+    state::UnitMap hours;
+    hours.count = hours_between(range.start, range.end);
+    hours.done_before = [range](const std::string& checkpoint) -> int64_t {
+      auto at = parse_iso8601(checkpoint);
+      return at ? hours_between(range.start, *at) : 0;
+    };
+    hours.checkpoint_at = [range](int64_t k) { return format_iso8601(range.start + k * kHour); };
+    return core::step_free_unit(services_, job, hours, [&](int64_t unit) {
+      const TimePoint hour = range.start + unit * kHour;
+      if (hour + kHour > settled_until()) {
+        spdlog::info("{}: hour {} is not final before {}; waiting", job_label(job),
+                     format_iso8601(hour), format_iso8601(hour + kHour + settings_.settle));
+        return core::StepResult::wait_until(hour + kHour + settings_.settle);
+      }
+      if (auto st = prepare(); !st) return core::StepResult::failed(st.failure());
+      auto all_done = export_hour(job, hours, hour, unit);
+      if (!all_done) return core::StepResult::failed(all_done.failure());
+      return *all_done ? core::StepResult::done() : core::StepResult::more();
+    });
   }
 
-  // Reads, writes, uploads and records one hour.
-  Status export_hour(const state::Job& job, const TimeRange& range, TimePoint hour) {
+  // Reads, writes, uploads and records one hour (unit `unit` of `hours`). Whether every hour of
+  // the job is now done.
+  Result<bool> export_hour(const state::Job& job, const state::UnitMap& hours, TimePoint hour,
+                           int64_t unit) {
     std::string name = click_file_name(hour);
     std::string path = settings_.output_dir + "/" + name;
     RangeReader reader(*client_, Report::kClicks, rules_, hour, hour + kHour,
@@ -80,7 +93,7 @@ class ClicksJob : public CakeJobBase {
     file.write(header);
     HourFileOutput records(file);
     while (!reader.done()) {
-      if (auto st = reader.read_window(records); !st) return st;
+      if (auto st = reader.read_window(records); !st) return st.failure();
     }
     file.commit();
     const auto& st = reader.stats();
@@ -91,12 +104,10 @@ class ClicksJob : public CakeJobBase {
     if (auto st = publish(path, name, reader.rows(), settings_.keep_local ? path : "", &output);
         !st)
       return st.failure();
-    int64_t done = hours_between(range.start, hour + kHour);
-    state::JobStore(services_.store)
-        .commit_unit(job.id, format_iso8601(hour + kHour), done,
-                     hours_between(range.start, range.end), {output}, services_.wall.now());
+    bool all_done = state::JobStore(services_.store)
+                        .commit_unit_of(job.id, unit, hours, {output}, services_.wall.now());
     if (!settings_.keep_local) env.remove(path);
-    return Status::ok();
+    return all_done;
   }
 
   bool swept_ = false;  // stale temp files removed (once per handler)

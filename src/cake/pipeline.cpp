@@ -34,7 +34,11 @@ class CakePipeline : public core::Pipeline {
     return {
         {kClicksKind,
          "CAKE clicks, both dates included: one ClickReport_DDMMYYYY_HHMM_HHMM.csv per hour to S3",
-         [](core::Services& s) { return make_clicks_job(s, read_settings(s.config)); }},
+         [](core::Services& s) { return make_clicks_job(s, read_settings(s.config)); },
+         {},
+         {},
+         {},
+         /*independent_units=*/true},
         {kConversionsKind,
          "CAKE conversions, both dates included: one report_DDMMYYYY_DDMMYYYY.csv per job to S3",
          [](core::Services& s) { return make_conversions_job(s, read_settings(s.config)); },

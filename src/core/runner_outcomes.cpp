@@ -22,9 +22,9 @@ Failure Runner::failure_of(const std::exception& e) {
   return Failure::permanent(std::string("unexpected error: ") + e.what());
 }
 
-void Runner::job_waits(const state::Job& job, TimePoint until, int units) {
-  state::JobStore jobs(services_.store);
-  if (!jobs.wait(job.id, until, units == 0, services_.wall.now())) {
+void Runner::job_waits(const state::Job& job, TimePoint until, bool uncount_attempt) {
+  state::JobStore jobs = jobs_for(job.kind);
+  if (!jobs.wait(job.id, until, uncount_attempt, services_.wall.now())) {
     spdlog::info("job {} was cancelled; stopping", job.id);
     return;
   }
@@ -34,7 +34,7 @@ void Runner::job_waits(const state::Job& job, TimePoint until, int units) {
 
 void Runner::job_failed(const state::Job& job, const Failure& failure) {
   stop_if_state_full(&job);
-  state::JobStore jobs(services_.store);
+  state::JobStore jobs = jobs_for(job.kind);
   if (failure.is_interrupted()) {
     jobs.finish(job.id, state::JobStatus::kQueued, "", services_.wall.now());
     report_.interrupted = true;
@@ -58,7 +58,7 @@ void Runner::job_failed(const state::Job& job, const Failure& failure) {
 }
 
 void Runner::job_crashed(const state::Job& job) {
-  state::JobStore jobs(services_.store);
+  state::JobStore jobs = jobs_for(job.kind);
   const std::string why = "its run ended while it was running";
   int crashes = jobs.add_crash(job.id, why, services_.wall.now());
   if (crashes < options_.job_crashes) {
@@ -71,7 +71,7 @@ void Runner::job_crashed(const state::Job& job) {
 }
 
 void Runner::job_gave_up(const state::Job& job, const std::string& reason) {
-  state::JobStore jobs(services_.store);
+  state::JobStore jobs = jobs_for(job.kind);
   jobs.finish(job.id, state::JobStatus::kFailed, reason, services_.wall.now());
   ++report_.counts.jobs_failed;
   ++report_.totals.job_failures[job.kind];
@@ -130,8 +130,7 @@ void Runner::stop_if_state_full(const state::Job* job) {
   if (!full) return;
   if (job) {
     try {
-      if (state::JobStore(services_.store)
-              .finish(job->id, state::JobStatus::kQueued, "", services_.wall.now()))
+      if (jobs_for(job->kind).finish(job->id, state::JobStatus::kQueued, "", services_.wall.now()))
         spdlog::warn(
             "job {} ({}): stopped by the full state disk; queued again at {}/{}, no "
             "failure counted",

@@ -109,11 +109,24 @@ void JobStore::attach_owners(std::vector<Job>& jobs) {
                    "WHERE j.id IN " +
                        store_.json_ints());
   q.bind(1, "[" + ids + "]");
-  while (q.step()) {
-    std::string host = q.column(1).text();
-    running[q.column(0).int64()]->owner =
-        (host.empty() ? "" : host + " ") + "pid " + std::to_string(q.column(2).int64());
-  }
+  auto add = [&](sql::Statement& q) {
+    while (q.step()) {
+      std::string host = q.column(1).text();
+      std::string who =
+          (host.empty() ? "" : host + " ") + "pid " + std::to_string(q.column(2).int64());
+      std::string& owner = running[q.column(0).int64()]->owner;
+      if (owner.find(who) == std::string::npos) owner += (owner.empty() ? "" : ", ") + who;
+    }
+  };
+  add(q);
+  // Other runs working on units of the same jobs (independent units).
+  sql::Statement u(store_.db(),
+                   "SELECT DISTINCT u.job_id, r.host, r.pid FROM job_units u JOIN runs r ON "
+                   "r.id = u.run_id WHERE u.done_at IS NULL AND r.outcome = 'running' AND "
+                   "u.job_id IN " +
+                       store_.json_ints() + " ORDER BY u.job_id, r.pid");
+  u.bind(1, "[" + ids + "]");
+  add(u);
 }
 
 std::optional<int64_t> JobStore::find_active(const std::string& kind, const std::string& from,
@@ -160,10 +173,23 @@ std::optional<Job> JobStore::next_queued(int64_t after_id, TimePoint now) {
   return std::move(one.front());
 }
 
+std::optional<Job> JobStore::next_running(int64_t after_id) {
+  sql::Statement q(store_.db(), std::string("SELECT ") + kJobColumns +
+                                    " FROM jobs WHERE status = 'running' AND id > ? AND "
+                                    "coalesce(run_id, 0) <> ? ORDER BY id LIMIT 1");
+  q.bind(1, after_id);
+  q.bind(2, store_.lease_holder());
+  if (!q.step()) return std::nullopt;
+  return read_job(q, store_);
+}
+
 std::vector<Job> JobStore::orphaned() {
   sql::Statement q(store_.db(), std::string("SELECT ") + kJobColumns +
                                     " FROM jobs WHERE status = 'running' AND NOT EXISTS "
                                     "(SELECT 1 FROM runs r WHERE r.id = jobs.run_id AND "
+                                    "r.outcome = 'running') AND NOT EXISTS (SELECT 1 FROM "
+                                    "job_units u JOIN runs r ON r.id = u.run_id WHERE "
+                                    "u.job_id = jobs.id AND u.done_at IS NULL AND "
                                     "r.outcome = 'running') ORDER BY id");
   std::vector<Job> out;
   while (q.step()) out.push_back(read_job(q, store_));
@@ -183,7 +209,11 @@ bool JobStore::adopt(int64_t id, int64_t from, int64_t to) {
 std::string JobStore::fence() const {
   int64_t holder = store_.lease_holder();
   if (holder == 0) return "";
-  return " AND (status <> 'running' OR run_id = " + std::to_string(holder) + ")";
+  const std::string h = std::to_string(holder);
+  if (units_shared_)
+    return " AND (status <> 'running' OR run_id = " + h +
+           " OR EXISTS (SELECT 1 FROM runs r WHERE r.id = " + h + " AND r.outcome = 'running'))";
+  return " AND (status <> 'running' OR run_id = " + h + ")";
 }
 
 JobCounts JobStore::counts() {

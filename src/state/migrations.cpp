@@ -202,6 +202,9 @@ ALTER TABLE runs ADD COLUMN host TEXT NOT NULL DEFAULT '';  -- run.host, else th
 // through a row of `claims`. A run whose lease has passed is taken for dead by the others, which
 // then take over what it held. Runs from before have no lease (NULL: taken for dead once ended).
 // `call_slots` counts the calls in flight to a source that limits concurrency, across hosts.
+// `job_units` holds the units of a job with independent units (an hour of CAKE clicks) that
+// runs have claimed, and those done beyond its checkpoint (done out of order): several runs
+// work on such a job at once, each unit claimed by one.
 const char* kLeases = R"sql(
 ALTER TABLE runs ADD COLUMN lease_until TEXT;  -- ISO-8601 UTC; NULL: no lease
 CREATE TABLE claims (
@@ -216,6 +219,14 @@ CREATE TABLE call_slots (
   run_id     INTEGER NOT NULL,                 -- the run making a call through it
   taken_at   TEXT NOT NULL,
   PRIMARY KEY (resource, slot)
+);
+CREATE TABLE job_units (
+  job_id     INTEGER NOT NULL,                 -- a job of a kind whose units are independent
+  unit       INTEGER NOT NULL,                 -- 0 .. progress_total - 1
+  run_id     INTEGER NOT NULL,                 -- the run that claimed (or did) it
+  claimed_at TEXT NOT NULL,
+  done_at    TEXT,                             -- NULL: claimed, held while its run lives
+  PRIMARY KEY (job_id, unit)
 );
 )sql";
 
@@ -236,7 +247,7 @@ const std::vector<Migration>& migrations() {
       {9, "indexes for the tick and for pruning history", kHistoryIndexes},
       {10, "totals: cumulative counters that pruning never lowers", kTotals},
       {11, "runs.host: the host each run ran on", kRunHost},
-      {12, "leases: runs.lease_until, claims of scheduled tasks, call slots", kLeases},
+      {12, "leases: runs.lease_until, claims of scheduled tasks, call slots, job units", kLeases},
   };
   return kAll;
 }

@@ -16,6 +16,8 @@ INSERT INTO claims (name, run_id, claimed_at) VALUES
   ('task:cake-daily', 7, '2026-11-01T00:05:01Z');
 INSERT INTO call_slots (resource, slot, run_id, taken_at) VALUES
   ('cake:https://cake.example', 0, 7, '2026-11-01T00:05:02Z');
+INSERT INTO job_units (job_id, unit, run_id, claimed_at, done_at) VALUES
+  (3, 51, 7, '2026-11-01T00:05:03Z', NULL);
 INSERT INTO jobs (id, kind, status, from_date, to_date, params, attempts, failures,
                   progress_done, progress_total, checkpoint, error, run_id, created_at,
                   started_at, finished_at, updated_at, not_before, crashes) VALUES

@@ -62,6 +62,7 @@ TEST(Totals, MigrationStartsFromTheHistoryAStateHolds) {
     store.db().exec("DROP INDEX runs_lease");              // migration 12's
     store.db().exec("DROP TABLE claims");
     store.db().exec("DROP TABLE call_slots");
+    store.db().exec("DROP TABLE job_units");
     store.db().exec("ALTER TABLE runs DROP COLUMN lease_until");
     store.db().exec(
         "INSERT INTO runs(started_at, finished_at, outcome, pid, alerts_sent) VALUES "

@@ -52,8 +52,9 @@ struct Services {
 };
 
 // kWait: the next unit cannot be done yet (its data is not final before `until`, in the
-// run's logical time). Only job steps may return it.
-enum class StepStatus { kDone, kMore, kFailed, kWait };
+// run's logical time). Only job steps may return it. kLeave: no unit is free for this run, the
+// rest being held by other runs (jobs whose units are independent only).
+enum class StepStatus { kDone, kMore, kFailed, kWait, kLeave };
 
 struct StepResult {
   StepStatus status = StepStatus::kDone;
@@ -63,6 +64,7 @@ struct StepResult {
   static StepResult more() { return {StepStatus::kMore, {}, {}}; }
   static StepResult failed(Failure f) { return {StepStatus::kFailed, std::move(f), {}}; }
   static StepResult wait_until(TimePoint t) { return {StepStatus::kWait, {}, t}; }
+  static StepResult leave() { return {StepStatus::kLeave, {}, {}}; }
 };
 
 class JobHandler {
@@ -74,8 +76,9 @@ class JobHandler {
   // kWait (StepResult::wait_until) when the next unit must not be done before a later time:
   // the runner puts the job back to `queued` with `not_before` set, keeping its checkpoint and
   // progress, counting no failure (and no attempt when this start did no unit), and starts it
-  // again only once Services::now has reached that time. Expected failures are returned, not
-  // thrown.
+  // again only once Services::now has reached that time. A kind with independent units commits
+  // through step_free_unit (units.h) instead, and may return kLeave. Expected failures are
+  // returned, not thrown.
   virtual StepResult step(state::Job& job) = 0;
 };
 
@@ -114,6 +117,10 @@ struct JobKind {
   std::vector<QueueOption> queue_options = {};
   std::function<std::vector<std::string>(const config::Config&, const QueueValues&)> queue_params =
       {};
+  // Each unit is its own output, so units may be done in any order and by several runs at once
+  // (hosts sharing a PostgreSQL state), each unit once: the handler's step does one unit it
+  // claims through step_free_unit (units.h). False: units follow one another on one run.
+  bool independent_units = false;
   // The pipeline that gives the kind (Pipeline::name()); set by make_registry.
   std::string pipeline = {};
 };

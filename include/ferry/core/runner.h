@@ -76,8 +76,13 @@ class Runner {
   // that renews the lease; a lost lease requests a stop.
   std::unique_ptr<state::LeaseKeeper> begin_run(state::RunStore& runs);
   // Whether `job` (as just read) is running under another run: this run's lease ran out and
-  // another host took it over. Logs that the job is left to it.
+  // another host took it over. Logs that the job is left to it. Never for a kind with
+  // independent units, which several runs work on at once.
   bool taken_over(const state::Job& job) const;
+  // Whether the units of jobs of this kind are independent (JobKind::independent_units).
+  bool independent(const std::string& job_kind) const;
+  // The job store that changes jobs of this kind for this run (state::JobStore's units_shared).
+  state::JobStore jobs_for(const std::string& job_kind) const;
   // The Failure an exception from a task or job stands for; rethrows a broken state.
   Failure failure_of(const std::exception& e);
   void recover_orphans();
@@ -88,15 +93,23 @@ class Runner {
     state::Job job;
     const JobKind* kind = nullptr;
     std::unique_ptr<JobHandler> handler;
-    int units = 0;  // done by this start
+    int units = 0;        // done by this start
+    bool joined = false;  // another run started it (independent units; join)
   };
   // Round-robin over the runnable jobs: each round does one unit of every job in progress, then
   // takes up the queued jobs not yet seen in this run (oldest first), one unit each. A long
-  // backfill thus never keeps a short job queued behind it waiting for a later run.
+  // backfill thus never keeps a short job queued behind it waiting for a later run. On a shared
+  // state, running jobs of other runs whose units are independent are joined the same way.
   void run_jobs();
   // Starts a queued job (queued → running) and makes its handler; nullopt when it is not
   // runnable (no longer queued, or a kind this build lacks: then failed).
   std::optional<ActiveJob> take_up(state::Job job);
+  // Works on running job `job` (of a kind with independent units) along with the run that
+  // started it: a handler, no change to the job. nullopt (logged) when no handler can be made.
+  std::optional<ActiveJob> join(state::Job job);
+  // Stops working on a job with independent units (state::JobStore::leave), logging `why` and
+  // what became of the job.
+  void leave(const ActiveJob& a, const std::string& why);
   // One unit of `a`. True when the job has more units to do in this run.
   bool step_job(ActiveJob& a);
   bool step_job_unguarded(ActiveJob& a);
@@ -108,8 +121,8 @@ class Runner {
   // The budget is spent: every job in progress goes back to queued at its checkpoint.
   void pause_jobs(std::vector<ActiveJob>& active);
   // Ends a start whose step asked to wait: back to queued until `until`; the attempt is taken
-  // back when the start did no unit (`units` == 0).
-  void job_waits(const state::Job& job, TimePoint until, int units);
+  // back when `uncount_attempt` (the start did no unit).
+  void job_waits(const state::Job& job, TimePoint until, bool uncount_attempt);
   // Ends a try that failed: requeue (transient, tries left) or fail and alert.
   void job_failed(const state::Job& job, const Failure& failure);
   // A job found `running` from a run that died: requeue (crashes left, run.job_crashes) or fail

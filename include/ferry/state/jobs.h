@@ -73,12 +73,37 @@ class LeaseLost : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// How a job whose units are independent (each its own output, done in any order, by any run:
+// an hour of CAKE clicks) reads its progress: units 0 .. count - 1; its checkpoint says units
+// [0, k) are done, and `job_units` holds the claims and the units done beyond k.
+struct UnitMap {
+  int64_t count = 0;
+  // k for a checkpoint ("" gives 0). The checkpoint is one checkpoint_at gave, or one the
+  // handler has checked.
+  std::function<int64_t(const std::string& checkpoint)> done_before;
+  std::function<std::string(int64_t k)> checkpoint_at;
+};
+
+// What claim_unit found.
+struct UnitClaim {
+  enum class Result { kClaimed, kNoneFree, kAllDone };
+  Result result = Result::kNoneFree;
+  int64_t unit = -1;  // kClaimed only
+};
+
+// What leave did with a job its run stops working on.
+enum class Left { kNothing, kHandedOver, kQueued };
+
 // Every change to a job that is `running` applies only while the store's lease holder
 // (Store::lease_holder(), when set) is the run holding the job; otherwise it changes nothing
 // (start() claims only queued jobs).
 class JobStore {
  public:
-  explicit JobStore(Store& store) : store_(store) {}
+  // `units_shared`: the jobs changed through this store are of a kind with independent units,
+  // worked by several runs at once; a running one may be changed by any run still `running`
+  // (not only the one that started it).
+  explicit JobStore(Store& store, bool units_shared = false)
+      : store_(store), units_shared_(units_shared) {}
 
   int64_t enqueue(const std::string& kind, const std::string& from, const std::string& to,
                   const std::string& params, TimePoint now);
@@ -98,8 +123,11 @@ class JobStore {
   // The oldest queued job with an id above `after_id` whose not_before (if any) is at or
   // before `now`.
   std::optional<Job> next_queued(int64_t after_id, TimePoint now);
+  // The oldest running job with an id above `after_id` that another run than the store's lease
+  // holder started (to join, when its units are independent).
+  std::optional<Job> next_running(int64_t after_id);
   // Jobs `running` whose run is not: it ended, or was marked crashed (RunStore::mark_crashed),
-  // so nothing works on them. Oldest first.
+  // and no unit of which a `running` run holds, so nothing works on them. Oldest first.
   std::vector<Job> orphaned();
   // Takes a job left running by the dead run `from` over for run `to`, so that exactly one
   // of the hosts that found it orphaned handles it. False when another already did (or the job
@@ -119,6 +147,26 @@ class JobStore {
   void commit_unit(int64_t id, const std::string& checkpoint, int64_t done, int64_t total,
                    const std::vector<JobOutput>& outputs, TimePoint now,
                    const std::function<void()>& also = {});
+  // Independent units (job_units.cpp), for the store's lease holder H (0 when none is set).
+  // A claim or a unit done by a run that is not live (`running` with a lease not passed at
+  // `now`) is free to take; H's own claims are its to take again.
+  //
+  // Claims the lowest unit of job `id` that is neither done nor claimed by another live run,
+  // and sets the job's progress total to map.count. kAllDone when every unit is done.
+  UnitClaim claim_unit(int64_t id, const UnitMap& map, TimePoint now);
+  // Gives back H's claim on a unit it did not finish.
+  void release_unit(int64_t id, int64_t unit);
+  // Records `unit` done with its outputs, and the job's checkpoint and progress, in one
+  // transaction. Throws LeaseLost (recording nothing) when the unit is done already or another
+  // live run holds it. Returns true when every unit of the job is now done.
+  bool commit_unit_of(int64_t id, int64_t unit, const UnitMap& map,
+                      const std::vector<JobOutput>& outputs, TimePoint now);
+  // H stops working on running job `id` (its units are independent): when the run that
+  // started it is another live run, nothing changes; otherwise the job is handed over to a
+  // live run that holds one of its units, or else goes back to queued at its checkpoint. H's
+  // claims on it are given back.
+  Left leave(int64_t id, TimePoint now);
+
   // Sets the progress total (before the first unit).
   void set_total(int64_t id, int64_t total, TimePoint now);
   // running → succeeded|failed|cancelled|queued, with a one-line error (may be empty).
@@ -146,6 +194,7 @@ class JobStore {
   // Sets the owner of the running jobs among `jobs` from the runs they name.
   void attach_owners(std::vector<Job>& jobs);
   Store& store_;
+  bool units_shared_;
 };
 
 }  // namespace ferry::state
