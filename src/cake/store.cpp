@@ -43,13 +43,16 @@ void CakeStore::replace_currencies(const std::string& admin_url,
                                    const std::unordered_map<std::string, std::string>& abbr_by_id,
                                    TimePoint fetched_at) {
   std::string at = format_iso8601(fetched_at);
+  // Another host may be refreshing the same cache at once (a shared state): on PostgreSQL its
+  // rows, not yet committed, are invisible to the DELETE, so each insert is an upsert.
   store_.transaction([&] {
     sql::Statement del(store_.db(), "DELETE FROM cake_currencies WHERE admin_url = ?");
     del.bind(1, admin_url);
     del.run();
     sql::Statement ins(store_.db(),
                        "INSERT INTO cake_currencies(admin_url, currency_id, abbr, fetched_at) "
-                       "VALUES (?, ?, ?, ?)");
+                       "VALUES (?, ?, ?, ?) ON CONFLICT(admin_url, currency_id) DO UPDATE SET "
+                       "abbr = excluded.abbr, fetched_at = excluded.fetched_at");
     for (const auto& [id, abbr] : abbr_by_id) {
       ins.bind(1, admin_url);
       ins.bind(2, id);

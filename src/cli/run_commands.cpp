@@ -163,6 +163,8 @@ void print_leases(state::Store& store, state::RunStore& runs) {
   running.status = "running";
   for (const auto& j : state::JobStore(store).list(running, TimePoint{}))
     held[j.run_id] += ", job " + std::to_string(j.id);
+  for (const auto& u : state::JobStore(store).held_units())
+    held[u.run_id] += ", job " + std::to_string(u.job_id) + " unit " + std::to_string(u.unit);
   for (const auto& c : state::ClaimStore(store).held()) held[c.run_id] += ", " + c.name;
   for (const auto& r : live)
     std::cout << "lease:          #" << r.id << " " << (r.host.empty() ? "" : r.host + " ")

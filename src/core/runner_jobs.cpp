@@ -52,9 +52,10 @@ void Runner::run_jobs() {
         return;
       }
       last = job->id;
-      seen.insert(job->id);
       auto taken = take_up(std::move(*job));
-      if (taken && step_job(*taken)) next.push_back(std::move(*taken));
+      if (!taken) continue;  // another host may have started it just now: it may be joined
+      seen.insert(taken->job.id);
+      if (step_job(*taken)) next.push_back(std::move(*taken));
     }
     // On a shared state, jobs other hosts work on whose units are independent are joined.
     while (options_.shared) {
@@ -96,6 +97,11 @@ void Runner::pause_jobs(std::vector<ActiveJob>& active) {
 
 void Runner::leave(const ActiveJob& a, const std::string& why) {
   state::Left left = jobs_for(a.job.kind).leave(a.job.id, services_.wall.now());
+  if (left == state::Left::kSucceeded) {
+    ++report_.counts.jobs_finished;
+    spdlog::info("job {} ({}) succeeded", a.job.id, a.job.kind);
+    return;
+  }
   const char* what = left == state::Left::kQueued       ? "queued again at its checkpoint"
                      : left == state::Left::kHandedOver ? "left to another run working on it"
                                                         : "left to the run that started it";

@@ -182,15 +182,31 @@ Left JobStore::leave(int64_t id, TimePoint now) {
       left = Left::kHandedOver;
       return;
     }
+    // Every unit done (the run that did the last one has not ended the job yet): it ends here.
     sql::Statement back(store_.db(),
-                        "UPDATE jobs SET status = 'queued', updated_at = ? WHERE id = ? AND "
-                        "status = 'running'");
+                        "UPDATE jobs SET status = CASE WHEN progress_total > 0 AND progress_done "
+                        ">= progress_total THEN 'succeeded' ELSE 'queued' END, updated_at = ?, "
+                        "finished_at = CASE WHEN progress_total > 0 AND progress_done >= "
+                        "progress_total THEN ? END WHERE id = ? AND status = 'running' "
+                        "RETURNING status");
     back.bind(1, t);
-    back.bind(2, id);
-    back.run();
-    left = Left::kQueued;
+    back.bind(2, t);
+    back.bind(3, id);
+    if (back.step()) left = back.column(0).text() == "succeeded" ? Left::kSucceeded : Left::kQueued;
+    while (back.step()) {
+    }
   });
   return left;
+}
+
+std::vector<HeldUnit> JobStore::held_units() {
+  sql::Statement q(store_.db(),
+                   "SELECT u.job_id, u.unit, u.run_id FROM job_units u JOIN runs r ON "
+                   "r.id = u.run_id WHERE u.done_at IS NULL AND r.outcome = 'running' "
+                   "ORDER BY u.job_id, u.unit");
+  std::vector<HeldUnit> out;
+  while (q.step()) out.push_back({q.column(0).int64(), q.column(1).int64(), q.column(2).int64()});
+  return out;
 }
 
 }  // namespace ferry::state

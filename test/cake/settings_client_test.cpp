@@ -2,6 +2,8 @@
 // the currency cache (state) and its daily refresh.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "cake/pipeline_fixture.h"
 #include "ferry/cake/client.h"
 #include "ferry/cake/currencies.h"
@@ -237,6 +239,31 @@ TEST_F(CakeCurrencies, AFailedCallIsATransientJobFailureAndKeepsTheCache) {
   EXPECT_TRUE(step.failure.is_transient());
   EXPECT_EQ(cake_.count("Clicks"), 0);
   EXPECT_FALSE(cake::CakeStore(store_).currencies("https://cake.test"));
+}
+
+TEST_F(CakeCurrencies, TwoHostsRefreshingTheCacheAtOnceBothSucceed) {
+  // Another host's refresh, not committed yet, on a connection of its own.
+  auto other = store_.connect_again();
+  other->exec(
+      "BEGIN; DELETE FROM cake_currencies WHERE admin_url = 'https://cake.test'; "
+      "INSERT INTO cake_currencies VALUES ('https://cake.test', '2', 'EUR', "
+      "'2016-01-12T03:00:00Z')");
+  std::string error;
+  std::thread ours([&] {
+    try {
+      cake::CakeStore(store_).replace_currencies("https://cake.test", {{"1", "USD"}, {"2", "EUR"}},
+                                                 at("2016-01-12T03:00:01Z"));
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // ours waits for the other
+  other->exec("COMMIT");
+  ours.join();
+  EXPECT_EQ(error, "");
+  auto cached = cake::CakeStore(store_).currencies("https://cake.test");
+  ASSERT_TRUE(cached);
+  EXPECT_EQ(cached->abbr_by_id.size(), 2u);
 }
 
 }  // namespace

@@ -111,7 +111,8 @@ TEST_F(CakeHostsIntegration, TwoHostsShareTheHoursOfOneBackfill) {
   EXPECT_EQ(repeated_windows(log), std::vector<std::string>{});
   EXPECT_EQ(alpha->sql("SELECT status || ' ' || progress_done || ' ' || progress_total || ' ' || "
                        "checkpoint FROM jobs"),
-            "succeeded 336 336 2016-01-15T00:00:00Z");
+            "succeeded 336 336 2016-01-15T00:00:00Z")
+      << alpha->sql("SELECT error FROM jobs");
   EXPECT_EQ(alpha->sql("SELECT count(DISTINCT name) || ' ' || count(*) FROM job_outputs"),
             "336 336");
   // Both hosts did hours of it.
@@ -141,6 +142,12 @@ TEST_F(CakeHostsIntegration, TwoHostsShareTheHoursOfOneBackfill) {
         60s));
     d.signal(SIGKILL);  // beta, holding an hour it has not finished
     d.wait(5s);
+    // Within its lease the killed host still holds its hour.
+    RunResult status = gamma->run({"status"});
+    const auto at = status.out.find("beta pid " + std::to_string(d.pid()));
+    ASSERT_NE(at, std::string::npos) << status.out;
+    const std::string line = status.out.substr(at, status.out.find('\n', at) - at);
+    EXPECT_NE(line.find("job 1 unit "), std::string::npos) << status.out;
     EXPECT_EQ(g.wait(120s), 0);
   }
   call("DELETE", "/_control");

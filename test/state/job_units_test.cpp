@@ -49,6 +49,10 @@ TEST(JobUnitsTest, RunsClaimDifferentUnitsAndTheCheckpointCoversThoseDoneInOrder
   EXPECT_EQ(j.progress_done, 1);
   EXPECT_EQ(j.progress_total, 10);
   EXPECT_EQ(claim(f.jobs, id), 2);  // 0 is still the first run's
+  auto held = f.jobs.held_units();
+  ASSERT_EQ(held.size(), 2u);
+  EXPECT_EQ(held[0].unit * 100 + held[0].run_id, f.run_id);  // unit 0, the first run's
+  EXPECT_EQ(held[1].unit * 100 + held[1].run_id, 200 + b);
   f.store.hold_leases_as(f.run_id);
   EXPECT_FALSE(f.jobs.commit_unit_of(id, 0, ten_units(), {out("0")}, kT0));
   j = *f.jobs.get(id);
@@ -122,6 +126,28 @@ TEST(JobUnitsTest, LeavingHandsTheJobToALiveClaimantOrQueuesIt) {
   f.store.hold_leases_as(b);
   EXPECT_EQ(f.jobs.leave(id, kT0), Left::kQueued);
   EXPECT_EQ(f.jobs.get(id)->status, JobStatus::kQueued);
+}
+
+TEST(JobUnitsTest, LeavingAJobWhoseUnitsAreAllDoneEndsIt) {
+  JobsFixture f;
+  int64_t id = f.running();
+  int64_t b = RunStore(f.store).begin(kT0, 2);
+  f.store.hold_leases_as(f.run_id);
+  for (int64_t u = 0; u < 9; ++u) {
+    ASSERT_EQ(claim(f.jobs, id), u);
+    f.jobs.commit_unit_of(id, u, ten_units(), {}, kT0);
+  }
+  f.store.hold_leases_as(b);
+  ASSERT_EQ(claim(f.jobs, id), 9);
+  f.store.hold_leases_as(f.run_id);
+  EXPECT_EQ(f.jobs.claim_unit(id, ten_units(), kT0).result, UnitClaim::Result::kNoneFree);
+  f.store.hold_leases_as(b);
+  EXPECT_TRUE(f.jobs.commit_unit_of(id, 9, ten_units(), {}, kT0));
+  // The run with none free leaves before b ends the job: the job ends, not back to the queue.
+  f.store.hold_leases_as(f.run_id);
+  EXPECT_EQ(f.jobs.leave(id, kT0), Left::kSucceeded);
+  EXPECT_EQ(f.jobs.get(id)->status, JobStatus::kSucceeded);
+  EXPECT_FALSE(JobStore(f.store, true).finish(id, JobStatus::kSucceeded, "", kT0));
 }
 
 TEST(JobUnitsTest, AJobIsNoOrphanWhileALiveRunHoldsOneOfItsUnits) {

@@ -91,8 +91,15 @@ struct UnitClaim {
   int64_t unit = -1;  // kClaimed only
 };
 
+// A unit a run has claimed and not finished.
+struct HeldUnit {
+  int64_t job_id = 0;
+  int64_t unit = 0;
+  int64_t run_id = 0;
+};
+
 // What leave did with a job its run stops working on.
-enum class Left { kNothing, kHandedOver, kQueued };
+enum class Left { kNothing, kHandedOver, kQueued, kSucceeded };
 
 // Every change to a job that is `running` applies only while the store's lease holder
 // (Store::lease_holder(), when set) is the run holding the job; otherwise it changes nothing
@@ -163,9 +170,11 @@ class JobStore {
                       const std::vector<JobOutput>& outputs, TimePoint now);
   // H stops working on running job `id` (its units are independent): when the run that
   // started it is another live run, nothing changes; otherwise the job is handed over to a
-  // live run that holds one of its units, or else goes back to queued at its checkpoint. H's
-  // claims on it are given back.
+  // live run that holds one of its units, or else goes back to queued at its checkpoint (or,
+  // every unit being done, succeeds). H's claims on it are given back.
   Left leave(int64_t id, TimePoint now);
+  // Every claimed unit not yet done whose run is `running`, by job and unit.
+  std::vector<HeldUnit> held_units();
 
   // Sets the progress total (before the first unit).
   void set_total(int64_t id, int64_t total, TimePoint now);
