@@ -7,36 +7,9 @@
 #include "ferry/log/alerts.h"
 #include "ferry/log/logging.h"
 #include "ferry/state/jobs.h"
+#include "ferry/state/leases.h"
 
 namespace ferry::core {
-namespace {
-
-// A scheduled task's claim on a shared state, given up when the pass ends however it ends.
-class TaskClaim {
- public:
-  TaskClaim(state::Store& store, std::string name, int64_t run_id)
-      : claims_(store), name_(std::move(name)), run_id_(run_id) {}
-  bool take(TimePoint now) { return held_ = claims_.claim(name_, run_id_, now); }
-  ~TaskClaim() {
-    if (!held_) return;
-    try {
-      claims_.release(name_, run_id_);
-    } catch (const std::exception& e) {
-      // It lapses with the run's lease (or its end) anyway.
-      spdlog::warn("{}: its claim stays until this run ends: {}", name_, e.what());
-    }
-  }
-  TaskClaim(const TaskClaim&) = delete;
-  TaskClaim& operator=(const TaskClaim&) = delete;
-
- private:
-  state::ClaimStore claims_;
-  std::string name_;
-  int64_t run_id_;
-  bool held_ = false;
-};
-
-}  // namespace
 
 std::string RunReport::outcome() const {
   if (failed()) return "failed";
@@ -189,10 +162,11 @@ void Runner::run_task(const TaskKind& kind) {
     spdlog::debug("{}: not due", kind.name);
     return;
   }
-  std::optional<TaskClaim> claim;
-  if (options_.shared) {
-    claim.emplace(services_.store, "task:" + kind.name, report_.run_id);
-    if (!claim->take(services_.wall.now())) {
+  // A task that claims its own streams is worked by several hosts at once, each stream by one.
+  std::optional<state::HeldClaim> claim;
+  if (options_.shared && !kind.claims_streams) {
+    claim.emplace(services_.store, "task:" + kind.name, report_.run_id, services_.wall.now());
+    if (!claim->held()) {
       spdlog::info("{}: another host is working on it", kind.name);
       return;
     }

@@ -4,6 +4,7 @@
 
 #include "ferry/base/error.h"
 #include "ferry/core/context.h"
+#include "ferry/core/streams.h"
 #include "ferry/log/alerts.h"
 #include "ferry/mindtrails/doctor.h"
 #include "ferry/mindtrails/server_pass.h"
@@ -42,25 +43,39 @@ core::StepResult MindTrailsTask::step() {
     services_.alerts.raise("mindtrails:config", "MindTrails: configuration error", config_error_);
     return core::StepResult::failed(Failure::permanent("mindtrails: " + config_error_));
   }
-  if (index_ >= servers_.size()) return finish();
-  if (!pass_) {
-    spdlog::info("mindtrails: {}: pass started ({})", servers_[index_].name,
-                 net::redact_url(servers_[index_].export_url));
-    pass_ = std::make_unique<ServerPass>(servers_[index_], pipeline_, services_);
-  }
+  if (!pass_ && !start_pass()) return finish();
   if (!pass_->step()) return core::StepResult::more();
   if (pass_->interrupted()) {
     // Not this server's failure: the run was stopped. The pass starts again next run.
     std::string line = "mindtrails: " + servers_[index_].name + ": " + *pass_->interrupted();
     pass_.reset();
+    stream_.reset();
     return core::StepResult::failed(Failure::interrupted(line));
   }
   for (const auto& f : pass_->failures()) failures_.push_back(servers_[index_].name + ": " + f);
   spdlog::info("mindtrails: {}: pass finished{}", servers_[index_].name,
                pass_->failures().empty() ? "" : " with problems (alerted)");
   pass_.reset();
+  stream_.reset();
   ++index_;
   return index_ >= servers_.size() ? finish() : core::StepResult::more();
+}
+
+bool MindTrailsTask::start_pass() {
+  for (; index_ < servers_.size(); ++index_) {
+    const ServerSettings& server = servers_[index_];
+    stream_ = std::make_unique<core::StreamClaim>(services_, "mindtrails:" + server.name);
+    if (stream_->held()) {
+      spdlog::info("mindtrails: {}: pass started ({})", server.name,
+                   net::redact_url(server.export_url));
+      pass_ = std::make_unique<ServerPass>(server, pipeline_, services_);
+      return true;
+    }
+    spdlog::info("mindtrails: {}: another host is working on it{}", server.name,
+                 stream_->holder().empty() ? "" : " (" + stream_->holder() + ")");
+    stream_.reset();
+  }
+  return false;
 }
 
 core::StepResult MindTrailsTask::finish() {
@@ -109,7 +124,8 @@ class MindTrailsPipeline : public core::Pipeline {
                  server = value;
                }
                return std::make_unique<MindTrailsTask>(services, server);
-             }}};
+             },
+             /*claims_streams=*/true}};
   }
 
   void add_commands(CLI::App& app, core::Context& ctx, int& exit_code) const override {

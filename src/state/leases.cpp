@@ -40,6 +40,20 @@ void ClaimStore::release(const std::string& name, int64_t run_id) {
   q.run();
 }
 
+HeldClaim::HeldClaim(Store& store, std::string name, int64_t run_id, TimePoint now)
+    : claims_(store), name_(std::move(name)), run_id_(run_id) {
+  held_ = claims_.claim(name_, run_id_, now);
+}
+
+HeldClaim::~HeldClaim() {
+  if (!held_) return;
+  try {
+    claims_.release(name_, run_id_);
+  } catch (const std::exception& e) {
+    spdlog::warn("{}: its claim stays until this run ends: {}", name_, e.what());
+  }
+}
+
 std::vector<Claim> ClaimStore::held() {
   sql::Statement q(store_.db(),
                    "SELECT c.name, c.run_id, r.host, r.pid, c.claimed_at, "

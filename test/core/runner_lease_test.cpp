@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/runner_fixture.h"
+#include "ferry/core/streams.h"
 #include "ferry/state/leases.h"
 
 namespace ferry::core::testing {
@@ -44,6 +45,42 @@ TEST_F(RunnerLeaseTest, ATaskAnotherLiveHostClaimedIsLeftToIt) {
   EXPECT_EQ(steps, 2);
   EXPECT_TRUE(state::ClaimStore(store_).held().empty());  // given up when the pass ended
   EXPECT_TRUE(state::ScheduleStore(store_).last_done("once").has_value());
+}
+
+// Claims streams `a` and `b` in its one step and records which it got.
+class StreamsTask : public ScheduledTask {
+ public:
+  StreamsTask(Services& services, std::vector<std::string>* got) : s_(services), got_(got) {}
+  bool due(std::optional<TimePoint>) override { return true; }
+  StepResult step() override {
+    for (const char* name : {"a", "b"}) {
+      StreamClaim claim(s_, name);
+      got_->push_back(std::string(name) + (claim.held() ? "" : " left to " + claim.holder()));
+    }
+    return StepResult::done();
+  }
+
+ private:
+  Services& s_;
+  std::vector<std::string>* got_;
+};
+
+TEST_F(RunnerLeaseTest, ATaskClaimingItsStreamsLeavesOnlyTheStreamsAnotherHostHolds) {
+  std::vector<std::string> got;
+  TaskKind kind{"streams", "", [&got](Services& s, const TaskArgs&) {
+                  return std::make_unique<StreamsTask>(s, &got);
+                }};
+  kind.claims_streams = true;
+  registry_.add_task(kind);
+  int64_t beta = beta_run(std::chrono::seconds(60));
+  ASSERT_TRUE(state::ClaimStore(store_).claim("task:streams", beta, wall_.now()));
+  ASSERT_TRUE(state::ClaimStore(store_).claim("stream:a", beta, wall_.now()));
+  run(shared());
+  // On SQLite (one host) a stream is always this run's: beta's run is not live there.
+  std::vector<std::string> want{"a", "b"};
+  if (store_.postgres()) want[0] = "a left to beta pid 77";
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(state::ClaimStore(store_).held().size(), 2u);  // beta's; this run's given back
 }
 
 TEST_F(RunnerLeaseTest, ALiveHostsJobIsLeftAndADeadOnesTakenOver) {

@@ -134,6 +134,10 @@ struct TaskKind {
   std::string summary;
   // Throws UsageError for an argument the task does not take or a value it rejects.
   std::function<std::unique_ptr<ScheduledTask>(Services&, const TaskArgs&)> make;
+  // The task claims each stream it works on itself (StreamClaim, streams.h: a MindTrails server),
+  // so hosts sharing a PostgreSQL state work different streams of it at once; the runner then
+  // takes no claim on the whole task. False: one run at a time works the task (`task:NAME`).
+  bool claims_streams = false;
   // The pipeline that gives the task (Pipeline::name()); set by make_registry.
   std::string pipeline = {};
 };

@@ -1,7 +1,9 @@
 // The `mindtrails` scheduled task: due on every run when servers are configured (and
 // `mindtrails.enabled`); each step is one unit of a server pass (see server_pass.h), servers
-// in config order. Problems are alerted where they happen and the pass goes on with the next
-// table or server; the last step then reports them as one failed unit (exit code 1).
+// in config order. On a shared state each server is a stream (core::StreamClaim) that one host
+// at a time works: a server another host is working on is passed over. Problems are alerted where
+// they happen and the pass goes on with the next table or server; the last step then reports them
+// as one failed unit (exit code 1).
 #pragma once
 
 #include <memory>
@@ -14,6 +16,9 @@
 namespace ferry {
 namespace config {
 class ConfigSchema;
+}
+namespace core {
+class StreamClaim;
 }
 
 namespace mindtrails {
@@ -32,6 +37,9 @@ class MindTrailsTask : public core::ScheduledTask {
  private:
   void load();
   core::StepResult finish();
+  // Claims the next server from index_ on that no other host is working on and starts its
+  // pass; false when none is left.
+  bool start_pass();
 
   core::Services& services_;
   std::string only_server_;
@@ -40,6 +48,7 @@ class MindTrailsTask : public core::ScheduledTask {
   PipelineSettings pipeline_;
   std::vector<ServerSettings> servers_;
   size_t index_ = 0;
+  std::unique_ptr<core::StreamClaim> stream_;  // outlives pass_
   std::unique_ptr<ServerPass> pass_;
   std::vector<std::string> failures_;
 };

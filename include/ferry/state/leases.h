@@ -27,7 +27,8 @@ class Connection;
 }
 namespace state {
 
-// A claim on a stream of scheduled work (`task:NAME`), held by a run.
+// A claim on a stream of scheduled work (`task:NAME` for a whole task, `stream:NAME` for one
+// stream of a task, such as a MindTrails server), held by a run.
 struct Claim {
   std::string name;
   int64_t run_id = 0;
@@ -50,6 +51,25 @@ class ClaimStore {
 
  private:
   Store& store_;
+};
+
+// A claim taken for one run, given back when it goes out of scope however the work ends.
+class HeldClaim {
+ public:
+  // Claims `name` for run `run_id` (ClaimStore::claim); held() says whether it got it. Throws
+  // what the state throws.
+  HeldClaim(Store& store, std::string name, int64_t run_id, TimePoint now);
+  // Releases the claim when held; a failure is logged (the claim lapses with the run anyway).
+  ~HeldClaim();
+  HeldClaim(const HeldClaim&) = delete;
+  HeldClaim& operator=(const HeldClaim&) = delete;
+  bool held() const { return held_; }
+
+ private:
+  ClaimStore claims_;
+  std::string name_;
+  int64_t run_id_;
+  bool held_;
 };
 
 // A counting lease: at most `limit` calls in flight to one `resource` (a CAKE instance) from
