@@ -52,6 +52,9 @@ void Runner::run_jobs() {
         return;
       }
       last = job->id;
+      // A job this run joined that is queued now was sent back after a failure or a wait of
+      // another run: not tried again in this run, as if this run had failed it.
+      if (seen.count(job->id)) continue;
       auto taken = take_up(std::move(*job));
       if (!taken) continue;  // another host may have started it just now: it may be joined
       seen.insert(taken->job.id);
@@ -176,12 +179,16 @@ bool Runner::step_job_unguarded(ActiveJob& a) {
   }
   if (taken_over(*before)) return false;
   if (before->status != state::JobStatus::kRunning) {
-    // Another run working on it too sent it back to the queue (a failure, a wait) or ended it.
-    spdlog::info("job {} ({}) is {} now; this run stops working on it", a.job.id, a.job.kind,
-                 state::status_word(before->status));
-    return false;
+    if (!take_up_left(a, *before)) {
+      // Another run working on it too sent it back to the queue (a failure, a wait) or ended it.
+      spdlog::info("job {} ({}) is {} now; this run stops working on it", a.job.id, a.job.kind,
+                   state::status_word(before->status));
+      return false;
+    }
+    before = jobs.get(a.job.id);
   }
   a.job = *before;
+  a.failures = before->failures;
   StepResult r = a.handler->step(a.job);
   if (r.status == StepStatus::kFailed) {
     unit_failed(a, r.failure);
@@ -220,6 +227,21 @@ bool Runner::step_job_unguarded(ActiveJob& a) {
     }
     return false;
   }
+  return true;
+}
+
+bool Runner::take_up_left(ActiveJob& a, const state::Job& current) {
+  // Left to the queue by the run leading it while this one was between two units: not a
+  // failure (failures unchanged) nor a wait (no not_before).
+  if (!a.kind->independent_units || current.status != state::JobStatus::kQueued ||
+      !current.not_before.empty() || current.failures != a.failures)
+    return false;
+  if (!state::JobStore(services_.store).start(a.job.id, report_.run_id, services_.wall.now()))
+    return false;
+  spdlog::info("job {} ({}): left to the queue by run {}; this run takes it up at {}/{}", a.job.id,
+               a.job.kind, a.job.run_id, current.progress_done, current.progress_total);
+  a.joined = false;
+  a.units = 0;
   return true;
 }
 

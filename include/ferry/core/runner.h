@@ -95,12 +95,18 @@ class Runner {
     std::unique_ptr<JobHandler> handler;
     int units = 0;        // done by this start
     bool joined = false;  // another run started it (independent units; join)
+    int failures = 0;     // the job's failure count before this run's latest unit of it
   };
   // Round-robin over the runnable jobs: each round does one unit of every job in progress, then
   // takes up the queued jobs not yet seen in this run (oldest first), one unit each. A long
   // backfill thus never keeps a short job queued behind it waiting for a later run. On a shared
   // state, running jobs of other runs whose units are independent are joined the same way.
   void run_jobs();
+  // A job with independent units this run works on that the run leading it sent back to the
+  // queue on leaving it (a stop, not a failure or a wait) while this run was between two of its
+  // units: this run starts it (JobStore::start) and goes on. False when that is not so or
+  // another run started it first.
+  bool take_up_left(ActiveJob& a, const state::Job& current);
   // Starts a queued job (queued → running) and makes its handler; nullopt when it is not
   // runnable (no longer queued, or a kind this build lacks: then failed).
   std::optional<ActiveJob> take_up(state::Job job);
