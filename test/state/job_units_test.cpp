@@ -30,6 +30,14 @@ int64_t claim(JobStore& jobs, int64_t id, TimePoint now = kT0) {
   return c.result == UnitClaim::Result::kClaimed ? c.unit : -1;
 }
 
+// Claims and records units 0 .. n - 1 of job `id` in order, as the store's lease holder.
+void do_units(JobStore& jobs, int64_t id, int64_t n) {
+  for (int64_t u = 0; u < n; ++u) {
+    ASSERT_EQ(claim(jobs, id), u);
+    jobs.commit_unit_of(id, u, ten_units(), {}, kT0);
+  }
+}
+
 int64_t unit_rows(Store& store) {
   sql::Statement q(store.db(), "SELECT count(*) FROM job_units");
   return q.step() ? q.column(0).int64() : -1;
@@ -101,10 +109,7 @@ TEST(JobUnitsTest, NoUnitFreeWhileOthersHoldTheRest) {
   int64_t id = f.running();
   int64_t b = RunStore(f.store).begin(kT0, 2);
   f.store.hold_leases_as(f.run_id);
-  for (int64_t u = 0; u < 9; ++u) {
-    ASSERT_EQ(claim(f.jobs, id), u);
-    f.jobs.commit_unit_of(id, u, ten_units(), {}, kT0);
-  }
+  do_units(f.jobs, id, 9);
   ASSERT_EQ(claim(f.jobs, id), 9);
   f.store.hold_leases_as(b);
   EXPECT_EQ(f.jobs.claim_unit(id, ten_units(), kT0).result, UnitClaim::Result::kNoneFree);
@@ -133,10 +138,7 @@ TEST(JobUnitsTest, LeavingAJobWhoseUnitsAreAllDoneEndsIt) {
   int64_t id = f.running();
   int64_t b = RunStore(f.store).begin(kT0, 2);
   f.store.hold_leases_as(f.run_id);
-  for (int64_t u = 0; u < 9; ++u) {
-    ASSERT_EQ(claim(f.jobs, id), u);
-    f.jobs.commit_unit_of(id, u, ten_units(), {}, kT0);
-  }
+  do_units(f.jobs, id, 9);
   f.store.hold_leases_as(b);
   ASSERT_EQ(claim(f.jobs, id), 9);
   f.store.hold_leases_as(f.run_id);
