@@ -35,9 +35,9 @@ RunReport Runner::run() {
     // queues this run's jobs again with no failure counted instead of taking it for a crash.
     state::UnrecordedRuns(services_.store).add(report_.run_id);
     spdlog::warn(
-        "run {} stopped: the state file stayed locked; the next run queues its jobs "
-        "again with no failure counted",
-        report_.run_id);
+        "run {} stopped: {}; the next run on this host queues its jobs again with no failure "
+        "counted",
+        report_.run_id, busy_state());
     throw *se;
   }
 }
@@ -111,6 +111,11 @@ void Runner::end_run(state::RunStore& runs) {
                report_.counts.jobs_failed, report_.counts.alerts_sent);
 }
 
+std::string Runner::busy_state() const {
+  return services_.store.postgres() ? "the state database stayed busy or its connection was lost"
+                                    : "the state file stayed locked";
+}
+
 void Runner::recover_orphans() {
   state::RunStore runs(services_.store);
   state::UnrecordedRuns unrecorded(services_.store);
@@ -118,9 +123,8 @@ void Runner::recover_orphans() {
     int n = runs.close_unrecorded(ids, services_.wall.now());
     unrecorded.clear();
     spdlog::info(
-        "{} earlier run(s) stopped because the state file was locked; {} job(s) queued "
-        "again with no failure counted",
-        ids.size(), n);
+        "{} earlier run(s) stopped because {}; {} job(s) queued again with no failure counted",
+        ids.size(), busy_state(), n);
   }
   std::optional<state::RunStore::Shared> shared;
   if (options_.shared) shared = state::RunStore::Shared{options_.host, services_.wall.now()};

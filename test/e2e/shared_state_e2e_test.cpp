@@ -124,5 +124,38 @@ TEST_F(SharedStateIntegration, ARunLongerThanItsLeaseKeepsItByRenewingIt) {
   EXPECT_EQ(alpha_.sql("SELECT outcome FROM runs WHERE host = 'alpha'"), "ok");
 }
 
+TEST_F(SharedStateIntegration, ALostConnectionStopsTheRunAndTheNextGoesOnFromItsCheckpoint) {
+  queue(1);
+  alpha_.env["FERRY_SELFTEST_UNITS"] = "6";
+  alpha_.env["FERRY_SELFTEST_SLEEP_MS"] = "300";
+  alpha_.env["FERRY_SELFTEST_OUTPUTS"] = "1";
+  Child run(alpha_.argv({"run"}), alpha_.environment({}), alpha_.dir(), alpha_.path("run.out"));
+  ASSERT_TRUE(wait_until(
+      [&] { return alpha_.sql("SELECT count(*) FROM jobs WHERE progress_done >= 2") == "1"; },
+      15s));
+  // The database server drops every connection of the run (a restart, a failover).
+  alpha_.sql(
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = "
+      "current_database() AND pid <> pg_backend_pid()");
+  int code = run.wait(30s);
+  std::string out = read_file(alpha_.path("run.out"));
+  EXPECT_NE(code, 0) << out;
+  EXPECT_NE(out.find("stopped: the state database stayed busy or its connection was lost"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("is busy (a lock another host holds, a conflict with it, or a lost "
+                     "connection)"),
+            std::string::npos)
+      << out;
+  // The next run on this host goes on at once from what was committed, no failure counted.
+  RunResult next = alpha_.run({"run"});
+  EXPECT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_NE(next.err.find("1 job(s) queued again with no failure counted"), std::string::npos)
+      << next.err;
+  EXPECT_EQ(alpha_.sql("SELECT status || ' ' || progress_done FROM jobs"), "succeeded 6");
+  EXPECT_EQ(alpha_.sql("SELECT count(DISTINCT name) || ' ' || count(*) FROM job_outputs"), "6 6");
+  EXPECT_EQ(alpha_.sql("SELECT failures || ' ' || crashes FROM jobs"), "0 0");
+}
+
 }  // namespace
 }  // namespace ferry::testing

@@ -102,6 +102,9 @@ class Runner {
   // backfill thus never keeps a short job queued behind it waiting for a later run. On a shared
   // state, running jobs of other runs whose units are independent are joined the same way.
   void run_jobs();
+  // Why a run could not write to the state: "the state file stayed locked" (or, on
+  // PostgreSQL, busy or cut off), for the log.
+  std::string busy_state() const;
   // A job with independent units this run works on that the run leading it sent back to the
   // queue on leaving it (a stop, not a failure or a wait) while this run was between two of its
   // units: this run starts it (JobStore::start) and goes on. False when that is not so or
