@@ -71,8 +71,10 @@ bool MindTrailsTask::start_pass() {
       pass_ = std::make_unique<ServerPass>(server, pipeline_, services_);
       return true;
     }
-    spdlog::info("mindtrails: {}: another host is working on it{}", server.name,
-                 stream_->holder().empty() ? "" : " (" + stream_->holder() + ")");
+    // Asked for by name (`ferry export mindtrails --server`), the operator is told at any level.
+    spdlog::log(only_server_.empty() ? spdlog::level::info : spdlog::level::warn,
+                "mindtrails: {}: another host is working on it{}", server.name,
+                stream_->holder().empty() ? "" : " (" + stream_->holder() + ")");
     stream_.reset();
   }
   return false;
