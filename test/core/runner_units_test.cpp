@@ -42,19 +42,29 @@ class RunnerUnitsTest : public RunnerTest {
     kind.independent_units = true;
     registry_.add_job_kind(kind);
   }
+  // Queues an `hours` job and starts it under a live run of host beta; returns its id.
+  int64_t started_by_beta() {
+    int64_t id = enqueue("hours");
+    beta_ = state::RunStore(store_).begin(wall_.now(), 77, "beta", wall_.now() + 60s);
+    EXPECT_TRUE(jobs_.start(id, beta_, wall_.now()));
+    beta_store_.hold_leases_as(beta_);
+    return id;
+  }
+  // The job store as beta's run sees it, on a connection of its own.
+  state::JobStore beta_jobs() { return state::JobStore(beta_store_, true); }
   RunOptions shared() {
     RunOptions o;
     o.shared = true;
     o.host = "alpha";
     return o;
   }
+  int64_t beta_ = 0;
+  ferry::testing::TestStore beta_store_{dir_.path()};
 };
 
 TEST_F(RunnerUnitsTest, ARunJoinsAJobAnotherLiveRunLeads) {
   add_hours(4);
-  int64_t id = enqueue("hours");
-  int64_t beta = state::RunStore(store_).begin(wall_.now(), 77, "beta", wall_.now() + 60s);
-  ASSERT_TRUE(jobs_.start(id, beta, wall_.now()));
+  int64_t id = started_by_beta();
   RunReport r = run(shared());
   EXPECT_EQ(r.counts.units_done, 4);
   auto job = jobs_.get(id);
@@ -64,17 +74,14 @@ TEST_F(RunnerUnitsTest, ARunJoinsAJobAnotherLiveRunLeads) {
 }
 
 TEST_F(RunnerUnitsTest, AJobItsLeaderLeftToTheQueueBetweenTwoUnitsIsTakenUpAndFinished) {
-  int64_t id = 0, beta = 0;
-  ferry::testing::TestStore beta_store(dir_.path());
+  int64_t id = 0;
   add_hours(6, [&](int64_t unit) {
-    if (unit != 0) return;
     // beta stops (its budget spent) while this run holds no unit: the job goes to the queue.
-    beta_store.hold_leases_as(beta);
-    EXPECT_EQ(state::JobStore(beta_store, true).leave(id, wall_.now()), state::Left::kQueued);
+    if (unit == 0) {
+      EXPECT_EQ(beta_jobs().leave(id, wall_.now()), state::Left::kQueued);
+    }
   });
-  id = enqueue("hours");
-  beta = state::RunStore(store_).begin(wall_.now(), 77, "beta", wall_.now() + 60s);
-  ASSERT_TRUE(jobs_.start(id, beta, wall_.now()));
+  id = started_by_beta();
   RunReport r = run(shared());
   EXPECT_EQ(r.counts.units_done, 6);
   EXPECT_EQ(r.counts.jobs_finished, 1);
@@ -86,18 +93,13 @@ TEST_F(RunnerUnitsTest, AJobItsLeaderLeftToTheQueueBetweenTwoUnitsIsTakenUpAndFi
 }
 
 TEST_F(RunnerUnitsTest, AJobSentBackAfterAFailureIsNotTakenUpAgainInTheSameRun) {
-  int64_t id = 0, beta = 0;
-  ferry::testing::TestStore beta_store(dir_.path());
+  int64_t id = 0;
   add_hours(6, [&](int64_t unit) {
     if (unit != 0) return;
-    beta_store.hold_leases_as(beta);
-    state::JobStore jobs(beta_store, true);
-    jobs.add_failure(id, "boom", wall_.now());
-    ASSERT_TRUE(jobs.finish(id, JobStatus::kQueued, "boom", wall_.now()));
+    beta_jobs().add_failure(id, "boom", wall_.now());
+    ASSERT_TRUE(beta_jobs().finish(id, JobStatus::kQueued, "boom", wall_.now()));
   });
-  id = enqueue("hours");
-  beta = state::RunStore(store_).begin(wall_.now(), 77, "beta", wall_.now() + 60s);
-  ASSERT_TRUE(jobs_.start(id, beta, wall_.now()));
+  id = started_by_beta();
   RunReport r = run(shared());
   EXPECT_EQ(r.counts.units_done, 1);
   auto job = jobs_.get(id);
