@@ -123,7 +123,7 @@ check: layers $(BIN)/ferry_test
 # test state), but for the *Integration suites, which test the servers themselves and ran in
 # the first pass; its own summary line follows. With SANITIZE=1, all of it sanitized, but for
 # the end-to-end suites (*E2E) in the PostgreSQL pass: the plain build runs them on PostgreSQL,
-# the unit tests run the PostgreSQL code itself under the sanitizers (keeps CI under 45 min).
+# the unit tests run the PostgreSQL code itself under the sanitizers (saves CI ~4 minutes).
 PG_PASS_FILTER := -*Integration.*$(if $(SAN_FLAGS),:*E2E.*)
 test: deps
 	@$(MAKE) --no-print-directory $(BIN)/ferry $(BIN)/ferry_test
